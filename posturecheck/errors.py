@@ -1,0 +1,26 @@
+"""Errors a user may see: each names the input and the problem in one line."""
+
+from __future__ import annotations
+
+
+class PostureCheckError(Exception):
+    """Base class for problems the user can act on.
+
+    The message is shown as one line, without a traceback, by the front ends.
+    """
+
+
+class InputError(PostureCheckError):
+    """An input file or device cannot be read as asked (missing, corrupt, wrong kind)."""
+
+
+class ModelError(PostureCheckError):
+    """The pose model file is missing, corrupt or not a PoseLandmarker bundle."""
+
+
+class NoPersonError(PostureCheckError):
+    """No person was found in any frame of the input."""
+
+
+class DisplayError(PostureCheckError):
+    """A live view was asked for on a machine with no display."""

@@ -1,0 +1,1 @@
+"""Pose extraction and the pose time-series type everything else reads."""
