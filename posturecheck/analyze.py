@@ -1,0 +1,158 @@
+"""Analyse a clip, photo or image folder: landmarks file, summary JSON, annotated H.264 video.
+
+This is the job behind ``posturecheck analyze``; front ends call
+:func:`analyze_file` with plain typed options and show what it returns.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from posturecheck import __version__
+from posturecheck.draw.skeleton import draw_skeletons
+from posturecheck.errors import NoPersonError
+from posturecheck.io.frames import DEFAULT_MAX_SIDE, Frame
+from posturecheck.io.sources import open_source
+from posturecheck.io.video_sink import H264Writer
+from posturecheck.pose.extract import extract_poses
+from posturecheck.pose.landmarker import DetectorSettings, check_model
+from posturecheck.pose.series import PoseSeries
+
+# A person seen in less than this fraction of frames gets a warning.
+LOW_PRESENCE_FRACTION = 0.8
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    """Options of one analysis, as the user gave them."""
+
+    out_dir: Path
+    model_path: Path | None = None
+    num_people: int = 1
+    max_side: int = DEFAULT_MAX_SIDE
+    masks: bool = False
+    annotated_video: bool = True
+    progress: bool = True
+
+
+@dataclass
+class AnalysisResult:
+    """What an analysis wrote and found. ``problem`` is set when the input ended early."""
+
+    series: PoseSeries
+    landmarks_path: Path
+    summary_path: Path
+    video_path: Path | None
+    summary: dict
+    warnings: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+
+def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
+    """Run the pose model over ``path`` and write the results into ``options.out_dir``.
+
+    Files written: ``<stem>.landmarks.npz`` (the :class:`PoseSeries`),
+    ``<stem>.summary.json`` and, for clips, ``<stem>.annotated.mp4``.
+
+    Raises
+    ------
+    InputError, ModelError
+        Bad input or model, before any output is written.
+    NoPersonError
+        No person in any frame (the files are still written, to show what was seen).
+    """
+    model = check_model(options.model_path)
+    source = open_source(path, "any", options.max_side)
+    description = source.description
+    settings = DetectorSettings(num_poses=options.num_people, masks=options.masks)
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    stem = Path(path).stem if description.kind != "webcam" else "webcam"
+    video_path = options.out_dir / f"{stem}.annotated.mp4" if description.kind == "video" else None
+
+    started = time.perf_counter()
+    progress = tqdm(total=description.n_frames, unit="frame", disable=not options.progress or video_path is None,
+                    desc=Path(path).name, leave=False)
+    writer = (
+        H264Writer(video_path, description.work_width, description.work_height, description.fps)
+        if video_path is not None and options.annotated_video else None
+    )
+
+    def on_frame(frame: Frame, landmarks: np.ndarray, visibility: np.ndarray) -> None:
+        if writer is not None:
+            writer.write(draw_skeletons(frame.image, landmarks, visibility), frame.time_s)
+        progress.update(1)
+
+    try:
+        extraction = extract_poses(source, description, model, settings, on_frame)
+    finally:
+        progress.close()
+        if writer is not None:
+            writer.close()
+    elapsed = time.perf_counter() - started
+
+    series = extraction.series
+    landmarks_path = series.save(options.out_dir / f"{stem}.landmarks.npz")
+    warnings = presence_warnings(series)
+    problem = str(extraction.ended_early) if extraction.ended_early else None
+    summary = {
+        "posturecheck_version": __version__,
+        "input": str(path),
+        "source": asdict(series.source),
+        "frames_analysed": series.n_frames,
+        "duration_s": float(series.times_s[-1]) if series.n_frames else 0.0,
+        "people": people_summary(series),
+        "warnings": warnings,
+        "problem": problem,
+        "processing": {"seconds": round(elapsed, 3), "frames_per_second": round(series.n_frames / elapsed, 2)},
+        "outputs": {"landmarks": landmarks_path.name, "annotated_video": video_path.name if writer else None},
+    }
+    summary_path = options.out_dir / f"{stem}.summary.json"
+    summary_path.write_text(json.dumps(summary, indent=2))
+    result = AnalysisResult(series, landmarks_path, summary_path, video_path if writer else None, summary,
+                            warnings, problem)
+    if not series.detected.any() and series.n_frames:
+        raise NoPersonError(
+            f"{path}: no person found in any of the {series.n_frames} frames "
+            f"(whole body in view, well lit, not too small?)"
+        )
+    return result
+
+
+def people_summary(series: PoseSeries) -> list[dict]:
+    """Per person slot: frames seen, fraction, first/last time, mean visibility."""
+    people = []
+    for slot in range(series.n_people):
+        seen = series.detected[:, slot]
+        if not seen.any():
+            continue
+        times = series.times_s[seen]
+        people.append({
+            "person": slot + 1,
+            "frames_detected": int(seen.sum()),
+            "fraction_detected": round(float(seen.mean()), 3),
+            "first_seen_s": round(float(times[0]), 3),
+            "last_seen_s": round(float(times[-1]), 3),
+            "mean_visibility": round(float(series.visibility[seen, slot].mean()), 3),
+        })
+    return people
+
+
+def presence_warnings(series: PoseSeries) -> list[str]:
+    """Plain-words warnings for people out of view for part of the input."""
+    warnings = []
+    if series.n_frames < 2:
+        return warnings
+    for person in people_summary(series):
+        if person["fraction_detected"] < LOW_PRESENCE_FRACTION:
+            warnings.append(
+                f"person {person['person']} was in view in {person['fraction_detected']:.0%} of frames "
+                f"({person['first_seen_s']:.1f}-{person['last_seen_s']:.1f} s); "
+                "measures cover only those frames"
+            )
+    return warnings

@@ -1,0 +1,119 @@
+"""The ``posturecheck`` command line.
+
+Options are read here, at the edge, and passed inward as plain typed values.
+Errors a user can act on are printed as one line on stderr, with a non-zero
+exit status and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from posturecheck import __version__
+from posturecheck.errors import PostureCheckError
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_PARTIAL = 3
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with a sub-command per job."""
+    parser = argparse.ArgumentParser(
+        prog="posturecheck",
+        description="Posture and hip-flexion measurements from video, photos or a webcam (education, not diagnosis).",
+    )
+    parser.add_argument("--version", action="version", version=f"posturecheck {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    analyze = commands.add_parser(
+        "analyze",
+        help="analyse a video clip, a photo or a folder of photos",
+        description="Find the pose in every frame and write a landmarks file, a summary JSON and, "
+        "for clips, an annotated H.264 video.",
+    )
+    analyze.add_argument("input", metavar="CLIP_OR_IMAGE", help="video file, image file or folder of images")
+    analyze.add_argument("--out", type=Path, default=Path("posturecheck_out"), metavar="DIR",
+                         help="folder for the results (default: %(default)s)")
+    analyze.add_argument("--model", type=Path, metavar="PATH",
+                         help="a MediaPipe PoseLandmarker .task bundle (default: the bundled full model)")
+    analyze.add_argument("--people", type=_positive_int, default=1, metavar="N",
+                         help="most people to find per frame (default: %(default)s)")
+    analyze.add_argument("--masks", action="store_true",
+                         help="keep the segmentation masks (needed for silhouette measures; larger files)")
+    analyze.add_argument("--no-video", action="store_true", help="do not write the annotated video")
+    analyze.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    webcam = commands.add_parser(
+        "webcam",
+        help="live view of a webcam with the skeleton drawn",
+        description="Open a window showing the camera with the skeleton drawn. Needs a display.",
+    )
+    webcam.add_argument("--camera", type=int, default=0, metavar="INDEX", help="camera index (default: %(default)s)")
+    webcam.add_argument("--model", type=Path, metavar="PATH", help="a PoseLandmarker .task bundle")
+    return parser
+
+
+def _run_analyze(args: argparse.Namespace) -> int:
+    from posturecheck.analyze import AnalyzeOptions, analyze_file
+
+    options = AnalyzeOptions(
+        out_dir=args.out,
+        model_path=args.model,
+        num_people=args.people,
+        masks=args.masks,
+        annotated_video=not args.no_video,
+        progress=not args.quiet,
+    )
+    result = analyze_file(args.input, options)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"landmarks: {result.landmarks_path}")
+    print(f"summary:   {result.summary_path}")
+    if result.video_path is not None:
+        print(f"video:     {result.video_path}")
+    if result.problem:
+        print(f"error: {result.problem}; results above cover the frames before it", file=sys.stderr)
+        return EXIT_PARTIAL
+    return 0
+
+
+def _run_webcam(args: argparse.Namespace) -> int:
+    from posturecheck.live import run_live_view
+
+    return run_live_view(args.camera, args.model)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``posturecheck`` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    handlers = {"analyze": _run_analyze, "webcam": _run_webcam}
+    try:
+        return handlers[args.command](args)
+    except PostureCheckError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: one line instead of a traceback
+        if os.environ.get("POSTURECHECK_DEBUG"):
+            raise
+        print(f"error: unexpected {exc.__class__.__name__}: {exc} (set POSTURECHECK_DEBUG=1 for details)",
+              file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Overlays drawn on frames. Drawing never measures anything."""

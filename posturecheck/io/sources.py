@@ -1,0 +1,335 @@
+"""Frame sources behind one interface: video file, webcam, still image, image folder.
+
+Every source is an iterable of :class:`~posturecheck.io.frames.Frame` with a
+:class:`SourceDescription` known before the first frame is read. Sources are
+validated when opened, so a bad file fails with a one-line
+:class:`~posturecheck.errors.InputError` before any work is done.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import av
+import cv2
+import numpy as np
+
+from posturecheck.errors import InputError
+from posturecheck.io.frames import DEFAULT_MAX_SIDE, MAX_IMAGE_PIXELS, MIN_SHORT_SIDE, Frame, working_size
+
+SourceKind = Literal["video", "image", "image_folder", "webcam"]
+Expect = Literal["any", "clip", "image"]
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
+
+# ffmpeg demuxers that mean "a still picture", not a clip.
+_IMAGE_DEMUXERS = ("image2", "png_pipe", "jpeg_pipe", "bmp_pipe", "webp_pipe", "tiff_pipe", "gif")
+
+# A camera that gives no frame for this long is taken as disconnected.
+CAMERA_TIMEOUT_S = 2.0
+
+
+@dataclass(frozen=True)
+class SourceDescription:
+    """What a source holds, known once it is opened.
+
+    ``width``/``height`` are the upright frame size in pixels of the original
+    (rotation applied, before scaling to working size); ``rotation_deg`` is the
+    clockwise rotation applied to the stored pixels; ``fps`` the nominal rate
+    (``None`` for stills); ``n_frames`` the expected count (``None`` if unknown).
+    """
+
+    path: str
+    kind: SourceKind
+    width: int
+    height: int
+    work_width: int
+    work_height: int
+    fps: float | None
+    rotation_deg: int
+    n_frames: int | None
+
+
+class SourceEndedEarly(InputError):
+    """A source stopped before its end (truncated file, camera disconnected).
+
+    Frames read before the problem are kept; ``frames_read`` says how many.
+    """
+
+    def __init__(self, message: str, frames_read: int) -> None:
+        super().__init__(message)
+        self.frames_read = frames_read
+
+
+def _check_size(path: str, width: int, height: int) -> None:
+    if min(width, height) < MIN_SHORT_SIDE:
+        raise InputError(f"{path}: frames are too small ({width}x{height} px); at least {MIN_SHORT_SIDE} px needed")
+    if width * height > MAX_IMAGE_PIXELS:
+        raise InputError(f"{path}: frames are too large ({width}x{height} px); at most {MAX_IMAGE_PIXELS:,} pixels")
+
+
+def _upright(image: np.ndarray, rotation_deg: int) -> np.ndarray:
+    """Rotate pixels clockwise by ``rotation_deg`` (0, 90, 180 or 270)."""
+    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    return cv2.rotate(image, codes[rotation_deg]) if rotation_deg in codes else image
+
+
+class VideoFileSource:
+    """Frames of a video file, decoded with PyAV (FFmpeg).
+
+    Rotation metadata (the display matrix phones write) is applied, so frames
+    come out upright. ``time_s`` is each frame's presentation time minus the
+    first frame's, so variable frame rate clips keep their true timing.
+    A file that stops decoding early raises :class:`SourceEndedEarly` after the
+    frames before the damage were yielded.
+    """
+
+    def __init__(self, path: str | Path, max_side: int = DEFAULT_MAX_SIDE) -> None:
+        self.path = str(path)
+        self._container = _open_container(self.path)
+        stream = self._container.streams.video[0]
+        stream.thread_type = "AUTO"
+        self._stream = stream
+        self._rotation = _clockwise_rotation(self._container, self.path)
+        width, height = stream.codec_context.width, stream.codec_context.height
+        if self._rotation in (90, 270):
+            width, height = height, width
+        _check_size(self.path, width, height)
+        work_w, work_h = working_size(width, height, max_side)
+        fps = float(stream.average_rate) if stream.average_rate else None
+        self.description = SourceDescription(
+            path=self.path,
+            kind="video",
+            width=width,
+            height=height,
+            work_width=work_w,
+            work_height=work_h,
+            fps=fps,
+            rotation_deg=self._rotation,
+            n_frames=stream.frames or None,
+        )
+
+    def __iter__(self) -> Iterator[Frame]:
+        desc = self.description
+        # Scale before rotating: the decoder's rows are the unrotated ones.
+        scaled_w, scaled_h = (
+            (desc.work_height, desc.work_width) if self._rotation in (90, 270) else (desc.work_width, desc.work_height)
+        )
+        first_time: float | None = None
+        index = 0
+        try:
+            for av_frame in self._container.decode(self._stream):
+                raw_time = av_frame.time if av_frame.time is not None else index / (desc.fps or 30.0)
+                first_time = raw_time if first_time is None else first_time
+                rgb = av_frame.to_ndarray(
+                    width=scaled_w, height=scaled_h, format="rgb24", interpolation="AREA"
+                )
+                yield Frame(index=index, time_s=raw_time - first_time, image=np.ascontiguousarray(_upright(rgb, self._rotation)))
+                index += 1
+        except (av.error.FFmpegError, ValueError) as exc:
+            raise SourceEndedEarly(
+                f"{self.path}: video is corrupt or truncated after frame {index} ({exc.__class__.__name__})", index
+            ) from exc
+        finally:
+            self._container.close()
+        if index == 0:
+            raise InputError(f"{self.path}: no frame could be decoded (corrupt or truncated video)")
+        expected = desc.n_frames
+        if expected and index < 0.95 * expected - 1:
+            raise SourceEndedEarly(
+                f"{self.path}: video is truncated: {index} of {expected} frames could be decoded", index
+            )
+
+
+def _open_container(path: str) -> av.container.InputContainer:
+    try:
+        container = av.open(path, mode="r")
+    except (av.error.FFmpegError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not a readable video file ({_ffmpeg_reason(exc)})") from exc
+    if not container.streams.video:
+        container.close()
+        raise InputError(f"{path}: has no video stream")
+    if container.format.name in _IMAGE_DEMUXERS:
+        container.close()
+        raise InputError(f"{path}: is a still image, not a video clip")
+    return container
+
+
+def _ffmpeg_reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+
+
+def _clockwise_rotation(container: av.container.InputContainer, path: str) -> int:
+    """Clockwise rotation (0/90/180/270) that makes the stored frames upright.
+
+    FFmpeg reports the display matrix as the counter-clockwise angle the
+    stored frame is already turned by (-90 for a phone's usual portrait
+    matrix); turning the pixels clockwise by the negated angle makes them
+    upright, as players show them. Read from the first decoded frame, then
+    the container is rewound.
+    """
+    stream = container.streams.video[0]
+    try:
+        first = next(container.decode(stream))
+    except (StopIteration, av.error.FFmpegError) as exc:
+        container.close()
+        raise InputError(f"{path}: no frame could be decoded (corrupt or truncated video)") from exc
+    ccw = float(getattr(first, "rotation", 0) or 0)
+    container.seek(0)
+    return int(round(-ccw / 90.0)) * 90 % 360
+
+
+class ImageSource:
+    """One still image (EXIF orientation applied by OpenCV), as a one-frame source."""
+
+    def __init__(self, path: str | Path, max_side: int = DEFAULT_MAX_SIDE) -> None:
+        self.path = str(path)
+        self._image = _read_image(self.path)
+        height, width = self._image.shape[:2]
+        work_w, work_h = working_size(width, height, max_side)
+        self.description = SourceDescription(
+            path=self.path, kind="image", width=width, height=height,
+            work_width=work_w, work_height=work_h, fps=None, rotation_deg=0, n_frames=1,
+        )
+
+    def __iter__(self) -> Iterator[Frame]:
+        desc = self.description
+        small = cv2.resize(self._image, (desc.work_width, desc.work_height), interpolation=cv2.INTER_AREA)
+        yield Frame(index=0, time_s=0.0, image=np.ascontiguousarray(small))
+
+
+def _read_image(path: str) -> np.ndarray:
+    header = cv2.imread(path, cv2.IMREAD_REDUCED_GRAYSCALE_8)
+    if header is None:
+        raise InputError(f"{path}: not a readable image")
+    if header.shape[0] * header.shape[1] * 64 > MAX_IMAGE_PIXELS:
+        raise InputError(f"{path}: image is too large (about {header.shape[1] * 8}x{header.shape[0] * 8} px)")
+    bgr = cv2.imread(path, cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise InputError(f"{path}: not a readable image")
+    _check_size(path, bgr.shape[1], bgr.shape[0])
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+class ImageFolderSource:
+    """The images of a folder, in name order, as a sequence of stills.
+
+    ``time_s`` is the image's position in the sequence (0, 1, 2, ... s): the
+    images are independent photos, each analysed on its own.
+    """
+
+    def __init__(self, path: str | Path, max_side: int = DEFAULT_MAX_SIDE) -> None:
+        self.path = str(path)
+        self._files = sorted(p for p in Path(path).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        if not self._files:
+            raise InputError(f"{self.path}: folder holds no images ({', '.join(IMAGE_SUFFIXES)})")
+        self._max_side = max_side
+        first = ImageSource(self._files[0], max_side).description
+        self.description = SourceDescription(
+            path=self.path, kind="image_folder", width=first.width, height=first.height,
+            work_width=first.work_width, work_height=first.work_height,
+            fps=None, rotation_deg=0, n_frames=len(self._files),
+        )
+
+    def __iter__(self) -> Iterator[Frame]:
+        desc = self.description
+        for index, file in enumerate(self._files):
+            image = _read_image(str(file))
+            small = cv2.resize(image, (desc.work_width, desc.work_height), interpolation=cv2.INTER_AREA)
+            yield Frame(index=index, time_s=float(index), image=np.ascontiguousarray(small))
+
+
+class WebcamSource:
+    """Live frames from a camera by index, timed by the monotonic clock.
+
+    A camera that gives no frame for :data:`CAMERA_TIMEOUT_S` seconds is taken
+    as disconnected: iteration ends with :class:`SourceEndedEarly`, after every
+    frame it did give was yielded.
+    """
+
+    def __init__(self, index: int = 0, max_side: int = DEFAULT_MAX_SIDE) -> None:
+        self.path = f"camera {index}"
+        self._capture = cv2.VideoCapture(index)
+        if not self._capture.isOpened():
+            raise InputError(f"{self.path}: could not be opened (no camera at that index, or it is in use)")
+        width = int(self._capture.get(cv2.CAP_PROP_FRAME_WIDTH))
+        height = int(self._capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        _check_size(self.path, width, height)
+        work_w, work_h = working_size(width, height, max_side)
+        fps = self._capture.get(cv2.CAP_PROP_FPS) or None
+        self.description = SourceDescription(
+            path=self.path, kind="webcam", width=width, height=height,
+            work_width=work_w, work_height=work_h, fps=fps, rotation_deg=0, n_frames=None,
+        )
+
+    def __iter__(self) -> Iterator[Frame]:
+        desc = self.description
+        start = time.monotonic()
+        last_ok = start
+        index = 0
+        try:
+            while True:
+                ok, bgr = self._capture.read()
+                now = time.monotonic()
+                if not ok or bgr is None:
+                    if now - last_ok > CAMERA_TIMEOUT_S:
+                        raise SourceEndedEarly(f"{self.path}: camera stopped sending frames (disconnected?)", index)
+                    time.sleep(0.01)
+                    continue
+                last_ok = now
+                small = cv2.resize(bgr, (desc.work_width, desc.work_height), interpolation=cv2.INTER_AREA)
+                yield Frame(index=index, time_s=now - start, image=cv2.cvtColor(small, cv2.COLOR_BGR2RGB))
+                index += 1
+        finally:
+            self._capture.release()
+
+
+FrameSource = VideoFileSource | ImageSource | ImageFolderSource | WebcamSource
+
+
+def open_source(path: str | Path, expect: Expect = "any", max_side: int = DEFAULT_MAX_SIDE) -> FrameSource:
+    """Open a video file, a still image or a folder of images, by its content.
+
+    Parameters
+    ----------
+    path : file or folder.
+    expect : ``"clip"`` refuses stills, ``"image"`` refuses clips, ``"any"`` takes both.
+    max_side : long side, in pixels, of the working frames.
+
+    Raises
+    ------
+    InputError
+        Missing, empty, unreadable, wrong kind, too small or too large input;
+        the message names the file and the problem.
+    """
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        raise InputError(f"{name}: no such file or folder")
+    if path.is_dir():
+        if expect == "clip":
+            raise InputError(f"{name}: is a folder of images; a video clip is needed here")
+        return ImageFolderSource(path, max_side)
+    if path.stat().st_size == 0:
+        raise InputError(f"{name}: file is empty (0 bytes)")
+    if _looks_like_image(path):
+        if expect == "clip":
+            raise InputError(f"{name}: is a still image; a video clip is needed here")
+        return ImageSource(path, max_side)
+    source = VideoFileSource(path, max_side)
+    if expect == "image":
+        raise InputError(f"{name}: is a video clip; a still image is needed here")
+    return source
+
+
+def _looks_like_image(path: Path) -> bool:
+    """True if OpenCV's image decoders recognise the file's first bytes."""
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    signatures = (b"\x89PNG", b"\xff\xd8\xff", b"BM", b"II*\x00", b"MM\x00*")
+    is_webp = head.startswith(b"RIFF") and head[8:12] == b"WEBP"
+    return is_webp or any(head.startswith(sig) for sig in signatures)
