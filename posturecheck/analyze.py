@@ -18,7 +18,7 @@ from posturecheck import __version__
 from posturecheck.draw.skeleton import draw_skeletons
 from posturecheck.errors import NoPersonError
 from posturecheck.io.frames import DEFAULT_MAX_SIDE, Frame
-from posturecheck.io.sources import open_source
+from posturecheck.io.sources import Expect, open_source
 from posturecheck.io.video_sink import H264Writer
 from posturecheck.pose.extract import extract_poses
 from posturecheck.pose.landmarker import DetectorSettings, check_model
@@ -35,6 +35,7 @@ class AnalyzeOptions:
     out_dir: Path
     model_path: Path | None = None
     num_people: int = 1
+    expect: Expect = "any"
     max_side: int = DEFAULT_MAX_SIDE
     masks: bool = False
     annotated_video: bool = True
@@ -68,7 +69,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         No person in any frame (the files are still written, to show what was seen).
     """
     model = check_model(options.model_path)
-    source = open_source(path, "any", options.max_side)
+    source = open_source(path, options.expect, options.max_side)
     description = source.description
     settings = DetectorSettings(num_poses=options.num_people, masks=options.masks)
     options.out_dir.mkdir(parents=True, exist_ok=True)

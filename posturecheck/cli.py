@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from posturecheck import __version__
 from posturecheck.errors import PostureCheckError
+from posturecheck.native_logs import native_logs_to_file
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -50,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a MediaPipe PoseLandmarker .task bundle (default: the bundled full model)")
     analyze.add_argument("--people", type=_positive_int, default=1, metavar="N",
                          help="most people to find per frame (default: %(default)s)")
+    analyze.add_argument("--expect", choices=("any", "clip", "image"), default="any",
+                         help="refuse other kinds of input (default: take clips, photos and folders)")
     analyze.add_argument("--masks", action="store_true",
                          help="keep the segmentation masks (needed for silhouette measures; larger files)")
     analyze.add_argument("--no-video", action="store_true", help="do not write the annotated video")
@@ -72,6 +75,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         out_dir=args.out,
         model_path=args.model,
         num_people=args.people,
+        expect=args.expect,
         masks=args.masks,
         annotated_video=not args.no_video,
         progress=not args.quiet,
@@ -84,7 +88,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
     if result.video_path is not None:
         print(f"video:     {result.video_path}")
     if result.problem:
-        print(f"error: {result.problem}; results above cover the frames before it", file=sys.stderr)
+        print(f"error: {result.problem}; the results written cover the {result.series.n_frames} frames "
+              "that could be read", file=sys.stderr)
         return EXIT_PARTIAL
     return 0
 
@@ -99,8 +104,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``posturecheck`` console script; returns the exit status."""
     args = build_parser().parse_args(argv)
     handlers = {"analyze": _run_analyze, "webcam": _run_webcam}
-    try:
+    if os.environ.get("POSTURECHECK_DEBUG"):
         return handlers[args.command](args)
+    with native_logs_to_file():
+        return _run_reporting_errors(handlers[args.command], args)
+
+
+def _run_reporting_errors(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command; user-facing problems become one line on stderr and an exit status."""
+    try:
+        return handler(args)
     except PostureCheckError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -108,8 +121,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("stopped", file=sys.stderr)
         return 130
     except Exception as exc:  # last resort: one line instead of a traceback
-        if os.environ.get("POSTURECHECK_DEBUG"):
-            raise
         print(f"error: unexpected {exc.__class__.__name__}: {exc} (set POSTURECHECK_DEBUG=1 for details)",
               file=sys.stderr)
         return EXIT_ERROR

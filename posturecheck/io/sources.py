@@ -55,9 +55,10 @@ class SourceDescription:
 
 
 class SourceEndedEarly(InputError):
-    """A source stopped before its end (truncated file, camera disconnected).
+    """A source could not be read whole (truncated or damaged file, camera disconnected).
 
-    Frames read before the problem are kept; ``frames_read`` says how many.
+    It is raised after every readable frame was yielded, so nothing readable
+    is lost; ``frames_read`` says how many frames were.
     """
 
     def __init__(self, message: str, frames_read: int) -> None:
@@ -121,16 +122,22 @@ class VideoFileSource:
         )
         first_time: float | None = None
         index = 0
+        damaged = 0
         try:
-            for av_frame in self._container.decode(self._stream):
-                raw_time = av_frame.time if av_frame.time is not None else index / (desc.fps or 30.0)
-                first_time = raw_time if first_time is None else first_time
-                rgb = av_frame.to_ndarray(
-                    width=scaled_w, height=scaled_h, format="rgb24", interpolation="AREA"
-                )
-                yield Frame(index=index, time_s=raw_time - first_time, image=np.ascontiguousarray(_upright(rgb, self._rotation)))
-                index += 1
-        except (av.error.FFmpegError, ValueError) as exc:
+            for packet in self._container.demux(self._stream):
+                try:
+                    decoded = packet.decode()
+                except av.error.InvalidDataError:
+                    damaged += 1  # FFmpeg conceals what it can; a packet it rejects is skipped
+                    continue
+                for av_frame in decoded:
+                    raw_time = av_frame.time if av_frame.time is not None else index / (desc.fps or 30.0)
+                    first_time = raw_time if first_time is None else first_time
+                    rgb = av_frame.to_ndarray(width=scaled_w, height=scaled_h, format="rgb24", interpolation="AREA")
+                    yield Frame(index=index, time_s=raw_time - first_time,
+                                image=np.ascontiguousarray(_upright(rgb, self._rotation)))
+                    index += 1
+        except av.error.FFmpegError as exc:
             raise SourceEndedEarly(
                 f"{self.path}: video is corrupt or truncated after frame {index} ({exc.__class__.__name__})", index
             ) from exc
@@ -141,15 +148,17 @@ class VideoFileSource:
         expected = desc.n_frames
         if expected and index < 0.95 * expected - 1:
             raise SourceEndedEarly(
-                f"{self.path}: video is truncated: {index} of {expected} frames could be decoded", index
+                f"{self.path}: video is truncated or damaged: {index} of {expected} frames could be decoded", index
             )
+        if damaged:
+            raise SourceEndedEarly(f"{self.path}: video is damaged: {damaged} packets could not be decoded", index)
 
 
 def _open_container(path: str) -> av.container.InputContainer:
     try:
         container = av.open(path, mode="r")
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a readable video file ({_ffmpeg_reason(exc)})") from exc
+        raise InputError(f"{path}: not a video or image file that can be read ({_ffmpeg_reason(exc)})") from exc
     if not container.streams.video:
         container.close()
         raise InputError(f"{path}: has no video stream")
@@ -244,16 +253,19 @@ class ImageFolderSource:
 
 
 class WebcamSource:
-    """Live frames from a camera by index, timed by the monotonic clock.
+    """Live frames from a camera, timed by the monotonic clock.
+
+    ``device`` is a camera index or anything else OpenCV's ``VideoCapture``
+    opens as a live device (``/dev/video2``, a stream URL).
 
     A camera that gives no frame for :data:`CAMERA_TIMEOUT_S` seconds is taken
     as disconnected: iteration ends with :class:`SourceEndedEarly`, after every
     frame it did give was yielded.
     """
 
-    def __init__(self, index: int = 0, max_side: int = DEFAULT_MAX_SIDE) -> None:
-        self.path = f"camera {index}"
-        self._capture = cv2.VideoCapture(index)
+    def __init__(self, device: int | str = 0, max_side: int = DEFAULT_MAX_SIDE) -> None:
+        self.path = f"camera {device}"
+        self._capture = cv2.VideoCapture(device)
         if not self._capture.isOpened():
             raise InputError(f"{self.path}: could not be opened (no camera at that index, or it is in use)")
         width = int(self._capture.get(cv2.CAP_PROP_FRAME_WIDTH))

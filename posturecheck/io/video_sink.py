@@ -36,6 +36,7 @@ class H264Writer:
         self._stream.width, self._stream.height = width, height
         self._stream.pix_fmt = "yuv420p"
         self._stream.time_base = _TIME_BASE
+        self._stream.codec_context.time_base = _TIME_BASE
         self._stream.options = {"crf": str(crf), "preset": "veryfast"}
         self._last_pts = -1
 
