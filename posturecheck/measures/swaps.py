@@ -1,0 +1,236 @@
+"""Undo left/right label swaps in a pose series.
+
+MediaPipe sometimes labels a person's left limbs as right and the reverse
+for a run of frames, most often when the person faces towards or away from
+the camera. Seen over time, such a run is a jump of every limb to where its
+mirror twin was, and a jump back at the end. This module finds, for each
+person slot and for the legs and the rest of the body separately, the
+labelling of every frame (as given, or mirrored) that makes the limbs'
+motion smoothest, and mirrors the frames that need it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from posturecheck.landmarks import MIRROR_INDEX, Landmark
+from posturecheck.pose.series import PoseSeries
+
+# The limb chains each decision rests on, left side first; the mirror halves follow.
+_LEFT_ARM = (Landmark.LEFT_SHOULDER, Landmark.LEFT_ELBOW, Landmark.LEFT_WRIST)
+_LEFT_LEG = (
+    Landmark.LEFT_HIP,
+    Landmark.LEFT_KNEE,
+    Landmark.LEFT_ANKLE,
+    Landmark.LEFT_HEEL,
+    Landmark.LEFT_FOOT_INDEX,
+)
+_MIRROR = np.array(MIRROR_INDEX)
+# Landmarks relabelled with the legs; every other one (face, arms, hands) goes with the arms.
+_LOWER = np.zeros(len(MIRROR_INDEX), dtype=bool)
+_LOWER[[*_LEFT_LEG, *(MIRROR_INDEX[i] for i in _LEFT_LEG)]] = True
+# Step costs are computed this many frames at a time to bound memory on long clips.
+_CHUNK = 2048
+
+
+def _chain(left: tuple[Landmark, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Landmark indices of a left chain and its mirror, and each one's mirror position within them."""
+    n = len(left)
+    indices = np.array([*left, *(MIRROR_INDEX[i] for i in left)])
+    return indices, np.concatenate([np.arange(n) + n, np.arange(n)])
+
+
+@dataclass(frozen=True)
+class SwapReport:
+    """What :func:`correct_left_right_swaps` changed.
+
+    Attributes
+    ----------
+    corrected : (F, P) bool, some of the frame's labels for that person were mirrored.
+    n_frames_corrected : number of frames in which any person was relabelled.
+    n_runs : number of separate runs of relabelled frames, over all people.
+    arms_corrected : (F, P) bool, the arms (with face and hands) were mirrored.
+    legs_corrected : (F, P) bool, the legs were mirrored.
+    """
+
+    corrected: np.ndarray
+    n_frames_corrected: int
+    n_runs: int
+    arms_corrected: np.ndarray
+    legs_corrected: np.ndarray
+
+
+def _torso_length(points: np.ndarray) -> float:
+    """Median distance from mid-shoulders to mid-hips over frames, in the points' units (1 if unknown)."""
+    shoulders = 0.5 * (points[:, Landmark.LEFT_SHOULDER] + points[:, Landmark.RIGHT_SHOULDER])
+    hips = 0.5 * (points[:, Landmark.LEFT_HIP] + points[:, Landmark.RIGHT_HIP])
+    lengths = np.linalg.norm(shoulders - hips, axis=-1)
+    lengths = lengths[np.isfinite(lengths) & (lengths > 0)]
+    return float(np.median(lengths)) if lengths.size else 1.0
+
+
+def _mean_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Mean over landmarks (axis -2) of point distances, skipping NaN points; 0 when none is finite."""
+    distance = np.linalg.norm(a - b, axis=-1)
+    finite = np.isfinite(distance)
+    count = finite.sum(axis=-1)
+    return np.where(finite, distance, 0.0).sum(axis=-1) / np.maximum(count, 1)
+
+
+def _step_costs(spaces: list[np.ndarray], times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Continuity costs of each labelling choice along one linked run of frames.
+
+    ``spaces`` hold ``(2, n, K, D)`` chain coordinates per labelling (0 as
+    given, 1 mirrored), already divided by the torso length. Returns the
+    first step's cost ``[a, b]`` (frame 1 labelled ``b`` against frame 0
+    labelled ``a``) and, for frames ``i >= 2``, ``[c, a, b, i - 2]``: frame
+    ``i`` labelled ``b`` against the constant-velocity prediction from frames
+    ``i - 2`` (labelled ``c``) and ``i - 1`` (labelled ``a``), scaled to the
+    true time steps.
+    """
+    n = times.shape[0]
+    first = np.zeros((2, 2))
+    for x in spaces:
+        first += _mean_distance(x[None, :, 1], x[:, None, 0])
+    later = np.zeros((2, 2, 2, max(n - 2, 0)))
+    for lo in range(2, n, _CHUNK):
+        hi = min(n, lo + _CHUNK)
+        ratio = (times[lo:hi] - times[lo - 1 : hi - 1]) / (times[lo - 1 : hi - 1] - times[lo - 2 : hi - 2])
+        ratio = ratio[:, None, None]
+        for x in spaces:
+            before, last, now = x[:, lo - 2 : hi - 2], x[:, lo - 1 : hi - 1], x[:, lo:hi]
+            predicted = last[None, :] + ratio * (last[None, :] - before[:, None])
+            later[..., lo - 2 : hi - 2] += _mean_distance(now[None, None, :], predicted[:, :, None])
+    return first, later
+
+
+def _best_labelling(
+    first: np.ndarray, later: np.ndarray, mirror_cost: float, switch_cost: float
+) -> np.ndarray:
+    """Viterbi over (previous, current) labelling pairs; returns 0 (as given) or 1 (mirrored) per frame."""
+    n = later.shape[-1] + 2
+    bias = np.array([0.0, mirror_cost])
+    switch = switch_cost * (1.0 - np.eye(2))
+    # total[a, b]: cheapest cost of frames 0..i with frame i-1 labelled a and frame i labelled b.
+    total = bias[:, None] + bias[None, :] + switch + first
+    back = np.zeros((max(n - 2, 0), 2, 2), dtype=np.int8)
+    for i in range(n - 2):
+        options = total[:, :, None] + later[..., i]  # [c, a, b]
+        back[i] = np.argmin(options, axis=0)
+        total = options.min(axis=0) + bias[None, :] + switch
+    labels = np.zeros(n, dtype=np.int8)
+    labels[-2], labels[-1] = np.unravel_index(int(np.argmin(total)), total.shape)
+    for i in range(n - 3, -1, -1):
+        labels[i] = back[i, labels[i + 1], labels[i + 2]]
+    return labels
+
+
+def _linked_runs(present: np.ndarray, times: np.ndarray, max_link_s: float) -> list[np.ndarray]:
+    """Frame indices of runs whose consecutive present frames are at most ``max_link_s`` apart."""
+    frames = np.flatnonzero(present)
+    if frames.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(times[frames]) > max_link_s) + 1
+    return np.split(frames, breaks)
+
+
+def _mirrored_frames(
+    series: PoseSeries, person: int, mirror_cost: float, switch_cost: float, max_link_s: float
+) -> np.ndarray:
+    """(F, 2) bool: frames whose arm labels (column 0) and leg labels (column 1) should be mirrored."""
+    spaces = [series.image_px[:, person], series.world[:, person].astype(np.float64)]
+    scaled = [points / _torso_length(points) for points in spaces]
+    present = np.isfinite(spaces[0]).any(axis=(1, 2))
+    mirrored = np.zeros((series.n_frames, 2), dtype=bool)
+    for column, left in enumerate((_LEFT_ARM, _LEFT_LEG)):
+        indices, mirror = _chain(left)
+        chains = [np.stack([points[:, indices], points[:, indices[mirror]]]) for points in scaled]
+        for frames in _linked_runs(present, series.times_s, max_link_s):
+            if frames.size < 2:
+                continue
+            first, later = _step_costs([c[:, frames] for c in chains], series.times_s[frames])
+            mirrored[frames, column] = _best_labelling(first, later, mirror_cost, switch_cost).astype(bool)
+    return mirrored
+
+
+def correct_left_right_swaps(
+    series: PoseSeries, mirror_cost: float = 0.02, switch_cost: float = 0.25, max_link_s: float = 0.3
+) -> tuple[PoseSeries, SwapReport]:
+    """Find and undo runs of frames whose left and right labels are swapped.
+
+    Parameters
+    ----------
+    series : PoseSeries
+        Any view; each person slot is treated on its own.
+    mirror_cost : float
+        Price of mirroring one half of the body (arms or legs) in one frame,
+        in the units of the continuity cost (mean landmark distance in
+        torso lengths, image plus world).
+    switch_cost : float
+        Price of each change between as-given and mirrored labels, in the
+        same units. Together the two prices make the labels as given win
+        wherever the motion cannot tell (at the moment two legs cross, or
+        when the arms hang side by side): a run of ``k`` frames is mirrored
+        back only when the jumps at its two ends (each roughly the distance
+        between the two sides) outweigh ``2 * switch_cost + k *
+        mirror_cost``. At the defaults a run with clear jumps at both ends
+        is undone even when it lasts several seconds, while a single
+        ambiguous frame is never flipped.
+    max_link_s : float
+        Frames with a person are linked across a gap of at most this many
+        seconds; after a longer gap (the person may have turned round) the
+        labelling starts afresh.
+
+    Returns
+    -------
+    (PoseSeries, SwapReport)
+        A new series with the chosen frames relabelled (image, world,
+        visibility and presence together, through
+        :data:`posturecheck.landmarks.MIRROR_INDEX`) and a report of them.
+
+    Notes
+    -----
+    The legs (hips, knees, ankles, heels, toes) and the rest of the body
+    (arms, judged by shoulders, elbows and wrists, with the face and hands
+    following them) are relabelled separately: MediaPipe swaps the whole
+    body in front and back views but often only the legs in side views.
+    For each, every frame is labelled either as given or mirrored, and the
+    labels of all frames are chosen together by dynamic programming
+    (Viterbi) to minimise the summed continuity cost plus ``mirror_cost``
+    per mirrored frame and ``switch_cost`` per change, so a single bad
+    frame cannot flip the rest of the clip. A frame's continuity cost compares the chain's landmarks with
+    their constant-velocity prediction from the two previous (relabelled)
+    frames, both in the image (pixels) and in the hip-centred world
+    skeleton (metres), each divided by the person's median torso length.
+    In a side view the legs legitimately cross in the image; because the
+    prediction carries each limb's velocity, a leg that keeps moving
+    through the crossing matches its own prediction and not its twin's
+    (which moves the other way), and the world skeleton keeps the two sides
+    apart in depth.
+    """
+    upper = np.zeros((series.n_frames, series.n_people), dtype=bool)
+    lower = np.zeros_like(upper)
+    for person in range(series.n_people):
+        mirrored = _mirrored_frames(series, person, mirror_cost, switch_cost, max_link_s)
+        upper[:, person], lower[:, person] = mirrored[:, 0], mirrored[:, 1]
+    # Per frame, person and landmark: take that landmark's value from its mirror twin.
+    take = np.where(_LOWER, lower[:, :, None], upper[:, :, None])
+    fixed = replace(
+        series,
+        image=np.where(take[..., None], series.image[:, :, _MIRROR], series.image),
+        world=np.where(take[..., None], series.world[:, :, _MIRROR], series.world),
+        visibility=np.where(take, series.visibility[:, :, _MIRROR], series.visibility),
+        presence=np.where(take, series.presence[:, :, _MIRROR], series.presence),
+    )
+    corrected = upper | lower
+    starts = corrected & ~np.concatenate([np.zeros((1, series.n_people), bool), corrected[:-1]])
+    report = SwapReport(
+        corrected=corrected,
+        n_frames_corrected=int(corrected.any(axis=1).sum()),
+        n_runs=int(starts.sum()),
+        arms_corrected=upper,
+        legs_corrected=lower,
+    )
+    return fixed, report
