@@ -18,6 +18,7 @@ from posturecheck import __version__
 from posturecheck.draw.skeleton import draw_skeletons
 from posturecheck.errors import NoPersonError
 from posturecheck.io.frames import DEFAULT_MAX_SIDE, Frame
+from posturecheck.io.prefetch import WriteBehind
 from posturecheck.io.sources import Expect, open_source
 from posturecheck.io.video_sink import H264Writer
 from posturecheck.pose.extract import extract_poses
@@ -84,14 +85,19 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         if video_path is not None and options.annotated_video else None
     )
 
-    def on_frame(frame: Frame, landmarks: np.ndarray, visibility: np.ndarray) -> None:
+    def write_annotated(item: tuple[Frame, np.ndarray, np.ndarray]) -> None:
+        frame, landmarks, visibility = item
         if writer is not None:
             writer.write(draw_skeletons(frame.image, landmarks, visibility), frame.time_s)
         progress.update(1)
 
+    # Drawing and encoding run behind inference on another thread.
+    behind = WriteBehind(write_annotated)
     try:
-        extraction = extract_poses(source, description, model, settings, on_frame)
+        extraction = extract_poses(source, description, model, settings,
+                                   lambda frame, landmarks, visibility: behind.submit((frame, landmarks, visibility)))
     finally:
+        behind.close()
         progress.close()
         if writer is not None:
             writer.close()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from posturecheck.io.prefetch import read_ahead
+from posturecheck.io.prefetch import WriteBehind, read_ahead
 
 
 def test_items_arrive_in_order() -> None:
@@ -50,3 +50,24 @@ def test_closing_early_stops_the_worker() -> None:
     iterator.close()
     time.sleep(0.3)
     assert not any(t.name == "posturecheck-decode" and t.is_alive() for t in threading.enumerate())
+
+
+def test_write_behind_consumes_everything_in_order() -> None:
+    consumed: list[int] = []
+    behind = WriteBehind(consumed.append, depth=2)
+    for item in range(50):
+        behind.submit(item)
+    behind.close()
+    assert consumed == list(range(50))
+
+
+def test_write_behind_error_reaches_the_submitter() -> None:
+    def consume(item: int) -> None:
+        if item == 3:
+            raise OSError("disk full")
+
+    behind = WriteBehind(consume, depth=1)
+    with pytest.raises(OSError, match="disk full"):
+        for item in range(100):
+            behind.submit(item)
+        behind.close()

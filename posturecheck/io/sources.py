@@ -93,7 +93,6 @@ class VideoFileSource:
         self.path = str(path)
         self._container = _open_container(self.path)
         stream = self._container.streams.video[0]
-        stream.thread_type = "AUTO"
         self._stream = stream
         self._rotation = _clockwise_rotation(self._container, self.path)
         width, height = stream.codec_context.width, stream.codec_context.height

@@ -37,7 +37,7 @@ class H264Writer:
         self._stream.pix_fmt = "yuv420p"
         self._stream.time_base = _TIME_BASE
         self._stream.codec_context.time_base = _TIME_BASE
-        self._stream.options = {"crf": str(crf), "preset": "veryfast"}
+        self._stream.options = {"crf": str(crf), "preset": "ultrafast"}
         self._last_pts = -1
 
     def write(self, rgb: np.ndarray, time_s: float) -> None:

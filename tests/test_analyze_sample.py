@@ -1,0 +1,65 @@
+"""End to end on the real sample walk: landmarks file, summary, browser-playable video."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import pytest
+
+from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file
+from posturecheck.landmarks import Landmark
+from posturecheck.pose.series import PoseSeries
+from tests.media import WALK_CLIP, frame_of
+
+pytestmark = pytest.mark.slow
+
+
+def test_walker_is_found_while_in_view(walk_analysis: AnalysisResult) -> None:
+    series = walk_analysis.series
+    assert series.n_frames == 230
+    seen = series.detected[:, 0]
+    # The walker enters at about 1.9 s and crosses the frame until about 6.5 s
+    # (someone else steps in at the right edge at the very end).
+    walking = (series.times_s >= 2.2) & (series.times_s <= 6.3)
+    assert seen[walking].mean() > 0.95
+    assert not seen[series.times_s < 1.5].any()
+    # Side view walking right to left: the hips move left over time.
+    hip_x = series.image[walking & seen, 0, Landmark.LEFT_HIP, 0]
+    assert hip_x[0] - hip_x[-1] > 0.5
+
+
+def test_landmarks_file_round_trips(walk_analysis: AnalysisResult) -> None:
+    loaded = PoseSeries.load(walk_analysis.landmarks_path)
+    np.testing.assert_array_equal(loaded.image, walk_analysis.series.image)
+    assert loaded.masks is not None and loaded.source.model_sha256.startswith("32c31069")
+    mask = loaded.mask(150, 0)
+    assert mask is not None and 0.01 < mask.mean() < 0.2  # a person-sized silhouette
+
+
+def test_summary_json(walk_analysis: AnalysisResult) -> None:
+    summary = json.loads(walk_analysis.summary_path.read_text())
+    assert summary["frames_analysed"] == 230
+    assert summary["source"]["width"] == 1280 and summary["source"]["fps"] == 30.0
+    assert summary["people"][0]["first_seen_s"] == pytest.approx(1.9, abs=0.3)
+    assert any("in view in" in warning for warning in summary["warnings"])
+
+
+def test_annotated_video_is_h264_with_every_frame(walk_analysis: AnalysisResult) -> None:
+    assert walk_analysis.video_path is not None
+    with av.open(str(walk_analysis.video_path)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264" and stream.codec_context.pix_fmt == "yuv420p"
+        times = [float(frame.time) for frame in container.decode(stream)]
+    assert len(times) == 230
+    np.testing.assert_allclose(times, walk_analysis.series.times_s, atol=0.001)
+
+
+def test_photo_is_analysed_in_image_mode(tmp_path: Path) -> None:
+    cv2.imwrite(str(tmp_path / "walker.png"), frame_of(WALK_CLIP, 150))
+    result = analyze_file(tmp_path / "walker.png", AnalyzeOptions(out_dir=tmp_path / "out", progress=False))
+    assert result.series.n_frames == 1 and result.series.detected[0, 0]
+    assert result.video_path is None and result.series.source.kind == "image"
