@@ -1,0 +1,478 @@
+"""From a pose series to a table of measures with validity, for one person.
+
+:func:`compute_measures` applies, in this order:
+
+1. left/right swap correction (:func:`posturecheck.measures.swaps.correct_left_right_swaps`);
+2. landmarks with visibility below ``min_visibility`` are treated as missing;
+3. bounded gap filling (:func:`posturecheck.measures.filtering.fill_gaps`);
+4. zero-lag low-pass filtering of the landmarks
+   (:func:`posturecheck.measures.filtering.lowpass_filtfilt`);
+5. the view of every frame (:mod:`posturecheck.measures.view`);
+6. every measure in its 2D (image) and 3D (world) variant
+   (:mod:`posturecheck.measures.joint_angles`, :mod:`posturecheck.measures.posture`),
+   and the silhouette measures when the series has masks;
+7. a validity flag and reason for every value, and the choice of variant
+   that fills each plain name.
+
+Steps 5-7 are also run on the landmarks after step 1 alone, as the table's
+``raw`` measures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from posturecheck.landmarks import Landmark
+from posturecheck.measures import joint_angles as ja
+from posturecheck.measures import posture
+from posturecheck.measures.filtering import fill_gaps, lowpass_filtfilt
+from posturecheck.measures.silhouette import lumbar_curve, pelvic_tilt_proxy
+from posturecheck.measures.swaps import correct_left_right_swaps
+from posturecheck.measures.table import Measure, MeasureTable
+from posturecheck.measures.view import ViewEstimate, ViewLimits, estimate_view, landmark_name, summarize_view
+from posturecheck.pose.series import PoseSeries
+
+L = Landmark
+_SHOULDERS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+_HIPS = (L.LEFT_HIP, L.RIGHT_HIP)
+_TRUNK = _SHOULDERS + _HIPS
+_STATURE = (L.LEFT_EYE, L.RIGHT_EYE, L.LEFT_HEEL, L.RIGHT_HEEL)
+_EARS = (L.LEFT_EAR, L.RIGHT_EAR)
+_ANKLES = (L.LEFT_ANKLE, L.RIGHT_ANKLE)
+_BUTTERWORTH_ORDER = 4
+# "auto" keeps the 2D variant while it is valid in at least this share of the
+# frames the 3D one is: image landmarks are measured, world depth is only
+# estimated, and a body turning a little in and out of the side view
+# (walking) should not hand the whole clip to the 3D variant.
+PREFER_2D_SHARE = 0.75
+_NO_MASK = "no segmentation mask of the person in this frame"
+
+
+@dataclass(frozen=True)
+class MeasureOptions:
+    """How :func:`compute_measures` works.
+
+    Attributes
+    ----------
+    method : "auto", "2d" or "3d": which variant fills the plain names.
+        "auto" takes 2D while it is valid in at least :data:`PREFER_2D_SHARE`
+        as many frames as 3D (image landmarks are measured; world depth is
+        estimated), else 3D.
+    cutoff_hz : low-pass cut-off for the landmarks, Hz; None = no filtering.
+    camera_roll_deg : camera roll (convention of
+        :mod:`posturecheck.measures.geometry`: + = camera turned clockwise,
+        picture turned counter-clockwise); None = level camera (0).
+    height_cm : the person's standing height; when given, plumb-line
+        offsets are also reported in cm.
+    min_visibility : landmarks below this MediaPipe visibility are missing.
+    max_gap_s : longest run of missing landmarks bridged by interpolation.
+    correct_swaps : undo left/right label swaps first.
+    max_standing_knee_deg : plumb-line offsets need both knees within this
+        flexion (the stature estimate assumes standing).
+    view_limits : view classification thresholds.
+    """
+
+    method: str = "auto"
+    cutoff_hz: float | None = 6.0
+    camera_roll_deg: float | None = None
+    height_cm: float | None = None
+    min_visibility: float = 0.5
+    max_gap_s: float = 0.25
+    correct_swaps: bool = True
+    max_standing_knee_deg: float = 20.0
+    view_limits: ViewLimits = field(default_factory=ViewLimits)
+
+    def __post_init__(self) -> None:
+        if self.method not in ("auto", "2d", "3d"):
+            raise ValueError(f"method must be 'auto', '2d' or '3d', not {self.method!r}")
+        if self.cutoff_hz is not None and not self.cutoff_hz > 0:
+            raise ValueError(f"cutoff_hz must be positive, not {self.cutoff_hz}")
+        if self.height_cm is not None and not 50.0 <= self.height_cm <= 250.0:
+            raise ValueError(f"height_cm must be between 50 and 250, not {self.height_cm}")
+        if not 0.0 <= self.min_visibility <= 1.0:
+            raise ValueError(f"min_visibility must be between 0 and 1, not {self.min_visibility}")
+        if self.max_gap_s < 0:
+            raise ValueError(f"max_gap_s must not be negative, not {self.max_gap_s}")
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What a measure needs: landmarks, plane, posture."""
+
+    name: str
+    label: str
+    unit: str
+    plane: str
+    landmarks: tuple[int, ...]
+    standing: bool = False
+
+
+@dataclass(frozen=True)
+class _Points:
+    """One person's landmarks at one processing stage."""
+
+    image: np.ndarray
+    image_px: np.ndarray
+    world: np.ndarray
+    detected: np.ndarray
+
+
+def _specs(with_cm: bool) -> list[_Spec]:
+    specs = []
+    for side in ("left", "right"):
+        hip, knee, ankle = ja.leg_landmarks(side)
+        specs += [
+            _Spec(f"hip_flexion_{side}", f"{side} hip flexion", "deg", "sagittal", _TRUNK + (knee,)),
+            _Spec(f"knee_flexion_{side}", f"{side} knee flexion", "deg", "sagittal", _HIPS + (knee, ankle)),
+            _Spec(
+                f"thigh_inclination_{side}", f"{side} thigh inclination", "deg", "sagittal", _HIPS + (knee,)
+            ),
+        ]
+    specs += [
+        _Spec("trunk_inclination", "trunk inclination", "deg", "sagittal", _TRUNK),
+        _Spec("trunk_lateral_lean", "trunk lateral lean", "deg", "frontal", _TRUNK),
+        _Spec("pelvic_obliquity", "pelvic obliquity", "deg", "frontal", _HIPS),
+        _Spec("shoulder_tilt", "shoulder tilt", "deg", "frontal", _SHOULDERS),
+        _Spec("lateral_trunk_shift", "lateral trunk shift", "%", "frontal", _TRUNK),
+        _Spec("craniovertebral_angle_proxy", "forward-head angle", "deg", "sagittal", _TRUNK + _EARS),
+    ]
+    for part in posture.PLUMB_LANDMARKS:
+        for suffix, unit in (("", "%"), ("_cm", "cm"))[: 2 if with_cm else 1]:
+            specs.append(
+                _Spec(
+                    f"plumb_offset_{part}{suffix}",
+                    f"plumb-line offset of the {part}",
+                    unit,
+                    "sagittal",
+                    _HIPS + _STATURE + posture.PAIRS[part] + _ANKLES,
+                    standing=True,
+                )
+            )
+    return specs
+
+
+def _values(
+    points: _Points, view: ViewEstimate, roll: float, height_cm: float | None
+) -> dict[str, np.ndarray]:
+    """Every measure's values by ``<name>_2d`` / ``<name>_3d``."""
+    px, world, facing = points.image_px, points.world, view.facing
+    out: dict[str, np.ndarray] = {}
+    for side in ("left", "right"):
+        out[f"hip_flexion_{side}_2d"] = ja.hip_flexion_2d(px, facing, side)
+        out[f"hip_flexion_{side}_3d"] = ja.hip_flexion_3d(world, side)
+        out[f"knee_flexion_{side}_2d"] = ja.knee_flexion_2d(px, facing, side)
+        out[f"knee_flexion_{side}_3d"] = ja.knee_flexion_3d(world, side)
+        out[f"thigh_inclination_{side}_2d"] = ja.thigh_inclination_2d(px, facing, side, roll)
+        out[f"thigh_inclination_{side}_3d"] = ja.thigh_inclination_3d(world, side, roll)
+    pairs: dict[str, tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]] = {
+        "trunk_lateral_lean": (posture.trunk_lateral_lean_2d, posture.trunk_lateral_lean_3d),
+        "pelvic_obliquity": (posture.pelvic_obliquity_2d, posture.pelvic_obliquity_3d),
+        "shoulder_tilt": (posture.shoulder_tilt_2d, posture.shoulder_tilt_3d),
+        "lateral_trunk_shift": (posture.lateral_trunk_shift_2d, posture.lateral_trunk_shift_3d),
+    }
+    for name, (two, three) in pairs.items():
+        out[f"{name}_2d"], out[f"{name}_3d"] = two(px, roll), three(world, roll)
+    out["trunk_inclination_2d"] = ja.trunk_inclination_2d(px, facing, roll)
+    out["trunk_inclination_3d"] = ja.trunk_inclination_3d(world, roll)
+    out["craniovertebral_angle_proxy_2d"] = posture.craniovertebral_angle_proxy_2d(px, facing, roll)
+    out["craniovertebral_angle_proxy_3d"] = posture.craniovertebral_angle_proxy_3d(world, roll)
+    plumb = {"2d": posture.plumb_offsets_2d(px, facing, roll), "3d": posture.plumb_offsets_3d(world, roll)}
+    for method, offsets in plumb.items():
+        for part, pct in offsets.items():
+            out[f"plumb_offset_{part}_{method}"] = pct
+            if height_cm is not None:
+                out[f"plumb_offset_{part}_cm_{method}"] = pct / 100.0 * height_cm
+    return out
+
+
+def _fill_reasons(reason: np.ndarray, failed: np.ndarray, text: Callable[[int], str]) -> None:
+    """Write ``text(frame)`` into the frames that failed and have no reason yet."""
+    for i in np.flatnonzero(failed & (reason == "")):
+        reason[i] = text(int(i))
+
+
+def _view_check(
+    spec: _Spec, method: str, view: ViewEstimate, limits: ViewLimits
+) -> tuple[np.ndarray, str, str]:
+    """Frames whose view does not suit the measure, what view it needs, and the limit in words."""
+    away = view.off_side_deg
+    with np.errstate(invalid="ignore"):
+        if spec.plane == "sagittal" and method == "2d":
+            return ~(away <= limits.side_max_deg), "a side view", f"limit {limits.side_max_deg:.0f}"
+        if spec.plane == "sagittal":
+            return (
+                ~(away <= limits.sagittal_3d_max_deg),
+                "a side or oblique view",
+                (f"limit {limits.sagittal_3d_max_deg:.0f}"),
+            )
+        if method == "2d":
+            return (
+                ~(away >= limits.front_min_deg),
+                "a front or back view",
+                f"needs {limits.front_min_deg:.0f}",
+            )
+        return (
+            ~(away >= limits.frontal_3d_min_deg),
+            "a front, back or oblique view",
+            (f"needs {limits.frontal_3d_min_deg:.0f}"),
+        )
+
+
+def _needed(spec: _Spec, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame: does any needed landmark carry the flag, and the first such landmark index."""
+    index = np.array(spec.landmarks)
+    hit = flags[:, index]
+    return np.asarray(hit.any(axis=1)), index[np.argmax(hit, axis=1)]
+
+
+def _reasons(
+    spec: _Spec,
+    method: str,
+    values: np.ndarray,
+    points: _Points,
+    view: ViewEstimate,
+    options: MeasureOptions,
+    knees: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """Why each frame of one measure variant is not valid ("" where it is), most basic cause first."""
+    coords = points.image if method == "2d" else points.world
+    reason = np.full(values.shape, "", dtype=object)
+    missing, first_missing = _needed(spec, ~np.isfinite(coords).all(axis=-1))
+    _fill_reasons(reason, missing & ~points.detected, lambda i: "no person detected")
+    _fill_reasons(
+        reason,
+        missing,
+        lambda i: f"{landmark_name(first_missing[i])} not visible (visibility < {options.min_visibility:g})",
+    )
+    outside, first_outside = _needed(spec, view.outside)
+    _fill_reasons(reason, outside, lambda i: f"{landmark_name(first_outside[i])} outside the frame")
+    limit = options.view_limits.min_person_extent
+    with np.errstate(invalid="ignore"):
+        small = ~(view.extent >= limit)
+    _fill_reasons(
+        reason, small, lambda i: f"person spans {view.extent[i]:.0%} of the frame (needs {limit:.0%})"
+    )
+    wrong_view, needs, limit_text = _view_check(spec, method, view, options.view_limits)
+    _fill_reasons(
+        reason,
+        wrong_view,
+        lambda i: (
+            f"{view.label[i]} view: {spec.label} needs {needs} "
+            f"({view.off_side_deg[i]:.0f} deg from side, {limit_text})"
+        ),
+    )
+    if spec.plane == "sagittal" and method == "2d":
+        _fill_reasons(reason, view.facing == 0, lambda i: "facing direction unclear")
+    if spec.standing:
+        knee = np.fmax(np.abs(knees[0]), np.abs(knees[1]))
+        with np.errstate(invalid="ignore"):
+            bent = ~(knee <= options.max_standing_knee_deg)
+        _fill_reasons(
+            reason,
+            bent,
+            lambda i: (
+                f"not standing straight (knee flexion {knee[i]:.0f} deg, "
+                f"limit {options.max_standing_knee_deg:.0f})"
+            ),
+        )
+    _fill_reasons(reason, ~np.isfinite(values), lambda i: "could not be computed")
+    return reason.astype(str)
+
+
+def _variants(
+    points: _Points, view: ViewEstimate, options: MeasureOptions, roll: float
+) -> dict[str, Measure]:
+    """Every ``<name>_2d`` / ``<name>_3d`` measure with validity."""
+    values = _values(points, view, roll, options.height_cm)
+    out = {}
+    for spec in _specs(options.height_cm is not None):
+        for method in ("2d", "3d"):
+            name = f"{spec.name}_{method}"
+            knees = (values[f"knee_flexion_left_{method}"], values[f"knee_flexion_right_{method}"])
+            reason = _reasons(spec, method, values[name], points, view, options, knees)
+            vals = values[name].astype(np.float64)
+            out[name] = Measure(name, vals, reason == "", reason, spec.unit, method)
+    return out
+
+
+def _choose(two: Measure, three: Measure, method: str) -> tuple[str, str]:
+    """Which variant fills a plain name, and why, in one line."""
+    n = two.valid.size
+    n2, n3 = int(two.valid.sum()), int(three.valid.sum())
+    counts = f"2D valid in {n2}/{n} frames, 3D in {n3}/{n}"
+    if method != "auto":
+        return method, f"method {method} was asked for ({counts})"
+    if n2 >= PREFER_2D_SHARE * n3:
+        return "2d", f"{counts}: 2D is preferred while valid in at least {PREFER_2D_SHARE:.0%} as many frames"
+    return "3d", f"{counts}: the view suits the 3D variant better"
+
+
+def _silhouette(series: PoseSeries, points: _Points, view: ViewEstimate, roll: float) -> dict[str, Measure]:
+    """Lumbar curve and pelvic tilt proxy from the masks, frame by frame, in mask pixels."""
+    n = series.n_frames
+    names = ("lumbar_lordosis_index", "lumbar_curve_angle", "pelvic_tilt_proxy")
+    values = {name: np.full(n, np.nan) for name in names}
+    reasons = {name: np.full(n, _NO_MASK, dtype=object) for name in names}
+    size = np.array([series.source.inference_width, series.source.inference_height], dtype=np.float64)
+    xy = points.image[..., :2] * size
+    shoulder, hip = ja.mid_shoulder(xy), ja.mid_hip(xy)
+    flexion = np.stack(
+        [np.abs(ja.hip_flexion_2d(points.image_px, view.facing, s)) for s in ("left", "right")]
+    )
+    knee = np.where(
+        (np.nan_to_num(flexion[0]) >= np.nan_to_num(flexion[1]))[:, None],
+        xy[:, L.LEFT_KNEE],
+        xy[:, L.RIGHT_KNEE],
+    )
+    for i in range(n):
+        mask = series.mask(i, 0)
+        if mask is None or not mask.any():
+            continue
+        facing = int(view.facing[i])
+        curve = lumbar_curve(mask, shoulder[i], hip[i], facing)
+        tilt = pelvic_tilt_proxy(mask, hip[i], knee[i], shoulder[i], facing, camera_roll_deg=roll)
+        for name, value, result in (
+            ("lumbar_lordosis_index", curve.lordosis_index, curve),
+            ("lumbar_curve_angle", curve.end_tangent_angle_deg, curve),
+            ("pelvic_tilt_proxy", tilt.angle_deg, tilt),
+        ):
+            values[name][i] = value if result.valid else np.nan
+            reasons[name][i] = result.reason
+    units = {"lumbar_lordosis_index": "%", "lumbar_curve_angle": "deg", "pelvic_tilt_proxy": "deg"}
+    return {name: _silhouette_measure(name, units[name], values[name], reasons[name]) for name in names}
+
+
+def _silhouette_measure(name: str, unit: str, values: np.ndarray, reason: np.ndarray) -> Measure:
+    reason = np.where((reason == "") & ~np.isfinite(values), "could not be computed", reason).astype(str)
+    return Measure(name, values, reason == "", reason, unit, "silhouette")
+
+
+def _with_view_reasons(measure: Measure, gate: Measure) -> Measure:
+    """A silhouette measure also invalid where a 2D sagittal measure is, for the same cause."""
+    reason = np.where(gate.valid | (measure.reason == _NO_MASK), measure.reason, gate.reason).astype(str)
+    return Measure(measure.name, measure.values, reason == "", reason, measure.unit, measure.method)
+
+
+def _smooth(
+    points: _Points, times: np.ndarray, options: MeasureOptions, size: np.ndarray
+) -> tuple[_Points, list[str]]:
+    """Gap filling and low-pass filtering of the landmarks, with notes saying what was done."""
+    image = fill_gaps(points.image, times, options.max_gap_s)
+    world = fill_gaps(points.world, times, options.max_gap_s)
+    notes = [f"landmark gaps up to {options.max_gap_s:g} s filled by linear interpolation"]
+    if options.cutoff_hz is None:
+        notes.append("landmarks not low-pass filtered (no cut-off given)")
+    else:
+        rate = 1.0 / float(np.median(np.diff(times)))
+        if options.cutoff_hz < rate / 2:
+            image = lowpass_filtfilt(image, times, options.cutoff_hz, _BUTTERWORTH_ORDER)
+            world = lowpass_filtfilt(world, times, options.cutoff_hz, _BUTTERWORTH_ORDER)
+            notes.append(
+                f"landmarks low-pass filtered at {options.cutoff_hz:g} Hz "
+                f"(Butterworth order {_BUTTERWORTH_ORDER}, forward and backward: no lag)"
+            )
+        else:
+            notes.append(
+                f"landmarks not low-pass filtered: {options.cutoff_hz:g} Hz is not below half "
+                f"the {rate:.3g} fps frame rate"
+            )
+    return _Points(image, image * size, world, points.detected), notes
+
+
+def _plain(variants: dict[str, Measure], chosen: dict[str, str]) -> dict[str, Measure]:
+    """Plain names filled from the chosen variant, each followed by both variants, in column order."""
+    measures: dict[str, Measure] = {}
+    for name, method in chosen.items():
+        measures[name] = variants[f"{name}_{method}"].renamed(name)
+        measures[f"{name}_2d"], measures[f"{name}_3d"] = variants[f"{name}_2d"], variants[f"{name}_3d"]
+    return measures
+
+
+def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -> MeasureTable:
+    """Every measure of one person, per frame, with validity flags and reasons.
+
+    Parameters
+    ----------
+    series : PoseSeries
+        Landmarks from MediaPipe (any number of person slots).
+    person : int
+        The person slot to measure.
+    options : MeasureOptions
+
+    Returns
+    -------
+    MeasureTable
+        Plain names (``hip_flexion_left`` ...) filled by the variant chosen
+        per measure (see :class:`MeasureOptions`), both ``_2d`` and ``_3d``
+        variants, the silhouette measures when the series has masks, the
+        same computed from unfiltered landmarks (``raw``), the view, and
+        notes on the processing.
+
+    Raises
+    ------
+    ValueError
+        If ``person`` is not a slot of ``series``.
+    """
+    if not 0 <= person < series.n_people:
+        raise ValueError(f"person {person} is not in the series (it has {series.n_people} person slots)")
+    one = series.person(person)
+    timed = one.n_frames >= 2 and bool(np.all(np.diff(one.times_s) > 0))
+    n_swapped = 0
+    if options.correct_swaps and timed:
+        one, report = correct_left_right_swaps(one)
+        n_swapped = report.n_frames_corrected
+    roll = 0.0 if options.camera_roll_deg is None else float(options.camera_roll_deg)
+    size = np.array([one.source.width, one.source.height], dtype=np.float64)
+    hidden = (one.visibility[:, 0] < options.min_visibility)[..., None]
+    image = np.where(hidden, np.nan, one.image[:, 0, :, :2].astype(np.float64))
+    world = np.where(hidden, np.nan, one.world[:, 0].astype(np.float64))
+    raw = _Points(image, image * size, world, one.detected[:, 0])
+    if timed:
+        smooth, notes = _smooth(raw, one.times_s, options, size)
+    else:
+        smooth, notes = raw, ["stills (no increasing time stamps): no swap correction or filtering"]
+
+    view = estimate_view(smooth.image, smooth.image_px, smooth.world, roll, options.view_limits)
+    variants = _variants(smooth, view, options, roll)
+    chosen, why = {}, {}
+    for name in dict.fromkeys(n.rsplit("_", 1)[0] for n in variants):
+        chosen[name], why[name] = _choose(variants[f"{name}_2d"], variants[f"{name}_3d"], options.method)
+    measures = _plain(variants, chosen)
+    raw_view = estimate_view(raw.image, raw.image_px, raw.world, roll, options.view_limits)
+    # The raw plain names use the filtered choice, so both columns measure the same thing.
+    raw_measures = _plain(_variants(raw, raw_view, options, roll), chosen)
+    if one.masks is not None:
+        # The masks are not filtered, so the silhouette measures are the same in both stages.
+        gate = measures["trunk_inclination_2d"]
+        for name, m in _silhouette(one, smooth, view, roll).items():
+            measures[name] = raw_measures[name] = _with_view_reasons(m, gate)
+
+    notes.insert(0, f"landmarks with visibility below {options.min_visibility:g} treated as missing")
+    notes.append(
+        f"camera roll {roll:+.1f} deg as given"
+        if options.camera_roll_deg is not None
+        else "camera roll not given: camera taken as level"
+    )
+    notes.append(
+        f"height {options.height_cm:g} cm given: plumb-line offsets also in cm"
+        if options.height_cm is not None
+        else "height not given: plumb-line offsets in % of the standing height estimated from the landmarks"
+    )
+    if timed and options.correct_swaps:
+        notes.append(f"{n_swapped} frame(s) had their left/right labels swapped back")
+    return MeasureTable(
+        times_s=np.asarray(one.times_s, dtype=np.float64),
+        frame_index=np.asarray(one.frame_index),
+        person=person,
+        measures=measures,
+        raw=raw_measures,
+        chosen=chosen,
+        why=why,
+        view=view,
+        view_summary=summarize_view(view),
+        n_frames_swap_corrected=n_swapped,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,176 @@
+"""Per-frame measurement results of one person, and their CSV form.
+
+A :class:`Measure` is one quantity over all frames with a validity flag and
+a reason per frame. A :class:`MeasureTable` holds every measure of one
+person: the plain names (filled by the method the view supports best), the
+``<name>_2d`` / ``<name>_3d`` variants they were chosen from, and a record
+of why.
+
+CSV layout (:meth:`MeasureTable.to_rows`, :func:`write_csv`): one row per
+frame and person; columns ``time_s``, ``frame``, ``person``, then for every
+measure in table order ``<name>``, ``<name>_valid`` (1/0) and
+``<name>_reason`` (empty when valid). Values are written with 3 decimals,
+an empty cell for NaN.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from posturecheck.measures.view import ViewEstimate, ViewSummary
+
+UNITS = ("deg", "%", "cm")
+METHODS = ("2d", "3d", "silhouette")
+
+
+@dataclass(frozen=True, eq=False)
+class Measure:
+    """One measure over F frames.
+
+    Attributes
+    ----------
+    name : column name, e.g. ``"hip_flexion_left"`` or ``"hip_flexion_left_2d"``.
+    values : (F,) float, NaN where not computed.
+    valid : (F,) bool, True where the value can be trusted (finite, landmarks
+        seen, view suitable).
+    reason : (F,) str, why a frame is not valid; ``""`` where valid.
+    unit : "deg", "%" or "cm".
+    method : "2d" (image landmarks), "3d" (world landmarks) or
+        "silhouette" (segmentation mask).
+    """
+
+    name: str
+    values: np.ndarray
+    valid: np.ndarray
+    reason: np.ndarray
+    unit: str
+    method: str
+
+    def __post_init__(self) -> None:
+        n = self.values.shape
+        if self.valid.shape != n or self.reason.shape != n or len(n) != 1:
+            raise ValueError(
+                f"measure {self.name}: values, valid and reason must be (F,) arrays of one length"
+            )
+        if self.unit not in UNITS or self.method not in METHODS:
+            raise ValueError(f"measure {self.name}: unit {self.unit!r} or method {self.method!r} unknown")
+
+    @property
+    def fraction_valid(self) -> float:
+        """Share of frames that are valid (0 for an empty measure)."""
+        return float(self.valid.mean()) if self.valid.size else 0.0
+
+    def renamed(self, name: str) -> Measure:
+        """The same measure under another name."""
+        return Measure(name, self.values, self.valid, self.reason, self.unit, self.method)
+
+
+@dataclass(frozen=True, eq=False)
+class MeasureTable:
+    """Every measure of one person over F frames.
+
+    Attributes
+    ----------
+    times_s : (F,) seconds from the start of the source.
+    frame_index : (F,) index of each frame in the source.
+    person : the person slot these measures belong to.
+    measures : name -> Measure, in column order: each plain name followed by
+        its ``_2d`` and ``_3d`` variants, then the silhouette measures.
+    raw : the same names computed from landmarks that were swap-corrected but
+        not gap-filled or low-pass filtered.
+    chosen : plain name -> "2d"/"3d": the variant that filled it.
+    why : plain name -> one line saying why that variant was chosen.
+    view : per-frame view estimate (filtered landmarks).
+    view_summary : the view over the clip.
+    n_frames_swap_corrected : frames whose left/right labels were swapped back.
+    notes : lines describing the processing (filtering, camera roll, height).
+    """
+
+    times_s: np.ndarray
+    frame_index: np.ndarray
+    person: int
+    measures: dict[str, Measure]
+    raw: dict[str, Measure]
+    chosen: dict[str, str]
+    why: dict[str, str]
+    view: ViewEstimate
+    view_summary: ViewSummary
+    n_frames_swap_corrected: int
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def n_frames(self) -> int:
+        """Number of frames F."""
+        return int(self.times_s.shape[0])
+
+    @property
+    def fraction_valid(self) -> dict[str, float]:
+        """Measure name -> share of frames that are valid."""
+        return {name: m.fraction_valid for name, m in self.measures.items()}
+
+    def columns(self, include_raw: bool = False) -> list[str]:
+        """CSV column names in order (see the module notes)."""
+        names = ["time_s", "frame", "person"]
+        for name in self.measures:
+            names += [name, f"{name}_valid", f"{name}_reason"]
+            if include_raw:
+                names.append(f"{name}_raw")
+        return names
+
+    def to_rows(self, include_raw: bool = False) -> list[dict[str, object]]:
+        """One dict per frame, keyed by :meth:`columns`.
+
+        Values are floats (NaN where not computed), validity flags 0/1 ints,
+        reasons strings. With ``include_raw`` each measure also has a
+        ``<name>_raw`` column with the unfiltered value.
+        """
+        rows: list[dict[str, object]] = []
+        for i in range(self.n_frames):
+            row: dict[str, object] = {
+                "time_s": float(self.times_s[i]),
+                "frame": int(self.frame_index[i]),
+                "person": self.person,
+            }
+            for name, m in self.measures.items():
+                row[name] = float(m.values[i])
+                row[f"{name}_valid"] = int(bool(m.valid[i]))
+                row[f"{name}_reason"] = str(m.reason[i])
+                if include_raw:
+                    row[f"{name}_raw"] = float(self.raw[name].values[i])
+            rows.append(row)
+        return rows
+
+    def write_csv(self, path: str | Path, include_raw: bool = False) -> Path:
+        """Write this table as CSV (module notes); returns the path."""
+        return write_csv([self], path, include_raw=include_raw)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, float):
+        return "" if not np.isfinite(value) else f"{value:.3f}"
+    return value
+
+
+def write_csv(tables: Sequence[MeasureTable], path: str | Path, include_raw: bool = False) -> Path:
+    """Write several people's tables into one CSV file, rows ordered by table then frame.
+
+    The columns are the union of the tables' columns, in order of first
+    appearance; a measure one table lacks is left empty in its rows.
+    Returns the path.
+    """
+    path = Path(path)
+    columns: list[str] = []
+    for table in tables:
+        columns += [c for c in table.columns(include_raw) if c not in columns]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, restval="")
+        writer.writeheader()
+        for table in tables:
+            for row in table.to_rows(include_raw):
+                writer.writerow({key: _cell(value) for key, value in row.items()})
+    return path

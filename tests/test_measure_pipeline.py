@@ -1,0 +1,286 @@
+"""compute_measures end to end on synthetic series: columns, method choice, validity, filtering, swaps."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from posturecheck.landmarks import MIRROR_INDEX, Landmark
+from posturecheck.measures.pipeline import MeasureOptions, compute_measures
+from posturecheck.measures.table import write_csv
+from posturecheck.pose.series import PoseSeries
+from tests.synthetic_skeleton import BodyPose, Camera, make_series, stack_people
+
+FPS = 30.0
+PLAIN = (
+    "hip_flexion_left",
+    "hip_flexion_right",
+    "knee_flexion_left",
+    "knee_flexion_right",
+    "thigh_inclination_left",
+    "thigh_inclination_right",
+    "trunk_inclination",
+    "pelvic_obliquity",
+    "shoulder_tilt",
+    "trunk_lateral_lean",
+    "lateral_trunk_shift",
+    "craniovertebral_angle_proxy",
+    "plumb_offset_ear",
+    "plumb_offset_shoulder",
+    "plumb_offset_hip",
+    "plumb_offset_knee",
+)
+
+
+def _walk(n: int = 60) -> list[BodyPose]:
+    """A slow stepping motion: thighs swing in opposition, knees bend on the way forward."""
+    phase = 2 * np.pi * np.arange(n) / FPS
+    return [
+        BodyPose(
+            hip_flexion_left=15 + 25 * np.sin(p),
+            hip_flexion_right=15 - 25 * np.sin(p),
+            knee_flexion_left=25 + 20 * np.sin(p + 0.5),
+            knee_flexion_right=25 - 20 * np.sin(p + 0.5),
+            trunk_inclination=5 + 3 * np.sin(2 * p),
+        )
+        for p in phase
+    ]
+
+
+def _truth(poses: list[BodyPose], name: str) -> np.ndarray:
+    return np.array([getattr(p, name) for p in poses])
+
+
+def test_csv_columns_exactly_named(tmp_path: Path) -> None:
+    table = compute_measures(make_series(_walk(20), Camera()), 0, MeasureOptions())
+    columns = table.columns()
+    assert columns[:3] == ["time_s", "frame", "person"]
+    for name in PLAIN:
+        i = columns.index(name)
+        assert columns[i : i + 9] == [
+            name,
+            f"{name}_valid",
+            f"{name}_reason",
+            f"{name}_2d",
+            f"{name}_2d_valid",
+            f"{name}_2d_reason",
+            f"{name}_3d",
+            f"{name}_3d_valid",
+            f"{name}_3d_reason",
+        ]
+    assert len(columns) == 3 + 9 * len(PLAIN)
+    path = table.write_csv(tmp_path / "m.csv")
+    with path.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == columns and len(rows) == 21
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["hip_flexion_left_valid"] == "1" and first["hip_flexion_left_reason"] == ""
+    assert float(first["hip_flexion_left"]) == pytest.approx(15.0, abs=0.5)
+    assert first["pelvic_obliquity_valid"] == "0"
+    assert first["pelvic_obliquity_reason"].startswith(
+        "side view: pelvic obliquity needs a front or back view"
+    )
+
+
+def test_auto_uses_2d_in_side_view_and_3d_when_oblique() -> None:
+    poses = _walk()
+    side = compute_measures(make_series(poses, Camera(side="left")), 0, MeasureOptions())
+    oblique = compute_measures(make_series(poses, Camera(yaw_deg=35, side="right")), 0, MeasureOptions())
+    assert side.chosen["hip_flexion_left"] == "2d" and side.measures["hip_flexion_left"].method == "2d"
+    assert oblique.chosen["hip_flexion_left"] == "3d" and oblique.measures["hip_flexion_left"].method == "3d"
+    assert "3D in 60/60" in oblique.why["hip_flexion_left"]
+    for table in (side, oblique):
+        for name in ("hip_flexion_left", "hip_flexion_right", "knee_flexion_left", "trunk_inclination"):
+            np.testing.assert_allclose(table.measures[name].values, _truth(poses, name), atol=0.5)
+            assert table.fraction_valid[name] == 1.0
+    assert side.view_summary.label == "side" and oblique.view_summary.label == "oblique"
+    forced = compute_measures(make_series(poses, Camera()), 0, MeasureOptions(method="3d"))
+    assert forced.chosen["hip_flexion_left"] == "3d" and "asked for" in forced.why["hip_flexion_left"]
+
+
+def test_front_view_flags_hip_flexion_with_a_reason() -> None:
+    table = compute_measures(make_series(_walk(10), Camera(yaw_deg=90)), 0, MeasureOptions())
+    m = table.measures["hip_flexion_left"]
+    assert not m.valid.any()
+    assert m.reason[0].startswith("front view: left hip flexion needs a side view")
+    assert table.measures["pelvic_obliquity"].valid.all()
+    assert table.view_summary.label == "front"
+
+
+def test_low_visibility_long_run_flagged_short_run_bridged() -> None:
+    poses = _walk()
+    series = make_series(poses, Camera())
+    visibility = series.visibility.copy()
+    visibility[10:13, 0, Landmark.LEFT_KNEE] = 0.1  # 0.1 s: bridged
+    visibility[30:50, 0, Landmark.LEFT_KNEE] = 0.1  # 0.67 s: too long
+    table = compute_measures(replace(series, visibility=visibility), 0, MeasureOptions())
+    m = table.measures["hip_flexion_left"]
+    assert m.valid[10:13].all()
+    np.testing.assert_allclose(m.values[10:13], _truth(poses, "hip_flexion_left")[10:13], atol=3.0)
+    assert not m.valid[30:50].any()
+    assert m.reason[35] == "left knee not visible (visibility < 0.5)"
+    assert table.measures["hip_flexion_right"].valid.all()
+
+
+def test_no_person_out_of_frame_and_too_small() -> None:
+    series = make_series(_walk(40), Camera())
+    image = series.image.copy()
+    image[5:20] = np.nan
+    table = compute_measures(replace(series, image=image), 0, MeasureOptions())
+    assert table.measures["trunk_inclination_2d"].reason[12] == "no person detected"
+    cropped = compute_measures(
+        make_series(_walk(5), Camera(distance_m=2.0, target_height=0.9)), 0, MeasureOptions()
+    )
+    assert cropped.measures["knee_flexion_left"].reason[0] == "left ankle outside the frame"
+    far = compute_measures(make_series(_walk(5), Camera(distance_m=25.0)), 0, MeasureOptions())
+    assert far.measures["trunk_inclination"].reason[0].startswith("person spans 5% of the frame (needs 15%)")
+
+
+def test_filtering_smooths_and_raw_values_are_kept() -> None:
+    poses = _walk(90)
+    series = make_series(poses, Camera(), noise_frac=0.004, seed=3)
+    table = compute_measures(series, 0, MeasureOptions())
+    truth = _truth(poses, "hip_flexion_left")
+    filtered_error = np.sqrt(np.mean((table.measures["hip_flexion_left"].values - truth) ** 2))
+    raw_error = np.sqrt(np.mean((table.raw["hip_flexion_left"].values - truth) ** 2))
+    # A 6 Hz cut-off keeps 6/15 of the white-noise band at 30 fps: the noise falls to about 0.65.
+    assert filtered_error < 0.8 * raw_error
+    assert table.raw.keys() == table.measures.keys()
+    assert any("low-pass filtered at 6 Hz" in note for note in table.notes)
+    unfiltered = compute_measures(series, 0, MeasureOptions(cutoff_hz=None))
+    np.testing.assert_allclose(
+        unfiltered.measures["hip_flexion_left"].values, table.raw["hip_flexion_left"].values
+    )
+
+
+def test_swapped_labels_are_corrected() -> None:
+    poses = _walk()
+    series = make_series(poses, Camera(side="right"))
+    image, world = series.image.copy(), series.world.copy()
+    image[20:30] = series.image[20:30][:, :, list(MIRROR_INDEX)]
+    world[20:30] = series.world[20:30][:, :, list(MIRROR_INDEX)]
+    swapped = replace(series, image=image, world=world)
+    table = compute_measures(swapped, 0, MeasureOptions())
+    assert table.n_frames_swap_corrected == 10
+    np.testing.assert_allclose(
+        table.measures["hip_flexion_left"].values, _truth(poses, "hip_flexion_left"), atol=0.5
+    )
+    untouched = compute_measures(swapped, 0, MeasureOptions(correct_swaps=False))
+    assert abs(untouched.measures["hip_flexion_left"].values[25] - poses[25].hip_flexion_left) > 10
+
+
+def test_plumb_line_in_cm_only_with_height() -> None:
+    poses = [BodyPose(ear_shoulder_deg=60.0)] * 20
+    series = make_series(poses, Camera())
+    without = compute_measures(series, 0, MeasureOptions())
+    assert "plumb_offset_ear_cm" not in without.measures
+    table = compute_measures(series, 0, MeasureOptions(height_cm=175.0))
+    pct, cm = table.measures["plumb_offset_ear"], table.measures["plumb_offset_ear_cm"]
+    assert cm.unit == "cm" and pct.unit == "%"
+    np.testing.assert_allclose(cm.values, pct.values * 1.75)
+    ear_ahead_m = 0.108 * 1.75 / np.tan(np.radians(60.0))
+    assert cm.values[0] == pytest.approx(100 * ear_ahead_m, abs=0.3)
+    assert cm.valid.all()
+    assert table.measures["craniovertebral_angle_proxy"].values[0] == pytest.approx(60.0, abs=0.5)
+    bent = compute_measures(make_series(_walk(5), Camera()), 0, MeasureOptions())
+    assert bent.measures["plumb_offset_hip"].reason[0].startswith("not standing straight")
+
+
+def test_several_people_in_one_csv(tmp_path: Path) -> None:
+    poses = _walk(15)
+    both = stack_people([make_series(poses, Camera()), make_series(poses, Camera(yaw_deg=30))])
+    tables = [compute_measures(both, person, MeasureOptions()) for person in (0, 1)]
+    assert [t.chosen["hip_flexion_left"] for t in tables] == ["2d", "3d"]
+    path = write_csv(tables, tmp_path / "people.csv")
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 30
+    assert [r["person"] for r in rows] == ["0"] * 15 + ["1"] * 15
+    assert rows[20]["hip_flexion_left"] != ""
+
+
+def test_stills_are_measured_unfiltered() -> None:
+    series = make_series([BodyPose(hip_flexion_left=30.0)] * 3, Camera())
+    stills = replace(series, times_s=np.zeros(3), source=replace(series.source, fps=None))
+    table = compute_measures(stills, 0, MeasureOptions())
+    assert table.measures["hip_flexion_left"].values == pytest.approx([30.0] * 3, abs=0.5)
+    assert any("stills (no increasing time stamps)" in note for note in table.notes)
+
+
+def test_options_and_person_are_checked() -> None:
+    with pytest.raises(ValueError, match="method"):
+        MeasureOptions(method="best")
+    with pytest.raises(ValueError, match="height_cm"):
+        MeasureOptions(height_cm=17.5)
+    with pytest.raises(ValueError, match="person 2"):
+        compute_measures(make_series(_walk(3), Camera()), 2, MeasureOptions())
+
+
+def _draw_masks(series, scale: float) -> np.ndarray:
+    """Bit-packed masks of a simple body: trunk band, limbs as thick lines, head disc."""
+    width, height = round(series.source.width * scale), round(series.source.height * scale)
+    packed = []
+    for frame in range(series.n_frames):
+        xy = series.image[frame, 0, :, :2].astype(np.float64) * (width, height)
+        mask = np.zeros((height, width), np.uint8)
+        shoulder = 0.5 * (xy[Landmark.LEFT_SHOULDER] + xy[Landmark.RIGHT_SHOULDER])
+        hip = 0.5 * (xy[Landmark.LEFT_HIP] + xy[Landmark.RIGHT_HIP])
+        thickness = int(0.35 * np.linalg.norm(shoulder - hip))
+        cv2.line(mask, tuple(np.int32(shoulder)), tuple(np.int32(hip)), 1, thickness)
+        for a, b in ((Landmark.LEFT_HIP, Landmark.LEFT_KNEE), (Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE)):
+            cv2.line(mask, tuple(np.int32(xy[a])), tuple(np.int32(xy[b])), 1, thickness // 2)
+        cv2.circle(mask, tuple(np.int32(xy[Landmark.LEFT_EAR])), thickness // 2, 1, -1)
+        packed.append(np.packbits(mask.astype(bool), axis=-1)[None])
+    return np.stack(packed)
+
+
+def test_silhouette_measures_wired_when_masks_exist() -> None:
+    series = make_series([BodyPose()] * 4, Camera(side="right"))
+    source = replace(series.source, inference_width=540, inference_height=960)
+    with_masks = replace(series, source=source)
+    masks = _draw_masks(with_masks, 0.5)
+    masks[3] = 0
+    table = compute_measures(replace(with_masks, masks=masks), 0, MeasureOptions())
+    curve = table.measures["lumbar_lordosis_index"]
+    assert curve.method == "silhouette" and curve.unit == "%"
+    assert curve.valid[:3].all(), curve.reason
+    assert curve.values[:3] == pytest.approx([0.0] * 3, abs=2.0), "a straight back has no lordosis"
+    assert curve.reason[3] == "no segmentation mask of the person in this frame"
+    assert {"lumbar_curve_angle", "pelvic_tilt_proxy"} <= table.measures.keys()
+    assert "lumbar_lordosis_index" not in compute_measures(series, 0, MeasureOptions()).measures
+
+
+def _join_in_time(parts: list[PoseSeries]) -> PoseSeries:
+    """Several one-person series, one after another, as one clip."""
+    first = parts[0]
+    n = sum(p.n_frames for p in parts)
+    return replace(
+        first,
+        times_s=np.arange(n) / FPS,
+        frame_index=np.arange(n),
+        image=np.concatenate([p.image for p in parts]),
+        world=np.concatenate([p.world for p in parts]),
+        visibility=np.concatenate([p.visibility for p in parts]),
+        presence=np.concatenate([p.presence for p in parts]),
+    )
+
+
+@pytest.mark.parametrize(("side_frames", "oblique_frames", "chosen"), [(16, 4, "2d"), (10, 10, "3d")])
+def test_auto_keeps_2d_while_most_frames_are_side_view(
+    side_frames: int, oblique_frames: int, chosen: str
+) -> None:
+    poses = _walk(side_frames + oblique_frames)
+    clip = _join_in_time(
+        [make_series(poses[:side_frames], Camera()), make_series(poses[side_frames:], Camera(yaw_deg=35))]
+    )
+    table = compute_measures(clip, 0, MeasureOptions(cutoff_hz=None, correct_swaps=False))
+    assert table.chosen["hip_flexion_left"] == chosen
+    m = table.measures["hip_flexion_left"]
+    if chosen == "2d":
+        assert m.valid[:side_frames].all() and not m.valid[side_frames:].any()
+        assert m.reason[-1].startswith("oblique view: left hip flexion needs a side view")
