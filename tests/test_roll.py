@@ -27,7 +27,7 @@ def _scene(roll_deg: float, seed: int = 0, tops_x=(120, 260, 430, 560)) -> np.nd
     for x in tops_x:
         _tilted_line(image, (x, 40), 0.8 * HEIGHT, roll_deg, color=230, thickness=3, lineType=cv2.LINE_AA)
     # The floor: long, but horizontal, so it must be ignored.
-    cv2.line(image, (0, 400), (WIDTH, 400 + round(WIDTH * math.tan(math.radians(roll_deg)))), 30, 3)
+    cv2.line(image, (0, 400), (WIDTH, 400 - round(WIDTH * math.tan(math.radians(roll_deg)))), 30, 3)
     # Short lines at random angles, some nearly vertical but too short to count.
     for _ in range(25):
         x, y = rng.uniform(0, WIDTH), rng.uniform(0, HEIGHT)
@@ -41,10 +41,11 @@ def _scene(roll_deg: float, seed: int = 0, tops_x=(120, 260, 430, 560)) -> np.nd
 
 def test_vertical_from_roll_convention():
     np.testing.assert_allclose(vertical_from_roll(0.0), [0.0, 1.0], atol=1e-12)
-    np.testing.assert_allclose(vertical_from_roll(90.0), [-1.0, 0.0], atol=1e-12)
-    # A positive roll: the plumb line's lower end lies left of its upper end (clockwise on screen).
+    np.testing.assert_allclose(vertical_from_roll(90.0), [1.0, 0.0], atol=1e-12)
+    # A camera turned clockwise: the scene turns counter-clockwise on screen, so a
+    # plumb line's lower end lies right of its upper end.
     down = vertical_from_roll(10.0)
-    assert down[0] < 0 and down[1] > 0
+    assert down[0] > 0 and down[1] > 0
     assert np.linalg.norm(down) == pytest.approx(1.0)
 
 
@@ -96,9 +97,9 @@ def test_rejects_wrong_image_type():
         estimate_camera_roll(np.zeros((10, 10), np.float32))
 
 
-def test_rotating_counter_clockwise_by_roll_levels_the_scene():
+def test_rotating_clockwise_by_roll_levels_the_scene():
     image = _scene(6.0, seed=1)
     estimate = estimate_camera_roll(image)
-    rotation = cv2.getRotationMatrix2D((WIDTH / 2, HEIGHT / 2), estimate.roll_deg, 1.0)
+    rotation = cv2.getRotationMatrix2D((WIDTH / 2, HEIGHT / 2), -estimate.roll_deg, 1.0)
     levelled = cv2.warpAffine(image, rotation, (WIDTH, HEIGHT), borderMode=cv2.BORDER_REPLICATE)
     assert estimate_camera_roll(levelled).roll_deg == pytest.approx(0.0, abs=0.25)

@@ -1,20 +1,18 @@
 """Camera roll from long near-vertical straight edges in the scene.
 
-Roll convention
+Roll convention (the same as :mod:`posturecheck.measures.geometry`'s)
 ---------------
-``roll_deg`` is the angle, in degrees, by which the scene's true vertical
-(the direction of gravity) appears rotated in the image away from the image's
-vertical axis, positive clockwise as seen on screen (image x to the right,
-y down). A plumb line hanging straight down appears in the image along the
-unit vector ``(-sin(roll), cos(roll))`` (pointing down, see
-:func:`vertical_from_roll`): for a positive roll its lower end lies to the
-left of its upper end, so door frames lean with their tops to the right.
-That is what a camera rolled counter-clockwise about its viewing axis (as the
-operator behind it sees it) produces. To level the picture, rotate it
-counter-clockwise on screen by ``roll_deg`` (``cv2.getRotationMatrix2D(centre,
-roll_deg, 1.0)``). An image-plane angle measured clockwise-positive from the
-image's downward vertical becomes an angle from true vertical by subtracting
-``roll_deg``.
+``roll_deg`` is the camera's roll about its viewing axis in degrees,
+positive when the camera is turned clockwise as the operator behind it sees
+it. The picture's content then appears turned counter-clockwise on screen
+(image x to the right, y down): a plumb line hanging straight down appears
+along the unit vector ``(sin(roll), cos(roll))`` (pointing down, see
+:func:`vertical_from_roll`), so for a positive roll its lower end lies to the
+right of its upper end and door frames lean with their tops to the left.
+To level the picture, rotate it clockwise on screen by ``roll_deg``
+(``cv2.getRotationMatrix2D(centre, -roll_deg, 1.0)``). An image-plane angle
+measured counter-clockwise-positive on screen from the image's downward
+vertical becomes an angle from true vertical by subtracting ``roll_deg``.
 
 The estimate assumes that long straight edges within 15 deg of the image
 vertical (door frames, wall corners, shelves' sides) are truly vertical in
@@ -66,11 +64,12 @@ def vertical_from_roll(roll_deg: float) -> np.ndarray:
     """Unit vector ``(x, y)`` in image coordinates pointing down along true gravity.
 
     Image x points right and y down; ``roll_deg`` follows the module's
-    convention (positive = scene appears rotated clockwise on screen), so
-    ``roll_deg = 0`` gives ``(0, 1)`` and ``roll_deg = 90`` gives ``(-1, 0)``.
+    convention (positive = camera turned clockwise, content appears turned
+    counter-clockwise on screen), so ``roll_deg = 0`` gives ``(0, 1)`` and
+    ``roll_deg = 90`` gives ``(1, 0)``.
     """
     roll = math.radians(roll_deg)
-    return np.array([-math.sin(roll), math.cos(roll)])
+    return np.array([math.sin(roll), math.cos(roll)])
 
 
 def _gray(image: np.ndarray) -> np.ndarray:
@@ -167,8 +166,8 @@ def estimate_camera_roll(image: np.ndarray, exclude: np.ndarray | None = None) -
     Returns
     -------
     RollEstimate
-        ``roll_deg`` (module convention) is the length-weighted median of the
-        segments' deviations from the image vertical. ``None`` with a reason
+        ``roll_deg`` (module convention) is minus the length-weighted median
+        of the segments' clockwise leans from the image vertical. ``None`` with a reason
         when fewer than two distinct lines were found.
 
     Notes
@@ -204,8 +203,11 @@ def estimate_camera_roll(image: np.ndarray, exclude: np.ndarray | None = None) -
             n_lines,
             f"found {n_lines} long near-vertical line(s) in the scene; at least {_MIN_LINES} are needed",
         )
-    roll = _weighted_median(deviation, length)
-    spread = _weighted_median(np.abs(deviation - roll), length)
+    # Segment deviations are clockwise-positive leans on screen; the camera
+    # roll that produces a lean is of the opposite sign.
+    lean = _weighted_median(deviation, length)
+    spread = _weighted_median(np.abs(deviation - lean), length)
+    roll = -lean
     confidence = n_lines / (n_lines + 2) / (1 + spread**2)
     return RollEstimate(
         roll,
