@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,10 @@ from posturecheck.io.frames import DEFAULT_MAX_SIDE, Frame
 from posturecheck.io.prefetch import WriteBehind
 from posturecheck.io.sources import Expect, open_source
 from posturecheck.io.video_sink import H264Writer
+from posturecheck.measures.pipeline import MeasureOptions, compute_measures
+from posturecheck.measures.roll import estimate_camera_roll
+from posturecheck.measures.summary import summarize_table
+from posturecheck.measures.table import MeasureTable, write_csv
 from posturecheck.pose.extract import extract_poses
 from posturecheck.pose.landmarker import DetectorSettings, check_model
 from posturecheck.pose.series import PoseSeries
@@ -41,6 +45,8 @@ class AnalyzeOptions:
     masks: bool = False
     annotated_video: bool = True
     progress: bool = True
+    csv_path: Path | None = None
+    measure: MeasureOptions = field(default_factory=MeasureOptions)
 
 
 @dataclass
@@ -52,6 +58,8 @@ class AnalysisResult:
     summary_path: Path
     video_path: Path | None
     summary: dict
+    tables: list[MeasureTable] = field(default_factory=list)
+    csv_path: Path | None = None
     warnings: list[str] = field(default_factory=list)
     problem: str | None = None
 
@@ -85,8 +93,12 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         if video_path is not None and options.annotated_video else None
     )
 
+    scene: list[tuple[np.ndarray, np.ndarray]] = []
+
     def write_annotated(item: tuple[Frame, np.ndarray, np.ndarray]) -> None:
         frame, landmarks, visibility = item
+        if not scene and not np.isnan(landmarks[:, 0, 0]).all():
+            scene.append((frame.image, landmarks))
         if writer is not None:
             writer.write(draw_skeletons(frame.image, landmarks, visibility), frame.time_s)
         progress.update(1)
@@ -107,6 +119,15 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
     landmarks_path = series.save(options.out_dir / f"{stem}.landmarks.npz")
     warnings = presence_warnings(series)
     problem = str(extraction.ended_early) if extraction.ended_early else None
+    roll = camera_roll(options.measure.camera_roll_deg, scene[0] if scene else None)
+    if roll["warning"]:
+        warnings.append(roll["warning"])
+    measure_options = replace(options.measure, camera_roll_deg=roll["deg"])
+    tables = [compute_measures(series, slot, measure_options)
+              for slot in range(series.n_people) if series.detected[:, slot].any()]
+    person_summaries = [summarize_table(table, series.detected[:, table.person]) for table in tables]
+    warnings += measure_warnings(person_summaries)
+    csv_path = write_csv(tables, options.csv_path) if options.csv_path is not None and tables else None
     summary = {
         "posturecheck_version": __version__,
         "input": str(path),
@@ -114,15 +135,18 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         "frames_analysed": series.n_frames,
         "duration_s": float(series.times_s[-1]) if series.n_frames else 0.0,
         "people": people_summary(series),
+        "camera_roll": {k: v for k, v in roll.items() if k != "warning"},
+        "measures": person_summaries,
         "warnings": warnings,
         "problem": problem,
         "processing": {"seconds": round(elapsed, 3), "frames_per_second": round(series.n_frames / elapsed, 2)},
-        "outputs": {"landmarks": landmarks_path.name, "annotated_video": video_path.name if writer else None},
+        "outputs": {"landmarks": landmarks_path.name, "annotated_video": video_path.name if writer else None,
+                    "csv": str(csv_path) if csv_path else None},
     }
     summary_path = options.out_dir / f"{stem}.summary.json"
     summary_path.write_text(json.dumps(summary, indent=2))
     result = AnalysisResult(series, landmarks_path, summary_path, video_path if writer else None, summary,
-                            warnings, problem)
+                            tables, csv_path, warnings, problem)
     if not series.detected.any() and series.n_frames:
         raise NoPersonError(
             f"{path}: no person found in any of the {series.n_frames} frames "
@@ -162,4 +186,64 @@ def presence_warnings(series: PoseSeries) -> list[str]:
                 f"({person['first_seen_s']:.1f}-{person['last_seen_s']:.1f} s); "
                 "measures cover only those frames"
             )
+    return warnings
+
+
+# A scene-based roll estimate below this confidence is not used.
+MIN_ROLL_CONFIDENCE = 0.5
+# An unknown roll is worth a warning; a known one larger than this too.
+LARGE_ROLL_DEG = 3.0
+
+
+def camera_roll(user_roll_deg: float | None, scene: tuple[np.ndarray, np.ndarray] | None) -> dict:
+    """The camera roll to correct gravity-referenced measures with, and where it came from.
+
+    The user's value wins; otherwise the roll is estimated from long vertical
+    edges of the first frame with a person (the people's boxes left out);
+    otherwise the camera is taken as level, with a warning.
+    """
+    if user_roll_deg is not None:
+        return {"deg": user_roll_deg, "source": "given by the user", "confidence": None, "warning": None}
+    if scene is not None:
+        image, landmarks = scene
+        estimate = estimate_camera_roll(image, exclude=people_boxes(landmarks, image.shape[:2]))
+        if estimate.roll_deg is not None and estimate.confidence >= MIN_ROLL_CONFIDENCE:
+            warning = (f"camera is rolled {estimate.roll_deg:+.1f} deg (estimated from the scene's vertical edges); "
+                       "gravity-referenced measures are corrected for it" if abs(estimate.roll_deg) > LARGE_ROLL_DEG
+                       else None)
+            return {"deg": round(estimate.roll_deg, 2), "source": "estimated from the scene",
+                    "confidence": round(estimate.confidence, 2), "reason": estimate.reason, "warning": warning}
+        reason = estimate.reason
+    else:
+        reason = "no frame with a person"
+    return {"deg": None, "source": "assumed level", "confidence": None, "reason": reason,
+            "warning": "camera roll unknown (" + reason + "): gravity-referenced measures assume a level camera; "
+                       "give --roll DEG if it was tilted"}
+
+
+def people_boxes(landmarks: np.ndarray, shape: tuple[int, int], margin: float = 0.1) -> np.ndarray:
+    """(h, w) bool mask covering each detected person's landmark box, grown by ``margin`` of its size."""
+    height, width = shape
+    mask = np.zeros(shape, dtype=bool)
+    for person in landmarks:
+        if np.isnan(person[0, 0]):
+            continue
+        low, high = person[:, :2].min(axis=0), person[:, :2].max(axis=0)
+        pad = (high - low) * margin
+        x0, y0 = np.clip((low - pad) * (width, height), 0, None).astype(int)
+        x1, y1 = np.ceil((high + pad) * (width, height)).astype(int)
+        mask[y0:y1, x0:x1] = True
+    return mask
+
+
+def measure_warnings(person_summaries: list[dict]) -> list[str]:
+    """Plain-words warnings for hip flexion that the view could not support."""
+    warnings = []
+    for person in person_summaries:
+        for side in ("left", "right"):
+            hip = person["measures"].get(f"hip_flexion_{side}")
+            if hip is not None and hip["confidence"] != "high":
+                why = f": mostly {hip['main_reason_invalid']}" if hip["main_reason_invalid"] else ""
+                warnings.append(f"person {person['person']}: {side} hip flexion valid in only "
+                                f"{hip['fraction_valid_in_view']:.0%} of the frames they were in view{why}")
     return warnings

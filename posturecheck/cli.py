@@ -15,6 +15,7 @@ from pathlib import Path
 
 from posturecheck import __version__
 from posturecheck.errors import PostureCheckError
+from posturecheck.measures.pipeline import MeasureOptions
 from posturecheck.native_logs import native_logs_to_file
 
 EXIT_ERROR = 1
@@ -55,6 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
                          help="refuse other kinds of input (default: take clips, photos and folders)")
     analyze.add_argument("--masks", action="store_true",
                          help="keep the segmentation masks (needed for silhouette measures; larger files)")
+    analyze.add_argument("--csv", type=Path, metavar="FILE", help="write per-frame measures to this CSV file")
+    analyze.add_argument("--method", choices=("auto", "2d", "3d"), default="auto",
+                         help="which variant fills the plain measure names: image-plane (2d), world landmarks (3d), "
+                              "or the one the view supports best (default)")
+    analyze.add_argument("--cutoff", type=float, default=6.0, metavar="HZ",
+                         help="low-pass cut-off for landmarks, Hz (default: %(default)s)")
+    analyze.add_argument("--roll", type=float, metavar="DEG",
+                         help="camera roll in degrees, + = camera turned clockwise (default: estimated from the scene)")
+    analyze.add_argument("--height-cm", type=float, metavar="CM", help="the person's height, for plumb-line offsets in cm")
     analyze.add_argument("--no-video", action="store_true", help="do not write the annotated video")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -68,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _measure_options(args: argparse.Namespace) -> MeasureOptions:
+    try:
+        return MeasureOptions(method=args.method, cutoff_hz=args.cutoff, camera_roll_deg=args.roll,
+                              height_cm=args.height_cm)
+    except ValueError as exc:
+        raise PostureCheckError(f"invalid option: {exc}") from exc
+
+
 def _run_analyze(args: argparse.Namespace) -> int:
     from posturecheck.analyze import AnalyzeOptions, analyze_file
 
@@ -79,6 +97,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
         masks=args.masks,
         annotated_video=not args.no_video,
         progress=not args.quiet,
+        csv_path=args.csv,
+        measure=_measure_options(args),
     )
     result = analyze_file(args.input, options)
     for warning in result.warnings:
@@ -87,6 +107,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
     print(f"summary:   {result.summary_path}")
     if result.video_path is not None:
         print(f"video:     {result.video_path}")
+    if result.csv_path is not None:
+        print(f"csv:       {result.csv_path}")
     if result.problem:
         print(f"error: {result.problem}; the results written cover the {result.series.n_frames} frames "
               "that could be read", file=sys.stderr)
