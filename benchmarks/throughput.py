@@ -65,7 +65,8 @@ def child_raw(clip: Path, working_size: bool) -> dict:
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
 
-    from posturecheck.io.frames import DEFAULT_MAX_SIDE, working_size as size_for
+    from posturecheck.io.frames import DEFAULT_MAX_SIDE
+    from posturecheck.io.frames import working_size as size_for
     from posturecheck.pose.landmarker import BUNDLED_MODEL
 
     frames = []
@@ -83,11 +84,18 @@ def child_raw(clip: Path, working_size: bool) -> dict:
         started = time.perf_counter()
         found = 0
         for index, rgb in enumerate(frames):
-            result = landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), index * 33)
+            result = landmarker.detect_for_video(
+                mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), index * 33
+            )
             found += bool(result.pose_landmarks)
         elapsed = time.perf_counter() - started
-    return {"frames": len(frames), "seconds": elapsed, "fps": len(frames) / elapsed, "frames_with_pose": found,
-            "size": f"{frames[0].shape[1]}x{frames[0].shape[0]}"}
+    return {
+        "frames": len(frames),
+        "seconds": elapsed,
+        "fps": len(frames) / elapsed,
+        "frames_with_pose": found,
+        "size": f"{frames[0].shape[1]}x{frames[0].shape[0]}",
+    }
 
 
 def child_analyze(clip: Path) -> dict:
@@ -99,25 +107,36 @@ def child_analyze(clip: Path) -> dict:
         result = analyze_file(clip, AnalyzeOptions(out_dir=Path(out), progress=False))
         elapsed = time.perf_counter() - started
     frames = result.series.n_frames
-    return {"frames": frames, "seconds": elapsed, "fps": frames / elapsed,
-            "frames_with_pose": int(result.series.detected[:, 0].sum()), "peak_rss_mb": peak_rss_mb()}
+    return {
+        "frames": frames,
+        "seconds": elapsed,
+        "fps": frames / elapsed,
+        "frames_with_pose": int(result.series.detected[:, 0].sum()),
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def run_child(kind: str, clip: Path) -> dict:
-    output = subprocess.run([sys.executable, __file__, "--child", kind, str(clip)], capture_output=True, text=True,
-                            check=True)
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(clip)], capture_output=True, text=True, check=True
+    )
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "CLIP"), help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=2, help="runs of each speed measurement; best is kept")
     args = parser.parse_args()
     if args.child:
         kind, clip = args.child[0], Path(args.child[1])
-        runners = {"raw-1080p": lambda: child_raw(clip, False), "raw-working": lambda: child_raw(clip, True),
-                   "analyze": lambda: child_analyze(clip)}
+        runners = {
+            "raw-1080p": lambda: child_raw(clip, False),
+            "raw-working": lambda: child_raw(clip, True),
+            "analyze": lambda: child_analyze(clip),
+        }
         print(json.dumps(runners[kind]()))
         return
 
@@ -132,20 +151,27 @@ def main() -> None:
                     best[kind] = result
         long_run = run_child("analyze", long)
 
-    print(f"clip: {SAMPLE.name} upscaled to 1920x1080, {best['analyze']['frames']} frames (best of {args.repeat})")
-    for kind, label in (("raw-1080p", "raw MediaPipe inference, 1080p frames"),
-                        ("raw-working", "raw MediaPipe inference, working size"),
-                        ("analyze", "posturecheck analyze end to end")):
+    frames = best["analyze"]["frames"]
+    print(f"clip: {SAMPLE.name} upscaled to 1920x1080, {frames} frames (best of {args.repeat})")
+    for kind, label in (
+        ("raw-1080p", "raw MediaPipe inference, 1080p frames"),
+        ("raw-working", "raw MediaPipe inference, working size"),
+        ("analyze", "posturecheck analyze end to end"),
+    ):
         row = best[kind]
         size = f" ({row['size']})" if "size" in row else ""
-        print(f"  {label:42s}{size:12s} {row['fps']:7.1f} frames/s   frames with a pose: {row['frames_with_pose']}")
+        found = row["frames_with_pose"]
+        print(f"  {label:42s}{size:12s} {row['fps']:7.1f} frames/s   frames with a pose: {found}")
     ratio = best["analyze"]["fps"] / best["raw-working"]["fps"]
     print(f"  ratio end to end / raw inference at working size: {ratio:.2f}   (goal >= 0.90)")
-    print(f"  ratio end to end / raw inference at 1080p:        {best['analyze']['fps'] / best['raw-1080p']['fps']:.2f}")
+    ratio_1080p = best["analyze"]["fps"] / best["raw-1080p"]["fps"]
+    print(f"  ratio end to end / raw inference at 1080p:        {ratio_1080p:.2f}")
     short_rss, long_rss = best["analyze"]["peak_rss_mb"], long_run["peak_rss_mb"]
-    print(f"peak memory: {short_rss:.0f} MiB for {best['analyze']['frames']} frames, {long_rss:.0f} MiB for "
-          f"{long_run['frames']} frames ({(long_rss / short_rss - 1) * 100:+.1f}%, goal within 10%); "
-          f"long clip end to end {long_run['fps']:.1f} frames/s")
+    print(
+        f"peak memory: {short_rss:.0f} MiB for {best['analyze']['frames']} frames, {long_rss:.0f} MiB for "
+        f"{long_run['frames']} frames ({(long_rss / short_rss - 1) * 100:+.1f}%, goal within 10%); "
+        f"long clip end to end {long_run['fps']:.1f} frames/s"
+    )
 
 
 if __name__ == "__main__":

@@ -86,11 +86,17 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
     video_path = options.out_dir / f"{stem}.annotated.mp4" if description.kind == "video" else None
 
     started = time.perf_counter()
-    progress = tqdm(total=description.n_frames, unit="frame", disable=not options.progress or video_path is None,
-                    desc=Path(path).name, leave=False)
+    progress = tqdm(
+        total=description.n_frames,
+        unit="frame",
+        disable=not options.progress or video_path is None,
+        desc=Path(path).name,
+        leave=False,
+    )
     writer = (
         H264Writer(video_path, description.work_width, description.work_height, description.fps)
-        if video_path is not None and options.annotated_video else None
+        if video_path is not None and options.annotated_video
+        else None
     )
 
     scene: list[tuple[np.ndarray, np.ndarray]] = []
@@ -106,8 +112,13 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
     # Drawing and encoding run behind inference on another thread.
     behind = WriteBehind(write_annotated)
     try:
-        extraction = extract_poses(source, description, model, settings,
-                                   lambda frame, landmarks, visibility: behind.submit((frame, landmarks, visibility)))
+        extraction = extract_poses(
+            source,
+            description,
+            model,
+            settings,
+            lambda frame, landmarks, visibility: behind.submit((frame, landmarks, visibility)),
+        )
     finally:
         behind.close()
         progress.close()
@@ -123,8 +134,11 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
     if roll["warning"]:
         warnings.append(roll["warning"])
     measure_options = replace(options.measure, camera_roll_deg=roll["deg"])
-    tables = [compute_measures(series, slot, measure_options)
-              for slot in range(series.n_people) if series.detected[:, slot].any()]
+    tables = [
+        compute_measures(series, slot, measure_options)
+        for slot in range(series.n_people)
+        if series.detected[:, slot].any()
+    ]
     person_summaries = [summarize_table(table, series.detected[:, table.person]) for table in tables]
     warnings += measure_warnings(person_summaries)
     csv_path = write_csv(tables, options.csv_path) if options.csv_path is not None and tables else None
@@ -139,14 +153,29 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         "measures": person_summaries,
         "warnings": warnings,
         "problem": problem,
-        "processing": {"seconds": round(elapsed, 3), "frames_per_second": round(series.n_frames / elapsed, 2)},
-        "outputs": {"landmarks": landmarks_path.name, "annotated_video": video_path.name if writer else None,
-                    "csv": str(csv_path) if csv_path else None},
+        "processing": {
+            "seconds": round(elapsed, 3),
+            "frames_per_second": round(series.n_frames / elapsed, 2),
+        },
+        "outputs": {
+            "landmarks": landmarks_path.name,
+            "annotated_video": video_path.name if writer is not None and video_path is not None else None,
+            "csv": str(csv_path) if csv_path else None,
+        },
     }
     summary_path = options.out_dir / f"{stem}.summary.json"
     summary_path.write_text(json.dumps(summary, indent=2))
-    result = AnalysisResult(series, landmarks_path, summary_path, video_path if writer else None, summary,
-                            tables, csv_path, warnings, problem)
+    result = AnalysisResult(
+        series,
+        landmarks_path,
+        summary_path,
+        video_path if writer else None,
+        summary,
+        tables,
+        csv_path,
+        warnings,
+        problem,
+    )
     if not series.detected.any() and series.n_frames:
         raise NoPersonError(
             f"{path}: no person found in any of the {series.n_frames} frames "
@@ -163,20 +192,22 @@ def people_summary(series: PoseSeries) -> list[dict]:
         if not seen.any():
             continue
         times = series.times_s[seen]
-        people.append({
-            "person": slot + 1,
-            "frames_detected": int(seen.sum()),
-            "fraction_detected": round(float(seen.mean()), 3),
-            "first_seen_s": round(float(times[0]), 3),
-            "last_seen_s": round(float(times[-1]), 3),
-            "mean_visibility": round(float(series.visibility[seen, slot].mean()), 3),
-        })
+        people.append(
+            {
+                "person": slot + 1,
+                "frames_detected": int(seen.sum()),
+                "fraction_detected": round(float(seen.mean()), 3),
+                "first_seen_s": round(float(times[0]), 3),
+                "last_seen_s": round(float(times[-1]), 3),
+                "mean_visibility": round(float(series.visibility[seen, slot].mean()), 3),
+            }
+        )
     return people
 
 
 def presence_warnings(series: PoseSeries) -> list[str]:
     """Plain-words warnings for people out of view for part of the input."""
-    warnings = []
+    warnings: list[str] = []
     if series.n_frames < 2:
         return warnings
     for person in people_summary(series):
@@ -208,17 +239,30 @@ def camera_roll(user_roll_deg: float | None, scene: tuple[np.ndarray, np.ndarray
         image, landmarks = scene
         estimate = estimate_camera_roll(image, exclude=people_boxes(landmarks, image.shape[:2]))
         if estimate.roll_deg is not None and estimate.confidence >= MIN_ROLL_CONFIDENCE:
-            warning = (f"camera is rolled {estimate.roll_deg:+.1f} deg (estimated from the scene's vertical edges); "
-                       "gravity-referenced measures are corrected for it" if abs(estimate.roll_deg) > LARGE_ROLL_DEG
-                       else None)
-            return {"deg": round(estimate.roll_deg, 2), "source": "estimated from the scene",
-                    "confidence": round(estimate.confidence, 2), "reason": estimate.reason, "warning": warning}
+            warning = (
+                f"camera is rolled {estimate.roll_deg:+.1f} deg (estimated from the scene's vertical edges); "
+                "gravity-referenced measures are corrected for it"
+                if abs(estimate.roll_deg) > LARGE_ROLL_DEG
+                else None
+            )
+            return {
+                "deg": round(estimate.roll_deg, 2),
+                "source": "estimated from the scene",
+                "confidence": round(estimate.confidence, 2),
+                "reason": estimate.reason,
+                "warning": warning,
+            }
         reason = estimate.reason
     else:
         reason = "no frame with a person"
-    return {"deg": None, "source": "assumed level", "confidence": None, "reason": reason,
-            "warning": "camera roll unknown (" + reason + "): gravity-referenced measures assume a level camera; "
-                       "give --roll DEG if it was tilted"}
+    return {
+        "deg": None,
+        "source": "assumed level",
+        "confidence": None,
+        "reason": reason,
+        "warning": "camera roll unknown (" + reason + "): gravity-referenced measures assume a level camera; "
+        "give --roll DEG if it was tilted",
+    }
 
 
 def people_boxes(landmarks: np.ndarray, shape: tuple[int, int], margin: float = 0.1) -> np.ndarray:
@@ -244,6 +288,8 @@ def measure_warnings(person_summaries: list[dict]) -> list[str]:
             hip = person["measures"].get(f"hip_flexion_{side}")
             if hip is not None and hip["confidence"] != "high":
                 why = f": mostly {hip['main_reason_invalid']}" if hip["main_reason_invalid"] else ""
-                warnings.append(f"person {person['person']}: {side} hip flexion valid in only "
-                                f"{hip['fraction_valid_in_view']:.0%} of the frames they were in view{why}")
+                warnings.append(
+                    f"person {person['person']}: {side} hip flexion valid in only "
+                    f"{hip['fraction_valid_in_view']:.0%} of the frames they were in view{why}"
+                )
     return warnings

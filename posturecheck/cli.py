@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with a sub-command per job."""
     parser = argparse.ArgumentParser(
         prog="posturecheck",
-        description="Posture and hip-flexion measurements from video, photos or a webcam (education, not diagnosis).",
+        description="Posture and hip-flexion measurements from video, photos or a webcam "
+        "(education, not diagnosis).",
     )
     parser.add_argument("--version", action="version", version=f"posturecheck {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -46,25 +47,61 @@ def build_parser() -> argparse.ArgumentParser:
         "for clips, an annotated H.264 video.",
     )
     analyze.add_argument("input", metavar="CLIP_OR_IMAGE", help="video file, image file or folder of images")
-    analyze.add_argument("--out", type=Path, default=Path("posturecheck_out"), metavar="DIR",
-                         help="folder for the results (default: %(default)s)")
-    analyze.add_argument("--model", type=Path, metavar="PATH",
-                         help="a MediaPipe PoseLandmarker .task bundle (default: the bundled full model)")
-    analyze.add_argument("--people", type=_positive_int, default=1, metavar="N",
-                         help="most people to find per frame (default: %(default)s)")
-    analyze.add_argument("--expect", choices=("any", "clip", "image"), default="any",
-                         help="refuse other kinds of input (default: take clips, photos and folders)")
-    analyze.add_argument("--masks", action="store_true",
-                         help="keep the segmentation masks (needed for silhouette measures; larger files)")
+    analyze.add_argument(
+        "--out",
+        type=Path,
+        default=Path("posturecheck_out"),
+        metavar="DIR",
+        help="folder for the results (default: %(default)s)",
+    )
+    analyze.add_argument(
+        "--model",
+        type=Path,
+        metavar="PATH",
+        help="a MediaPipe PoseLandmarker .task bundle (default: the bundled full model)",
+    )
+    analyze.add_argument(
+        "--people",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="most people to find per frame (default: %(default)s)",
+    )
+    analyze.add_argument(
+        "--expect",
+        choices=("any", "clip", "image"),
+        default="any",
+        help="refuse other kinds of input (default: take clips, photos and folders)",
+    )
+    analyze.add_argument(
+        "--masks",
+        action="store_true",
+        help="keep the segmentation masks (needed for silhouette measures; larger files)",
+    )
     analyze.add_argument("--csv", type=Path, metavar="FILE", help="write per-frame measures to this CSV file")
-    analyze.add_argument("--method", choices=("auto", "2d", "3d"), default="auto",
-                         help="which variant fills the plain measure names: image-plane (2d), world landmarks (3d), "
-                              "or the one the view supports best (default)")
-    analyze.add_argument("--cutoff", type=float, default=6.0, metavar="HZ",
-                         help="low-pass cut-off for landmarks, Hz (default: %(default)s)")
-    analyze.add_argument("--roll", type=float, metavar="DEG",
-                         help="camera roll in degrees, + = camera turned clockwise (default: estimated from the scene)")
-    analyze.add_argument("--height-cm", type=float, metavar="CM", help="the person's height, for plumb-line offsets in cm")
+    analyze.add_argument(
+        "--method",
+        choices=("auto", "2d", "3d"),
+        default="auto",
+        help="which variant fills the plain measure names: image-plane (2d), world landmarks (3d), "
+        "or the one the view supports best (default)",
+    )
+    analyze.add_argument(
+        "--cutoff",
+        type=float,
+        default=6.0,
+        metavar="HZ",
+        help="low-pass cut-off for landmarks, Hz (default: %(default)s)",
+    )
+    analyze.add_argument(
+        "--roll",
+        type=float,
+        metavar="DEG",
+        help="camera roll in degrees, + = camera turned clockwise (default: estimated from the scene)",
+    )
+    analyze.add_argument(
+        "--height-cm", type=float, metavar="CM", help="the person's height, for plumb-line offsets in cm"
+    )
     analyze.add_argument("--no-video", action="store_true", help="do not write the annotated video")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -73,15 +110,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="live view of a webcam with the skeleton drawn",
         description="Open a window showing the camera with the skeleton drawn. Needs a display.",
     )
-    webcam.add_argument("--camera", type=int, default=0, metavar="INDEX", help="camera index (default: %(default)s)")
+    webcam.add_argument(
+        "--camera", type=int, default=0, metavar="INDEX", help="camera index (default: %(default)s)"
+    )
     webcam.add_argument("--model", type=Path, metavar="PATH", help="a PoseLandmarker .task bundle")
     return parser
 
 
 def _measure_options(args: argparse.Namespace) -> MeasureOptions:
     try:
-        return MeasureOptions(method=args.method, cutoff_hz=args.cutoff, camera_roll_deg=args.roll,
-                              height_cm=args.height_cm)
+        return MeasureOptions(
+            method=args.method, cutoff_hz=args.cutoff, camera_roll_deg=args.roll, height_cm=args.height_cm
+        )
     except ValueError as exc:
         raise PostureCheckError(f"invalid option: {exc}") from exc
 
@@ -110,8 +150,11 @@ def _run_analyze(args: argparse.Namespace) -> int:
     if result.csv_path is not None:
         print(f"csv:       {result.csv_path}")
     if result.problem:
-        print(f"error: {result.problem}; the results written cover the {result.series.n_frames} frames "
-              "that could be read", file=sys.stderr)
+        print(
+            f"error: {result.problem}; the results written cover the {result.series.n_frames} frames "
+            "that could be read",
+            file=sys.stderr,
+        )
         return EXIT_PARTIAL
     return 0
 
@@ -143,8 +186,10 @@ def _run_reporting_errors(handler: Callable[[argparse.Namespace], int], args: ar
         print("stopped", file=sys.stderr)
         return 130
     except Exception as exc:  # last resort: one line instead of a traceback
-        print(f"error: unexpected {exc.__class__.__name__}: {exc} (set POSTURECHECK_DEBUG=1 for details)",
-              file=sys.stderr)
+        print(
+            f"error: unexpected {exc.__class__.__name__}: {exc} (set POSTURECHECK_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 

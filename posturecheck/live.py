@@ -17,7 +17,13 @@ import cv2
 from posturecheck.draw.skeleton import draw_skeletons
 from posturecheck.errors import DisplayError
 from posturecheck.io.sources import SourceEndedEarly, WebcamSource
-from posturecheck.pose.landmarker import DetectorSettings, FramePoses, check_model, create_landmarker, to_mp_image
+from posturecheck.pose.landmarker import (
+    DetectorSettings,
+    FramePoses,
+    check_model,
+    create_landmarker,
+    to_mp_image,
+)
 
 WINDOW = "posturecheck - press q to quit"
 
@@ -83,8 +89,16 @@ def run_live_view(camera: int, model_path: Path | None) -> int:
                 if poses is not None and poses.count:
                     shown = draw_skeletons(frame.image, poses.image, poses.visibility)
                 else:
-                    cv2.putText(shown, "No one in view: step back so your whole body shows", (10, 30),
-                                cv2.FONT_HERSHEY_SIMPLEX, 0.7, (255, 255, 255), 2, cv2.LINE_AA)
+                    cv2.putText(
+                        shown,
+                        "No one in view: step back so your whole body shows",
+                        (10, 30),
+                        cv2.FONT_HERSHEY_SIMPLEX,
+                        0.7,
+                        (255, 255, 255),
+                        2,
+                        cv2.LINE_AA,
+                    )
                 cv2.imshow(WINDOW, cv2.cvtColor(shown, cv2.COLOR_RGB2BGR))
                 if cv2.waitKey(1) & 0xFF in (ord("q"), 27):
                     break
@@ -94,5 +108,3 @@ def run_live_view(camera: int, model_path: Path | None) -> int:
         finally:
             cv2.destroyAllWindows()
     return 0
-
-

@@ -28,8 +28,9 @@ def native_logs_to_file(path: Path = NATIVE_LOG) -> Iterator[Path]:
     saved_fd = os.dup(2)
     log_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     original_stderr = sys.stderr
-    sys.stderr = os.fdopen(os.dup(saved_fd), "w", buffering=1, encoding=original_stderr.encoding,
-                           errors="backslashreplace")
+    sys.stderr = os.fdopen(
+        os.dup(saved_fd), "w", buffering=1, encoding=original_stderr.encoding, errors="backslashreplace"
+    )
     os.dup2(log_fd, 2)
     os.close(log_fd)
     try:

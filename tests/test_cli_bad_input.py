@@ -21,7 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def run_cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "posturecheck.cli", *map(str, args)],
-        capture_output=True, text=True, cwd=cwd, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
     )
 
 
@@ -49,12 +52,16 @@ def test_zero_byte_file(tmp_path: Path) -> None:
 
 def test_text_file_named_mp4(tmp_path: Path) -> None:
     (tmp_path / "notes.mp4").write_text("these are session notes, not a video\n" * 50)
-    assert_one_line_error(run_cli("analyze", tmp_path / "notes.mp4"), "notes.mp4", "not a video or image file")
+    assert_one_line_error(
+        run_cli("analyze", tmp_path / "notes.mp4"), "notes.mp4", "not a video or image file"
+    )
 
 
 def test_corrupt_video_bytes(tmp_path: Path) -> None:
     data = bytearray(WALK_CLIP.read_bytes())
-    data[: len(data) // 2] = np.random.default_rng(0).integers(0, 256, len(data) // 2, dtype=np.uint8).tobytes()
+    data[: len(data) // 2] = (
+        np.random.default_rng(0).integers(0, 256, len(data) // 2, dtype=np.uint8).tobytes()
+    )
     (tmp_path / "corrupt.mp4").write_bytes(bytes(data))
     assert_one_line_error(run_cli("analyze", tmp_path / "corrupt.mp4"), "corrupt.mp4")
 
@@ -64,7 +71,9 @@ def test_truncated_video_keeps_what_was_read(tmp_path: Path) -> None:
     result = run_cli("analyze", tmp_path / "cut.mp4", "--out", tmp_path / "out", "--quiet")
     assert_one_line_error(result, "cut.mp4", "truncated")
     assert result.returncode == 3
-    assert (tmp_path / "out" / "cut.landmarks.npz").exists() and (tmp_path / "out" / "cut.summary.json").exists()
+    assert (tmp_path / "out" / "cut.landmarks.npz").exists() and (
+        tmp_path / "out" / "cut.summary.json"
+    ).exists()
 
 
 def test_no_person_in_view(tmp_path: Path) -> None:
@@ -90,15 +99,23 @@ def test_missing_model(tmp_path: Path) -> None:
 
 def test_corrupt_model(tmp_path: Path) -> None:
     (tmp_path / "bad.task").write_bytes(b"PK\x03\x04 not really a zip")
-    assert_one_line_error(run_cli("analyze", WALK_CLIP, "--model", tmp_path / "bad.task"), "bad.task", "corrupt")
+    assert_one_line_error(
+        run_cli("analyze", WALK_CLIP, "--model", tmp_path / "bad.task"), "bad.task", "corrupt"
+    )
 
 
 def test_image_where_a_clip_is_expected_and_reverse(tmp_path: Path) -> None:
     cv2.imwrite(str(tmp_path / "still.png"), frame_of(WALK_CLIP, 120))
-    assert_one_line_error(run_cli("analyze", tmp_path / "still.png", "--expect", "clip"),
-                          "still.png", "still image; a video clip is needed")
-    assert_one_line_error(run_cli("analyze", WALK_CLIP, "--expect", "image"),
-                          "walk_side.mp4", "video clip; a still image is needed")
+    assert_one_line_error(
+        run_cli("analyze", tmp_path / "still.png", "--expect", "clip"),
+        "still.png",
+        "still image; a video clip is needed",
+    )
+    assert_one_line_error(
+        run_cli("analyze", WALK_CLIP, "--expect", "image"),
+        "walk_side.mp4",
+        "video clip; a still image is needed",
+    )
 
 
 @pytest.mark.parametrize("command", [["--help"], ["analyze", "--help"], ["webcam", "--help"]])
@@ -108,6 +125,12 @@ def test_help_on_every_command(command: list[str]) -> None:
 
 
 def test_webcam_without_display_says_so() -> None:
-    result = subprocess.run([sys.executable, "-m", "posturecheck.cli", "webcam"], capture_output=True, text=True,
-                            cwd=ROOT, timeout=120, env={"PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-m", "posturecheck.cli", "webcam"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert_one_line_error(result, "display")

@@ -10,8 +10,9 @@ import pytest
 from posturecheck.errors import InputError
 from posturecheck.pose.series import PoseSeries, SourceInfo, empty_series
 
-SOURCE = SourceInfo(path="synthetic", kind="video", width=640, height=480, fps=30.0,
-                    inference_width=20, inference_height=10)
+SOURCE = SourceInfo(
+    path="synthetic", kind="video", width=640, height=480, fps=30.0, inference_width=20, inference_height=10
+)
 
 
 def random_series(frames: int = 5, people: int = 2, masks: bool = True) -> PoseSeries:
@@ -64,8 +65,15 @@ def test_mask_unpacks_to_inference_size() -> None:
 def test_wrong_shapes_are_refused() -> None:
     series = random_series(masks=False)
     with pytest.raises(ValueError, match="visibility"):
-        PoseSeries(series.times_s, series.frame_index, series.image, series.world,
-                   series.visibility[:, :1], series.presence, SOURCE)
+        PoseSeries(
+            series.times_s,
+            series.frame_index,
+            series.image,
+            series.world,
+            series.visibility[:, :1],
+            series.presence,
+            SOURCE,
+        )
 
 
 def test_load_refuses_other_files(tmp_path: Path) -> None:

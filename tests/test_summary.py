@@ -16,7 +16,9 @@ from tests.synthetic_skeleton import BodyPose, Camera, make_series
 def stepping_series() -> tuple[PoseSeries, np.ndarray]:
     """A side view of alternating hip flexion, 0..40 deg, 2 s at 30 fps."""
     times = np.arange(60) / 30
-    poses = [BodyPose(hip_flexion_left=20 + 20 * np.sin(2 * np.pi * t), hip_flexion_right=10.0) for t in times]
+    poses = [
+        BodyPose(hip_flexion_left=20 + 20 * np.sin(2 * np.pi * t), hip_flexion_right=10.0) for t in times
+    ]
     return make_series(poses, Camera(), fps=30.0), times
 
 
@@ -46,4 +48,3 @@ def test_frames_without_the_person_do_not_lower_confidence() -> None:
 
 def test_confidence_labels() -> None:
     assert [confidence_label(f) for f in (0.0, 0.3, 0.5, 1.0)] == ["none", "low", "high", "high"]
-

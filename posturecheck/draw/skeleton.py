@@ -45,6 +45,14 @@ def draw_skeletons(image: np.ndarray, landmarks: np.ndarray, visibility: np.ndar
         for index, point in enumerate(points):
             cv2.circle(canvas, tuple(point), thickness * 2, colour, -1 if seen[index] else 1, cv2.LINE_AA)
         label_at = points[[11, 12]].min(axis=0) - (0, 6 * thickness)
-        cv2.putText(canvas, f"#{slot + 1}", tuple(label_at), cv2.FONT_HERSHEY_SIMPLEX, 0.4 * thickness,
-                    colour, thickness, cv2.LINE_AA)
+        cv2.putText(
+            canvas,
+            f"#{slot + 1}",
+            tuple(label_at),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            0.4 * thickness,
+            colour,
+            thickness,
+            cv2.LINE_AA,
+        )
     return canvas

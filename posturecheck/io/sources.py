@@ -68,9 +68,13 @@ class SourceEndedEarly(InputError):
 
 def _check_size(path: str, width: int, height: int) -> None:
     if min(width, height) < MIN_SHORT_SIDE:
-        raise InputError(f"{path}: frames are too small ({width}x{height} px); at least {MIN_SHORT_SIDE} px needed")
+        raise InputError(
+            f"{path}: frames are too small ({width}x{height} px); at least {MIN_SHORT_SIDE} px needed"
+        )
     if width * height > MAX_IMAGE_PIXELS:
-        raise InputError(f"{path}: frames are too large ({width}x{height} px); at most {MAX_IMAGE_PIXELS:,} pixels")
+        raise InputError(
+            f"{path}: frames are too large ({width}x{height} px); at most {MAX_IMAGE_PIXELS:,} pixels"
+        )
 
 
 def _upright(image: np.ndarray, rotation_deg: int) -> np.ndarray:
@@ -117,7 +121,9 @@ class VideoFileSource:
         desc = self.description
         # Scale before rotating: the decoder's rows are the unrotated ones.
         scaled_w, scaled_h = (
-            (desc.work_height, desc.work_width) if self._rotation in (90, 270) else (desc.work_width, desc.work_height)
+            (desc.work_height, desc.work_width)
+            if self._rotation in (90, 270)
+            else (desc.work_width, desc.work_height)
         )
         first_time: float | None = None
         index = 0
@@ -132,13 +138,19 @@ class VideoFileSource:
                 for av_frame in decoded:
                     raw_time = av_frame.time if av_frame.time is not None else index / (desc.fps or 30.0)
                     first_time = raw_time if first_time is None else first_time
-                    rgb = av_frame.to_ndarray(width=scaled_w, height=scaled_h, format="rgb24", interpolation="AREA")
-                    yield Frame(index=index, time_s=raw_time - first_time,
-                                image=np.ascontiguousarray(_upright(rgb, self._rotation)))
+                    rgb = av_frame.to_ndarray(
+                        width=scaled_w, height=scaled_h, format="rgb24", interpolation="AREA"
+                    )
+                    yield Frame(
+                        index=index,
+                        time_s=raw_time - first_time,
+                        image=np.ascontiguousarray(_upright(rgb, self._rotation)),
+                    )
                     index += 1
         except av.error.FFmpegError as exc:
             raise SourceEndedEarly(
-                f"{self.path}: video is corrupt or truncated after frame {index} ({exc.__class__.__name__})", index
+                f"{self.path}: video is corrupt or truncated after frame {index} ({exc.__class__.__name__})",
+                index,
             ) from exc
         finally:
             self._container.close()
@@ -147,17 +159,22 @@ class VideoFileSource:
         expected = desc.n_frames
         if expected and index < 0.95 * expected - 1:
             raise SourceEndedEarly(
-                f"{self.path}: video is truncated or damaged: {index} of {expected} frames could be decoded", index
+                f"{self.path}: video is truncated or damaged: {index} of {expected} frames could be decoded",
+                index,
             )
         if damaged:
-            raise SourceEndedEarly(f"{self.path}: video is damaged: {damaged} packets could not be decoded", index)
+            raise SourceEndedEarly(
+                f"{self.path}: video is damaged: {damaged} packets could not be decoded", index
+            )
 
 
 def _open_container(path: str) -> av.container.InputContainer:
     try:
         container = av.open(path, mode="r")
     except (av.error.FFmpegError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not a video or image file that can be read ({_ffmpeg_reason(exc)})") from exc
+        raise InputError(
+            f"{path}: not a video or image file that can be read ({_ffmpeg_reason(exc)})"
+        ) from exc
     if not container.streams.video:
         container.close()
         raise InputError(f"{path}: has no video stream")
@@ -200,8 +217,15 @@ class ImageSource:
         height, width = self._image.shape[:2]
         work_w, work_h = working_size(width, height, max_side)
         self.description = SourceDescription(
-            path=self.path, kind="image", width=width, height=height,
-            work_width=work_w, work_height=work_h, fps=None, rotation_deg=0, n_frames=1,
+            path=self.path,
+            kind="image",
+            width=width,
+            height=height,
+            work_width=work_w,
+            work_height=work_h,
+            fps=None,
+            rotation_deg=0,
+            n_frames=1,
         )
 
     def __iter__(self) -> Iterator[Frame]:
@@ -238,9 +262,15 @@ class ImageFolderSource:
         self._max_side = max_side
         first = ImageSource(self._files[0], max_side).description
         self.description = SourceDescription(
-            path=self.path, kind="image_folder", width=first.width, height=first.height,
-            work_width=first.work_width, work_height=first.work_height,
-            fps=None, rotation_deg=0, n_frames=len(self._files),
+            path=self.path,
+            kind="image_folder",
+            width=first.width,
+            height=first.height,
+            work_width=first.work_width,
+            work_height=first.work_height,
+            fps=None,
+            rotation_deg=0,
+            n_frames=len(self._files),
         )
 
     def __iter__(self) -> Iterator[Frame]:
@@ -273,8 +303,15 @@ class WebcamSource:
         work_w, work_h = working_size(width, height, max_side)
         fps = self._capture.get(cv2.CAP_PROP_FPS) or None
         self.description = SourceDescription(
-            path=self.path, kind="webcam", width=width, height=height,
-            work_width=work_w, work_height=work_h, fps=fps, rotation_deg=0, n_frames=None,
+            path=self.path,
+            kind="webcam",
+            width=width,
+            height=height,
+            work_width=work_w,
+            work_height=work_h,
+            fps=fps,
+            rotation_deg=0,
+            n_frames=None,
         )
 
     def __iter__(self) -> Iterator[Frame]:
@@ -288,7 +325,9 @@ class WebcamSource:
                 now = time.monotonic()
                 if not ok or bgr is None:
                     if now - last_ok > CAMERA_TIMEOUT_S:
-                        raise SourceEndedEarly(f"{self.path}: camera stopped sending frames (disconnected?)", index)
+                        raise SourceEndedEarly(
+                            f"{self.path}: camera stopped sending frames (disconnected?)", index
+                        )
                     time.sleep(0.01)
                     continue
                 last_ok = now

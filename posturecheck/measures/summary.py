@@ -49,7 +49,7 @@ def _finite(value: float | None, digits: int = 2) -> float | None:
 
 
 def confidence_label(fraction_valid: float) -> str:
-    """"high", "low" or "none" from the share of valid frames a figure rests on."""
+    """ "high", "low" or "none" from the share of valid frames a figure rests on."""
     if fraction_valid <= 0:
         return "none"
     return "high" if fraction_valid >= LOW_CONFIDENCE_FRACTION else "low"
@@ -64,8 +64,11 @@ def summarize_measure(measure: Measure, table: MeasureTable, in_view: np.ndarray
     nothing about how well the view supports the measure.
     """
     rom = range_of_motion(measure.values, measure.valid, table.times_s, table.frame_index)
-    in_view_fraction = float(measure.valid[in_view].mean()) if in_view is not None and in_view.any() else (
-        measure.fraction_valid)
+    in_view_fraction = (
+        float(measure.valid[in_view].mean())
+        if in_view is not None and in_view.any()
+        else (measure.fraction_valid)
+    )
     values = measure.values[measure.valid]
     reasons = [r for r in measure.reason[~measure.valid] if r]
     common_reason = max(set(reasons), key=reasons.count) if reasons else ""
@@ -97,7 +100,9 @@ def summarize_table(
     hip flexion (Robinson et al. 1987; 0 = symmetric).
     """
     measures = {
-        name: summarize_measure(table.measures[name], table, in_view) for name in names if name in table.measures
+        name: summarize_measure(table.measures[name], table, in_view)
+        for name in names
+        if name in table.measures
     }
     repetitions = {}
     for side in ("left", "right"):
@@ -107,7 +112,9 @@ def summarize_table(
             repetitions[side] = [{k: _finite(v, 3) for k, v in asdict(rep).items()} for rep in found]
     peak_left = measures.get("hip_flexion_left", {}).get("max")
     peak_right = measures.get("hip_flexion_right", {}).get("max")
-    symmetry = symmetry_index(peak_left, peak_right) if peak_left is not None and peak_right is not None else None
+    symmetry = (
+        symmetry_index(peak_left, peak_right) if peak_left is not None and peak_right is not None else None
+    )
     view = table.view_summary
     return {
         "person": table.person + 1,

@@ -16,7 +16,14 @@ from posturecheck.io.frames import Frame
 from posturecheck.io.prefetch import read_ahead
 from posturecheck.io.sources import SourceDescription, SourceEndedEarly
 from posturecheck.landmarks import NUM_LANDMARKS
-from posturecheck.pose.landmarker import DetectorSettings, FramePoses, ModelInfo, RunMode, create_landmarker, detect
+from posturecheck.pose.landmarker import (
+    DetectorSettings,
+    FramePoses,
+    ModelInfo,
+    RunMode,
+    create_landmarker,
+    detect,
+)
 from posturecheck.pose.series import PoseSeries, SourceInfo
 from posturecheck.pose.slots import assign_slots, drop_duplicates
 
@@ -134,7 +141,9 @@ def extract_poses(
     Clips run in VIDEO mode (tracking between frames), stills and image
     folders in IMAGE mode (each picture on its own).
     """
-    builder = _SeriesBuilder(settings.num_poses, (description.work_width, description.work_height), settings.masks)
+    builder = _SeriesBuilder(
+        settings.num_poses, (description.work_width, description.work_height), settings.masks
+    )
     ended_early: SourceEndedEarly | None = None
     try:
         _run(frames, description, model, settings, builder, on_frame)

@@ -89,7 +89,7 @@ def check_model(path: str | Path | None = None) -> ModelInfo:
             names = set(bundle.namelist())
     except zipfile.BadZipFile as exc:
         raise ModelError(f"{path}: not a MediaPipe .task bundle (corrupt or wrong file)") from exc
-    if not _BUNDLE_MEMBERS <= names:
+    if not names >= _BUNDLE_MEMBERS:
         raise ModelError(f"{path}: not a PoseLandmarker bundle (needs {', '.join(sorted(_BUNDLE_MEMBERS))})")
     return ModelInfo(path=path, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
 
@@ -127,7 +127,9 @@ def create_landmarker(
     try:
         return vision.PoseLandmarker.create_from_options(options)
     except (RuntimeError, ValueError) as exc:
-        raise ModelError(f"{model.path}: MediaPipe could not load the model ({str(exc).splitlines()[0]})") from exc
+        raise ModelError(
+            f"{model.path}: MediaPipe could not load the model ({str(exc).splitlines()[0]})"
+        ) from exc
 
 
 def to_mp_image(rgb: np.ndarray) -> mp.Image:
@@ -142,7 +144,9 @@ def poses_from_result(result: vision.PoseLandmarkerResult) -> FramePoses:
     world = np.empty((count, NUM_LANDMARKS, 3), dtype=np.float32)
     visibility = np.empty((count, NUM_LANDMARKS), dtype=np.float32)
     presence = np.empty((count, NUM_LANDMARKS), dtype=np.float32)
-    for person, (norm, metres) in enumerate(zip(result.pose_landmarks, result.pose_world_landmarks)):
+    for person, (norm, metres) in enumerate(
+        zip(result.pose_landmarks, result.pose_world_landmarks, strict=True)
+    ):
         image[person] = [(lm.x, lm.y, lm.z) for lm in norm]
         world[person] = [(lm.x, lm.y, lm.z) for lm in metres]
         visibility[person] = [lm.visibility or 0.0 for lm in norm]
@@ -154,7 +158,9 @@ def poses_from_result(result: vision.PoseLandmarkerResult) -> FramePoses:
     return FramePoses(image=image, world=world, visibility=visibility, presence=presence, masks=masks)
 
 
-def detect(landmarker: vision.PoseLandmarker, mode: RunMode, rgb: np.ndarray, timestamp_ms: int) -> FramePoses:
+def detect(
+    landmarker: vision.PoseLandmarker, mode: RunMode, rgb: np.ndarray, timestamp_ms: int
+) -> FramePoses:
     """Run the landmarker on one frame in IMAGE or VIDEO mode.
 
     ``timestamp_ms`` must increase strictly between calls in VIDEO mode; it

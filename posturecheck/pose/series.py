@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -145,7 +146,8 @@ class PoseSeries:
     def save(self, path: str | Path) -> Path:
         """Write the series to an ``.npz`` file, losslessly; returns the path."""
         path = Path(path)
-        arrays = {
+        arrays: dict[str, Any] = {
+            "meta": np.array(json.dumps({"format_version": FORMAT_VERSION, "source": asdict(self.source)})),
             "times_s": self.times_s,
             "frame_index": self.frame_index,
             "image": self.image,
@@ -155,9 +157,8 @@ class PoseSeries:
         }
         if self.masks is not None:
             arrays["masks"] = self.masks
-        meta = {"format_version": FORMAT_VERSION, "source": asdict(self.source)}
         with path.open("wb") as handle:
-            np.savez_compressed(handle, meta=np.array(json.dumps(meta)), **arrays)
+            np.savez_compressed(handle, **arrays)
         return path
 
     @classmethod
@@ -174,7 +175,9 @@ class PoseSeries:
             with np.load(path, allow_pickle=False) as data:
                 meta = json.loads(str(data["meta"]))
                 if meta.get("format_version") != FORMAT_VERSION:
-                    raise InputError(f"{path}: landmarks file format {meta.get('format_version')} is not supported")
+                    raise InputError(
+                        f"{path}: landmarks file format {meta.get('format_version')} is not supported"
+                    )
                 return cls(
                     times_s=data["times_s"],
                     frame_index=data["frame_index"],

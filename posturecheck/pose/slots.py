@@ -29,7 +29,7 @@ def assign_slots(last_image: np.ndarray, new_image: np.ndarray) -> np.ndarray:
     -------
     (n,) int array of distinct slot indices in 0..P-1.
     """
-    n_slots, n_new = last_image.shape[0], new_image.shape[0]
+    n_new = new_image.shape[0]
     if n_new == 0:
         return np.zeros(0, dtype=int)
     used = ~np.isnan(last_image[:, 0, 0])
