@@ -1,0 +1,20 @@
+"""Client history: clients, sessions, key figures and media files in a SQL database.
+
+Start with :func:`open_history`; values in and out are the plain dataclasses
+of :mod:`.records`.
+"""
+
+from posturecheck.storage.errors import HistoryError
+from posturecheck.storage.history import History, open_history
+from posturecheck.storage.records import ClientInfo, DeletionReport, MeasureValue, MediaFile, SessionInfo
+
+__all__ = [
+    "ClientInfo",
+    "DeletionReport",
+    "History",
+    "HistoryError",
+    "MeasureValue",
+    "MediaFile",
+    "SessionInfo",
+    "open_history",
+]

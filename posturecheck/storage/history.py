@@ -1,0 +1,331 @@
+"""Clients, their assessment sessions, key figures and media files, kept in a database.
+
+SQLite in the user's data folder by default; any SQLAlchemy URL (e.g.
+PostgreSQL for a clinic) through :func:`open_history` or the
+``POSTURECHECK_DB_URL`` variable. Every method is one transaction: it
+stores all it was given or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from posturecheck.errors import InputError
+from posturecheck.storage.engine import connect
+from posturecheck.storage.errors import HistoryError
+from posturecheck.storage.exchange import client_document, read_client_document
+from posturecheck.storage.location import database_url
+from posturecheck.storage.migrations import migrate
+from posturecheck.storage.models import Client, Measure, Media, SessionRecord
+from posturecheck.storage.records import (
+    ClientInfo,
+    DeletionReport,
+    MeasureValue,
+    MediaFile,
+    SessionData,
+    SessionInfo,
+)
+
+
+def open_history(url: str | None = None) -> History:
+    """Open (creating or upgrading as needed) the history database.
+
+    Parameters
+    ----------
+    url : SQLAlchemy database URL; ``None`` for ``$POSTURECHECK_DB_URL`` or
+        ``history.db`` in the user's data folder (see :mod:`.location`).
+
+    Raises
+    ------
+    HistoryError
+        If the URL is malformed, its database driver is not installed, the
+        database cannot be opened, or its schema is newer than this release.
+    """
+    try:
+        resolved = database_url(url)
+        engine = connect(resolved)
+    except (ArgumentError, ImportError) as exc:
+        raise HistoryError(f"history database URL {url!r}: {exc}") from exc
+    try:
+        migrate(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise HistoryError(f"{resolved.render_as_string(hide_password=True)}: cannot open the history "
+                           f"database ({exc.orig})") from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return History(engine)
+
+
+class History:
+    """A history database; get one from :func:`open_history` and :meth:`close` it (or use ``with``)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._orm = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def url(self) -> str:
+        """The database URL, password hidden."""
+        return self._engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    def add_client(self, code: str, notes: str = "", created_at: datetime | None = None) -> int:
+        """Add a client; returns their id.
+
+        Parameters
+        ----------
+        code : a name or pseudonymous code, unique in this history (surrounding spaces dropped).
+        notes : free text.
+        created_at : timezone-aware; now by default.
+
+        Raises
+        ------
+        HistoryError
+            If ``code`` is empty or already used.
+        ValueError
+            If ``created_at`` is naive.
+        """
+        created_at = _require_zone(created_at or datetime.now(timezone.utc), "created_at")
+        with self._orm.begin() as db:
+            client = self._new_client(db, code.strip(), created_at, notes)
+            return client.id
+
+    def client(self, client_id: int) -> ClientInfo:
+        """The client with id ``client_id``; :class:`HistoryError` if there is none."""
+        with self._orm() as db:
+            return _client_info(_get_client(db, client_id))
+
+    def clients(self) -> list[ClientInfo]:
+        """Every client, by code."""
+        with self._orm() as db:
+            return [_client_info(c) for c in db.scalars(select(Client).order_by(Client.code))]
+
+    def save_session(self, client_id: int, assessment: str, recorded_at: datetime, result: Mapping[str, Any],
+                     measures: Sequence[MeasureValue] = (), media: Sequence[MediaFile] = (), *,
+                     source_name: str = "", result_version: int = 1) -> int:
+        """Store one session with its key figures and media files, all or nothing; returns its id.
+
+        Parameters
+        ----------
+        client_id : an existing client.
+        assessment : name of the assessment protocol.
+        recorded_at : when the footage was recorded; timezone-aware.
+        result : the assessment's result; must be JSON without NaN or infinity.
+        measures : key figures for progress queries; a NaN value is stored as "not measured".
+        media : existing files this session owns; deleting the client deletes them.
+        source_name : the analysed file; only its name is kept, not its folder.
+        result_version : version of the layout of ``result``.
+
+        Raises
+        ------
+        HistoryError
+            If the client does not exist.
+        InputError
+            If a media file does not exist.
+        ValueError
+            If ``recorded_at`` is naive, ``result`` is not strict JSON or two measures share a name.
+        """
+        _require_zone(recorded_at, "recorded_at")
+        names = [m.name for m in measures]
+        if len(set(names)) != len(names):
+            raise ValueError(f"a session's measures need distinct names, got {names}")
+        try:
+            stored_result = json.loads(json.dumps(result, allow_nan=False))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"session result is not strict JSON ({exc})") from exc
+        owned = []
+        for item in media:
+            path = Path(item.path).expanduser().resolve()
+            if not path.is_file():
+                raise InputError(f"{path}: no such file to attach to the session")
+            owned.append(MediaFile(item.kind, path))
+        data = SessionData(recorded_at, assessment, Path(source_name).name, stored_result, result_version,
+                           tuple(measures), tuple(owned))
+        with self._orm.begin() as db:
+            _get_client(db, client_id)
+            record = _add_session(db, client_id, data)
+            db.flush()
+            return record.id
+
+    def sessions(self, client_id: int) -> list[SessionInfo]:
+        """A client's sessions with their measures and media, oldest first."""
+        with self._orm() as db:
+            _get_client(db, client_id)
+            return _session_infos(db, client_id)
+
+    def progress(self, client_id: int, measure_name: str) -> list[tuple[datetime, float]]:
+        """``(recorded_at, value)`` of one measure over a client's sessions, oldest first.
+
+        Sessions where the measure is missing or was not measured (NaN) are left out.
+        """
+        query = (
+            select(SessionRecord.recorded_at, Measure.value)
+            .join(Measure, Measure.session_id == SessionRecord.id)
+            .where(SessionRecord.client_id == client_id, Measure.name == measure_name,
+                   Measure.value.is_not(None))
+            .order_by(SessionRecord.recorded_at, SessionRecord.id, Measure.id)
+        )
+        with self._orm() as db:
+            _get_client(db, client_id)
+            return [(when, float(value)) for when, value in db.execute(query) if value is not None]
+
+    def export_client(self, client_id: int) -> dict[str, Any]:
+        """A client and all their sessions as a JSON-serialisable document (see :mod:`.exchange`)."""
+        with self._orm() as db:
+            client = _client_info(_get_client(db, client_id))
+            return client_document(client, _session_infos(db, client_id))
+
+    def import_client(self, document: Mapping[str, Any], code: str | None = None) -> int:
+        """Store a client from :meth:`export_client`'s document; returns the new client's id.
+
+        Parameters
+        ----------
+        document : the export, e.g. read back with :func:`json.load`.
+        code : the code to store the client under; the exported one by default.
+
+        Notes
+        -----
+        Media files are recorded by path as exported and are not checked: the
+        document may come from another machine. Importing into the history it
+        came from (under another code) makes both clients refer to the same
+        files; deleting one of them then keeps the files the other still uses.
+
+        Raises
+        ------
+        HistoryError
+            If the document is not a supported export or the code is already used.
+        """
+        data = read_client_document(document)
+        with self._orm.begin() as db:
+            client = self._new_client(db, (code or data.code).strip(), data.created_at, data.notes)
+            for session in data.sessions:
+                _add_session(db, client.id, session)
+            return client.id
+
+    def delete_client(self, client_id: int) -> DeletionReport:
+        """Delete a client, every row of theirs and every media file their sessions own.
+
+        The rows go in one transaction first; then the files are deleted, so
+        the database never lists a file that is already gone. A file another
+        client's session also lists is kept (and reported).
+
+        Raises
+        ------
+        HistoryError
+            If the client does not exist.
+        """
+        owned = select(SessionRecord.id).where(SessionRecord.client_id == client_id).scalar_subquery()
+        with self._engine.begin() as connection:
+            code = connection.scalar(select(Client.code).where(Client.id == client_id))
+            if code is None:
+                raise HistoryError(f"no client with id {client_id} in the history")
+            listed = connection.scalars(select(Media.path).where(Media.session_id.in_(owned)))
+            paths = list(dict.fromkeys(listed))
+            media_rows = connection.execute(delete(Media).where(Media.session_id.in_(owned))).rowcount
+            measure_rows = connection.execute(delete(Measure).where(Measure.session_id.in_(owned))).rowcount
+            session_rows = connection.execute(
+                delete(SessionRecord).where(SessionRecord.client_id == client_id)).rowcount
+            connection.execute(delete(Client).where(Client.id == client_id))
+            shared = set(connection.scalars(select(Media.path).where(Media.path.in_(paths))))
+        removed, missing, failed = _delete_files([Path(p) for p in paths if p not in shared])
+        return DeletionReport(code, session_rows, measure_rows, media_rows, removed, missing,
+                              tuple(Path(p) for p in paths if p in shared), failed)
+
+    def _new_client(self, db: Session, code: str, created_at: datetime, notes: str) -> Client:
+        if not code:
+            raise HistoryError("a client needs a code or name")
+        if db.scalar(select(func.count()).select_from(Client).where(Client.code == code)):
+            raise HistoryError(f"a client with code {code!r} is already in the history")
+        client = Client(code=code, created_at=created_at, notes=notes)
+        db.add(client)
+        db.flush()
+        return client
+
+
+def _delete_files(
+    paths: list[Path],
+) -> tuple[tuple[Path, ...], tuple[Path, ...], tuple[tuple[Path, str], ...]]:
+    """Delete ``paths``; returns those removed, those already missing, and those that failed with why."""
+    removed: list[Path] = []
+    missing: list[Path] = []
+    failed: list[tuple[Path, str]] = []
+    for path in paths:
+        try:
+            path.unlink()
+            removed.append(path)
+        except FileNotFoundError:
+            missing.append(path)
+        except OSError as exc:
+            failed.append((path, exc.strerror or str(exc)))
+    return tuple(removed), tuple(missing), tuple(failed)
+
+
+def _require_zone(when: datetime, name: str) -> datetime:
+    """``when`` itself if it is timezone-aware; a naive time would be stored under a guessed zone."""
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError(f"{name} {when.isoformat()} has no time zone")
+    return when
+
+
+def _get_client(db: Session, client_id: int) -> Client:
+    client = db.get(Client, client_id)
+    if client is None:
+        raise HistoryError(f"no client with id {client_id} in the history")
+    return client
+
+
+def _add_session(db: Session, client_id: int, data: SessionData) -> SessionRecord:
+    record = SessionRecord(
+        client_id=client_id, recorded_at=data.recorded_at, assessment=data.assessment,
+        source_name=data.source_name, result=data.result, result_version=data.result_version,
+        measures=[Measure(name=m.name, value=float(m.value) if m.is_measured else None, unit=m.unit,
+                          valid_fraction=float(m.valid_fraction)) for m in data.measures],
+        media=[Media(kind=f.kind, path=str(f.path)) for f in data.media],
+    )
+    db.add(record)
+    return record
+
+
+def _client_info(client: Client) -> ClientInfo:
+    return ClientInfo(client.id, client.code, client.created_at, client.notes)
+
+
+def _session_infos(db: Session, client_id: int) -> list[SessionInfo]:
+    query = (
+        select(SessionRecord)
+        .where(SessionRecord.client_id == client_id)
+        .options(selectinload(SessionRecord.measures), selectinload(SessionRecord.media))
+        .order_by(SessionRecord.recorded_at, SessionRecord.id)
+    )
+    return [
+        SessionInfo(
+            id=r.id, client_id=r.client_id, recorded_at=r.recorded_at, assessment=r.assessment,
+            source_name=r.source_name, result=r.result, result_version=r.result_version,
+            measures=tuple(MeasureValue(m.name, math.nan if m.value is None else m.value, m.unit,
+                                        m.valid_fraction) for m in r.measures),
+            media=tuple(MediaFile(f.kind, Path(f.path)) for f in r.media),
+        )
+        for r in db.scalars(query)
+    ]

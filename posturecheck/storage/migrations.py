@@ -1,0 +1,149 @@
+"""Schema migrations: a version table and ordered steps, each run in its own transaction.
+
+``MIGRATIONS[k]`` takes the schema from version ``k`` to ``k + 1``. A step
+is written against SQLAlchemy Core with the tables as they were at that
+version, never against :mod:`.models` (which follows the latest schema), so
+old steps keep building the same schema. Add a step to change the schema;
+never edit a released one.
+
+Notes
+-----
+Alembic was not used: its autogeneration and branching help projects with
+many contributors changing a large schema, and cost a dependency, a
+configuration folder and a second way of running the code. Four tables
+that change rarely need only an ordered list of functions, a version
+table, and a test that the migrated schema equals the ORM's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    inspect,
+    select,
+)
+
+from posturecheck.storage.errors import HistoryError
+
+VERSION_TABLE = "schema_migrations"
+
+
+def _version_table(metadata: MetaData) -> Table:
+    return Table(
+        VERSION_TABLE, metadata,
+        Column("version", Integer, primary_key=True, autoincrement=False),
+        Column("applied_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+def _v1_clients_sessions_measures(connection: Connection) -> None:
+    """Version 1: clients, their sessions with the result JSON, and the sessions' key figures."""
+    metadata = MetaData()
+    Table(
+        "clients", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("code", String(200), nullable=False, unique=True),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("notes", Text, nullable=False),
+    )
+    Table(
+        "sessions", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("client_id", Integer, ForeignKey("clients.id", ondelete="CASCADE"),
+               nullable=False, index=True),
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
+        Column("assessment", String(100), nullable=False),
+        Column("source_name", String(500), nullable=False),
+        Column("result", JSON, nullable=False),
+        Column("result_version", Integer, nullable=False),
+    )
+    Table(
+        "measures", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"),
+               nullable=False, index=True),
+        Column("name", String(100), nullable=False),
+        Column("value", Float, nullable=True),
+        Column("unit", String(20), nullable=False),
+        Column("valid_fraction", Float, nullable=False),
+    )
+    metadata.create_all(connection, checkfirst=False)
+
+
+def _v2_media_and_progress_index(connection: Connection) -> None:
+    """Version 2: media files owned by sessions; an index on measure names for progress queries."""
+    metadata = MetaData()
+    Table("sessions", metadata, autoload_with=connection)
+    media = Table(
+        "media", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"),
+               nullable=False, index=True),
+        Column("kind", String(40), nullable=False),
+        Column("path", Text, nullable=False),
+    )
+    media.create(connection, checkfirst=False)
+    measures = Table("measures", metadata, autoload_with=connection)
+    Index("ix_measures_name", measures.c.name).create(connection, checkfirst=False)
+
+
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
+    _v1_clients_sessions_measures,
+    _v2_media_and_progress_index,
+)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def schema_version(connection: Connection) -> int:
+    """The schema version of the database behind ``connection``; 0 for an empty database."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return 0
+    table = _version_table(MetaData())
+    return int(connection.execute(select(func.coalesce(func.max(table.c.version), 0))).scalar_one())
+
+
+def migrate(engine: Engine, target: int = LATEST_VERSION) -> int:
+    """Bring the database up to schema version ``target``; returns the version it is at.
+
+    Each step and the record of it commit together, so a failure leaves the
+    database at the last completed version.
+
+    Raises
+    ------
+    HistoryError
+        If the database is at a newer version than this posturecheck knows
+        (it was written by a later release), or ``target`` is out of range.
+    """
+    if not 0 <= target <= LATEST_VERSION:
+        raise ValueError(f"schema version {target} does not exist (latest is {LATEST_VERSION})")
+    with engine.begin() as connection:
+        _version_table(MetaData()).create(connection, checkfirst=True)
+        current = schema_version(connection)
+    if current > LATEST_VERSION:
+        raise HistoryError(
+            f"{engine.url.render_as_string(hide_password=True)}: history schema version {current} is newer "
+            f"than this posturecheck supports ({LATEST_VERSION}); update posturecheck"
+        )
+    table = _version_table(MetaData())
+    for version in range(current + 1, target + 1):
+        with engine.begin() as connection:
+            MIGRATIONS[version - 1](connection)
+            connection.execute(insert(table).values(version=version, applied_at=datetime.now(timezone.utc)))
+    return max(current, target)

@@ -1,0 +1,140 @@
+"""Plain values going in and out of the history: no database objects leave :mod:`posturecheck.storage`.
+
+Times are timezone-aware :class:`~datetime.datetime` values; the history
+stores and returns them in UTC.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class MeasureValue:
+    """One key figure of a session, kept apart from the result JSON so progress can be queried.
+
+    Attributes
+    ----------
+    name : measure name, e.g. ``"hip_flexion_left_max"``; progress is queried by it.
+    value : the figure, in ``unit``; NaN when no frame gave a valid value.
+    unit : e.g. ``"deg"``, ``"cm"``, ``""`` for a ratio.
+    valid_fraction : fraction (0..1) of the analysed frames the value was computed from.
+    """
+
+    name: str
+    value: float
+    unit: str
+    valid_fraction: float
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValueError("a measure needs a name")
+        if not 0.0 <= self.valid_fraction <= 1.0:
+            raise ValueError(
+                f"measure {self.name!r}: valid_fraction {self.valid_fraction} is not within 0..1")
+
+    @property
+    def is_measured(self) -> bool:
+        """``True`` when the value is a finite number."""
+        return math.isfinite(self.value)
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A file on disk owned by one session; deleting the client deletes it.
+
+    Attributes
+    ----------
+    kind : what the file is, e.g. ``"annotated_video"``, ``"landmarks"``, ``"summary"``, ``"report"``.
+    path : where it is; the history keeps it as an absolute path.
+    """
+
+    kind: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    """A client (or the home user themself) as stored.
+
+    ``code`` is whatever the user chose to tell clients apart (a name or a
+    pseudonymous code); it is unique in one history.
+    """
+
+    id: int
+    code: str
+    created_at: datetime
+    notes: str
+
+
+@dataclass(frozen=True)
+class SessionData:
+    """A session to store: what :meth:`History.save_session` is given or an export holds.
+
+    Attributes are those of :class:`SessionInfo`.
+    """
+
+    recorded_at: datetime
+    assessment: str
+    source_name: str
+    result: dict[str, Any]
+    result_version: int
+    measures: tuple[MeasureValue, ...] = field(default=())
+    media: tuple[MediaFile, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """One stored assessment session with its measures and media files.
+
+    Attributes
+    ----------
+    recorded_at : when the footage was recorded (UTC).
+    assessment : name of the assessment protocol that produced ``result``.
+    source_name : file name of the analysed clip or photo (no folder), or ``""``.
+    result : the assessment's result, as JSON.
+    result_version : version of the layout of ``result``, so readers can interpret old results.
+    """
+
+    id: int
+    client_id: int
+    recorded_at: datetime
+    assessment: str
+    source_name: str
+    result: dict[str, Any]
+    result_version: int
+    measures: tuple[MeasureValue, ...] = field(default=())
+    media: tuple[MediaFile, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class DeletionReport:
+    """What :meth:`History.delete_client` removed.
+
+    Attributes
+    ----------
+    client_code : the deleted client's code.
+    sessions, measures, media_records : number of rows deleted from each table.
+    files_removed : media files deleted from disk.
+    files_missing : media files that were already gone.
+    files_kept : media files not deleted because another client's session still refers to them.
+    files_failed : media files that could not be deleted, with the reason.
+    """
+
+    client_code: str
+    sessions: int
+    measures: int
+    media_records: int
+    files_removed: tuple[Path, ...]
+    files_missing: tuple[Path, ...]
+    files_kept: tuple[Path, ...]
+    files_failed: tuple[tuple[Path, str], ...]
+
+    @property
+    def complete(self) -> bool:
+        """``True`` when no file of the client is left on disk."""
+        return not self.files_kept and not self.files_failed
