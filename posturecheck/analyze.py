@@ -28,6 +28,7 @@ from posturecheck.measures.table import MeasureTable, write_csv
 from posturecheck.pose.extract import extract_poses
 from posturecheck.pose.landmarker import DetectorSettings, check_model
 from posturecheck.pose.series import PoseSeries
+from posturecheck.privacy.blur import blur_faces
 
 # A person seen in less than this fraction of frames gets a warning.
 LOW_PRESENCE_FRACTION = 0.8
@@ -44,6 +45,7 @@ class AnalyzeOptions:
     max_side: int = DEFAULT_MAX_SIDE
     masks: bool = False
     annotated_video: bool = True
+    blur_faces: bool = False
     progress: bool = True
     csv_path: Path | None = None
     measure: MeasureOptions = field(default_factory=MeasureOptions)
@@ -106,7 +108,8 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         if not scene and not np.isnan(landmarks[:, 0, 0]).all():
             scene.append((frame.image, landmarks))
         if writer is not None:
-            writer.write(draw_skeletons(frame.image, landmarks, visibility), frame.time_s)
+            picture = blur_faces(frame.image, landmarks, visibility) if options.blur_faces else frame.image
+            writer.write(draw_skeletons(picture, landmarks, visibility), frame.time_s)
         progress.update(1)
 
     # Drawing and encoding run behind inference on another thread.

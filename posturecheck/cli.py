@@ -102,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument(
         "--height-cm", type=float, metavar="CM", help="the person's height, for plumb-line offsets in cm"
     )
+    analyze.add_argument(
+        "--blur-faces",
+        action="store_true",
+        help="blur faces in the annotated video (privacy of shared media)",
+    )
     analyze.add_argument("--no-video", action="store_true", help="do not write the annotated video")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -136,6 +141,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         expect=args.expect,
         masks=args.masks,
         annotated_video=not args.no_video,
+        blur_faces=args.blur_faces,
         progress=not args.quiet,
         csv_path=args.csv,
         measure=_measure_options(args),
