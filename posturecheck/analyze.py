@@ -15,12 +15,10 @@ import numpy as np
 from tqdm import tqdm
 
 from posturecheck import __version__
-from posturecheck.draw.skeleton import draw_skeletons
+from posturecheck.annotated_video import AnnotatedVideoWriter, render_annotated_video
 from posturecheck.errors import NoPersonError
 from posturecheck.io.frames import DEFAULT_MAX_SIDE, Frame
-from posturecheck.io.prefetch import WriteBehind
 from posturecheck.io.sources import Expect, open_source
-from posturecheck.io.video_sink import H264Writer
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.roll import estimate_camera_roll
 from posturecheck.measures.summary import summarize_table
@@ -28,7 +26,7 @@ from posturecheck.measures.table import MeasureTable, write_csv
 from posturecheck.pose.extract import extract_poses
 from posturecheck.pose.landmarker import DetectorSettings, check_model
 from posturecheck.pose.series import PoseSeries
-from posturecheck.privacy.blur import blur_faces
+from posturecheck.pose.tracking import track_people
 
 # A person seen in less than this fraction of frames gets a warning.
 LOW_PRESENCE_FRACTION = 0.8
@@ -69,8 +67,9 @@ class AnalysisResult:
 def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
     """Run the pose model over ``path`` and write the results into ``options.out_dir``.
 
-    Files written: ``<stem>.landmarks.npz`` (the :class:`PoseSeries`),
-    ``<stem>.summary.json`` and, for clips, ``<stem>.annotated.mp4``.
+    Files written: ``<stem>.landmarks.npz`` (the :class:`PoseSeries`, its
+    slots the tracker's stable person IDs), ``<stem>.summary.json`` and, for
+    clips, ``<stem>.annotated.mp4``.
 
     Raises
     ------
@@ -95,41 +94,35 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         desc=Path(path).name,
         leave=False,
     )
-    writer = (
-        H264Writer(video_path, description.work_width, description.work_height, description.fps)
-        if video_path is not None and options.annotated_video
-        else None
-    )
-
+    # One person: the video is drawn while the model runs. Several: after the
+    # tracker, so the IDs drawn are the IDs in the results.
+    want_video = video_path is not None and options.annotated_video
+    writer = None
+    if want_video and video_path is not None and options.num_people == 1:
+        writer = AnnotatedVideoWriter(video_path, description, options.blur_faces)
     scene: list[tuple[np.ndarray, np.ndarray]] = []
 
-    def write_annotated(item: tuple[Frame, np.ndarray, np.ndarray]) -> None:
-        frame, landmarks, visibility = item
+    def on_frame(frame: Frame, landmarks: np.ndarray, visibility: np.ndarray) -> None:
         if not scene and not np.isnan(landmarks[:, 0, 0]).all():
             scene.append((frame.image, landmarks))
         if writer is not None:
-            picture = blur_faces(frame.image, landmarks, visibility) if options.blur_faces else frame.image
-            writer.write(draw_skeletons(picture, landmarks, visibility), frame.time_s)
+            writer.add(frame, landmarks, visibility)
         progress.update(1)
 
-    # Drawing and encoding run behind inference on another thread.
-    behind = WriteBehind(write_annotated)
     try:
-        extraction = extract_poses(
-            source,
-            description,
-            model,
-            settings,
-            lambda frame, landmarks, visibility: behind.submit((frame, landmarks, visibility)),
-        )
+        extraction = extract_poses(source, description, model, settings, on_frame)
     finally:
-        behind.close()
         progress.close()
         if writer is not None:
             writer.close()
+    tracked = track_people(extraction.series)
+    series = tracked.series
+    if want_video and video_path is not None and writer is None:
+        render_annotated_video(
+            path, series, video_path, options.max_side, options.blur_faces, options.progress
+        )
     elapsed = time.perf_counter() - started
 
-    series = extraction.series
     landmarks_path = series.save(options.out_dir / f"{stem}.landmarks.npz")
     warnings = presence_warnings(series)
     problem = str(extraction.ended_early) if extraction.ended_early else None
@@ -152,6 +145,11 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         "frames_analysed": series.n_frames,
         "duration_s": float(series.times_s[-1]) if series.n_frames else 0.0,
         "people": people_summary(series),
+        "tracking": {
+            "people_found": series.n_people,
+            "short_detections_dropped": tracked.n_dropped_tracks,
+            "identity_confidence": [round(t.identity_confidence, 2) for t in tracked.tracks],
+        },
         "camera_roll": {k: v for k, v in roll.items() if k != "warning"},
         "measures": person_summaries,
         "warnings": warnings,
@@ -162,7 +160,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         },
         "outputs": {
             "landmarks": landmarks_path.name,
-            "annotated_video": video_path.name if writer is not None and video_path is not None else None,
+            "annotated_video": video_path.name if want_video and video_path is not None else None,
             "csv": str(csv_path) if csv_path else None,
         },
     }
@@ -172,7 +170,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         series,
         landmarks_path,
         summary_path,
-        video_path if writer else None,
+        video_path if want_video else None,
         summary,
         tables,
         csv_path,

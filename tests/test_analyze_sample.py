@@ -23,7 +23,7 @@ def test_walker_is_found_while_in_view(walk_analysis: AnalysisResult) -> None:
     assert series.n_frames == 230
     seen = series.detected[:, 0]
     # The walker enters at about 1.9 s and crosses the frame until about 6.5 s
-    # (someone else steps in at the right edge at the very end).
+    # (then the person from the wall, off-crop until then, runs in at the right edge).
     walking = (series.times_s >= 2.2) & (series.times_s <= 6.3)
     assert seen[walking].mean() > 0.95
     assert not seen[series.times_s < 1.5].any()
@@ -63,3 +63,48 @@ def test_photo_is_analysed_in_image_mode(tmp_path: Path) -> None:
     result = analyze_file(tmp_path / "walker.png", AnalyzeOptions(out_dir=tmp_path / "out", progress=False))
     assert result.series.n_frames == 1 and result.series.detected[0, 0]
     assert result.video_path is None and result.series.source.kind == "image"
+
+
+def test_walker_and_later_runner_get_different_ids(walk_analysis: AnalysisResult) -> None:
+    series = walk_analysis.series
+    assert series.n_people == 2
+    walker, runner = series.detected[:, 0], series.detected[:, 1]
+    assert series.times_s[walker].max() < series.times_s[runner].min()
+
+
+def test_walking_hip_flexion_is_plausible(walk_analysis: AnalysisResult) -> None:
+    """Walking: hip flexion peaks of roughly 20-40 deg, extension peaks below 0."""
+    walker = walk_analysis.summary["measures"][0]
+    assert walker["view"]["label"] == "side"
+    for side in ("left", "right"):
+        hip = walker["measures"][f"hip_flexion_{side}"]
+        assert hip["confidence"] == "high" and hip["fraction_valid_in_view"] > 0.6
+        peaks = [rep["peak_deg"] for rep in walker["hip_flexion_repetitions"][side]]
+        assert len(peaks) >= 2 and all(15 < peak < 45 for peak in peaks), peaks
+        assert hip["min"] < 0
+
+
+def test_csv_has_the_named_columns(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = analyze_file(
+        WALK_CLIP, AnalyzeOptions(out_dir=out, progress=False, annotated_video=False, csv_path=out / "w.csv")
+    )
+    assert result.csv_path is not None
+    header = result.csv_path.read_text().splitlines()[0].split(",")
+    for name in (
+        "time_s",
+        "frame",
+        "person",
+        "hip_flexion_left",
+        "hip_flexion_right",
+        "knee_flexion_left",
+        "knee_flexion_right",
+        "thigh_inclination_left",
+        "thigh_inclination_right",
+        "trunk_inclination",
+        "pelvic_obliquity",
+        "hip_flexion_left_valid",
+        "hip_flexion_left_2d",
+        "hip_flexion_left_3d",
+    ):
+        assert name in header, name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 
@@ -21,7 +23,9 @@ SLOT_COLOURS: tuple[tuple[int, int, int], ...] = (
 LOW_VISIBILITY = 0.5
 
 
-def draw_skeletons(image: np.ndarray, landmarks: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+def draw_skeletons(
+    image: np.ndarray, landmarks: np.ndarray, visibility: np.ndarray, labels: Sequence[str] | None = None
+) -> np.ndarray:
     """Return a copy of ``image`` with every detected person's skeleton drawn.
 
     Parameters
@@ -29,6 +33,7 @@ def draw_skeletons(image: np.ndarray, landmarks: np.ndarray, visibility: np.ndar
     image : (h, w, 3) uint8 RGB.
     landmarks : (P, 33, >=2) normalised image landmarks (NaN: slot empty).
     visibility : (P, 33) visibility 0..1.
+    labels : text drawn above each slot's shoulders (e.g. its person ID), or ``None``.
     """
     canvas = image.copy()
     height, width = canvas.shape[:2]
@@ -44,15 +49,16 @@ def draw_skeletons(image: np.ndarray, landmarks: np.ndarray, visibility: np.ndar
             cv2.line(canvas, tuple(points[start]), tuple(points[end]), colour, weight, cv2.LINE_AA)
         for index, point in enumerate(points):
             cv2.circle(canvas, tuple(point), thickness * 2, colour, -1 if seen[index] else 1, cv2.LINE_AA)
-        label_at = points[[11, 12]].min(axis=0) - (0, 6 * thickness)
-        cv2.putText(
-            canvas,
-            f"#{slot + 1}",
-            tuple(label_at),
-            cv2.FONT_HERSHEY_SIMPLEX,
-            0.4 * thickness,
-            colour,
-            thickness,
-            cv2.LINE_AA,
-        )
+        if labels is not None:
+            label_at = points[[11, 12]].min(axis=0) - (0, 6 * thickness)
+            cv2.putText(
+                canvas,
+                labels[slot],
+                tuple(label_at),
+                cv2.FONT_HERSHEY_SIMPLEX,
+                0.4 * thickness,
+                colour,
+                thickness,
+                cv2.LINE_AA,
+            )
     return canvas
