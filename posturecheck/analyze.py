@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -34,7 +35,14 @@ LOW_PRESENCE_FRACTION = 0.8
 
 @dataclass(frozen=True)
 class AnalyzeOptions:
-    """Options of one analysis, as the user gave them."""
+    """Options of one analysis, as the user gave them.
+
+    ``num_people`` is the most people looked for per frame; ``expect``
+    refuses other kinds of input; ``max_side`` bounds the working frame size
+    in pixels; ``masks`` keeps segmentation masks (silhouette measures);
+    ``on_progress(frames_done, frames_expected)`` is called after each frame
+    (``frames_expected`` is ``None`` when unknown), from the analysing thread.
+    """
 
     out_dir: Path
     model_path: Path | None = None
@@ -45,6 +53,7 @@ class AnalyzeOptions:
     annotated_video: bool = True
     blur_faces: bool = False
     progress: bool = True
+    on_progress: Callable[[int, int | None], None] | None = None
     csv_path: Path | None = None
     measure: MeasureOptions = field(default_factory=MeasureOptions)
 
@@ -108,6 +117,8 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         if writer is not None:
             writer.add(frame, landmarks, visibility)
         progress.update(1)
+        if options.on_progress is not None:
+            options.on_progress(frame.index + 1, description.n_frames)
 
     try:
         extraction = extract_poses(source, description, model, settings, on_frame)
