@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from posturecheck import __version__
 from posturecheck.annotated_video import AnnotatedVideoWriter, render_annotated_video
+from posturecheck.assessments import AssessmentResult, get_assessment
 from posturecheck.errors import NoPersonError
 from posturecheck.io.frames import DEFAULT_MAX_SIDE, Frame
 from posturecheck.io.sources import Expect, open_source
@@ -41,7 +42,9 @@ class AnalyzeOptions:
     refuses other kinds of input; ``max_side`` bounds the working frame size
     in pixels; ``masks`` keeps segmentation masks (silhouette measures);
     ``on_progress(frames_done, frames_expected)`` is called after each frame
-    (``frames_expected`` is ``None`` when unknown), from the analysing thread.
+    (``frames_expected`` is ``None`` when unknown), from the analysing thread;
+    ``assessment`` names a protocol (see ``posturecheck assessments``) whose
+    needs (input kind, people, masks) widen these options.
     """
 
     out_dir: Path
@@ -54,6 +57,7 @@ class AnalyzeOptions:
     blur_faces: bool = False
     progress: bool = True
     on_progress: Callable[[int, int | None], None] | None = None
+    assessment: str | None = None
     csv_path: Path | None = None
     measure: MeasureOptions = field(default_factory=MeasureOptions)
 
@@ -69,6 +73,7 @@ class AnalysisResult:
     summary: dict
     tables: list[MeasureTable] = field(default_factory=list)
     csv_path: Path | None = None
+    assessment: AssessmentResult | None = None
     warnings: list[str] = field(default_factory=list)
     problem: str | None = None
 
@@ -87,6 +92,14 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
     NoPersonError
         No person in any frame (the files are still written, to show what was seen).
     """
+    protocol = get_assessment(options.assessment) if options.assessment else None
+    if protocol is not None:
+        options = replace(
+            options,
+            expect=protocol.input_kind if options.expect == "any" else options.expect,
+            num_people=max(options.num_people, protocol.max_people),
+            masks=options.masks or protocol.needs_masks,
+        )
     model = check_model(options.model_path)
     source = open_source(path, options.expect, options.max_side)
     description = source.description
@@ -149,6 +162,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
     person_summaries = [summarize_table(table, series.detected[:, table.person]) for table in tables]
     warnings += measure_warnings(person_summaries)
     csv_path = write_csv(tables, options.csv_path) if options.csv_path is not None and tables else None
+    graded = protocol.run(series, tables) if protocol is not None and tables else None
     summary = {
         "posturecheck_version": __version__,
         "input": str(path),
@@ -163,6 +177,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         },
         "camera_roll": {k: v for k, v in roll.items() if k != "warning"},
         "measures": person_summaries,
+        "assessment": graded.to_dict() if graded is not None else None,
         "warnings": warnings,
         "problem": problem,
         "processing": {
@@ -185,6 +200,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         summary,
         tables,
         csv_path,
+        graded,
         warnings,
         problem,
     )

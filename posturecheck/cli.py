@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from posturecheck import __version__
+from posturecheck.assessments import AssessmentResult
 from posturecheck.errors import PostureCheckError
 from posturecheck.measures.pipeline import MeasureOptions
 from posturecheck.native_logs import native_logs_to_file
@@ -78,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep the segmentation masks (needed for silhouette measures; larger files)",
     )
+    analyze.add_argument(
+        "--assessment",
+        metavar="NAME",
+        help="run a guided assessment (see 'posturecheck assessments'): graded results with norms",
+    )
     analyze.add_argument("--csv", type=Path, metavar="FILE", help="write per-frame measures to this CSV file")
     analyze.add_argument(
         "--method",
@@ -109,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("--no-video", action="store_true", help="do not write the annotated video")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    commands.add_parser(
+        "assessments",
+        help="list the guided assessments with their set-up instructions",
+        description="List every assessment: what it is for, how to film it, the view it needs.",
+    )
 
     webcam = commands.add_parser(
         "webcam",
@@ -144,6 +156,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         blur_faces=args.blur_faces,
         progress=not args.quiet,
         csv_path=args.csv,
+        assessment=args.assessment,
         measure=_measure_options(args),
     )
     result = analyze_file(args.input, options)
@@ -155,6 +168,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
         print(f"video:     {result.video_path}")
     if result.csv_path is not None:
         print(f"csv:       {result.csv_path}")
+    if result.assessment is not None:
+        print("\n".join(assessment_lines(result.assessment)))
     if result.problem:
         print(
             f"error: {result.problem}; the results written cover the {result.series.n_frames} frames "
@@ -162,6 +177,44 @@ def _run_analyze(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_PARTIAL
+    return 0
+
+
+def _bounds_text(low: float | None, high: float | None) -> str:
+    if low is None:
+        return f"at most {high:g}"
+    if high is None:
+        return f"at least {low:g}"
+    return f"{low:g} to {high:g}"
+
+
+def assessment_lines(graded: AssessmentResult) -> list[str]:
+    """An assessment result as plain lines: view check, findings with norms and confidence, interpretation."""
+    lines = [f"\nassessment: {graded.assessment}", f"  view: {graded.view_message}"]
+    for item in graded.findings:
+        value = f"{item.value:.1f}" if isinstance(item.value, float) else str(item.value)
+        lines.append(
+            f"  {item.label}: {value} {item.unit}  [{item.status}; confidence {item.confidence}, "
+            f"{item.fraction_valid:.0%} of frames]"
+        )
+        if item.normal is not None:
+            bounds = item.normal.expected or _bounds_text(item.normal.low, item.normal.high)
+            lines.append(f"      normal: {bounds} ({item.normal.source})")
+    lines += [f"  {line}" for line in graded.interpretation]
+    lines += [f"  warning: {line}" for line in graded.warnings]
+    return lines
+
+
+def _run_assessments(_args: argparse.Namespace) -> int:
+    from posturecheck.assessments import list_assessments
+
+    for protocol in list_assessments():
+        print(f"{protocol.name}: {protocol.title}")
+        print(f"  {protocol.purpose}")
+        print(f"  view needed: {protocol.view_needed}; input: {protocol.input_kind}")
+        for step in protocol.instructions:
+            print(f"  - {step}")
+        print()
     return 0
 
 
@@ -174,7 +227,7 @@ def _run_webcam(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``posturecheck`` console script; returns the exit status."""
     args = build_parser().parse_args(argv)
-    handlers = {"analyze": _run_analyze, "webcam": _run_webcam}
+    handlers = {"analyze": _run_analyze, "assessments": _run_assessments, "webcam": _run_webcam}
     if os.environ.get("POSTURECHECK_DEBUG"):
         return handlers[args.command](args)
     with native_logs_to_file():

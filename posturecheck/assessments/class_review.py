@@ -1,0 +1,259 @@
+"""class: review of a class video with several people: who was in view, how far their hips moved, their holds.
+
+People are followed with stable IDs by
+:func:`posturecheck.pose.tracking.track_people`. Pass a series whose slots
+already are its tracks (as the analysis produces once it tracks people):
+the measure tables given are then used as they are, and the result's
+``people`` are those slots. If tracking changes the slots (an untracked
+series), the measures are recomputed on the tracked series with default
+:class:`~posturecheck.measures.pipeline.MeasureOptions` and a warning says
+so; the slots are then those of ``track_people(series).series``.
+
+Per person:
+
+* time in view (first to last time seen, and frames seen x frame interval);
+* per side, the largest (flexion) and smallest (extension, negative) hip
+  angle (thigh against trunk) of its running median over
+  :data:`GLITCH_WIDTH` valid frames (:func:`steady_values`), and the share
+  of their frames that were valid: the hip angle needs a side or oblique
+  view, so people facing the camera have none;
+* steady holds: runs of at least :data:`MIN_HOLD_S` below the steady body
+  speed (:mod:`posturecheck.assessments.steady`), with the median hip
+  angles during each;
+* a thumbnail box (pixels of the displayed frame) around the person in
+  their clearest frame (:func:`posturecheck.pose.tracking.thumbnail_box`),
+  with that frame's row, source frame index and time, for a front end to
+  crop.
+
+Any one person can then be assessed like a single-person clip: run the
+assessment on ``series`` with only that person's table
+(``[compute_measures(series, slot, options)]``), or on
+``series.person(slot)`` with ``[compute_measures(series.person(slot), 0, options)]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from posturecheck.assessments.base import Assessment
+from posturecheck.assessments.figures import confidence_of
+from posturecheck.assessments.footage import check_clip, person_label
+from posturecheck.assessments.result import AssessmentResult, Finding, finding
+from posturecheck.assessments.steady import body_speed, steady_runs
+from posturecheck.measures.pipeline import MeasureOptions, compute_measures
+from posturecheck.measures.table import MeasureTable
+from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.tracking import TrackedSeries, TrackInfo, thumbnail_box, track_people
+
+NAME = "class"
+TITLE = "Class review (several people)"
+WHAT = f"the {NAME} assessment"
+TOPIC = "hip-flexor-tightness"
+MIN_CLIP_S = 2.0
+MIN_HOLD_S = 2.0
+GLITCH_WIDTH = 5
+
+
+def _same_slots(tracked: TrackedSeries, series: PoseSeries, tables: list[MeasureTable]) -> bool:
+    """Track k is input slot k with identical landmarks, and every track has a table."""
+    by_slot = {t.person for t in tables}
+    for k in range(tracked.series.n_people):
+        if k >= series.n_people or k not in by_slot:
+            return False
+        if not np.array_equal(tracked.series.image[:, k], series.image[:, k], equal_nan=True):
+            return False
+    return True
+
+
+def steady_values(values: np.ndarray, valid: np.ndarray, width: int = GLITCH_WIDTH) -> np.ndarray:
+    """(F,) running median over ``width`` frames (odd), NaN unless every frame of the window is valid.
+
+    Its extremes ignore one- or two-frame glitches (a mislabelled or
+    misplaced pose) that set the raw extremes, while any position held
+    for ``width`` frames or more keeps its value.
+    """
+    half = width // 2
+    padded = np.pad(np.where(valid, values, np.nan), half, constant_values=np.nan)
+    windows = sliding_window_view(padded, width)
+    full = np.isfinite(windows).all(axis=1)
+    return np.where(full, np.median(np.where(full[:, None], windows, 0.0), axis=1), np.nan)
+
+
+def _hip_range(table: MeasureTable, side: str, seen: np.ndarray) -> dict[str, float | None]:
+    hip = table.measures[f"hip_flexion_{side}"]
+    robust = np.where(seen, steady_values(hip.values, hip.valid), np.nan)
+    known = np.isfinite(robust)
+    return {
+        "max_deg": float(robust[known].max()) if known.any() else None,
+        "min_deg": float(robust[known].min()) if known.any() else None,
+        "fraction_valid": float((seen & hip.valid).sum() / max(int(seen.sum()), 1)),
+    }
+
+
+def _holds(series: PoseSeries, table: MeasureTable, seen: np.ndarray) -> list[dict[str, object]]:
+    speed = body_speed(series, table.person)
+    out = []
+    for run_ in steady_runs(speed, series.times_s, seen, MIN_HOLD_S):
+        rows = run_.rows(series.n_frames)
+        hold: dict[str, object] = {
+            "start_s": run_.start_s,
+            "end_s": run_.end_s,
+            "duration_s": run_.duration_s,
+        }
+        for side in ("left", "right"):
+            hip = table.measures[f"hip_flexion_{side}"]
+            use = rows & hip.valid
+            hold[f"median_hip_flexion_{side}_deg"] = float(np.median(hip.values[use])) if use.any() else None
+        out.append(hold)
+    return out
+
+
+def _person(
+    series: PoseSeries, table: MeasureTable, track: TrackInfo, interval: float
+) -> dict[str, Any]:
+    seen = series.detected[:, table.person]
+    box = thumbnail_box(track, series.source.width, series.source.height)
+    return {
+        "slot": table.person,
+        "label": person_label(table.person),
+        "first_s": track.first_s,
+        "last_s": track.last_s,
+        "frames_seen": track.n_frames,
+        "seconds_seen": track.n_frames * interval,
+        "view": table.view_summary.label,
+        "identity_confidence": track.identity_confidence,
+        "hip_left": _hip_range(table, "left", seen),
+        "hip_right": _hip_range(table, "right", seen),
+        "holds": _holds(series, table, seen),
+        "thumbnail": {
+            "row": track.best_frame,
+            "source_frame": int(series.frame_index[track.best_frame]),
+            "time_s": float(series.times_s[track.best_frame]),
+            "box_px": list(box),
+        },
+    }
+
+
+def _findings(person: dict) -> list[Finding]:
+    label, slot = person["label"], person["slot"]
+    found = [
+        finding(f"person_{slot + 1}_seconds_in_view", f"{label}: time in view", person["seconds_seen"], "s",
+                None, "high", 1.0),
+        finding(f"person_{slot + 1}_holds", f"{label}: steady holds of {MIN_HOLD_S:g} s or more",
+                len(person["holds"]), "count", None, "high", 1.0),
+    ]
+    for side in ("left", "right"):
+        hip = person[f"hip_{side}"]
+        confidence = confidence_of(hip["fraction_valid"])
+        prefix = f"person_{slot + 1}_peak_hip"
+        found.append(finding(f"{prefix}_flexion_{side}", f"{label}: {side} hip, most flexion",
+                             hip["max_deg"], "deg", None, confidence, hip["fraction_valid"]))
+        extension = None if hip["min_deg"] is None else -hip["min_deg"]
+        found.append(finding(f"{prefix}_extension_{side}", f"{label}: {side} hip, most extension",
+                             extension, "deg", None, confidence, hip["fraction_valid"],
+                             note="degrees of extension; negative when the hip never extended"))
+    return found
+
+
+def _row(person: dict) -> dict[str, object]:
+    """One line of the teacher's table."""
+    def rounded(value: object) -> object:
+        return round(value, 1) if isinstance(value, float) else value
+
+    return {
+        "person": person["label"],
+        "slot": person["slot"],
+        "in_view_s": rounded(person["seconds_seen"]),
+        "from_s": rounded(person["first_s"]),
+        "to_s": rounded(person["last_s"]),
+        "view": person["view"],
+        "hip_flexion_left_max": rounded(person["hip_left"]["max_deg"]),
+        "hip_flexion_right_max": rounded(person["hip_right"]["max_deg"]),
+        "hip_extension_left_max": rounded(None if person["hip_left"]["min_deg"] is None
+                                          else -person["hip_left"]["min_deg"]),
+        "hip_extension_right_max": rounded(None if person["hip_right"]["min_deg"] is None
+                                           else -person["hip_right"]["min_deg"]),
+        "holds": len(person["holds"]),
+    }
+
+
+def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
+    """Review a class clip (module notes)."""
+    if not tables:
+        return AssessmentResult(NAME, (), False, "no person found in the footage", education_topic=TOPIC)
+    clip = check_clip(series, WHAT, MIN_CLIP_S)
+    if not clip.ok:
+        return AssessmentResult(NAME, (), False, clip.message, education_topic=TOPIC)
+    tracked = track_people(series)
+    warnings: tuple[str, ...] = ()
+    if _same_slots(tracked, series, tables):
+        by_slot = {t.person: t for t in tables}
+        people_tables = [by_slot[k] for k in range(tracked.series.n_people)]
+    else:
+        people_tables = [
+            compute_measures(tracked.series, k, MeasureOptions()) for k in range(tracked.series.n_people)
+        ]
+        warnings += ("the footage's person slots were not stable IDs: people were tracked and their measures "
+                     "recomputed with default options; slots refer to the tracked series",)
+    if not people_tables:
+        return AssessmentResult(NAME, (), False, "nobody stayed in view long enough to be followed",
+                                education_topic=TOPIC)
+    interval = float(np.median(np.diff(series.times_s)))
+    people = [_person(tracked.series, table, track, interval)
+              for table, track in zip(people_tables, tracked.tracks, strict=True)]
+    if tracked.n_dropped_tracks:
+        warnings += (f"{tracked.n_dropped_tracks} brief detection(s) under 0.5 s were left out",)
+    for person in people:
+        if person["identity_confidence"] < 0.5:
+            warnings += (f"{person['label']} left the view and the one who came back may be someone else "
+                         f"(identity confidence {person['identity_confidence']:.2f})",)
+    findings = [f for person in people for f in _findings(person)]
+    return AssessmentResult(
+        assessment=NAME,
+        people=tuple(int(p["slot"]) for p in people),
+        view_ok=True,
+        view_message=f"{len(people)} people followed over {float(np.ptp(series.times_s)):.1f} s",
+        findings=tuple(findings),
+        interpretation=(
+            f"{len(people)} people were in view. For each, the table gives the time in view, how far each "
+            "hip flexed and extended (thigh against trunk; readable only while seen from the side or at an "
+            "angle) and the steady holds.",
+            "Use it to pick whom to look at more closely; any one person can be assessed on their own. "
+            "It describes the class; it is not a diagnosis of anyone.",
+        ),
+        warnings=warnings,
+        details={"people": people, "table": [_row(p) for p in people],
+                 "dropped_detections": tracked.n_dropped_tracks},
+        education_topic=TOPIC,
+    )
+
+
+ASSESSMENT = Assessment(
+    name=NAME,
+    title=TITLE,
+    purpose=(
+        "Give a teacher an overview of a class video: who was in view and for how long, how far each "
+        "person's hips flexed and extended, their steady holds, and a thumbnail to find them by."
+    ),
+    instructions=(
+        "Place the camera level at about hip height where it sees the whole class from the side or at an "
+        "angle (hip angles cannot be read from people facing the camera).",
+        "Keep everyone's whole body in the picture; avoid people standing behind one another.",
+        "Analyse with as many people as are in the class (the analysis' people option).",
+    ),
+    view_needed="side or oblique view of the people (up to 60 deg from side) for the hip angles",
+    input_kind="clip",
+    max_people=10,
+    needs_masks=False,
+    measures_used=("hip_flexion_left", "hip_flexion_right", "body speed (steady holds)"),
+    summary_method=(
+        "per person: extremes of the valid hip angles, steady runs of 2 s or more, time in view, and the "
+        "clearest frame's box"
+    ),
+    norms=(),
+    education_topic=TOPIC,
+    runner=run,
+)

@@ -1,0 +1,50 @@
+"""Findings read from measure tables over the frames an assessment rests on."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from posturecheck.assessments.result import Confidence, Finding, NormalRange, finding
+from posturecheck.measures.summary import confidence_label
+from posturecheck.measures.table import Measure, MeasureTable
+
+
+def confidence_of(fraction_valid: float) -> Confidence:
+    """Confidence "high", "low" or "none" from a valid share, as ``summary.confidence_label`` gives it."""
+    label = confidence_label(fraction_valid)
+    return "high" if label == "high" else "low" if label == "low" else "none"
+
+
+def window_median(measure: Measure, rows: np.ndarray) -> tuple[float, float]:
+    """Median of the valid values of ``measure`` in the frames ``rows``, and the valid share of those frames.
+
+    Returns NaN and 0.0 when no frame is selected or none is valid.
+    """
+    n = int(rows.sum())
+    use = rows & measure.valid & np.isfinite(measure.values)
+    if n == 0 or not use.any():
+        return float("nan"), 0.0
+    return float(np.median(measure.values[use])), float(use.sum() / n)
+
+
+def measure_finding(
+    table: MeasureTable,
+    name: str,
+    rows: np.ndarray,
+    label: str,
+    normal: NormalRange | None = None,
+    note: str = "",
+    unit: str = "",
+) -> Finding:
+    """A finding holding the median of measure ``name`` over the frames ``rows``.
+
+    Confidence follows :func:`posturecheck.measures.summary.confidence_label`
+    of the valid share of those frames. A measure the table lacks (e.g. a
+    silhouette measure without masks) gives no value, confidence "none" and
+    the ``unit`` given.
+    """
+    measure = table.measures.get(name)
+    if measure is None:
+        return finding(name, label, None, unit, normal, "none", 0.0, note)
+    value, fraction = window_median(measure, rows)
+    return finding(name, label, value, measure.unit, normal, confidence_of(fraction), fraction, note)

@@ -1,0 +1,278 @@
+"""gait: hip and knee angles stride by stride in a side-view walk, with cadence.
+
+The walking bout, heel strikes, strides and cadence come from
+:mod:`posturecheck.assessments.gait_events`. For every stride of each side
+the measure table gives, over the stride's valid frames:
+
+* peak hip flexion (largest ``hip_flexion_<side>``, usually late swing),
+* peak hip extension (smallest ``hip_flexion_<side>``, late stance),
+  reported as positive degrees of extension,
+* peak knee flexion (largest ``knee_flexion_<side>``, swing),
+* the thigh's forward and backward extremes against the vertical
+  (``thigh_inclination_<side>``), in the details.
+
+A stride is used when at least :data:`MIN_STRIDE_VALID` of its frames have
+a valid hip angle; per side, the findings are the means over the strides
+used, followed by each stride's own peak hip extension and flexion (low
+confidence for strides not used). The hip angle is the thigh-trunk angle (``docs/measurements.md``), so
+a forward or backward trunk lean moves it; gait laboratories measure the
+femur against the pelvis, so the norms are a guide, not a like-for-like
+comparison. Limited hip extension in late stance is the walking sign
+associated with tight hip flexors; a slow pace, short steps, pain or the
+camera angle also reduce it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from posturecheck.assessments.base import Assessment
+from posturecheck.assessments.footage import check_clip, check_view, pick_person, seen_rows
+from posturecheck.assessments.gait_events import Stride, cadence, heel_strikes, strides, walking_bout
+from posturecheck.assessments.points import person_points
+from posturecheck.assessments.result import AssessmentResult, Confidence, Finding, NormalRange, finding
+from posturecheck.measures.table import Measure, MeasureTable
+from posturecheck.pose.series import PoseSeries
+
+NAME = "gait"
+TITLE = "Walking, seen from the side"
+WHAT = f"the {NAME} assessment"
+TOPIC = "gait-hip-extension"
+MIN_CLIP_S = 2.0
+MIN_STRIDE_VALID = 0.8
+
+_PERRY = "Perry and Burnfield, Gait Analysis: Normal and Pathological Function (2nd ed., 2010)"
+HIP_EXTENSION = NormalRange(
+    what="peak hip extension in late stance of walking, degrees of extension",
+    low=10.0,
+    high=20.0,
+    source=f"approximately 10-20 deg in healthy adults at a comfortable speed, as commonly cited from "
+    f"{_PERRY}; the figure depends on the reference (pelvis or vertical) and on walking speed",
+)
+HIP_FLEXION = NormalRange(
+    what="peak hip flexion in walking (late swing)",
+    low=30.0,
+    high=35.0,
+    source=f"approximately 30-35 deg in healthy adults, as commonly cited from {_PERRY}",
+)
+KNEE_FLEXION = NormalRange(
+    what="peak knee flexion in the swing phase of walking",
+    low=55.0,
+    high=65.0,
+    source=f"about 60 deg in initial swing, as commonly cited from {_PERRY}; the 55-65 deg band is an "
+    "approximate allowance around it",
+)
+
+
+def _extreme(measure: Measure, rows: slice, largest: bool) -> tuple[float | None, float | None]:
+    """Largest (or smallest) valid value in ``rows`` and its row index offset, or Nones."""
+    values = np.where(measure.valid[rows], measure.values[rows], np.nan)
+    if not np.isfinite(values).any():
+        return None, None
+    index = int(np.nanargmax(values) if largest else np.nanargmin(values))
+    return float(values[index]), float(index)
+
+
+def _stride_record(table: MeasureTable, stride: Stride) -> dict[str, Any]:
+    rows = slice(stride.start, stride.stop + 1)
+    side = stride.side
+    hip = table.measures[f"hip_flexion_{side}"]
+    times = table.times_s[rows]
+    flexion, at_flexion = _extreme(hip, rows, largest=True)
+    least, at_least = _extreme(hip, rows, largest=False)
+    knee, _ = _extreme(table.measures[f"knee_flexion_{side}"], rows, largest=True)
+    thigh = table.measures[f"thigh_inclination_{side}"]
+    forward, _ = _extreme(thigh, rows, largest=True)
+    backward, _ = _extreme(thigh, rows, largest=False)
+    fraction = float(hip.valid[rows].mean())
+    return {
+        "side": side,
+        "start_s": stride.start_s,
+        "end_s": stride.end_s,
+        "duration_s": stride.duration_s,
+        "peak_hip_flexion_deg": flexion,
+        "peak_hip_flexion_s": None if at_flexion is None else float(times[int(at_flexion)]),
+        "peak_hip_extension_deg": None if least is None else -least,
+        "peak_hip_extension_s": None if at_least is None else float(times[int(at_least)]),
+        "peak_knee_flexion_deg": knee,
+        "thigh_forward_of_vertical_deg": forward,
+        "thigh_behind_vertical_deg": None if backward is None else -backward,
+        "fraction_valid": fraction,
+        "used": fraction >= MIN_STRIDE_VALID and flexion is not None,
+    }
+
+
+def _confidence(n_used: int, fraction: float) -> Confidence:
+    if n_used == 0:
+        return "none"
+    return "high" if n_used >= 2 and fraction >= MIN_STRIDE_VALID else "low"
+
+
+def _side_findings(side: str, records: list[dict[str, Any]]) -> list[Finding]:
+    used = [r for r in records if r["used"]]
+    fraction = float(np.mean([r["fraction_valid"] for r in used])) if used else 0.0
+    confidence = _confidence(len(used), fraction)
+
+    def mean(key: str) -> float | None:
+        values = [float(r[key]) for r in used if r[key] is not None]
+        return float(np.mean(values)) if values else None
+
+    return [
+        finding(f"strides_{side}", f"{side} strides measured", len(used), "count", None, confidence, fraction,
+                note=f"{len(records) - len(used)} more found but under {MIN_STRIDE_VALID:.0%} valid frames"),
+        finding(f"peak_hip_extension_{side}", f"{side} peak hip extension in late stance (mean of strides)",
+                mean("peak_hip_extension_deg"), "deg", HIP_EXTENSION, confidence, fraction,
+                note="degrees of extension, thigh behind the trunk line"),
+        finding(f"peak_hip_flexion_{side}", f"{side} peak hip flexion (mean of strides)",
+                mean("peak_hip_flexion_deg"), "deg", HIP_FLEXION, confidence, fraction),
+        finding(f"peak_knee_flexion_{side}", f"{side} peak knee flexion in swing (mean of strides)",
+                mean("peak_knee_flexion_deg"), "deg", KNEE_FLEXION, confidence, fraction),
+    ]
+
+
+def _stride_findings(records: list[dict[str, Any]]) -> list[Finding]:
+    """Peak hip extension and flexion of every stride found, numbered per side in time order."""
+    found = []
+    for side in ("left", "right"):
+        strides_of_side = [r for r in records if r["side"] == side]
+        for number, r in enumerate(strides_of_side, start=1):
+            when = f"{side} stride {number} ({r['start_s']:.1f}-{r['end_s']:.1f} s)"
+            fraction = float(r["fraction_valid"])
+            confidence: Confidence = "high" if r["used"] else "low"
+            note = "" if r["used"] else f"under {MIN_STRIDE_VALID:.0%} valid frames: left out of the means"
+            found += [
+                finding(f"stride_{side}_{number}_peak_hip_extension", f"{when}: peak hip extension",
+                        r["peak_hip_extension_deg"], "deg", HIP_EXTENSION, confidence, fraction, note),
+                finding(f"stride_{side}_{number}_peak_hip_flexion", f"{when}: peak hip flexion",
+                        r["peak_hip_flexion_deg"], "deg", HIP_FLEXION, confidence, fraction, note),
+            ]
+    return found
+
+
+def _interpretation(found: dict[str, Finding], steps_per_min: float) -> list[str]:
+    lines = []
+    for side in ("left", "right"):
+        ext, flex = found[f"peak_hip_extension_{side}"], found[f"peak_hip_flexion_{side}"]
+        if not isinstance(ext.value, float) or not isinstance(flex.value, float):
+            lines.append(f"{side.capitalize()} leg: no stride could be measured.")
+            continue
+        n = found[f"strides_{side}"].value
+        line = (
+            f"{side.capitalize()} leg ({n} stride(s)): the hip extended to {ext.value:.0f} deg in late "
+            f"stance and flexed to {flex.value:.0f} deg in swing."
+        )
+        if ext.status == "below":
+            line += (
+                " That is less extension than the typical 10-20 deg: limited hip extension in walking is "
+                "the gait sign associated with tight hip flexors, though a slow pace or short steps reduce "
+                "it too."
+            )
+        elif ext.status == "above":
+            line += " That is at least as much extension as typical walking shows."
+        lines.append(line)
+    if np.isfinite(steps_per_min):
+        lines.append(f"Cadence: {steps_per_min:.0f} steps per minute.")
+    lines.append(
+        "The hip angle here is the thigh against the trunk line, so leaning the trunk changes it; the ranges "
+        "come from gait laboratories and are a guide. This describes one walk; it is not a diagnosis."
+    )
+    return lines
+
+
+def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
+    """Assess a side-view walk (module notes)."""
+    table, warnings = pick_person(tables)
+    if table is None:
+        return AssessmentResult(NAME, (), False, "no person found in the footage", education_topic=TOPIC)
+    clip = check_clip(series, WHAT, MIN_CLIP_S)
+    bout = walking_bout(seen_rows(table), table.view.facing)
+    # Without a known facing (front and back views) there is no bout; the view check says why.
+    rows = bout if bout.any() else seen_rows(table)
+    check = check_view(table, rows, "side", WHAT) if clip.ok else clip
+    warnings += check.warnings
+    if not check.ok:
+        return AssessmentResult(NAME, (table.person,), False, check.message, warnings=warnings,
+                                education_topic=TOPIC)
+    points = person_points(series, table.person)
+    strikes = {side: heel_strikes(points, table.view.facing, bout, side) for side in ("left", "right")}
+    records = [
+        _stride_record(table, stride)
+        for side in ("left", "right")
+        for stride in strides(table.times_s, strikes[side], side)
+    ]
+    steps_per_min, n_steps = cadence(table.times_s, strikes["left"], strikes["right"])
+    found = {}
+    for side in ("left", "right"):
+        found.update({f.name: f for f in _side_findings(side, [r for r in records if r["side"] == side])})
+    used = [r for r in records if r["used"]]
+    stride_time = float(np.mean([r["duration_s"] for r in used])) if used else None
+    step_confidence: Confidence = "none" if n_steps == 0 else ("high" if n_steps >= 3 else "low")
+    found["cadence"] = finding("cadence", "cadence", steps_per_min, "steps/min", None, step_confidence, 1.0,
+                               note=f"from {n_steps} steps")
+    found["stride_time"] = finding("stride_time", "stride time (mean of strides)", stride_time, "s", None,
+                                   _confidence(len(used), 1.0), 1.0)
+    found.update({f.name: f for f in _stride_findings(records)})
+    if not used:
+        warnings += ("no full stride with enough valid frames: walk at least 4-5 steps across the view",)
+    for side in ("left", "right"):
+        if found[f"peak_hip_extension_{side}"].status == "below":
+            warnings += (f"reduced {side} hip extension in late stance (under the typical 10-20 deg)",)
+    bout_times = table.times_s[bout]
+    return AssessmentResult(
+        assessment=NAME,
+        people=(table.person,),
+        view_ok=True,
+        view_message=check.message,
+        findings=tuple(found.values()),
+        interpretation=tuple(_interpretation(found, steps_per_min)),
+        warnings=warnings,
+        details={
+            "bout": {"start_s": float(bout_times[0]), "end_s": float(bout_times[-1])},
+            "heel_strikes_s": {side: table.times_s[rows].tolist() for side, rows in strikes.items()},
+            "strides": records,
+        },
+        education_topic=TOPIC,
+    )
+
+
+ASSESSMENT = Assessment(
+    name=NAME,
+    title=TITLE,
+    purpose=(
+        "Measure hip and knee movement stride by stride while walking, above all how far the hip extends "
+        "in late stance, and the cadence."
+    ),
+    instructions=(
+        "Place the camera at hip height, level, 3-5 m from the walking line, square to it, so that at "
+        "least 4 steps (two full strides) are in the picture with the whole body.",
+        "Wear shorts or close-fitting trousers; walk barefoot or in flat shoes.",
+        "Start walking a few steps before the picture and stop a few steps after it, at your usual "
+        "comfortable pace, looking ahead.",
+        "Walk across the view in one direction only; for the other leg's side nearer the camera, walk back "
+        "in a second clip.",
+    ),
+    view_needed=(
+        "side view of the walking line (within 15 deg; up to 60 deg with the less precise 3D landmarks)"
+    ),
+    input_kind="clip",
+    max_people=1,
+    needs_masks=False,
+    measures_used=(
+        "hip_flexion_left",
+        "hip_flexion_right",
+        "knee_flexion_left",
+        "knee_flexion_right",
+        "thigh_inclination_left",
+        "thigh_inclination_right",
+        "heel and hip landmark paths (heel strikes)",
+    ),
+    summary_method=(
+        "per stride and side the extremes over the stride's valid frames; per side the means over strides "
+        f"with at least {MIN_STRIDE_VALID:.0%} valid frames; cadence from the median step time"
+    ),
+    norms=(HIP_EXTENSION, HIP_FLEXION, KNEE_FLEXION),
+    education_topic=TOPIC,
+    runner=run,
+)

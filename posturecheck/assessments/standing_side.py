@@ -1,0 +1,195 @@
+"""standing-side: standing posture seen from the side, with a Kendall-style posture-type reading.
+
+Protocol: a steady stance of 2-3 s filmed square from the side. In a clip
+the steadiest :data:`WINDOW_S` window of frames below the steady body speed
+(:mod:`posturecheck.assessments.steady`) is used, or the longest steady run
+of at least :data:`MIN_WINDOW_S`; a photo (or a set of photos) is used whole.
+Each finding is the median of its measure over the valid frames of that
+window. The posture type comes from :mod:`posturecheck.assessments.posture_type`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from posturecheck.assessments.base import Assessment
+from posturecheck.assessments.figures import measure_finding, window_median
+from posturecheck.assessments.footage import check_view, pick_person, seen_rows
+from posturecheck.assessments.posture_type import PostureProxies, read_posture_type
+from posturecheck.assessments.result import AssessmentResult, Finding, NormalRange, finding
+from posturecheck.assessments.steady import held_stance
+from posturecheck.landmarks import Landmark
+from posturecheck.measures.table import MeasureTable
+from posturecheck.pose.series import PoseSeries
+
+NAME = "standing-side"
+TITLE = "Standing posture from the side"
+WHAT = f"the {NAME} assessment"
+TOPIC = "posture-types"
+WINDOW_S = 3.0
+MIN_WINDOW_S = 2.0
+
+POSTURE_NORM = NormalRange(
+    what="standing posture type (side view)",
+    expected="ideal",
+    source=(
+        "Kendall FP et al., Muscles: Testing and Function, with Posture and Pain (5th ed., 2005): ideal "
+        "alignment and the lordotic, sway-back and flat-back types; read here by rules on proxies"
+    ),
+)
+
+_UNITS = {"lumbar_lordosis_index": "%"}
+_IN_FRAME = (Landmark.LEFT_EAR, Landmark.RIGHT_EAR, Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
+_OFFSET_LABELS = {
+    "ear": "ear (mid-ear) from the ankle plumb line",
+    "shoulder": "shoulder (mid-shoulder) from the ankle plumb line",
+    "hip": "hip (mid-hip) from the ankle plumb line",
+    "knee": "knee (mid-knee) from the ankle plumb line",
+}
+
+
+def _offset_findings(table: MeasureTable, rows: np.ndarray) -> list[Finding]:
+    found = []
+    for part, label in _OFFSET_LABELS.items():
+        found.append(measure_finding(table, f"plumb_offset_{part}", rows, label))
+        if f"plumb_offset_{part}_cm" in table.measures:
+            found.append(measure_finding(table, f"plumb_offset_{part}_cm", rows, label + " (cm)"))
+    return found
+
+
+def _value(table: MeasureTable, name: str, rows: np.ndarray) -> float:
+    measure = table.measures.get(name)
+    return window_median(measure, rows)[0] if measure is not None else math.nan
+
+
+def _interpretation(found: dict[str, Finding], posture: Finding) -> list[str]:
+    lines = []
+    hip, shoulder = found["plumb_offset_hip"].value, found["plumb_offset_shoulder"].value
+    if isinstance(hip, float) and isinstance(shoulder, float):
+        where = "in front of" if hip > 0 else "behind"
+        lines.append(
+            f"Seen from the side, the hips sit {abs(hip):.1f}% of your height {where} the line up from the "
+            f"ankles, and the shoulders {abs(shoulder - hip):.1f}% "
+            f"{'in front of' if shoulder > hip else 'behind'} the hips."
+        )
+    head = found["craniovertebral_angle_proxy"].value
+    if isinstance(head, float):
+        lines.append(
+            f"The ear-over-shoulder angle is {head:.0f} deg (90 = ear straight above the shoulder; smaller = "
+            "head further forward). Compare it with your own earlier values, not with clinical norms."
+        )
+    lines.append(
+        f"A rule-based reading of these proxies, in the tradition of Kendall's posture types, gives "
+        f"'{posture.value}' ({posture.confidence} confidence). It describes how you stood in this clip; it "
+        "is not a diagnosis, and posture changes from moment to moment."
+    )
+    return lines
+
+
+def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
+    """Assess standing posture from the side (module notes)."""
+    table, warnings = pick_person(tables)
+    if table is None:
+        return AssessmentResult(NAME, (), False, "no person found in the footage", education_topic=TOPIC)
+    stance = held_stance(series, table.person, seen_rows(table), WINDOW_S, MIN_WINDOW_S)
+    warnings += stance.warnings
+    rows = stance.rows
+    if rows is None:
+        return AssessmentResult(
+            NAME,
+            (table.person,),
+            False,
+            f"no steady stance of {MIN_WINDOW_S:g} s found: stand still, arms relaxed, for {WINDOW_S:g} s",
+            warnings=warnings,
+            education_topic=TOPIC,
+        )
+    check = check_view(table, rows, "side", WHAT, in_frame=_IN_FRAME)
+    warnings += check.warnings
+    if not check.ok:
+        return AssessmentResult(
+            NAME, (table.person,), False, check.message, warnings=warnings, education_topic=TOPIC
+        )
+    found = {f.name: f for f in _offset_findings(table, rows)}
+    for name, label, note in (
+        ("trunk_inclination", "trunk inclination (+ forward)", ""),
+        ("craniovertebral_angle_proxy", "forward-head angle (ear over shoulder = 90)", ""),
+        ("lumbar_curve_angle", "lumbar-curve angle of the back outline (+ lordotic)", "silhouette proxy"),
+        ("lumbar_lordosis_index", "lumbar lordosis index of the back outline (%)", "silhouette proxy"),
+        ("pelvic_tilt_proxy", "pelvic tilt proxy (+ anterior)", "experimental silhouette proxy"),
+    ):
+        found[name] = measure_finding(table, name, rows, label, note=note, unit=_UNITS.get(name, "deg"))
+    if series.masks is None:
+        warnings += ("no segmentation masks: the lumbar curve and pelvic tilt proxies were not measured "
+                     "(analyse with masks kept)",)
+    reading = read_posture_type(
+        PostureProxies(
+            ear_pct=_value(table, "plumb_offset_ear", rows),
+            shoulder_pct=_value(table, "plumb_offset_shoulder", rows),
+            hip_pct=_value(table, "plumb_offset_hip", rows),
+            lumbar_curve_deg=_value(table, "lumbar_curve_angle", rows),
+        )
+    )
+    base = min(found["plumb_offset_hip"].fraction_valid, found["plumb_offset_shoulder"].fraction_valid)
+    posture = finding(
+        "posture_type",
+        "posture type (rule-based reading)",
+        reading.posture_type,
+        "",
+        POSTURE_NORM,
+        reading.confidence if reading.posture_type != "undetermined" else "none",
+        base,
+        note="rule-based reading of landmark and silhouette proxies, not a clinical classification",
+    )
+    return AssessmentResult(
+        assessment=NAME,
+        people=(table.person,),
+        view_ok=True,
+        view_message=check.message,
+        findings=(posture, *found.values()),
+        interpretation=tuple(_interpretation(found, posture)),
+        warnings=warnings,
+        details={"window": stance.info, "posture_rules": list(reading.reasons)},
+        education_topic=TOPIC,
+    )
+
+
+ASSESSMENT = Assessment(
+    name=NAME,
+    title=TITLE,
+    purpose=(
+        "Describe standing alignment from the side against a plumb line, and give a rule-based reading "
+        "of it in the tradition of Kendall's posture types (ideal, lordotic, sway-back, flat-back)."
+    ),
+    instructions=(
+        "Place the camera at hip height, level, 2.5-3 m away, square to your side, with the whole body "
+        "(head to feet) in the picture.",
+        "Wear close-fitting clothes; tie back long hair so the ear and the back outline show.",
+        "Stand barefoot as you usually stand, feet hip-width apart, arms relaxed by your sides, "
+        "looking ahead.",
+        "Stay still for 3 seconds (a 5-10 s clip is fine: the steadiest 3 s are used).",
+    ),
+    view_needed="side view (within 15 deg of square; up to 60 deg with the less precise 3D landmarks)",
+    input_kind="any",
+    max_people=1,
+    needs_masks=True,
+    measures_used=(
+        "plumb_offset_ear",
+        "plumb_offset_shoulder",
+        "plumb_offset_hip",
+        "plumb_offset_knee",
+        "trunk_inclination",
+        "craniovertebral_angle_proxy",
+        "lumbar_curve_angle",
+        "lumbar_lordosis_index",
+        "pelvic_tilt_proxy",
+    ),
+    summary_method=(
+        "median of each measure over the valid frames of the steadiest 3 s (at least 2 s) of standing; "
+        "the posture type from rules on the plumb-line offsets and the lumbar-curve angle"
+    ),
+    norms=(POSTURE_NORM,),
+    education_topic=TOPIC,
+    runner=run,
+)

@@ -1,0 +1,127 @@
+"""class on two synthetic people with known time in view, hip ranges and holds."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from posturecheck.analyze import AnalyzeOptions, analyze_file
+from posturecheck.assessments import AssessmentResult, get_assessment
+from posturecheck.assessments.class_review import steady_values
+from posturecheck.landmarks import Landmark
+from posturecheck.pose.series import PoseSeries
+from tests.fixtures.scenes import knee_raise_poses, tables_of
+from tests.media import TWO_PEOPLE_CLIP
+from tests.synthetic_skeleton import BodyPose, Camera, make_series, stack_people
+
+CLASS = get_assessment("class")
+CAMERA = Camera(side="left", width=1920, height=1080, distance_m=6.0)
+
+
+def _class_clip() -> PoseSeries:
+    """Person A (left of the picture): two left knee raises to 100 deg, then still 3 s.
+    Person B (right): still throughout, in view from 2 s on."""
+    raises = knee_raise_poses([("left", 100.0), ("left", 100.0)], rest_s=0.5)
+    a = make_series(raises + [BodyPose()] * 90, CAMERA)
+    b = make_series([BodyPose(hip_flexion_left=-5, hip_flexion_right=20)] * a.n_frames, CAMERA)
+    a.image[..., 0] -= 0.25
+    b.image[..., 0] += 0.25
+    b.image[:60] = np.nan
+    b.visibility[:60] = 0.0
+    return stack_people([a, b])
+
+
+def _row(result: AssessmentResult, label: str) -> dict:
+    (row,) = [r for r in result.details["table"] if r["person"] == label]
+    return row
+
+
+def test_each_person_gets_time_in_view_hip_range_and_holds() -> None:
+    series = _class_clip()
+    result = CLASS.run(series, tables_of(series))
+    assert result.view_ok and result.people == (0, 1) and not result.warnings
+    a, b = _row(result, "person 1"), _row(result, "person 2")
+    assert a["in_view_s"] == pytest.approx(series.n_frames / 30, abs=0.1)
+    assert b["in_view_s"] == pytest.approx((series.n_frames - 60) / 30, abs=0.1) and b["from_s"] == 2.0
+    assert a["hip_flexion_left_max"] == pytest.approx(100, abs=1)
+    assert a["hip_flexion_right_max"] == pytest.approx(0, abs=1)
+    assert b["hip_flexion_right_max"] == pytest.approx(20, abs=1)
+    assert b["hip_extension_left_max"] == pytest.approx(5, abs=1)
+    assert a["holds"] == 1 and b["holds"] == 1
+    (hold,) = result.details["people"][0]["holds"]
+    assert hold["end_s"] - hold["start_s"] >= 2.5
+    assert result.finding("person_1_peak_hip_flexion_left").value == pytest.approx(100, abs=1)
+
+
+def test_the_thumbnail_box_frames_the_person() -> None:
+    series = _class_clip()
+    result = CLASS.run(series, tables_of(series))
+    for person in result.details["people"]:
+        thumb = person["thumbnail"]
+        x0, y0, x1, y1 = thumb["box_px"]
+        xy = series.image_px[thumb["row"], person["slot"]]
+        assert 0 <= x0 < xy[:, 0].min() and xy[:, 0].max() < x1 <= series.source.width
+        assert 0 <= y0 < xy[:, 1].min() and xy[:, 1].max() < y1 <= series.source.height
+
+
+def test_people_who_swap_slots_are_tracked_and_kept_apart() -> None:
+    series = _class_clip()
+    half = series.n_frames // 2 + 20
+    swapped = replace(
+        series,
+        image=np.concatenate([series.image[:half], series.image[half:, ::-1]]),
+        world=np.concatenate([series.world[:half], series.world[half:, ::-1]]),
+        visibility=np.concatenate([series.visibility[:half], series.visibility[half:, ::-1]]),
+        presence=np.concatenate([series.presence[:half], series.presence[half:, ::-1]]),
+    )
+    result = CLASS.run(swapped, tables_of(swapped))
+    assert any("not stable IDs" in w for w in result.warnings)
+    assert len(result.people) == 2
+    a, b = _row(result, "person 1"), _row(result, "person 2")
+    assert a["in_view_s"] == pytest.approx(series.n_frames / 30, abs=0.1)
+    assert a["hip_flexion_left_max"] == pytest.approx(100, abs=1)
+    assert b["from_s"] == 2.0 and b["hip_flexion_right_max"] == pytest.approx(20, abs=1)
+
+
+def test_a_one_frame_glitch_does_not_set_the_range() -> None:
+    series = _class_clip()
+    glitch = series.image.copy()
+    glitch[97, 0, Landmark.LEFT_KNEE, 1] -= 0.05  # at the top of a raise, the knee thrown up in one frame
+    glitched = replace(series, image=glitch)
+    tables = tables_of(glitched, cutoff_hz=None)
+    hip = tables[0].measures["hip_flexion_left"]
+    assert hip.values[hip.valid].max() > 120, "the glitch does reach the raw values"
+    result = CLASS.run(glitched, tables)
+    assert _row(result, "person 1")["hip_flexion_left_max"] == pytest.approx(100, abs=1)
+
+
+def test_steady_values_need_every_frame_of_the_window_valid() -> None:
+    values = np.array([0.0, 1.0, 50.0, 1.0, 0.0, 0.0, 0.0])
+    out = steady_values(values, np.array([True] * 6 + [False]))
+    assert np.isnan(out[[0, 1, 4, 5, 6]]).all()  # windows reaching past the ends or over frame 6
+    np.testing.assert_allclose(out[2:4], [1.0, 1.0])
+
+
+def test_a_photo_is_refused() -> None:
+    series = make_series([BodyPose()], CAMERA)
+    result = CLASS.run(series, tables_of(series))
+    assert not result.view_ok and "needs a video clip" in result.view_message
+
+
+@pytest.mark.slow
+def test_sample_clip_with_two_people(tmp_path: Path) -> None:
+    analysis = analyze_file(TWO_PEOPLE_CLIP, AnalyzeOptions(out_dir=tmp_path, num_people=3, progress=False,
+                                                           annotated_video=False))
+    result = CLASS.run(analysis.series, analysis.tables)
+    assert result.view_ok and len(result.people) >= 2
+    assert len(result.details["table"]) == len(result.people)
+    # The walker crosses the lower half from about 1.6 s to 6.7 s.
+    walkers = [r for r in result.details["table"] if r["in_view_s"] >= 4.0 and 1.3 <= r["from_s"] <= 2.2]
+    assert walkers, result.details["table"]
+    width, height = analysis.series.source.width, analysis.series.source.height
+    for person in result.details["people"]:
+        x0, y0, x1, y1 = person["thumbnail"]["box_px"]
+        assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
