@@ -176,6 +176,11 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
             "identity_confidence": [round(t.identity_confidence, 2) for t in tracked.tracks],
         },
         "camera_roll": {k: v for k, v in roll.items() if k != "warning"},
+        "measure_options": {
+            "method": measure_options.method,
+            "cutoff_hz": measure_options.cutoff_hz,
+            "height_cm": measure_options.height_cm,
+        },
         "measures": person_summaries,
         "assessment": graded.to_dict() if graded is not None else None,
         "warnings": warnings,

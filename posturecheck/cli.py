@@ -15,6 +15,7 @@ from pathlib import Path
 
 from posturecheck import __version__
 from posturecheck.assessments import AssessmentResult
+from posturecheck.cli_history import Handler, add_report_commands
 from posturecheck.errors import PostureCheckError
 from posturecheck.measures.pipeline import MeasureOptions
 from posturecheck.native_logs import native_logs_to_file
@@ -31,8 +32,8 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with a sub-command per job."""
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    """The argument parser, with a sub-command per job, and each sub-command's handler."""
     parser = argparse.ArgumentParser(
         prog="posturecheck",
         description="Posture and hip-flexion measurements from video, photos or a webcam "
@@ -131,7 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--camera", type=int, default=0, metavar="INDEX", help="camera index (default: %(default)s)"
     )
     webcam.add_argument("--model", type=Path, metavar="PATH", help="a PoseLandmarker .task bundle")
-    return parser
+    handlers: dict[str, Handler] = {
+        "analyze": _run_analyze,
+        "assessments": _run_assessments,
+        "webcam": _run_webcam,
+    }
+    handlers.update(add_report_commands(commands))
+    return parser, handlers
 
 
 def _measure_options(args: argparse.Namespace) -> MeasureOptions:
@@ -226,8 +233,8 @@ def _run_webcam(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``posturecheck`` console script; returns the exit status."""
-    args = build_parser().parse_args(argv)
-    handlers = {"analyze": _run_analyze, "assessments": _run_assessments, "webcam": _run_webcam}
+    parser, handlers = build_parser()
+    args = parser.parse_args(argv)
     if os.environ.get("POSTURECHECK_DEBUG"):
         return handlers[args.command](args)
     with native_logs_to_file():

@@ -1,0 +1,348 @@
+"""The ``posturecheck report`` and ``posturecheck history ...`` commands.
+
+:func:`add_report_commands` adds their parsers to the ``posturecheck``
+command and returns their handlers by command name. A handler takes the
+parsed arguments and returns the exit status; problems the user can act on
+are raised as :class:`~posturecheck.errors.PostureCheckError` for the caller
+to print as one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import re
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from posturecheck.errors import InputError, PostureCheckError
+from posturecheck.storage import ClientInfo, DeletionReport, History, HistoryError, open_history
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from posturecheck.reports.history_entry import HistoryEntry
+
+Handler = Callable[[argparse.Namespace], int]
+
+DATE_FORMAT = "%Y-%m-%d %H:%M"
+EXIT_INCOMPLETE = 1
+
+
+def _person_number(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"people are numbered from 1, got {value}")
+    return value
+
+
+def _recording_date(text: str) -> datetime:
+    """An ISO 8601 date or date and time; without a zone it is taken as this machine's local time."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO date like 2025-03-01 or 2025-03-01T09:30: {text!r}"
+        ) from exc
+    return when if when.tzinfo is not None else when.astimezone()
+
+
+def add_report_commands(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> dict[str, Handler]:
+    """Add the ``report`` and ``history`` sub-commands to ``subparsers``.
+
+    Returns
+    -------
+    dict
+        Command name -> handler, for the caller's dispatch on ``args.command``.
+    """
+    report = subparsers.add_parser(
+        "report",
+        help="write an HTML and a PDF report of an analysis",
+        description="Write report.html (self-contained, prints well) and report.pdf for the analysis in "
+        "RESULT_DIR: key figures, setup checks, plots over time, key frames with faces blurred, "
+        "warnings and an educational note. Nothing leaves this computer.",
+    )
+    report.add_argument("result_dir", type=Path, metavar="RESULT_DIR", help="a folder written by 'analyze'")
+    report.add_argument("--client", metavar="CODE", help="the client's name or code shown on the report")
+    report.add_argument("--no-blur", action="store_true", help="do not blur faces in the key frames")
+    report.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="where to write: a folder, or a file name whose .html and .pdf are written "
+        "(default: RESULT_DIR/report.html and report.pdf)",
+    )
+
+    history = subparsers.add_parser(
+        "history",
+        help="keep analyses per client and follow their progress",
+        description="Client history in a local SQLite file (or the database named by $POSTURECHECK_DB_URL).",
+    )
+    actions = history.add_subparsers(dest="history_command", required=True, metavar="ACTION")
+    add = actions.add_parser(
+        "add",
+        help="save an analysis for a client (created if new)",
+        description="Save the analysis in RESULT_DIR for a client, in one transaction: "
+        "the summary, its key figures, and its files (annotated video, landmarks, "
+        "report), which are deleted with the client.",
+    )
+    add.add_argument("result_dir", type=Path, metavar="RESULT_DIR", help="a folder written by 'analyze'")
+    add.add_argument("--client", required=True, metavar="CODE", help="the client's name or code")
+    add.add_argument(
+        "--person",
+        type=_person_number,
+        metavar="N",
+        help="whose figures to keep when the analysis has several people",
+    )
+    add.add_argument(
+        "--date",
+        type=_recording_date,
+        metavar="ISO",
+        help="when the clip was recorded (default: the clip's metadata, else the analysis time)",
+    )
+
+    listing = actions.add_parser("list", help="list clients, or one client's sessions")
+    listing.add_argument("--client", metavar="CODE", help="list this client's sessions and measures")
+
+    progress = actions.add_parser("progress", help="plot one measure over a client's sessions")
+    progress.add_argument("--client", required=True, metavar="CODE")
+    progress.add_argument(
+        "--measure",
+        required=True,
+        metavar="NAME",
+        help="e.g. hip_flexion_left_max ('history list --client CODE' lists them)",
+    )
+    progress.add_argument("--out", type=Path, metavar="PNG", help="default: progress_<CODE>_<NAME>.png")
+
+    export = actions.add_parser("export", help="write a client's history to a JSON file")
+    export.add_argument("--client", required=True, metavar="CODE")
+    export.add_argument("--out", required=True, type=Path, metavar="FILE")
+
+    imported = actions.add_parser("import", help="read a client's history from an exported JSON file")
+    imported.add_argument("file", type=Path, metavar="FILE")
+    imported.add_argument(
+        "--client", metavar="CODE", help="store under this code instead of the exported one"
+    )
+
+    delete = actions.add_parser("delete", help="delete a client with all their sessions and files")
+    delete.add_argument("--client", required=True, metavar="CODE")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    return {"report": run_report, "history": run_history}
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """``posturecheck report``: write the HTML and PDF report of an analysis."""
+    from posturecheck.reports import build_report
+
+    files = build_report(args.result_dir, args.client, blur=not args.no_blur, out=args.out)
+    print(f"html: {files.html}")
+    print(f"pdf:  {files.pdf}")
+    return 0
+
+
+def run_history(args: argparse.Namespace) -> int:
+    """``posturecheck history ACTION``: the action named in ``args.history_command``."""
+    actions: dict[str, Callable[[History, argparse.Namespace], int]] = {
+        "add": _add,
+        "list": _list,
+        "progress": _progress,
+        "export": _export,
+        "import": _import,
+        "delete": _delete,
+    }
+    with open_history() as history:
+        return actions[args.history_command](history, args)
+
+
+def find_client(history: History, code: str) -> ClientInfo:
+    """The client with ``code``; :class:`HistoryError` naming the known codes when there is none."""
+    clients = history.clients()
+    for client in clients:
+        if client.code == code.strip():
+            return client
+    known = ", ".join(c.code for c in clients) or "none yet"
+    raise HistoryError(f"no client {code!r} in the history {history.url} (clients: {known})")
+
+
+def _add(history: History, args: argparse.Namespace) -> int:
+    from posturecheck.reports.history_entry import history_entry
+    from posturecheck.reports.result_folder import open_result_folder
+
+    entry = history_entry(open_result_folder(args.result_dir), args.person, args.date)
+    code = args.client.strip()
+    existing = [c for c in history.clients() if c.code == code]
+    client_id = existing[0].id if existing else history.add_client(code)
+    try:
+        session_id = _save(history, client_id, entry, args.result_dir)
+    except BaseException:
+        if not existing:  # a client made for this session goes with it: all or nothing
+            history.delete_client(client_id)
+        raise
+    print(
+        f"saved session {session_id} for {'new ' if not existing else ''}client {code}: {entry.assessment} "
+        f"of {entry.source_name or 'the input'} ({entry.recorded_at.astimezone().strftime(DATE_FORMAT)}, "
+        f"{entry.recorded_how}), person {entry.person}, {len(entry.measures)} key figures, "
+        f"{len(entry.media)} files"
+    )
+    if not any(item.kind.startswith("report") for item in entry.media):
+        print(f"no report in {args.result_dir}: run 'posturecheck report' before 'history add' to keep one")
+    return 0
+
+
+def _save(history: History, client_id: int, entry: HistoryEntry, folder: Path) -> int:
+    try:
+        return history.save_session(
+            client_id,
+            entry.assessment,
+            entry.recorded_at,
+            entry.result,
+            entry.measures,
+            entry.media,
+            source_name=entry.source_name,
+        )
+    except ValueError as exc:
+        raise HistoryError(f"{folder}: the analysis cannot be saved ({exc})") from exc
+
+
+def _list(history: History, args: argparse.Namespace) -> int:
+    if args.client is None:
+        clients = history.clients()
+        if not clients:
+            print(f"no clients yet in {history.url}")
+        for client in clients:
+            sessions = history.sessions(client.id)
+            last = sessions[-1].recorded_at.astimezone().strftime(DATE_FORMAT) if sessions else "–"
+            print(f"{client.code:<24} {len(sessions):>3} session(s)   last: {last}")
+        return 0
+    client = find_client(history, args.client)
+    sessions = history.sessions(client.id)
+    print(f"client {client.code}: {len(sessions)} session(s)")
+    names: dict[str, None] = {}
+    for session in sessions:
+        print(
+            f"  #{session.id:<4} {session.recorded_at.astimezone().strftime(DATE_FORMAT)}  "
+            f"{session.assessment:<16} {session.source_name or '–':<24} "
+            f"{len(session.measures)} figures, {len(session.media)} files"
+        )
+        names.update(dict.fromkeys(m.name for m in session.measures))
+    if names:
+        print("measures for 'history progress --measure': " + ", ".join(sorted(names)))
+    return 0
+
+
+def _progress(history: History, args: argparse.Namespace) -> int:
+    client = find_client(history, args.client)
+    figure, points, unit = client_progress(history, client, args.measure)
+    out = args.out or Path(f"progress_{_safe(client.code)}_{args.measure}.png")
+    try:
+        figure.savefig(out, dpi=150)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write the plot ({exc.strerror or exc})") from exc
+    for when, value in points:
+        print(f"{when.astimezone().strftime(DATE_FORMAT)}  {value:.1f} {unit}")
+    print(f"{len(points)} session(s) with {args.measure}; plot: {out}")
+    return 0
+
+
+def client_progress(
+    history: History, client: ClientInfo, measure: str
+) -> tuple[Figure, list[tuple[datetime, float]], str]:
+    """A client's progress on one measure: the plot, its ``(recorded_at, value)`` points and the unit.
+
+    Raises
+    ------
+    HistoryError
+        If none of the client's sessions has the measure (the message suggests names that do).
+    """
+    from posturecheck.storage.progress_plot import progress_figure
+
+    units = {m.name: m.unit for s in history.sessions(client.id) for m in s.measures}
+    if measure not in units:
+        containing = [name for name in sorted(units) if measure in name][:4]
+        close = containing or difflib.get_close_matches(measure, list(units), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise HistoryError(f"client {client.code} has no measure {measure!r}{hint}")
+    points = history.progress(client.id, measure)
+    return progress_figure(points, measure, units[measure]), points, units[measure]
+
+
+def _safe(text: str) -> str:
+    """``text`` with only characters safe in a file name."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "client"
+
+
+def _export(history: History, args: argparse.Namespace) -> int:
+    client = find_client(history, args.client)
+    document = history.export_client(client.id)
+    try:
+        args.out.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{args.out}: cannot write the export ({exc.strerror or exc})") from exc
+    print(
+        f"exported client {client.code} with {len(document['sessions'])} session(s) to {args.out} "
+        "(media files are listed by path, not copied)"
+    )
+    return 0
+
+
+def _import(history: History, args: argparse.Namespace) -> int:
+    try:
+        document = json.loads(args.file.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{args.file}: no such file") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{args.file}: not a JSON file ({exc})") from exc
+    if not isinstance(document, dict):
+        raise HistoryError(f"{args.file}: not a posturecheck client export")
+    client = history.client(history.import_client(document, args.client))
+    print(
+        f"imported client {client.code} with {len(history.sessions(client.id))} session(s) from {args.file}"
+    )
+    return 0
+
+
+def _delete(history: History, args: argparse.Namespace) -> int:
+    client = find_client(history, args.client)
+    if not args.yes:
+        sessions = history.sessions(client.id)
+        files = sum(len(s.media) for s in sessions)
+        question = f"delete client {client.code} with {len(sessions)} session(s) and {files} file(s)? [y/N] "
+        if not sys.stdin.isatty():
+            raise PostureCheckError(f"deleting client {client.code} needs --yes (no terminal to ask on)")
+        if input(question).strip().lower() not in ("y", "yes"):
+            print("nothing deleted")
+            return 0
+    report = history.delete_client(client.id)
+    _print_deletion(report)
+    if not report.files_failed:
+        return 0
+    print(
+        f"error: {len(report.files_failed)} file(s) of client {report.client_code} could not be removed "
+        "(listed above)",
+        file=sys.stderr,
+    )
+    return EXIT_INCOMPLETE
+
+
+def _print_deletion(report: DeletionReport) -> None:
+    print(
+        f"deleted client {report.client_code}: {report.sessions} session(s), "
+        f"{report.measures} key figure(s), {report.media_records} file record(s)"
+    )
+    groups = (
+        ("removed", [str(p) for p in report.files_removed]),
+        ("already missing", [str(p) for p in report.files_missing]),
+        ("kept (another client's session lists them)", [str(p) for p in report.files_kept]),
+        ("could not remove", [f"{p} ({why})" for p, why in report.files_failed]),
+    )
+    for title, paths in groups:
+        if paths:
+            print(f"{title}: {len(paths)} file(s)")
+            for path in paths:
+                print(f"  {path}")

@@ -1,0 +1,76 @@
+"""The educational note that matches an analysis, and its Markdown as report blocks.
+
+The notes live in :mod:`posturecheck.education`; a report without them (an
+install that lacks the notes) simply has no note.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from posturecheck.reports.content import EducationNote
+
+# Report sections are h2; a note's own sections go one level below.
+NOTE_HEADING_LEVEL = 3
+
+
+def note_topic(summary: dict[str, Any]) -> str:
+    """The education topic for an analysis.
+
+    The assessment's ``education_topic`` when there is one; else
+    ``"gait-hip-extension"`` for a clip in which hip-flexion repetitions were
+    found on both sides (walking or marching), ``"posture-types"`` for a
+    single photo, and ``"about"`` (what the tool measures) otherwise.
+    """
+    assessment = summary.get("assessment")
+    if isinstance(assessment, dict) and assessment.get("education_topic"):
+        return str(assessment["education_topic"])
+    if (summary.get("source") or {}).get("kind") == "image":
+        return "posture-types"
+    for person in summary.get("measures", []):
+        repetitions = person.get("hip_flexion_repetitions") or {}
+        if repetitions.get("left") and repetitions.get("right"):
+            return "gait-hip-extension"
+    return "about"
+
+
+def find_note(topic: str) -> EducationNote | None:
+    """The note for ``topic``, or ``None`` when the education notes are not installed or lack it."""
+    try:
+        from posturecheck.education import load_note
+    except ImportError:
+        return None
+    try:
+        note = load_note(topic)
+    except (FileNotFoundError, ValueError):
+        return None
+    return EducationNote(note.topic, note.title, note.markdown)
+
+
+def note_blocks(markdown: str) -> list[Token]:
+    """The note's Markdown as block tokens, its title heading left out and its headings moved down.
+
+    Raw HTML in the note is not passed through (CommonMark with ``html`` off),
+    so the page shows only what Markdown itself can express.
+    """
+    tokens = _parser().parse(markdown)
+    title = next((i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"), None)
+    if title is not None:
+        del tokens[title : title + 3]
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + NOTE_HEADING_LEVEL - 2)}"
+    return tokens
+
+
+def note_html(markdown: str) -> str:
+    """The note as an HTML fragment (see :func:`note_blocks`)."""
+    parser = _parser()
+    return str(parser.renderer.render(note_blocks(markdown), parser.options, {}))
+
+
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False})

@@ -1,0 +1,151 @@
+"""What of an analysis folder goes into the client history: the summary, key figures and the files it owns."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from posturecheck.errors import InputError
+from posturecheck.reports.build import report_paths
+from posturecheck.reports.result_folder import ResultFolder, recording_time
+from posturecheck.storage import MeasureValue, MediaFile
+
+# The statistics of each measure summary kept as key figures, under "<measure>_<statistic>".
+STATISTICS = ("median", "max", "min", "range")
+PLAIN_ANALYSIS = "analysis"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One analysis, ready for :meth:`posturecheck.storage.History.save_session`.
+
+    Attributes
+    ----------
+    recorded_at : when the footage was recorded (timezone-aware).
+    recorded_how : how that time was found (see :func:`recording_time`), or "given".
+    assessment : the assessment's name, or "analysis" for measurements alone.
+    source_name : the analysed file's name.
+    result : the summary JSON.
+    measures : the key figures.
+    media : the files the session owns.
+    person : the person (1-based) the key figures are of.
+    """
+
+    recorded_at: datetime
+    recorded_how: str
+    assessment: str
+    source_name: str
+    result: dict[str, Any]
+    measures: tuple[MeasureValue, ...]
+    media: tuple[MediaFile, ...]
+    person: int
+
+
+def history_entry(
+    result: ResultFolder, person: int | None = None, recorded_at: datetime | None = None
+) -> HistoryEntry:
+    """The history entry of an analysis.
+
+    Parameters
+    ----------
+    result : the analysis folder.
+    person : whose figures to keep (1-based, as the summary numbers people);
+        may be left out when the analysis has one person, or when its
+        assessment graded exactly one (that person is kept).
+    recorded_at : when the footage was recorded; by default from the clip's
+        metadata or the time of the analysis (:func:`recording_time`).
+
+    Raises
+    ------
+    InputError
+        If the analysis has no person, or several and ``person`` is not one of them.
+    """
+    summary = result.summary
+    people = {entry["person"]: entry for entry in summary.get("measures", [])}
+    if not people:
+        raise InputError(f"{result.summary_path}: nobody was measured in this analysis; nothing to keep")
+    assessment = summary.get("assessment")
+    graded = assessment.get("people", []) if isinstance(assessment, dict) else []
+    if person is None and len(people) > 1 and len(graded) == 1:
+        person = int(graded[0]) + 1  # assessments list slots; the summary numbers people from 1
+    if person is None and len(people) > 1:
+        raise InputError(
+            f"{result.summary_path}: {len(people)} people were measured ({_numbers(people)}); "
+            "choose whose figures to keep with --person N"
+        )
+    number = person if person is not None else next(iter(people))
+    if number not in people:
+        raise InputError(f"{result.summary_path}: there is no person {number} (people: {_numbers(people)})")
+    when, how = (recorded_at, "given") if recorded_at is not None else recording_time(result)
+    return HistoryEntry(
+        recorded_at=when,
+        recorded_how=how,
+        assessment=str(assessment["assessment"]) if isinstance(assessment, dict) else PLAIN_ANALYSIS,
+        source_name=Path(str(summary.get("input", ""))).name,
+        result=summary,
+        measures=key_measures(summary, number),
+        media=owned_files(result),
+        person=number,
+    )
+
+
+def _numbers(people: dict[int, Any]) -> str:
+    return ", ".join(str(n) for n in people)
+
+
+def key_measures(summary: dict[str, Any], person: int) -> tuple[MeasureValue, ...]:
+    """The key figures of one person: the assessment's numeric findings, then each measure's statistics.
+
+    A measure's statistics are named ``<measure>_<statistic>`` (e.g.
+    ``hip_flexion_left_max``) with the measure's valid share of all frames;
+    a finding keeps its own name and valid share, and wins over a statistic
+    of the same name. The hip-flexion symmetry index is kept as
+    ``hip_flexion_symmetry_index``. Missing values are kept as NaN ("not measured").
+    """
+    figures: dict[str, MeasureValue] = {}
+    assessment = summary.get("assessment")
+    if isinstance(assessment, dict):
+        for finding in assessment.get("findings", []):
+            value = finding.get("value")
+            if isinstance(value, (int, float)) or value is None:
+                figures[finding["name"]] = MeasureValue(
+                    finding["name"], _number(value), finding["unit"], float(finding["fraction_valid"])
+                )
+    entry = next(p for p in summary["measures"] if p["person"] == person)
+    for name, item in entry["measures"].items():
+        for statistic in STATISTICS:
+            key = f"{name}_{statistic}"
+            figures.setdefault(
+                key, MeasureValue(key, _number(item[statistic]), item["unit"], float(item["fraction_valid"]))
+            )
+    symmetry = entry.get("hip_flexion_symmetry_index_pct")
+    if symmetry is not None:
+        shares = [entry["measures"][f"hip_flexion_{side}"]["fraction_valid"] for side in ("left", "right")]
+        figures.setdefault(
+            "hip_flexion_symmetry_index",
+            MeasureValue("hip_flexion_symmetry_index", float(symmetry), "%", float(min(shares))),
+        )
+    return tuple(figures.values())
+
+
+def _number(value: float | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+def owned_files(result: ResultFolder) -> tuple[MediaFile, ...]:
+    """The files of the analysis that exist: summary, landmarks, annotated video, CSV and report."""
+    files = [MediaFile("summary", result.summary_path)]
+    for kind in ("landmarks", "annotated_video", "csv"):
+        path = result.output(kind)
+        if path is not None:
+            files.append(MediaFile(kind, path))
+    report = report_paths(result.folder)
+    files += [
+        MediaFile(kind, path)
+        for kind, path in (("report_html", report.html), ("report_pdf", report.pdf))
+        if path.is_file()
+    ]
+    return tuple(files)

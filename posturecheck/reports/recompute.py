@@ -1,0 +1,43 @@
+"""Per-frame measures of an analysis, recomputed from its landmarks file as the summary was made."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from posturecheck.measures.pipeline import MeasureOptions, compute_measures
+from posturecheck.measures.table import Measure, MeasureTable
+from posturecheck.pose.series import PoseSeries
+
+# MeasureOptions fields a summary may record under "measure_options".
+_OPTION_FIELDS = ("method", "cutoff_hz", "height_cm")
+
+
+def measure_options(summary: dict[str, Any]) -> MeasureOptions:
+    """The options the summary's measures were computed with.
+
+    The camera roll is the one the analysis used (``camera_roll.deg``);
+    method, cut-off and height are read from ``measure_options`` when the
+    summary records them, else the defaults apply. Which variant filled each
+    measure is taken from the summary itself (:func:`summary_measure`), so
+    the plotted values match the summarised ones either way.
+    """
+    recorded = summary.get("measure_options") or {}
+    given = {key: recorded[key] for key in _OPTION_FIELDS if key in recorded}
+    return MeasureOptions(camera_roll_deg=(summary.get("camera_roll") or {}).get("deg"), **given)
+
+
+def recompute_tables(series: PoseSeries, summary: dict[str, Any]) -> dict[int, MeasureTable]:
+    """Measure tables of every person the summary describes, keyed by person number (slot + 1)."""
+    options = measure_options(summary)
+    numbers = [person["person"] for person in summary.get("measures", [])]
+    return {n: compute_measures(series, n - 1, options) for n in numbers if 0 < n <= series.n_people}
+
+
+def summary_measure(table: MeasureTable, person_summary: dict[str, Any], name: str) -> Measure | None:
+    """The per-frame measure behind ``name`` in a person's summary: the variant the summary used.
+
+    ``None`` when the table does not have the measure.
+    """
+    variant = (person_summary.get("variant_used") or {}).get(name)
+    chosen = table.measures.get(f"{name}_{variant}") if variant else None
+    return chosen or table.measures.get(name)

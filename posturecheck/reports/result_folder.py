@@ -1,0 +1,121 @@
+"""A folder written by ``posturecheck analyze``: its summary, the files beside it, the clip it came from."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import av
+
+from posturecheck.errors import InputError
+
+SUMMARY_SUFFIX = ".summary.json"
+
+
+@dataclass(frozen=True)
+class ResultFolder:
+    """One analysis on disk.
+
+    Attributes
+    ----------
+    folder : the folder holding the results.
+    summary_path : its ``<stem>.summary.json``.
+    summary : that file's content.
+    """
+
+    folder: Path
+    summary_path: Path
+    summary: dict[str, Any]
+
+    def output(self, key: str) -> Path | None:
+        """A file the summary lists under ``outputs`` (``"landmarks"``, ``"annotated_video"``, ``"csv"``).
+
+        The path as written, else its name in :attr:`folder`; ``None`` when not written or no longer there.
+        """
+        name = (self.summary.get("outputs") or {}).get(key)
+        if not name:
+            return None
+        for path in (self.folder / name, Path(name), self.folder / Path(name).name):
+            if path.is_file():
+                return path
+        return None
+
+    def input_clip(self) -> Path | None:
+        """The analysed clip or photo if it is still where the summary says (or beside the results)."""
+        given = Path(str(self.summary.get("input", "")))
+        if not given.name:
+            return None
+        for candidate in (given, self.folder / given.name):
+            if candidate.exists():
+                return candidate
+        return None
+
+
+def open_result_folder(folder: str | Path) -> ResultFolder:
+    """Read the analysis in ``folder``.
+
+    Raises
+    ------
+    InputError
+        If ``folder`` is not a folder, holds no summary or more than one, or
+        the summary is not a posturecheck analysis summary.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder of analysis results")
+    summaries = sorted(folder.glob(f"*{SUMMARY_SUFFIX}"))
+    if not summaries:
+        raise InputError(
+            f"{folder}: no analysis summary (*{SUMMARY_SUFFIX}) in it; run 'posturecheck analyze' first"
+        )
+    if len(summaries) > 1:
+        names = ", ".join(path.name for path in summaries)
+        raise InputError(
+            f"{folder}: holds {len(summaries)} analyses ({names}); analyse each clip into its own folder"
+        )
+    path = summaries[0]
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: cannot be read as JSON ({exc})") from exc
+    if not isinstance(summary, dict) or not isinstance(summary.get("measures"), list):
+        raise InputError(f"{path}: not a posturecheck analysis summary (no per-person measures)")
+    return ResultFolder(folder, path, summary)
+
+
+def recording_time(result: ResultFolder) -> tuple[datetime, str]:
+    """When the footage was recorded, as well as can be told, and how that was found.
+
+    Returns
+    -------
+    (datetime, str)
+        Timezone-aware time and its origin: the clip's ``creation_time``
+        metadata (phones and cameras write it) when the clip is still there
+        and has it; otherwise the time the analysis was written.
+    """
+    clip = result.input_clip()
+    if clip is not None and clip.is_file():
+        created = _creation_time(clip)
+        if created is not None:
+            return created, "recorded (clip metadata)"
+    written = datetime.fromtimestamp(result.summary_path.stat().st_mtime, tz=timezone.utc)
+    return written, "analysed"
+
+
+def _creation_time(clip: Path) -> datetime | None:
+    """The container's ``creation_time`` tag, or ``None`` (stills, edited clips, unreadable files)."""
+    try:
+        with av.open(str(clip)) as container:
+            tag = container.metadata.get("creation_time")
+    except (av.error.FFmpegError, OSError):
+        return None
+    if not tag:
+        return None
+    try:
+        when = datetime.fromisoformat(tag.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)

@@ -1,0 +1,198 @@
+"""Measures over time as a report picture: valid frames drawn solid, the rest dotted, absences shaded."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from posturecheck.measures.table import Measure, MeasureTable
+from posturecheck.reports.content import Picture
+from posturecheck.reports.recompute import summary_measure
+from posturecheck.reports.wording import measure_label
+
+# Panels in the order shown; a panel is left out when none of its measures has a valid frame.
+PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Hip flexion", ("hip_flexion_left", "hip_flexion_right")),
+    ("Knee flexion", ("knee_flexion_left", "knee_flexion_right")),
+    ("Trunk and head", ("trunk_inclination", "craniovertebral_angle_proxy")),
+    ("Frontal tilts", ("pelvic_obliquity", "shoulder_tilt")),
+)
+# Left side blue, right side orange, as on the key frames; unsided measures green and purple.
+SIDE_COLOURS = {"left": "#2b6cb0", "right": "#dd6b20"}
+PLAIN_COLOURS = ("#2f855a", "#6b46c1")
+ABSENT_COLOUR = "#e2e8f0"
+INVALID_STYLE = (0, (1.2, 1.6))
+DPI = 160
+WIDTH_IN = 7.2
+PANEL_HEIGHT_IN = 1.55
+# A panel is drawn when one of its measures is valid in at least this share of the frames with the person:
+# a handful of valid frames makes a line no one can read.
+MIN_PANEL_SHARE = 0.1
+
+
+def series_colour(name: str, index: int) -> str:
+    """The colour a measure is drawn in: by side when it has one, else by its place in the panel."""
+    for side, colour in SIDE_COLOURS.items():
+        if name.endswith(f"_{side}"):
+            return colour
+    return PLAIN_COLOURS[index % len(PLAIN_COLOURS)]
+
+
+def time_plot(
+    table: MeasureTable,
+    person_summary: dict[str, Any],
+    in_view: np.ndarray,
+    marks: Sequence[tuple[float, str]] = (),
+) -> Picture | None:
+    """:func:`time_figure` as a PNG picture with its caption; ``None`` when there is no figure."""
+    figure = time_figure(table, person_summary, in_view, marks)
+    if figure is None:
+        return None
+    return _png(figure, f"Measures over time, person {table.person + 1}", bool(marks))
+
+
+def time_figure(
+    table: MeasureTable,
+    person_summary: dict[str, Any],
+    in_view: np.ndarray,
+    marks: Sequence[tuple[float, str]] = (),
+) -> Figure | None:
+    """The key measures of one person over the clip.
+
+    Parameters
+    ----------
+    table : the person's per-frame measures.
+    person_summary : their entry in the summary's ``measures`` (which variant each measure used).
+    in_view : (F,) bool, frames where the person was detected.
+    marks : (time in s, letter) of the key frames, drawn as labelled vertical lines.
+
+    Returns
+    -------
+    Figure or None
+        One panel per group of :data:`PANELS` that has enough valid frames
+        (:data:`MIN_PANEL_SHARE`); in each, per measure, a dotted line over
+        the frames that are not valid followed by a solid line over the valid
+        ones (each NaN elsewhere), and grey spans where the person is not in
+        view. ``None`` when no panel has enough valid frames (or the input is a still).
+    """
+    if table.n_frames < 2:
+        return None
+    panels = []
+    needed = max(1.0, MIN_PANEL_SHARE * float(in_view.sum()))
+    for title, names in PANELS:
+        measures = [(n, m) for n in names if (m := summary_measure(table, person_summary, n)) is not None]
+        if any(m.valid.sum() >= needed for _, m in measures):
+            panels.append((title, measures))
+    if not panels:
+        return None
+    figure = Figure(figsize=(WIDTH_IN, PANEL_HEIGHT_IN * len(panels) + 0.55), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes_list = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
+    for axes, (title, measures) in zip(axes_list, panels, strict=True):
+        _draw_panel(axes, title, measures, table.times_s, in_view, marks)
+    for time_s, letter in marks:
+        axes_list[0].annotate(
+            letter,
+            (time_s, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            fontweight="bold",
+            color="#2d3748",
+        )
+    axes_list[-1].set_xlabel("time in the clip (s)", fontsize=8)
+    axes_list[-1].set_xlim(float(table.times_s[0]), float(table.times_s[-1]))
+    figure.legend(
+        handles=_convention_handles(), loc="outside upper right", ncols=3, fontsize=7, frameon=False
+    )
+    return figure
+
+
+def _draw_panel(
+    axes: Any,
+    title: str,
+    measures: list[tuple[str, Measure]],
+    times: np.ndarray,
+    in_view: np.ndarray,
+    marks: Sequence[tuple[float, str]],
+) -> None:
+    _shade_absence(axes, times, in_view)
+    for index, (name, measure) in enumerate(measures):
+        colour = series_colour(name, index)
+        shown = np.isfinite(measure.values)
+        axes.plot(
+            times,
+            np.where(~measure.valid & shown, measure.values, np.nan),
+            color=colour,
+            linewidth=0.9,
+            linestyle=INVALID_STYLE,
+            alpha=0.7,
+        )
+        axes.plot(
+            times,
+            np.where(measure.valid, measure.values, np.nan),
+            color=colour,
+            linewidth=1.8,
+            label=_short_label(name, title),
+        )
+    axes.axhline(0.0, color="#a0aec0", linewidth=0.6, zorder=0)
+    for time_s, _ in marks:
+        axes.axvline(time_s, color="#4a5568", linewidth=0.8, linestyle="--")
+    axes.set_ylabel(f"{title} (°)", fontsize=8)
+    axes.tick_params(labelsize=7)
+    axes.grid(True, alpha=0.25, linewidth=0.5)
+    axes.legend(fontsize=7, loc="upper left", frameon=False, ncols=2)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+
+
+def _short_label(name: str, panel: str) -> str:
+    """The legend entry: the side alone when the panel title says the rest."""
+    label = measure_label(name)
+    base = label.split(",")[0]
+    return label.split(", ")[-1] if base == panel and "," in label else label
+
+
+def _shade_absence(axes: Any, times: np.ndarray, in_view: np.ndarray) -> None:
+    """Grey spans over the runs of frames without the person."""
+    absent = np.concatenate(([False], ~in_view, [False])).astype(np.int8)
+    starts = np.flatnonzero(np.diff(absent) == 1)
+    ends = np.flatnonzero(np.diff(absent) == -1) - 1
+    for start, end in zip(starts, ends, strict=True):
+        axes.axvspan(times[start], times[end], color=ABSENT_COLOUR, linewidth=0, zorder=0)
+
+
+def _convention_handles() -> list[Any]:
+    return [
+        Line2D([], [], color="#4a5568", linewidth=1.8, label="valid frames"),
+        Line2D(
+            [],
+            [],
+            color="#4a5568",
+            linewidth=0.9,
+            linestyle=INVALID_STYLE,
+            label="not valid (view, visibility)",
+        ),
+        Patch(color=ABSENT_COLOUR, label="person not in view"),
+    ]
+
+
+def _png(figure: Figure, title: str, marked: bool) -> Picture:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    width, height = (round(v) for v in figure.get_size_inches() * DPI)
+    caption = (
+        f"{title}. Solid lines: valid frames; dotted: frames whose value cannot be trusted; "
+        "grey: person not in view" + ("; dashed lines: the key frames below." if marked else ".")
+    )
+    return Picture(buffer.getvalue(), "image/png", width, height, caption=caption, alt=title)

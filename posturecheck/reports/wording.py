@@ -1,0 +1,103 @@
+"""The words and number formats a report uses: measure labels, units, the fixed statements."""
+
+from __future__ import annotations
+
+import math
+
+# Plain labels of the measure names a summary carries (sides are added by :func:`measure_label`).
+MEASURE_LABELS = {
+    "hip_flexion": "Hip flexion",
+    "knee_flexion": "Knee flexion",
+    "thigh_inclination": "Thigh inclination",
+    "trunk_inclination": "Trunk inclination",
+    "pelvic_obliquity": "Pelvic obliquity",
+    "shoulder_tilt": "Shoulder tilt",
+    "trunk_lateral_lean": "Trunk lateral lean",
+    "lateral_trunk_shift": "Lateral trunk shift",
+    "craniovertebral_angle_proxy": "Forward-head angle (proxy)",
+    "plumb_offset_ear": "Plumb-line offset, ear",
+    "plumb_offset_shoulder": "Plumb-line offset, shoulder",
+    "plumb_offset_hip": "Plumb-line offset, hip",
+    "plumb_offset_knee": "Plumb-line offset, knee",
+    "lumbar_lordosis_index": "Lumbar curve index",
+    "lumbar_curve_angle": "Lumbar curve angle",
+    "pelvic_tilt_proxy": "Pelvic tilt (experimental proxy)",
+}
+
+WHAT_IT_MEASURES = (
+    "posturecheck estimates body landmarks (shoulders, hips, knees, ankles, head) in each video frame "
+    "with Google's MediaPipe pose model and computes joint and posture angles from them: hip and knee "
+    "flexion, thigh and trunk inclination, frontal tilts, a plumb-line check and a forward-head proxy. "
+    "Each value is kept only in frames where the camera's view, the person's size in the picture and "
+    "the landmarks' visibility support it; the share of such frames is shown beside every figure."
+)
+NOT_A_DIAGNOSIS = (
+    "This report is a measurement and education aid, not a medical device and not a diagnosis. "
+    "Angles from a single ordinary camera are estimates: the thigh-to-trunk angle includes lower-back "
+    "and pelvic motion, the landmarks are the model's guesses of joint centres, and the figures depend "
+    "on how the clip was filmed. A qualified clinician interprets them together with a physical "
+    "examination."
+)
+PRIVACY = "Made on this computer; nothing was sent anywhere. Faces in the pictures are blurred."
+PRIVACY_UNBLURRED = (
+    "Made on this computer; nothing was sent anywhere. Faces in the pictures are NOT blurred (asked for "
+    "when the report was made)."
+)
+
+STATUS_WORDS = {
+    "within": "within range",
+    "below": "below range",
+    "above": "above range",
+    "outside": "outside range",
+    "unknown": "no reference",
+}
+
+
+def measure_label(name: str) -> str:
+    """A measure name in words: ``"hip_flexion_left"`` -> ``"Hip flexion, left"``.
+
+    Names that are not in :data:`MEASURE_LABELS` are spelled out from their parts.
+    """
+    base, side = name, ""
+    for suffix in ("_left", "_right"):
+        if name.endswith(suffix):
+            base, side = name[: -len(suffix)], suffix[1:]
+    if base.endswith("_cm") and base[:-3] in MEASURE_LABELS:
+        base = base[:-3]
+    label = MEASURE_LABELS.get(base, base.replace("_", " ").capitalize())
+    return f"{label}, {side}" if side else label
+
+
+def format_value(value: float | str | None, unit: str, digits: int = 1) -> str:
+    """A figure with its unit, e.g. ``"28.3°"``, ``"−4.1 %"``, ``"98.0 steps/min"``, ``"3"`` (a count).
+
+    Negative numbers get a true minus sign; ``"–"`` stands for a missing value.
+    """
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    if not math.isfinite(value):
+        return "–"
+    if unit == "count":
+        return f"{value:.0f}"
+    number = f"{value:.{digits}f}".replace("-", "−")
+    if unit == "deg":
+        return f"{number}°"
+    return f"{number} {unit}" if unit else number
+
+
+def format_share(fraction: float | None) -> str:
+    """A 0..1 share as a whole percentage, ``"–"`` when missing."""
+    return "–" if fraction is None else f"{fraction:.0%}"
+
+
+def format_range(low: float | None, high: float | None, unit: str) -> str:
+    """A reference range in words: ``"10° to 20°"``, ``"at least 10°"``, ``"at most 20°"``."""
+    if low is not None and high is not None:
+        return f"{format_value(low, unit)} to {format_value(high, unit)}"
+    if low is not None:
+        return f"at least {format_value(low, unit)}"
+    if high is not None:
+        return f"at most {format_value(high, unit)}"
+    return ""

@@ -1,0 +1,219 @@
+"""The ``report`` and ``history`` command handlers, on synthetic analysis folders and a temporary history.
+
+Each test runs the handlers as the ``posturecheck`` command does: parse the arguments with the parsers
+:func:`add_report_commands` added, call the handler for ``args.command``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from posturecheck.cli_history import add_report_commands, client_progress, find_client
+from posturecheck.errors import InputError, PostureCheckError
+from posturecheck.storage import HistoryError, open_history
+from tests.test_report import write_result_folder
+
+Run = Callable[..., int]
+TABLES = ("clients", "sessions", "measures", "media")
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty history in a temporary SQLite file, named by ``POSTURECHECK_DB_URL``."""
+    path = tmp_path / "history.db"
+    monkeypatch.setenv("POSTURECHECK_DB_URL", f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def run(database: Path) -> Run:
+    """``run("history", "list")`` does what ``posturecheck history list`` does and returns its exit status."""
+    parser = argparse.ArgumentParser(prog="posturecheck")
+    handlers = add_report_commands(parser.add_subparsers(dest="command", required=True))
+
+    def run_command(*argv: str) -> int:
+        args = parser.parse_args(argv)
+        return handlers[args.command](args)
+
+    return run_command
+
+
+def rows(database: Path) -> dict[str, int]:
+    """Row count of each history table."""
+    with sqlite3.connect(database) as connection:
+        return {table: connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in TABLES}
+
+
+def files_in(folder: Path) -> set[Path]:
+    return {path for path in folder.iterdir() if path.is_file()}
+
+
+def test_two_visits_make_a_progress_plot_of_two_points(
+    run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = write_result_folder(tmp_path / "march", amplitude=15.0)
+    second = write_result_folder(tmp_path / "april", amplitude=30.0)
+    assert (
+        run("history", "add", str(tmp_path / "march"), "--client", "AB-1", "--date", "2025-03-01T09:30") == 0
+    )
+    assert (
+        run("history", "add", str(tmp_path / "april"), "--client", "AB-1", "--date", "2025-04-01T09:30") == 0
+    )
+    out = capsys.readouterr().out
+    assert "new client AB-1" in out and out.count("saved session") == 2
+
+    assert run("history", "list") == 0
+    assert run("history", "list", "--client", "AB-1") == 0
+    listing = capsys.readouterr().out
+    assert "AB-1" in listing and "2 session(s)" in listing and "hip_flexion_left_max" in listing
+
+    plot = tmp_path / "progress.png"
+    assert (
+        run(
+            "history", "progress", "--client", "AB-1", "--measure", "hip_flexion_left_max", "--out", str(plot)
+        )
+        == 0
+    )
+    assert plot.read_bytes().startswith(b"\x89PNG")
+    expected = [s["measures"][0]["measures"]["hip_flexion_left"]["max"] for s in (first, second)]
+    assert "2 session(s) with hip_flexion_left_max" in capsys.readouterr().out
+    with open_history() as history:
+        figure, points, unit = client_progress(history, find_client(history, "AB-1"), "hip_flexion_left_max")
+    assert unit == "deg" and [value for _, value in points] == pytest.approx(expected)
+    line = figure.axes[0].lines[0]
+    assert len(line.get_xdata()) == 2 and list(line.get_ydata()) == pytest.approx(expected)
+
+
+def test_a_saved_session_holds_the_summary_key_figures_and_files(run: Run, tmp_path: Path) -> None:
+    summary = write_result_folder(tmp_path / "visit")
+    (tmp_path / "visit" / "report.html").write_text("<html></html>")
+    (tmp_path / "visit" / "report.pdf").write_bytes(b"%PDF-1.4")
+    assert run("history", "add", str(tmp_path / "visit"), "--client", "AB-1") == 0
+    with open_history() as history:
+        (session,) = history.sessions(find_client(history, "AB-1").id)
+    assert (
+        session.result == summary and session.assessment == "analysis" and session.source_name == "walk.mp4"
+    )
+    figures = {m.name: m for m in session.measures}
+    hip = summary["measures"][0]["measures"]["hip_flexion_left"]
+    assert figures["hip_flexion_left_median"].value == pytest.approx(hip["median"])
+    assert figures["hip_flexion_left_range"].valid_fraction == pytest.approx(hip["fraction_valid"])
+    assert math.isnan(figures["pelvic_obliquity_max"].value)  # not measured in a side view
+    kinds = {f.kind: f.path.name for f in session.media}
+    assert kinds == {
+        "summary": "walk.summary.json",
+        "landmarks": "walk.landmarks.npz",
+        "report_html": "report.html",
+        "report_pdf": "report.pdf",
+    }
+
+
+def test_delete_removes_every_row_and_file_of_the_client(
+    run: Run, database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("one", "two"):
+        write_result_folder(tmp_path / name)
+        assert run("history", "add", str(tmp_path / name), "--client", "AB-1") == 0
+    write_result_folder(tmp_path / "other")
+    assert run("history", "add", str(tmp_path / "other"), "--client", "CD-2") == 0
+    kept_rows = rows(database)
+    other_files = files_in(tmp_path / "other")
+    with open_history() as history:
+        owned = {f.path for s in history.sessions(find_client(history, "AB-1").id) for f in s.media}
+    capsys.readouterr()
+
+    assert run("history", "delete", "--client", "AB-1", "--yes") == 0
+    out = capsys.readouterr().out
+    assert "deleted client AB-1: 2 session(s)" in out and f"removed: {len(owned)} file(s)" in out
+    assert all(str(path) in out for path in owned)
+    assert not any(path.exists() for path in owned)
+    assert files_in(tmp_path / "other") == other_files
+    left = rows(database)
+    assert left["clients"] == 1 and left["sessions"] == 1
+    assert left["measures"] == kept_rows["measures"] // 3 and left["media"] == kept_rows["media"] // 3
+    with pytest.raises(HistoryError, match="no client 'AB-1'"):
+        run("history", "list", "--client", "AB-1")
+
+
+def test_export_and_import_round_trip(run: Run, tmp_path: Path) -> None:
+    write_result_folder(tmp_path / "visit")
+    assert run("history", "add", str(tmp_path / "visit"), "--client", "AB-1", "--date", "2025-03-01") == 0
+    export = tmp_path / "ab-1.json"
+    assert run("history", "export", "--client", "AB-1", "--out", str(export)) == 0
+    assert json.loads(export.read_text())["client"]["code"] == "AB-1"
+    assert run("history", "import", str(export), "--client", "AB-1 copy") == 0
+    with open_history() as history:
+        original, copy = (history.sessions(find_client(history, code).id) for code in ("AB-1", "AB-1 copy"))
+    assert len(copy) == 1 and copy[0].recorded_at == original[0].recorded_at
+    assert copy[0].result == original[0].result and copy[0].media == original[0].media
+    assert [(m.name, m.unit) for m in copy[0].measures] == [(m.name, m.unit) for m in original[0].measures]
+    with pytest.raises(HistoryError, match="already in the history"):
+        run("history", "import", str(export))
+
+
+def test_a_failed_save_leaves_no_new_client(run: Run, database: Path, tmp_path: Path) -> None:
+    summary = write_result_folder(tmp_path / "visit")
+    summary["processing"] = {"frames_per_second": float("nan")}  # not strict JSON: the save is refused
+    (tmp_path / "visit" / "walk.summary.json").write_text(json.dumps(summary))
+    with pytest.raises(HistoryError, match="cannot be saved"):
+        run("history", "add", str(tmp_path / "visit"), "--client", "AB-1")
+    assert rows(database) == dict.fromkeys(TABLES, 0)
+
+
+def test_history_problems_are_one_line_errors(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_result_folder(tmp_path / "two", people=2)
+    with pytest.raises(InputError, match="2 people were measured .*--person N"):
+        run("history", "add", str(tmp_path / "two"), "--client", "AB-1")
+    with pytest.raises(InputError, match="there is no person 3"):
+        run("history", "add", str(tmp_path / "two"), "--client", "AB-1", "--person", "3")
+    assert run("history", "add", str(tmp_path / "two"), "--client", "AB-1", "--person", "2") == 0
+    with pytest.raises(HistoryError, match="has no measure 'hip_flex'; did you mean hip_flexion_left_max"):
+        run("history", "progress", "--client", "AB-1", "--measure", "hip_flex")
+    with pytest.raises(HistoryError, match=r"no client 'XY' in the history .* \(clients: AB-1\)"):
+        run("history", "export", "--client", "XY", "--out", str(tmp_path / "x.json"))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    with pytest.raises(PostureCheckError, match="needs --yes"):
+        run("history", "delete", "--client", "AB-1")
+    (tmp_path / "broken.json").write_text("{")
+    with pytest.raises(InputError, match="not a JSON file"):
+        run("history", "import", str(tmp_path / "broken.json"))
+    with pytest.raises(InputError, match="no such folder"):
+        run("history", "add", str(tmp_path / "missing"), "--client", "AB-1")
+
+
+def test_delete_asks_first_on_a_terminal(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_result_folder(tmp_path / "visit")
+    assert run("history", "add", str(tmp_path / "visit"), "--client", "AB-1") == 0
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda question: "n")
+    assert run("history", "delete", "--client", "AB-1") == 0
+    assert "nothing deleted" in capsys.readouterr().out
+    assert (tmp_path / "visit" / "walk.summary.json").exists()
+    monkeypatch.setattr("builtins.input", lambda question: "y")
+    assert run("history", "delete", "--client", "AB-1") == 0
+    assert not (tmp_path / "visit" / "walk.summary.json").exists()
+
+
+def test_report_command_writes_both_files(
+    run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_result_folder(tmp_path / "visit")
+    out = tmp_path / "reports"
+    out.mkdir()
+    assert run("report", str(tmp_path / "visit"), "--client", "AB-1", "--no-blur", "--out", str(out)) == 0
+    assert (out / "report.html").is_file() and (out / "report.pdf").read_bytes().startswith(b"%PDF")
+    printed = capsys.readouterr().out
+    assert f"html: {out / 'report.html'}" in printed and f"pdf:  {out / 'report.pdf'}" in printed
+    with pytest.raises(InputError, match="no analysis summary"):
+        run("report", str(out))
