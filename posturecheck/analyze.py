@@ -18,7 +18,7 @@ from tqdm import tqdm
 from posturecheck import __version__
 from posturecheck.annotated_video import AnnotatedVideoWriter, render_annotated_video
 from posturecheck.assessments import AssessmentResult, get_assessment
-from posturecheck.errors import NoPersonError
+from posturecheck.errors import InputError, NoPersonError
 from posturecheck.io.frames import DEFAULT_MAX_SIDE, Frame
 from posturecheck.io.sources import Expect, open_source
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
@@ -44,7 +44,9 @@ class AnalyzeOptions:
     ``on_progress(frames_done, frames_expected)`` is called after each frame
     (``frames_expected`` is ``None`` when unknown), from the analysing thread;
     ``assessment`` names a protocol (see ``posturecheck assessments``) whose
-    needs (input kind, people, masks) widen these options.
+    needs (input kind, people, masks) widen these options; ``person``
+    (1-based, as the summary numbers people) picks whom a single-person
+    assessment grades (default: the person in view longest).
     """
 
     out_dir: Path
@@ -58,6 +60,7 @@ class AnalyzeOptions:
     progress: bool = True
     on_progress: Callable[[int, int | None], None] | None = None
     assessment: str | None = None
+    person: int | None = None
     csv_path: Path | None = None
     measure: MeasureOptions = field(default_factory=MeasureOptions)
 
@@ -162,7 +165,11 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
     person_summaries = [summarize_table(table, series.detected[:, table.person]) for table in tables]
     warnings += measure_warnings(person_summaries)
     csv_path = write_csv(tables, options.csv_path) if options.csv_path is not None and tables else None
-    graded = protocol.run(series, tables) if protocol is not None and tables else None
+    graded = (
+        protocol.run(series, assessed_tables(tables, options.person))
+        if protocol is not None and tables
+        else None
+    )
     summary = {
         "posturecheck_version": __version__,
         "input": str(path),
@@ -215,6 +222,23 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
             f"(whole body in view, well lit, not too small?)"
         )
     return result
+
+
+def assessed_tables(tables: list[MeasureTable], person: int | None) -> list[MeasureTable]:
+    """The tables an assessment grades: all of them, or only ``person``'s (1-based).
+
+    Raises
+    ------
+    InputError
+        If ``person`` was not measured.
+    """
+    if person is None:
+        return tables
+    chosen = [table for table in tables if table.person == person - 1]
+    if not chosen:
+        measured = ", ".join(str(table.person + 1) for table in tables)
+        raise InputError(f"there is no person {person} in this analysis (people measured: {measured})")
+    return chosen
 
 
 def people_summary(series: PoseSeries) -> list[dict]:

@@ -85,6 +85,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         metavar="NAME",
         help="run a guided assessment (see 'posturecheck assessments'): graded results with norms",
     )
+    analyze.add_argument(
+        "--person",
+        type=_positive_int,
+        metavar="N",
+        help="with --assessment: grade person N of the results (default: the one in view longest)",
+    )
     analyze.add_argument("--csv", type=Path, metavar="FILE", help="write per-frame measures to this CSV file")
     analyze.add_argument(
         "--method",
@@ -164,6 +170,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         csv_path=args.csv,
         assessment=args.assessment,
+        person=args.person,
         measure=_measure_options(args),
     )
     result = analyze_file(args.input, options)
