@@ -30,6 +30,7 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 
+from posturecheck.education import TOPICS
 from posturecheck.errors import PostureCheckError
 
 SCHEMA_VERSION = 1
@@ -37,16 +38,8 @@ SCHEMA_VERSION = 1
 Status = Literal["within", "below", "above", "outside", "unknown"]
 Confidence = Literal["high", "low", "none"]
 
-EDUCATION_TOPICS: tuple[str, ...] = (
-    "psoas-anatomy",
-    "hip-flexor-tightness",
-    "startle-reflex",
-    "constructive-rest",
-    "gait-hip-extension",
-    "pelvic-tilt",
-    "posture-types",
-    "thomas-test",
-)
+# A result links to one educational note; "about" describes the tool, not a result.
+EDUCATION_TOPICS: tuple[str, ...] = tuple(topic for topic in TOPICS if topic != "about")
 
 
 class AssessmentError(PostureCheckError):
