@@ -1,0 +1,5 @@
+"""posturecheck's Streamlit app: ``streamlit run app.py``."""
+
+from posturecheck.app.main import run
+
+run()

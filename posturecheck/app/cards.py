@@ -1,0 +1,60 @@
+"""Metric cards: each figure with its confidence mark, valid share and method."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from posturecheck.app.text import LABELS, confidence_mark, format_value, measure_title, plain_reason
+
+CARDS_PER_ROW = 4
+HEADLINE_WORDS = {"max": "largest shown", "median": "median shown"}
+
+
+def _card(name: str, figure: dict) -> None:
+    """One bordered card: headline statistic, range, confidence, valid share, method."""
+    label = LABELS.get(name)
+    headline = label.headline if label else "median"
+    unit = figure["unit"]
+    with st.container(border=True):
+        st.metric(
+            label=measure_title(name),
+            value=format_value(figure[headline], unit),
+            help=label.meaning if label else None,
+        )
+        low, high = format_value(figure["min"], unit), format_value(figure["max"], unit)
+        median = format_value(figure["median"], unit)
+        st.caption(f"{HEADLINE_WORDS[headline]} · median {median} · range {low} to {high}")
+        share = figure["fraction_valid_in_view"]
+        st.markdown(
+            f"{confidence_mark(figure['confidence'])}  \n"
+            f"valid in {share:.0%} of the frames in view · {figure['method'].upper()}"
+        )
+
+
+def measure_cards(person: dict) -> None:
+    """Cards for one person's measurable figures, grouped; the unmeasurable ones listed with why.
+
+    ``person`` is one entry of ``summary["measures"]`` (see
+    :func:`posturecheck.measures.summary.summarize_table`).
+    """
+    figures = person["measures"]
+    groups: dict[str, list[str]] = {}
+    missing = []
+    for name, figure in figures.items():
+        if figure["confidence"] == "none":
+            missing.append(name)
+            continue
+        group = LABELS[name].group if name in LABELS else "Other"
+        groups.setdefault(group, []).append(name)
+    for group, names in groups.items():
+        st.markdown(f"##### {group}")
+        for start in range(0, len(names), CARDS_PER_ROW):
+            row = names[start : start + CARDS_PER_ROW]
+            for column, name in zip(st.columns(CARDS_PER_ROW)[: len(row)], row, strict=True):
+                with column:
+                    _card(name, figures[name])
+    if missing:
+        with st.expander(f"Not measurable in this footage ({len(missing)})"):
+            for name in missing:
+                why = plain_reason(figures[name].get("main_reason_invalid", "")) or "no valid frame"
+                st.markdown(f"- **{measure_title(name)}**: {why}")

@@ -1,0 +1,1 @@
+"""Page scripts for ``st.navigation``: each only calls its view's ``render()``."""

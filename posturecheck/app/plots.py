@@ -1,0 +1,80 @@
+"""Interactive plots (Plotly, the app's one plotting library) of measures over time.
+
+Valid frames are drawn as a solid line; frames whose value exists but is not
+valid are grey crosses whose hover text says why, so nobody reads an
+untrustworthy value as a measurement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from posturecheck.app.text import UNITS, measure_title, plain_reason
+from posturecheck.measures.table import MeasureTable
+
+INVALID_COLOUR = "rgba(130, 130, 130, 0.55)"
+PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def measures_figure(table: MeasureTable, names: Sequence[str]) -> go.Figure:
+    """Measures of one person against time: valid frames as lines, the others as grey crosses.
+
+    Parameters
+    ----------
+    table : one person's measures.
+    names : measure names in ``table.measures`` (one unit, so they share an axis).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One line trace per measure (NaN where not valid, so the line breaks)
+        and one marker trace of its invalid-but-computed frames, hover text
+        giving the reason in plain words.
+    """
+    figure = go.Figure()
+    units = set()
+    for name in names:
+        measure = table.measures[name]
+        units.add(measure.unit)
+        title = measure_title(name)
+        shown = np.where(measure.valid, measure.values, np.nan)
+        figure.add_trace(
+            go.Scatter(
+                x=table.times_s,
+                y=shown,
+                mode="lines",
+                name=title,
+                legendgroup=name,
+                hovertemplate=f"{title}: %{{y:.1f}}{UNITS.get(measure.unit, measure.unit)} at %{{x:.2f}} s"
+                "<extra>valid</extra>",
+            )
+        )
+        doubtful = ~measure.valid & np.isfinite(measure.values)
+        if doubtful.any():
+            reasons = [plain_reason(str(r)) for r in measure.reason[doubtful]]
+            figure.add_trace(
+                go.Scatter(
+                    x=table.times_s[doubtful],
+                    y=measure.values[doubtful],
+                    mode="markers",
+                    name=f"{title}: not valid",
+                    legendgroup=name,
+                    text=reasons,
+                    marker={"symbol": "x-thin", "size": 6, "line": {"width": 1, "color": INVALID_COLOUR}},
+                    hovertemplate=f"{title}: %{{y:.1f}} at %{{x:.2f}} s<br>not valid: %{{text}}"
+                    "<extra></extra>",
+                )
+            )
+    unit = units.pop() if len(units) == 1 else ""
+    figure.update_layout(
+        height=360,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis_title="time (s)",
+        yaxis_title={"deg": "degrees", "%": "%", "cm": "cm"}.get(unit, unit),
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        hovermode="closest",
+    )
+    return figure

@@ -1,0 +1,154 @@
+"""Showing one analysis: warnings, annotated video, cards and plots per person, downloads."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from posturecheck.analyze import AnalysisResult
+from posturecheck.app.cards import measure_cards
+from posturecheck.app.plots import PLOT_CONFIG, measures_figure
+from posturecheck.app.text import measure_title, plain_warnings
+from posturecheck.draw.skeleton import draw_skeletons
+from posturecheck.io.sources import open_source
+from posturecheck.measures.table import MeasureTable
+
+DEFAULT_PLOTTED = ("hip_flexion_left", "hip_flexion_right")
+
+
+def show_warnings(result: AnalysisResult) -> None:
+    """Plain-words warnings first; the pipeline's exact lines in a details section."""
+    for warning in plain_warnings(result.summary):
+        st.warning(warning, icon=":material/warning:")
+    if result.warnings or result.problem:
+        with st.expander("Technical details of the warnings"):
+            for line in ([result.problem] if result.problem else []) + result.warnings:
+                st.markdown(f"- `{line}`")
+
+
+def annotated_photo(result: AnalysisResult) -> np.ndarray:
+    """The analysed photo (RGB, working size) with every person's skeleton drawn."""
+    frame = next(iter(open_source(result.series.source.path, expect="image")))
+    return draw_skeletons(frame.image, result.series.image[0], result.series.visibility[0])
+
+
+def show_overview(result: AnalysisResult) -> None:
+    """The annotated video (clips) beside the key facts of the analysis."""
+    summary = result.summary
+    left, right = st.columns([3, 2])
+    with left:
+        if result.video_path is not None and result.video_path.is_file():
+            st.video(str(result.video_path))
+        elif result.series.source.kind == "image":
+            st.image(annotated_photo(result), caption="The figures below come from this one picture.")
+    with right:
+        people = summary.get("people", [])
+        st.markdown(
+            f"**{summary['frames_analysed']} frame(s)** analysed, "
+            f"{summary['duration_s']:.1f} s · **{len(people)} person(s)** found"
+        )
+        for person in summary.get("measures", []):
+            view = person["view"]
+            st.markdown(
+                f"Person {person['person']}: mostly **{view['label']}** view "
+                f"({view['median_degrees_from_side']}° from side-on), facing {view['facing']}"
+            )
+        processing = summary.get("processing", {})
+        st.caption(f"Processed at {processing.get('frames_per_second', 0):.0f} frames/s on this computer.")
+
+
+def _measurable(table: MeasureTable, person: dict) -> list[str]:
+    """Summarised measures with at least one valid frame, in summary order."""
+    return [
+        name
+        for name, figure in person["measures"].items()
+        if figure["confidence"] != "none" and name in table.measures
+    ]
+
+
+def measure_plot(table: MeasureTable, person: dict, key: str) -> None:
+    """A measure picker and the chosen measures over time (valid frames distinct from the others)."""
+    names = _measurable(table, person)
+    if not names:
+        st.info("No measure had a valid frame, so there is nothing to plot.")
+        return
+    default = [n for n in DEFAULT_PLOTTED if n in names] or names[:1]
+    chosen = st.multiselect("Plot over time", names, default=default, format_func=measure_title, key=key)
+    units = {table.measures[name].unit for name in chosen}
+    if len(units) > 1:
+        st.caption("Measures with different units are plotted one below the other.")
+    for unit in sorted(units):
+        same = [name for name in chosen if table.measures[name].unit == unit]
+        st.plotly_chart(measures_figure(table, same), config=PLOT_CONFIG, key=f"{key}.{unit}")
+    st.caption("Solid lines: valid frames. Grey crosses: computed but not valid (hover to see why).")
+
+
+def _repetitions(person: dict) -> None:
+    rows = [
+        {
+            "side": side,
+            "start (s)": rep["start_s"],
+            "peak (s)": rep["peak_s"],
+            "end (s)": rep["end_s"],
+            "peak hip flexion (°)": rep["peak_deg"],
+        }
+        for side, reps in person.get("hip_flexion_repetitions", {}).items()
+        for rep in reps
+    ]
+    if rows:
+        st.markdown("##### Hip flexion movements")
+        st.dataframe(pd.DataFrame(rows).sort_values("start (s)"), hide_index=True)
+        symmetry = person.get("hip_flexion_symmetry_index_pct")
+        if symmetry is not None:
+            st.caption(
+                f"Left-right symmetry index of peak hip flexion: {symmetry:.1f} % (0 = symmetric), "
+                "from valid frames only."
+            )
+
+
+def show_people(result: AnalysisResult, key: str) -> None:
+    """A tab per person: metric cards, plots over time, hip flexion movements."""
+    people = result.summary.get("measures", [])
+    if not people:
+        st.info("Nobody was found, so there are no figures.")
+        return
+    tabs = st.tabs([f"Person {person['person']}" for person in people])
+    for tab, table, person in zip(tabs, result.tables, people, strict=True):
+        with tab:
+            measure_cards(person)
+            measure_plot(table, person, key=f"{key}.plot.{person['person']}")
+            if result.series.n_frames > 1:
+                _repetitions(person)
+
+
+def show_downloads(result: AnalysisResult, extra: dict | None = None) -> None:
+    """Download buttons: per-frame CSV, summary JSON (with ``extra`` merged in), annotated video."""
+    stem = result.summary_path.name.removesuffix(".summary.json")
+    columns = st.columns(3)
+    if result.csv_path is not None and result.csv_path.is_file():
+        columns[0].download_button(
+            "Per-frame measures (CSV)",
+            result.csv_path.read_bytes(),
+            file_name=f"{stem}.measures.csv",
+            mime="text/csv",
+            icon=":material/table:",
+        )
+    summary = {**result.summary, **(extra or {})}
+    columns[1].download_button(
+        "Summary (JSON)",
+        json.dumps(summary, indent=2),
+        file_name=f"{stem}.summary.json",
+        mime="application/json",
+        icon=":material/data_object:",
+    )
+    if result.video_path is not None and result.video_path.is_file():
+        columns[2].download_button(
+            "Annotated video (MP4)",
+            result.video_path.read_bytes(),
+            file_name=f"{stem}.annotated.mp4",
+            mime="video/mp4",
+            icon=":material/movie:",
+        )

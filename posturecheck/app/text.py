@@ -1,0 +1,234 @@
+"""Words the app shows: measure names, confidence marks and plain-words warnings.
+
+The pipeline's reasons and warnings are precise but technical (they name
+thresholds and landmarks); the app leads with what the person can do about
+them and keeps the technical line for a details section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MeasureLabel:
+    """How a measure is shown.
+
+    Attributes
+    ----------
+    title : the name on its card, e.g. "Left hip flexion".
+    group : the card group it belongs to.
+    headline : the statistic shown large: "max" for joint angles that move
+        (how far the joint went), "median" for posture (how the person usually holds).
+    meaning : one line on what the number means and its sign.
+    """
+
+    title: str
+    group: str
+    headline: str
+    meaning: str
+
+
+SIDE_VIEW = "Side view: hips, knees and trunk"
+FRONT_VIEW = "Front or back view: level and lean"
+STANDING = "Standing posture (side view)"
+SILHOUETTE = "Silhouette (experimental)"
+
+LABELS: dict[str, MeasureLabel] = {
+    "hip_flexion_left": MeasureLabel(
+        "Left hip flexion", SIDE_VIEW, "max", "thigh against the trunk line; + knee forward, − behind"
+    ),
+    "hip_flexion_right": MeasureLabel(
+        "Right hip flexion", SIDE_VIEW, "max", "thigh against the trunk line; + knee forward, − behind"
+    ),
+    "knee_flexion_left": MeasureLabel("Left knee flexion", SIDE_VIEW, "max", "0 = straight leg; + bent"),
+    "knee_flexion_right": MeasureLabel("Right knee flexion", SIDE_VIEW, "max", "0 = straight leg; + bent"),
+    "thigh_inclination_left": MeasureLabel(
+        "Left thigh angle", SIDE_VIEW, "max", "thigh against the vertical; + knee forward"
+    ),
+    "thigh_inclination_right": MeasureLabel(
+        "Right thigh angle", SIDE_VIEW, "max", "thigh against the vertical; + knee forward"
+    ),
+    "trunk_inclination": MeasureLabel(
+        "Trunk lean", SIDE_VIEW, "median", "hips-to-shoulders line against the vertical; + forward"
+    ),
+    "pelvic_obliquity": MeasureLabel(
+        "Pelvic obliquity", FRONT_VIEW, "median", "hip line against the horizontal; + left hip higher"
+    ),
+    "shoulder_tilt": MeasureLabel(
+        "Shoulder tilt", FRONT_VIEW, "median", "shoulder line against the horizontal; + left shoulder higher"
+    ),
+    "trunk_lateral_lean": MeasureLabel(
+        "Side lean of the trunk",
+        FRONT_VIEW,
+        "median",
+        "trunk against the vertical, sideways; + toward the left",
+    ),
+    "lateral_trunk_shift": MeasureLabel(
+        "Sideways trunk shift",
+        FRONT_VIEW,
+        "median",
+        "shoulders beside the hips, % of trunk length; + toward the left",
+    ),
+    "craniovertebral_angle_proxy": MeasureLabel(
+        "Forward-head angle",
+        STANDING,
+        "median",
+        "shoulder-to-ear line; 90 = ear above shoulder, less = head forward",
+    ),
+    "plumb_offset_ear": MeasureLabel(
+        "Ear from the plumb line", STANDING, "median", "% of height in front (+) of the ankle's vertical"
+    ),
+    "plumb_offset_shoulder": MeasureLabel(
+        "Shoulder from the plumb line", STANDING, "median", "% of height in front (+) of the ankle's vertical"
+    ),
+    "plumb_offset_hip": MeasureLabel(
+        "Hip from the plumb line", STANDING, "median", "% of height in front (+) of the ankle's vertical"
+    ),
+    "plumb_offset_knee": MeasureLabel(
+        "Knee from the plumb line", STANDING, "median", "% of height in front (+) of the ankle's vertical"
+    ),
+    "lumbar_lordosis_index": MeasureLabel(
+        "Low-back curve depth", SILHOUETTE, "median", "depth of the back outline's curve, % of its length"
+    ),
+    "lumbar_curve_angle": MeasureLabel(
+        "Low-back curve angle", SILHOUETTE, "median", "bend of the back outline between its ends"
+    ),
+    "pelvic_tilt_proxy": MeasureLabel(
+        "Pelvic tilt (proxy)", SILHOUETTE, "median", "abdomen-to-buttock line; experimental"
+    ),
+}
+
+UNITS = {"deg": "°", "%": "%", "cm": " cm"}
+
+CONFIDENCE_MARKS = {
+    "high": ":green[●] high confidence",
+    "low": ":orange[◐] low confidence",
+    "none": ":gray[○] not measurable",
+}
+
+
+def measure_title(name: str) -> str:
+    """Display name of a measure (its column name, readable, when it has no label)."""
+    label = LABELS.get(name)
+    return label.title if label else name.replace("_", " ").capitalize()
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A value with its unit, one decimal; an en dash when there is none."""
+    if value is None:
+        return "–"
+    return f"{value:.1f}{UNITS.get(unit, ' ' + unit)}"
+
+
+def confidence_mark(confidence: str) -> str:
+    """Coloured mark plus words for a confidence label ("high", "low", "none")."""
+    return CONFIDENCE_MARKS.get(confidence, f":gray[?] {confidence}")
+
+
+def plain_reason(reason: str) -> str:
+    """What a pipeline reason (``Measure.reason``) asks the person to do, in plain words."""
+    if not reason:
+        return ""
+    rules = (
+        ("no person detected", "nobody was in view"),
+        ("not visible", "part of the body was hard to see (light, clothing, something in the way)"),
+        ("outside the frame", "part of the body was outside the picture: step back or move the camera back"),
+        ("person spans", "the person was too small in the picture: come closer"),
+        ("needs a side view", "the camera did not see the person side-on: turn side-on to the camera"),
+        ("needs a side or oblique view", "the person faced the camera: turn side-on to the camera"),
+        (
+            "needs a front or back view",
+            "the camera saw the person side-on: face the camera or turn your back to it",
+        ),
+        ("needs a front, back or oblique view", "the camera saw the person side-on: face the camera"),
+        ("facing direction unclear", "it was unclear which way the person faced"),
+        ("not standing straight", "the person was not standing straight (knees bent)"),
+        ("segmentation mask", "no silhouette was kept: turn on 'Keep silhouettes' under Settings"),
+    )
+    for needle, words in rules:
+        if needle in reason:
+            return words
+    return reason
+
+
+def people_warnings(summary: dict) -> list[str]:
+    """Plain-words warnings about people being out of view for part of the clip."""
+    warnings = []
+    frames = summary.get("frames_analysed", 0)
+    for person in summary.get("people", []):
+        if frames > 1 and person["fraction_detected"] < 0.8:
+            warnings.append(
+                f"Person {person['person']} was in view for {person['fraction_detected']:.0%} of the clip "
+                f"({person['first_seen_s']:.1f}–{person['last_seen_s']:.1f} s); "
+                "the figures cover only that part."
+            )
+    return warnings
+
+
+def roll_warning(summary: dict) -> str | None:
+    """Plain words on the camera's roll: unknown, or known and corrected for."""
+    roll = summary.get("camera_roll") or {}
+    if roll.get("source") == "assumed level":
+        return (
+            "We could not tell whether the camera was level, so angles against the vertical (trunk "
+            "lean, thigh angle, plumb line) assume it was. If the phone was tilted, enter its tilt "
+            "under Settings → camera roll."
+        )
+    deg = roll.get("deg")
+    if deg is not None and abs(deg) > 3 and roll.get("source") == "estimated from the scene":
+        return (
+            f"The camera was tilted about {abs(deg):.0f}° ({'clockwise' if deg > 0 else 'anticlockwise'}), "
+            "judged from upright lines in the room; angles against the vertical were corrected for it."
+        )
+    return None
+
+
+def view_warning(person: dict) -> str | None:
+    """Plain words when the view does not suit side-view measures (hip flexion)."""
+    view = person.get("view", {})
+    label = view.get("label")
+    if label in ("front", "back"):
+        return (
+            f"Person {person['person']} was seen mostly from the {label}: hip and knee angles need a side "
+            "view. Film side-on to the camera."
+        )
+    if label == "oblique":
+        return (
+            f"Person {person['person']} was seen at an angle (about {view.get('median_degrees_from_side')}° "
+            "from side-on): side-view angles are less certain. Film square to the side."
+        )
+    return None
+
+
+def visibility_warnings(person: dict) -> list[str]:
+    """Plain words for hip flexion that the footage could not support, per side."""
+    warnings = []
+    for side in ("left", "right"):
+        hip = person.get("measures", {}).get(f"hip_flexion_{side}")
+        if hip is None or hip["confidence"] == "high":
+            continue
+        why = plain_reason(hip.get("main_reason_invalid", ""))
+        share = f"{hip['fraction_valid']:.0%}"
+        warnings.append(
+            f"Person {person['person']}: the {side} hip angle could be measured in only {share} of "
+            f"the frames" + (f", mostly because {why}." if why else ".")
+        )
+    return warnings
+
+
+def plain_warnings(summary: dict) -> list[str]:
+    """Every plain-words warning for an analysis summary, most important first."""
+    warnings = []
+    if summary.get("problem"):
+        warnings.append("The file ended early or is damaged; the results cover the part that could be read.")
+    for person in summary.get("measures", []):
+        view = view_warning(person)
+        if view:
+            warnings.append(view)
+        warnings += visibility_warnings(person)
+    warnings += people_warnings(summary)
+    roll = roll_warning(summary)
+    if roll:
+        warnings.append(roll)
+    return warnings

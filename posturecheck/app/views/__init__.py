@@ -1,0 +1,1 @@
+"""What each page shows, one module per page, each with ``render()``."""

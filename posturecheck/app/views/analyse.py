@@ -1,0 +1,89 @@
+"""Analyse page: choose an assessment, see how to film it, analyse a clip or photo, see what it found."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from posturecheck.app.analysis import Analysis, AnalysisRequest, kept_analysis, run_analysis
+from posturecheck.app.findings import show_assessment
+from posturecheck.app.inputs import pick_input
+from posturecheck.app.progress import ProgressBar
+from posturecheck.app.results import show_downloads, show_overview, show_people, show_warnings
+from posturecheck.app.settings import current_settings
+from posturecheck.assessments import Assessment, list_assessments
+from posturecheck.errors import PostureCheckError
+
+KEY = "analyse"
+DEFAULT_ASSESSMENT = "free"
+# The class review has its own page.
+ELSEWHERE = ("class",)
+INPUT_WORDS = {"clip": "a video clip", "image": "a photo", "any": "a video clip or a photo"}
+
+
+def choose_assessment() -> Assessment:
+    """The assessment picker, with the chosen one's purpose and set-up shown before anything is analysed."""
+    offered = {a.name: a for a in list_assessments() if a.name not in ELSEWHERE}
+    names = list(offered)
+    name = (
+        st.selectbox(
+            "What do you want to check?",
+            names,
+            index=names.index(DEFAULT_ASSESSMENT),
+            format_func=lambda n: offered[n].title,
+            key=f"{KEY}.assessment",
+        )
+        or DEFAULT_ASSESSMENT
+    )
+    assessment = offered[name]
+    with st.expander(f"How to film it: {assessment.title}", expanded=True, icon=":material/checklist:"):
+        st.markdown(assessment.purpose)
+        st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(assessment.instructions, start=1)))
+        st.caption(
+            f"Needs {INPUT_WORDS[assessment.input_kind]}; view: {assessment.view_needed}."
+            + (" Silhouettes are kept for it (slower)." if assessment.needs_masks else "")
+        )
+    return assessment
+
+
+def _analyse(request: AnalysisRequest) -> Analysis | None:
+    """The kept analysis of the request, or a new one when the user asks; ``None`` until then or on error."""
+    analysis = kept_analysis(request)
+    if analysis is not None:
+        return analysis
+    if not st.button("Analyse", type="primary", icon=":material/play_arrow:", key=f"{KEY}.run"):
+        return None
+    bar = ProgressBar(f"Finding the pose in {request.input.name}")
+    try:
+        return run_analysis(request, bar)
+    except PostureCheckError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return None
+    finally:
+        bar.close()
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title("Analyse a clip or photo")
+    st.caption(
+        "Posture and hip-flexion figures, each with its confidence. Education, not diagnosis; "
+        "everything stays on this computer."
+    )
+    assessment = choose_assessment()
+    chosen = pick_input(KEY)
+    if chosen is None:
+        st.info("Upload a clip or photo, or pick a sample clip.")
+        return
+    request = AnalysisRequest(input=chosen, settings=current_settings(), assessment=assessment.name)
+    analysis = _analyse(request)
+    if analysis is None:
+        return
+    result = analysis.result
+    st.success(f"Results for **{chosen.name}**", icon=":material/check_circle:")
+    show_warnings(result)
+    show_overview(result)
+    show_assessment(assessment.title, analysis.assessment)
+    st.markdown("### Every measure")
+    show_people(result, KEY)
+    st.markdown("### Downloads")
+    show_downloads(result, {"assessment": analysis.assessment.to_dict()})

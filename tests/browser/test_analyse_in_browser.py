@@ -1,0 +1,44 @@
+"""The Analyse page in a real browser: upload the sample walk, see the gait figures, play the video."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import WALK_CLIP
+from tests.browser.helpers import no_traceback, screenshot, wait_until_idle
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_uploaded_walk_shows_gait_figures_and_plays(page: Any, app_url: str) -> None:
+    page.goto(app_url)
+    page.get_by_role("heading", name="Analyse a clip or photo").wait_for()
+    page.locator("[data-testid=stSelectbox]").first.click()
+    page.get_by_role("option", name="Walking, seen from the side").click()
+    page.get_by_text("How to film it: Walking, seen from the side").wait_for()
+    page.get_by_text("Upload a clip or photo").click()
+    page.locator("input[type=file]").set_input_files(str(WALK_CLIP))
+    page.get_by_role("button", name="Analyse").click()
+    page.get_by_text("Results for").wait_for(timeout=180_000)
+    wait_until_idle(page)
+    # Gait findings with their reference ranges and confidence.
+    page.get_by_text(re.compile("peak hip extension in late stance", re.I)).first.wait_for()
+    assert page.get_by_text(re.compile(r"Reference: 10\.0° to 20\.0°")).count() >= 1
+    assert page.get_by_text("high confidence").count() >= 4
+    assert page.get_by_text("Every measure").count() == 1
+    # The annotated video is H.264 that this browser plays.
+    video = page.locator("video").first
+    video.wait_for()
+    page.wait_for_function("document.querySelector('video').readyState >= 1", timeout=30_000)
+    assert 7.0 < video.evaluate("v => v.duration") < 8.5
+    assert video.evaluate("v => v.videoWidth") == 1280
+    for label in ("Per-frame measures (CSV)", "Summary (JSON)", "Annotated video (MP4)"):
+        page.get_by_role("button", name=label).wait_for()
+    # Valid and invalid frames are drawn apart in the plot.
+    assert page.locator(".js-plotly-plot").count() >= 1
+    assert page.get_by_text("Hip extension in walking").count() >= 1  # the matching note's link
+    no_traceback(page)
+    screenshot(page, "analyse")

@@ -1,0 +1,72 @@
+"""Class review, Learn and Settings in a real browser, each photographed for the README."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.browser.helpers import no_traceback, screenshot, wait_until_idle
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_class_review_lists_people_with_pictures_and_opens_one(page: Any, app_url: str) -> None:
+    page.goto(f"{app_url}/class")
+    page.get_by_role("heading", name="Class review").first.wait_for()
+    page.get_by_role("button", name="Find everyone").click()
+    page.get_by_text("Click a row to see that person's figures.").wait_for(timeout=180_000)
+    grid = page.locator("[data-testid=stDataFrame]")
+    grid.wait_for()
+    grid.scroll_into_view_if_needed()
+    no_traceback(page)
+    # Pick the second person with the row's selection box (the grid is a canvas).
+    box = grid.bounding_box()
+    assert box is not None
+    header_h, row_h = 35, 90
+    page.mouse.click(box["x"] + 18, box["y"] + header_h + row_h * 1.5)
+    page.get_by_role("heading", name="Person 2").wait_for(timeout=30_000)
+    page.get_by_text(re.compile("person 2: left hip, most flexion", re.I)).first.wait_for()
+    wait_until_idle(page)
+    assert page.get_by_text("high confidence").count() >= 1
+    no_traceback(page)
+    screenshot(page, "class_review")
+
+
+def test_learn_opens_the_note_a_result_links_to(page: Any, app_url: str) -> None:
+    page.goto(f"{app_url}/learn?topic=gait-hip-extension")
+    page.get_by_role("heading", name="Hip extension in walking").first.wait_for()
+    page.get_by_text("Sources").first.wait_for()
+    page.get_by_text("Pelvic tilt").first.click()
+    page.wait_for_url(re.compile(r"topic=pelvic-tilt"))
+    page.get_by_role("heading", name="Pelvic tilt").first.wait_for()
+    no_traceback(page)
+    page.goto(f"{app_url}/learn?topic=psoas-anatomy")
+    page.get_by_role("heading", name=re.compile("psoas", re.I)).first.wait_for()
+    screenshot(page, "learn")
+
+
+def test_settings_are_kept_and_a_bad_model_is_named(page: Any, app_url: str) -> None:
+    page.goto(f"{app_url}/settings")
+    page.get_by_role("heading", name="Settings").wait_for()
+    model = page.get_by_role("textbox", name="Pose model file")
+    model.fill("/nowhere/model.task")
+    model.press("Enter")
+    page.get_by_text(re.compile(r"/nowhere/model.task: model file not found")).wait_for()
+    model.fill("")
+    model.press("Enter")
+    page.get_by_text(re.compile(r"Using pose_landmarker_full.task")).wait_for()
+    page.get_by_text("I know the person's height").click()
+    height = page.get_by_role("spinbutton", name="Height (cm)")
+    page.wait_for_function("!document.querySelector('input[aria-label=\"Height (cm)\"]').disabled")
+    height.fill("181")
+    height.press("Enter")
+    page.wait_for_timeout(1000)
+    page.get_by_role("link", name="Learn").click()
+    page.get_by_role("heading", name="Learn").wait_for()
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("heading", name="Settings").wait_for()
+    assert page.get_by_role("spinbutton", name="Height (cm)").input_value() == "181.00"
+    no_traceback(page)
+    screenshot(page, "settings")
