@@ -91,11 +91,18 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
     Raises
     ------
     InputError, ModelError
-        Bad input or model, before any output is written.
+        Bad input, model or options: before any output is written, except a
+        ``person`` who turns out not to be in the results (known only after
+        the landmarks file is written).
     NoPersonError
         No person in any frame (the files are still written, to show what was seen).
     """
     protocol = get_assessment(options.assessment) if options.assessment else None
+    # A several-person assessment reviews everyone; choosing one person has no meaning there.
+    if protocol is not None and protocol.max_people > 1 and options.person is not None:
+        raise InputError(
+            f"--person applies to single-person assessments; the {protocol.name} assessment reviews everyone"
+        )
     if protocol is not None:
         options = replace(
             options,

@@ -11,10 +11,11 @@ import pytest
 from posturecheck.analyze import AnalyzeOptions, analyze_file
 from posturecheck.assessments import AssessmentResult, get_assessment
 from posturecheck.assessments.class_review import steady_values
+from posturecheck.errors import InputError
 from posturecheck.landmarks import Landmark
 from posturecheck.pose.series import PoseSeries
 from tests.fixtures.scenes import knee_raise_poses, tables_of
-from tests.media import TWO_PEOPLE_CLIP
+from tests.media import TWO_PEOPLE_CLIP, write_clip
 from tests.synthetic_skeleton import BodyPose, Camera, make_series, stack_people
 
 CLASS = get_assessment("class")
@@ -125,3 +126,49 @@ def test_sample_clip_with_two_people(tmp_path: Path) -> None:
     for person in result.details["people"]:
         x0, y0, x1, y1 = person["thumbnail"]["box_px"]
         assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
+
+
+def test_tracked_people_are_reviewed_from_the_tables_given() -> None:
+    # The slots already are tracks: the tables given are used as they are (with their options), not
+    # recomputed with default options, and only the people they belong to are reviewed.
+    series = _class_clip()
+    tables = tables_of(series, cutoff_hz=None)
+    result = CLASS.run(series, tables[1:])
+    assert result.view_ok and result.people == (1,) and result.warnings == ()
+    assert [row["person"] for row in result.details["table"]] == ["person 2"]
+    assert _row(result, "person 2")["hip_flexion_right_max"] == pytest.approx(20, abs=1)
+
+
+def test_time_in_view_and_holds_carry_the_share_of_frames_they_rest_on() -> None:
+    series = _class_clip()
+    image, visibility = series.image.copy(), series.visibility.copy()
+    image[150:180, 1] = np.nan  # person 2, seen from frame 60 on, out of view for 1 s
+    visibility[150:180, 1] = 0.0
+    visibility[40:70, 0, Landmark.LEFT_ANKLE] = 0.0  # person 1's ankle hidden for 1 s: no body speed there
+    gappy = replace(series, image=image, visibility=visibility)
+    result = CLASS.run(gappy, tables_of(gappy))
+    n = series.n_frames
+    in_view = result.finding("person_2_seconds_in_view")
+    assert in_view.value == pytest.approx((n - 90) / 30, abs=0.05)
+    assert in_view.fraction_valid == pytest.approx((n - 90) / (n - 60), abs=1e-3)
+    assert result.finding("person_1_seconds_in_view").fraction_valid == 1.0
+    # Body speed is a gradient, so the frame on each side of the hidden run has none either.
+    holds = result.finding("person_1_holds")
+    assert holds.fraction_valid == pytest.approx((n - 32) / n, abs=0.01)
+    shared = result.details["people"][0]["speed_fraction_valid"]
+    assert holds.fraction_valid == pytest.approx(shared, abs=1e-3)
+
+
+def test_the_summary_method_says_the_extremes_are_of_a_running_median() -> None:
+    assert "running median over 5 frames" in CLASS.summary_method
+
+
+def test_person_with_a_several_person_assessment_is_refused(tmp_path: Path) -> None:
+    clip = write_clip(tmp_path / "empty_room.mp4", 160, 120, [i / 10 for i in range(3)])
+    options = AnalyzeOptions(out_dir=tmp_path / "out", assessment="class", person=2, progress=False,
+                             annotated_video=False)
+    with pytest.raises(InputError) as raised:
+        analyze_file(clip, options)
+    assert str(raised.value) == (
+        "--person applies to single-person assessments; the class assessment reviews everyone"
+    )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from posturecheck.analyze import AnalysisResult
 from posturecheck.assessments import AssessmentResult, get_assessment
+from posturecheck.landmarks import Landmark
 from posturecheck.pose.series import PoseSeries
 from tests.fixtures.scenes import film, tables_of, walking_frames
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
@@ -102,3 +104,54 @@ def test_sample_walk_gives_per_stride_hip_angles_with_norms(walk_analysis: Analy
     assert all(f.normal is not None and "Perry" in f.normal.source for f in per_stride)
     data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
     assert AssessmentResult.from_dict(data) == result
+
+
+def _hidden(series: PoseSeries, landmarks: list[Landmark], frames: slice = slice(None)) -> PoseSeries:
+    """``series`` with those landmarks given visibility 0 in ``frames``, as MediaPipe reports hidden ones."""
+    visibility = series.visibility.copy()
+    visibility[frames, :, landmarks] = 0.0
+    return replace(series, visibility=visibility)
+
+
+def test_no_walking_direction_is_refused_with_a_message() -> None:
+    # A side view whose face and feet are hidden: the view passes on the world landmarks, but the walking
+    # direction (and so the walking bout and the heel strikes) is never known.
+    frames, _ = walking_frames()
+    face_and_feet = [Landmark.NOSE, Landmark.LEFT_EAR, Landmark.RIGHT_EAR, Landmark.LEFT_HEEL,
+                     Landmark.RIGHT_HEEL, Landmark.LEFT_FOOT_INDEX, Landmark.RIGHT_FOOT_INDEX]
+    result = _run(_hidden(film(frames, _camera()), face_and_feet))
+    assert not result.view_ok and result.findings == ()
+    assert result.view_message == (
+        "the walking direction of person 1 could not be told in any frame (neither the face nor the feet "
+        "were seen clearly): the gait assessment needs the person walking across the view with the head and "
+        "feet in the picture"
+    )
+
+
+def test_cadence_and_stride_time_carry_the_share_of_frames_they_rest_on() -> None:
+    frames, _ = walking_frames(duration_s=6.4, stride_s=1.6)
+    series = film(frames, _camera())
+    # The right heel hidden for the last 2 s: heel strikes, so steps, can only be found before that.
+    series = _hidden(series, [Landmark.RIGHT_HEEL], slice(series.n_frames - 60, None))
+    # The left knee hidden for 8 frames (longer than the gaps filled) inside the left stride 1.6-3.2 s.
+    series = _hidden(series, [Landmark.LEFT_KNEE], slice(70, 78))
+    result = _run(series)
+    cadence = result.finding("cadence")
+    assert cadence.value == pytest.approx(120 / 1.6, abs=1.0)
+    assert cadence.fraction_valid == pytest.approx((series.n_frames - 60) / series.n_frames, abs=0.02)
+    used = [s for s in result.details["strides"] if s["used"]]
+    assert min(s["fraction_valid"] for s in used) < 0.9, "the hidden knee does reach one stride"
+    stride_time = result.finding("stride_time")
+    assert stride_time.value == pytest.approx(1.6, abs=0.04)
+    assert stride_time.fraction_valid == pytest.approx(np.mean([s["fraction_valid"] for s in used]), abs=1e-3)
+    assert stride_time.fraction_valid < 1.0
+
+
+def test_more_extension_than_typical_says_what_can_inflate_it() -> None:
+    frames, _ = walking_frames(hip_flexion_deg=32, hip_extension_deg=26)
+    result = _run(film(frames, _camera()))
+    assert result.finding("peak_hip_extension_left").status == "above"
+    line = next(line for line in result.interpretation if line.startswith("Left leg"))
+    assert "more than the typical 10-20 deg" in line
+    assert "leaning the trunk back and the 2D projection" in line
+    assert "at least as much" not in line

@@ -1,14 +1,15 @@
-"""knee-raise on synthetic raise sequences with known peaks and compensations."""
+"""knee-raise on synthetic raises with known peaks and compensations, and on samples/walk_side.mp4."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from posturecheck.analyze import AnalysisResult
 from posturecheck.assessments import get_assessment
 from posturecheck.assessments.result import AssessmentResult
 from posturecheck.pose.series import PoseSeries
-from tests.fixtures.scenes import bump, film, knee_raise_poses, tables_of
+from tests.fixtures.scenes import bump, film, knee_raise_poses, tables_of, walking_frames
 from tests.synthetic_skeleton import BodyPose, Camera, make_series, skeleton
 
 RAISE = get_assessment("knee-raise")
@@ -92,3 +93,64 @@ def test_a_photo_is_refused() -> None:
 def test_a_front_view_is_refused() -> None:
     result = _run(make_series(knee_raise_poses(RAISES), Camera(yaw_deg=88)))
     assert not result.view_ok and "needs a side view" in result.view_message and result.findings == ()
+
+
+def _turning_cameras(before: int, turn: int, after: int) -> list[Camera]:
+    """Square to the left side, then swung round over ``turn`` frames to the right side (the person turns)."""
+    yaws = np.concatenate([np.zeros(before), np.linspace(0.0, 180.0, turn), np.full(after, 180.0)])
+    return [Camera(side="left", yaw_deg=float(y)) for y in yaws]
+
+
+def test_a_standing_hip_angle_above_zero_is_the_resting_level() -> None:
+    # Standing at 8 deg of hip flexion, raising to 68: the hip never gets within 10 % of the peak (6.8 deg)
+    # of zero, so each raise must start and end at the rest around it, not at the clip's ends. Between the
+    # sides the person turns round as instructed: compared with the clip's first frame, every right raise
+    # would look like a 180 deg pelvis rotation.
+    left = knee_raise_poses([("left", 68.0), ("left", 68.0)], rest_hip_deg=8.0)
+    turn = [BodyPose(hip_flexion_left=8.0, hip_flexion_right=8.0)] * 30
+    right = knee_raise_poses([("right", 68.0), ("right", 68.0)], rest_hip_deg=8.0)
+    poses = left + turn + right
+    cameras = _turning_cameras(len(left), len(turn), len(right))
+    result = _run(film([skeleton(p, 1.75) for p in poses], cameras))
+    assert result.view_ok
+    reps = result.details["repetitions"]
+    assert [r["side"] for r in reps] == ["left", "left", "right", "right"]
+    rest, rise = 21, 45  # frames of each rest and each raise
+    onsets = [rest, 2 * rest + rise, len(left) + len(turn) + rest, len(left) + len(turn) + 2 * rest + rise]
+    # find_repetitions' edges: within 10 % of the 60 deg rise, 0.2 of a half-cosine (4-5 frames) from rest.
+    for rep, onset in zip(reps, onsets, strict=True):
+        assert rep["peak_hip_flexion_deg"] == pytest.approx(68, abs=1)
+        assert rep["start_s"] == pytest.approx((onset + 4) / 30, abs=2 / 30)
+        assert rep["end_s"] == pytest.approx((onset + rise - 5) / 30, abs=2 / 30)
+        assert rep["fraction_valid"] == 1.0
+        assert rep["pelvis_rotation"] is False and abs(rep["pelvis_rotation_deg"]) < 5
+    assert _value(result, "pelvis_rotation_repetitions") == 0
+
+
+def test_walking_across_the_view_is_refused() -> None:
+    frames, _ = walking_frames(duration_s=6.0)
+    result = _run(film(frames, Camera(side="left", distance_m=6.0, width=1920, height=1080)))
+    assert not result.view_ok and result.findings == ()
+    assert result.view_message.startswith("person 1's hips moved ")
+    assert result.view_message.endswith(
+        "trunk lengths across the picture: you walked across the view; stand in one place for knee raises"
+    )
+
+
+def test_hip_hiking_is_not_warned_about_without_a_raise() -> None:
+    result = _run(make_series([BodyPose()] * 120, Camera(side="left")))
+    assert not any(w.startswith("hip hiking not checked") for w in result.warnings)
+
+
+def test_the_view_needed_says_either_way_from_square() -> None:
+    # The view check folds the angle: turned toward the back is accepted like turned toward the front.
+    assert "toward the front or the back" in RAISE.view_needed
+    result = _run(make_series(knee_raise_poses(RAISES), Camera(side="left", yaw_deg=-40)))
+    assert result.view_ok and _value(result, "repetitions_left") == 3
+
+
+@pytest.mark.slow
+def test_the_sample_walk_is_not_taken_for_knee_raises(walk_analysis: AnalysisResult) -> None:
+    result = RAISE.run(walk_analysis.series, walk_analysis.tables)
+    assert not result.view_ok and result.findings == ()
+    assert "you walked across the view; stand in one place for knee raises" in result.view_message

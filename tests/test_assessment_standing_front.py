@@ -77,3 +77,12 @@ def test_feet_outside_the_frame_are_refused() -> None:
     camera = Camera(yaw_deg=90, distance_m=1.6, target_height=0.8)
     result = _run(make_series([BodyPose()] * 90, camera))
     assert not result.view_ok and "outside the frame" in result.view_message
+
+
+def test_a_person_too_far_to_stand_steady_is_told_to_move_closer() -> None:
+    # At 30 m the landmark jitter is large against the small trunk: no steady stance would be found, but
+    # the fix is the camera distance, so that is what the message must say.
+    result = _run(make_series([BodyPose()] * 120, Camera(yaw_deg=90, distance_m=30), noise_frac=0.001))
+    assert not result.view_ok
+    assert result.view_message.startswith("person 1 fills only ")
+    assert "move the camera closer" in result.view_message

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import inspect
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from posturecheck.assessments import get_assessment
+from posturecheck.assessments import get_assessment, posture_type
 from posturecheck.assessments.posture_type import PostureProxies, read_posture_type
 from posturecheck.assessments.result import AssessmentResult
 from posturecheck.assessments.steady import MAX_STEADY_SPEED, body_speed, steadiest_window
+from posturecheck.landmarks import Landmark
 from posturecheck.pose.series import PoseSeries
 from tests.fixtures.scenes import knee_raise_poses, tables_of
 from tests.synthetic_skeleton import SHANK, THIGH, BodyPose, Camera, make_series
@@ -18,6 +21,8 @@ from tests.synthetic_skeleton import SHANK, THIGH, BodyPose, Camera, make_series
 STANDING = get_assessment("standing-side")
 # Hips forward of the ankles (thigh 6 deg behind vertical) and the trunk leaning back 10 deg.
 SWAY = BodyPose(hip_flexion_left=-16, hip_flexion_right=-16, trunk_inclination=-10)
+EYES = [Landmark.LEFT_EYE_INNER, Landmark.LEFT_EYE, Landmark.LEFT_EYE_OUTER,
+        Landmark.RIGHT_EYE_INNER, Landmark.RIGHT_EYE, Landmark.RIGHT_EYE_OUTER]
 
 
 def _run(series: PoseSeries) -> AssessmentResult:
@@ -128,3 +133,42 @@ def test_posture_type_rules(proxies: PostureProxies, expected: str, confidence: 
     reading = read_posture_type(proxies)
     assert (reading.posture_type, reading.confidence) == (expected, confidence)
     assert reading.reasons
+
+
+def test_an_undetermined_posture_type_has_unknown_status() -> None:
+    # Trunk 10 deg forward over vertical legs: the shoulder and ear lie over 3 % of height in front of the
+    # ankle line, the hips on it; without the silhouette no rule decides.
+    leaning = BodyPose(trunk_inclination=10, hip_flexion_left=10, hip_flexion_right=10)
+    result = _run(make_series([leaning] * 90, Camera(side="left")))
+    posture = result.finding("posture_type")
+    assert (posture.value, posture.status, posture.confidence) == ("undetermined", "unknown", "none")
+
+
+def test_posture_type_confidence_is_capped_by_the_valid_share_of_its_offsets() -> None:
+    # The eyes hidden in the first 80 frames: the standing height, and so every plumb-line offset, is
+    # unknown there. The reading from the rest is a clear sway-back, but rests on a quarter of the window.
+    series = make_series([SWAY] * 120, Camera(side="left"), noise_frac=0.0005)
+    visibility = series.visibility.copy()
+    visibility[:80, :, EYES] = 0.0
+    result = _run(replace(series, visibility=visibility))
+    posture = result.finding("posture_type")
+    hip = result.finding("plumb_offset_hip")
+    assert posture.value == "sway-back" and hip.fraction_valid < 0.5
+    assert posture.fraction_valid == hip.fraction_valid
+    assert posture.confidence == "low"
+    assert "'sway-back' (low confidence)" in result.interpretation[-1]
+
+
+def test_every_band_of_the_posture_rules_is_used_by_them() -> None:
+    rules = inspect.getsource(read_posture_type)
+    bands = [name for name in vars(posture_type) if name.isupper() and name.endswith(("_PCT", "_DEG"))]
+    assert bands and [name for name in bands if name not in rules] == []
+
+
+def test_a_person_too_far_to_stand_steady_is_told_to_move_closer() -> None:
+    # At 30 m the landmark jitter is large against the small trunk: no steady stance would be found, but
+    # the fix is the camera distance, so that is what the message must say.
+    result = _run(make_series([BodyPose()] * 120, Camera(side="left", distance_m=30), noise_frac=0.001))
+    assert not result.view_ok
+    assert result.view_message.startswith("person 1 fills only ")
+    assert "move the camera closer" in result.view_message

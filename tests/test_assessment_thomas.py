@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from posturecheck.assessments import get_assessment
 from posturecheck.assessments.result import AssessmentResult
+from posturecheck.landmarks import Landmark
 from posturecheck.pose.series import PoseSeries
 from tests.fixtures.scenes import film, lying_camera, lying_points, tables_of
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
@@ -108,3 +111,14 @@ def test_a_standing_person_seen_from_the_side_is_not_lying() -> None:
 def test_no_knee_held_to_the_chest_is_refused() -> None:
     result = _run(_hold(held_hip_deg=-10.0, held_knee_deg=85.0))
     assert not result.view_ok and result.view_message.startswith("no knee is held toward the chest")
+
+
+def test_an_undetermined_reading_has_unknown_status() -> None:
+    # A photo with the hanging ankle hidden: the knee angle, and so the reading, cannot be made.
+    series = _hold(n_frames=1, noise_frac=0.0, hanging_thigh_deg=-10.0, hanging_knee_deg=85.0)
+    visibility = series.visibility.copy()
+    visibility[:, :, Landmark.LEFT_ANKLE] = 0.0
+    result = _run(replace(series, visibility=visibility))
+    assert result.view_ok and result.finding("hanging_knee_flexion").value is None
+    grade = result.finding("thomas_grade")
+    assert (grade.value, grade.status, grade.confidence) == ("undetermined", "unknown", "none")

@@ -3,15 +3,19 @@
 People are followed with stable IDs by
 :func:`posturecheck.pose.tracking.track_people`. Pass a series whose slots
 already are its tracks (as the analysis produces once it tracks people):
-the measure tables given are then used as they are, and the result's
-``people`` are those slots. If tracking changes the slots (an untracked
-series), the measures are recomputed on the tracked series with default
-:class:`~posturecheck.measures.pipeline.MeasureOptions` and a warning says
+the measure tables given are then used as they are, with the options they
+were computed with, and the result's ``people`` are the slots of those
+tables (give every person's table to review everyone). Only if tracking
+changes the slots (an untracked series) are the measures recomputed, for
+every track, on the tracked series with default
+:class:`~posturecheck.measures.pipeline.MeasureOptions`, and a warning says
 so; the slots are then those of ``track_people(series).series``.
 
 Per person:
 
-* time in view (first to last time seen, and frames seen x frame interval);
+* time in view (first to last time seen, and frames seen x frame interval),
+  with the share of the frames from first to last seen in which the person
+  was detected (``fraction_seen``: gaps are lost tracking);
 * per side, the largest (flexion) and smallest (extension, negative) hip
   angle (thigh against trunk) of its running median over
   :data:`GLITCH_WIDTH` valid frames (:func:`steady_values`), and the share
@@ -19,7 +23,8 @@ Per person:
   view, so people facing the camera have none;
 * steady holds: runs of at least :data:`MIN_HOLD_S` below the steady body
   speed (:mod:`posturecheck.assessments.steady`), with the median hip
-  angles during each;
+  angles during each, and the share of the frames seen in which the body
+  speed could be read (``speed_fraction_valid``);
 * a thumbnail box (pixels of the displayed frame) around the person in
   their clearest frame (:func:`posturecheck.pose.tracking.thumbnail_box`),
   with that frame's row, source frame index and time, for a front end to
@@ -57,11 +62,10 @@ MIN_HOLD_S = 2.0
 GLITCH_WIDTH = 5
 
 
-def _same_slots(tracked: TrackedSeries, series: PoseSeries, tables: list[MeasureTable]) -> bool:
-    """Track k is input slot k with identical landmarks, and every track has a table."""
-    by_slot = {t.person for t in tables}
+def _already_tracked(tracked: TrackedSeries, series: PoseSeries) -> bool:
+    """Tracking leaves the slots as they are: track k is input slot k with identical landmarks."""
     for k in range(tracked.series.n_people):
-        if k >= series.n_people or k not in by_slot:
+        if k >= series.n_people:
             return False
         if not np.array_equal(tracked.series.image[:, k], series.image[:, k], equal_nan=True):
             return False
@@ -93,8 +97,9 @@ def _hip_range(table: MeasureTable, side: str, seen: np.ndarray) -> dict[str, fl
     }
 
 
-def _holds(series: PoseSeries, table: MeasureTable, seen: np.ndarray) -> list[dict[str, object]]:
-    speed = body_speed(series, table.person)
+def _holds(
+    series: PoseSeries, table: MeasureTable, seen: np.ndarray, speed: np.ndarray
+) -> list[dict[str, object]]:
     out = []
     for run_ in steady_runs(speed, series.times_s, seen, MIN_HOLD_S):
         rows = run_.rows(series.n_frames)
@@ -115,6 +120,9 @@ def _person(
     series: PoseSeries, table: MeasureTable, track: TrackInfo, interval: float
 ) -> dict[str, Any]:
     seen = series.detected[:, table.person]
+    rows = np.flatnonzero(seen)
+    span = int(rows[-1] - rows[0] + 1) if rows.size else 0
+    speed = body_speed(series, table.person)
     box = thumbnail_box(track, series.source.width, series.source.height)
     return {
         "slot": table.person,
@@ -123,11 +131,13 @@ def _person(
         "last_s": track.last_s,
         "frames_seen": track.n_frames,
         "seconds_seen": track.n_frames * interval,
+        "fraction_seen": float(rows.size / span) if span else 0.0,
         "view": table.view_summary.label,
         "identity_confidence": track.identity_confidence,
         "hip_left": _hip_range(table, "left", seen),
         "hip_right": _hip_range(table, "right", seen),
-        "holds": _holds(series, table, seen),
+        "holds": _holds(series, table, seen, speed),
+        "speed_fraction_valid": float((seen & np.isfinite(speed)).sum() / max(rows.size, 1)),
         "thumbnail": {
             "row": track.best_frame,
             "source_frame": int(series.frame_index[track.best_frame]),
@@ -139,11 +149,12 @@ def _person(
 
 def _findings(person: dict) -> list[Finding]:
     label, slot = person["label"], person["slot"]
+    seen, speed = person["fraction_seen"], person["speed_fraction_valid"]
     found = [
         finding(f"person_{slot + 1}_seconds_in_view", f"{label}: time in view", person["seconds_seen"], "s",
-                None, "high", 1.0),
+                None, confidence_of(seen), seen),
         finding(f"person_{slot + 1}_holds", f"{label}: steady holds of {MIN_HOLD_S:g} s or more",
-                len(person["holds"]), "count", None, "high", 1.0),
+                len(person["holds"]), "count", None, confidence_of(speed), speed),
     ]
     for side in ("left", "right"):
         hip = person[f"hip_{side}"]
@@ -189,21 +200,21 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         return AssessmentResult(NAME, (), False, clip.message, education_topic=TOPIC)
     tracked = track_people(series)
     warnings: tuple[str, ...] = ()
-    if _same_slots(tracked, series, tables):
+    if _already_tracked(tracked, series):
         by_slot = {t.person: t for t in tables}
-        people_tables = [by_slot[k] for k in range(tracked.series.n_people)]
+        followed = [(by_slot[k], track) for k, track in enumerate(tracked.tracks) if k in by_slot]
     else:
-        people_tables = [
-            compute_measures(tracked.series, k, MeasureOptions()) for k in range(tracked.series.n_people)
+        followed = [
+            (compute_measures(tracked.series, k, MeasureOptions()), track)
+            for k, track in enumerate(tracked.tracks)
         ]
         warnings += ("the footage's person slots were not stable IDs: people were tracked and their measures "
                      "recomputed with default options; slots refer to the tracked series",)
-    if not people_tables:
+    if not followed:
         return AssessmentResult(NAME, (), False, "nobody stayed in view long enough to be followed",
                                 education_topic=TOPIC)
     interval = float(np.median(np.diff(series.times_s)))
-    people = [_person(tracked.series, table, track, interval)
-              for table, track in zip(people_tables, tracked.tracks, strict=True)]
+    people = [_person(tracked.series, table, track, interval) for table, track in followed]
     if tracked.n_dropped_tracks:
         warnings += (f"{tracked.n_dropped_tracks} brief detection(s) under 0.5 s were left out",)
     for person in people:
@@ -250,7 +261,8 @@ ASSESSMENT = Assessment(
     needs_masks=False,
     measures_used=("hip_flexion_left", "hip_flexion_right", "body speed (steady holds)"),
     summary_method=(
-        "per person: extremes of the valid hip angles, steady runs of 2 s or more, time in view, and the "
+        f"per person: extremes of each hip angle's running median over {GLITCH_WIDTH} frames, all valid "
+        "(so one- or two-frame glitches do not set them), steady runs of 2 s or more, time in view, and the "
         "clearest frame's box"
     ),
     norms=(),

@@ -15,6 +15,20 @@ def confidence_of(fraction_valid: float) -> Confidence:
     return "high" if label == "high" else "low" if label == "low" else "none"
 
 
+_RANK: dict[Confidence, int] = {"none": 0, "low": 1, "high": 2}
+
+
+def capped_confidence(confidence: Confidence, fraction_valid: float) -> Confidence:
+    """The lower of ``confidence`` and :func:`confidence_of` ``(fraction_valid)``.
+
+    For a reading with a confidence of its own (a rule near its band's edge,
+    a number of strides) that rests on measures valid in only part of its
+    frames.
+    """
+    by_share = confidence_of(fraction_valid)
+    return confidence if _RANK[confidence] <= _RANK[by_share] else by_share
+
+
 def window_median(measure: Measure, rows: np.ndarray) -> tuple[float, float]:
     """Median of the valid values of ``measure`` in the frames ``rows``, and the valid share of those frames.
 

@@ -20,6 +20,12 @@ femur against the pelvis, so the norms are a guide, not a like-for-like
 comparison. Limited hip extension in late stance is the walking sign
 associated with tight hip flexors; a slow pace, short steps, pain or the
 camera angle also reduce it.
+
+Cadence rests on the bout's frames in which both heels could be placed
+(their share is its ``fraction_valid``; under half lowers its confidence),
+stride time on the strides used (the mean of their valid shares). Footage
+that passes the view check but in which the walking direction is never
+known (face and feet hidden) has no walking bout and is refused.
 """
 
 from __future__ import annotations
@@ -29,8 +35,16 @@ from typing import Any
 import numpy as np
 
 from posturecheck.assessments.base import Assessment
-from posturecheck.assessments.footage import check_clip, check_view, pick_person, seen_rows
-from posturecheck.assessments.gait_events import Stride, cadence, heel_strikes, strides, walking_bout
+from posturecheck.assessments.figures import capped_confidence
+from posturecheck.assessments.footage import check_clip, check_view, person_label, pick_person, seen_rows
+from posturecheck.assessments.gait_events import (
+    Stride,
+    cadence,
+    heel_strikes,
+    strides,
+    strike_signal_share,
+    walking_bout,
+)
 from posturecheck.assessments.points import person_points
 from posturecheck.assessments.result import AssessmentResult, Confidence, Finding, NormalRange, finding
 from posturecheck.measures.table import Measure, MeasureTable
@@ -170,7 +184,10 @@ def _interpretation(found: dict[str, Finding], steps_per_min: float) -> list[str
                 "it too."
             )
         elif ext.status == "above":
-            line += " That is at least as much extension as typical walking shows."
+            line += (
+                " That is more than the typical 10-20 deg; leaning the trunk back and the 2D projection of "
+                "the angle can both make it read larger than the hip moved."
+            )
         lines.append(line)
     if np.isfinite(steps_per_min):
         lines.append(f"Cadence: {steps_per_min:.0f} steps per minute.")
@@ -188,12 +205,21 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         return AssessmentResult(NAME, (), False, "no person found in the footage", education_topic=TOPIC)
     clip = check_clip(series, WHAT, MIN_CLIP_S)
     bout = walking_bout(seen_rows(table), table.view.facing)
-    # Without a known facing (front and back views) there is no bout; the view check says why.
+    # Without a known facing there is no bout: in a front or back view the view check says why; in a side
+    # view with the face and feet hidden, the check after it does.
     rows = bout if bout.any() else seen_rows(table)
     check = check_view(table, rows, "side", WHAT) if clip.ok else clip
     warnings += check.warnings
     if not check.ok:
         return AssessmentResult(NAME, (table.person,), False, check.message, warnings=warnings,
+                                education_topic=TOPIC)
+    if not bout.any():
+        message = (
+            f"the walking direction of {person_label(table.person)} could not be told in any frame (neither "
+            f"the face nor the feet were seen clearly): {WHAT} needs the person walking across the view with "
+            "the head and feet in the picture"
+        )
+        return AssessmentResult(NAME, (table.person,), False, message, warnings=warnings,
                                 education_topic=TOPIC)
     points = person_points(series, table.person)
     strikes = {side: heel_strikes(points, table.view.facing, bout, side) for side in ("left", "right")}
@@ -208,11 +234,14 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         found.update({f.name: f for f in _side_findings(side, [r for r in records if r["side"] == side])})
     used = [r for r in records if r["used"]]
     stride_time = float(np.mean([r["duration_s"] for r in used])) if used else None
+    stride_share = float(np.mean([r["fraction_valid"] for r in used])) if used else 0.0
+    step_share = strike_signal_share(points, table.view.facing, bout)
     step_confidence: Confidence = "none" if n_steps == 0 else ("high" if n_steps >= 3 else "low")
-    found["cadence"] = finding("cadence", "cadence", steps_per_min, "steps/min", None, step_confidence, 1.0,
+    found["cadence"] = finding("cadence", "cadence", steps_per_min, "steps/min", None,
+                               capped_confidence(step_confidence, step_share), step_share,
                                note=f"from {n_steps} steps")
     found["stride_time"] = finding("stride_time", "stride time (mean of strides)", stride_time, "s", None,
-                                   _confidence(len(used), 1.0), 1.0)
+                                   _confidence(len(used), stride_share), stride_share)
     found.update({f.name: f for f in _stride_findings(records)})
     if not used:
         warnings += ("no full stride with enough valid frames: walk at least 4-5 steps across the view",)

@@ -19,7 +19,8 @@ A stride of one side runs from a heel strike of that side to its next one
 and is kept when it lasts :data:`MIN_STRIDE_S` to :data:`MAX_STRIDE_S`.
 Cadence is 60 divided by the median step time, a step being the time from
 one heel strike to the next of the other side (steps of at most
-``MAX_STRIDE_S / 2``).
+``MAX_STRIDE_S / 2``). It rests on the bout's frames in which both heels
+could be placed against the mid-hip (:func:`strike_signal_share`).
 """
 
 from __future__ import annotations
@@ -91,6 +92,20 @@ def heel_forward(points: PersonPoints, facing: np.ndarray, side: str) -> np.ndar
     trunk = float(np.nanmedian(points.trunk_px)) if np.isfinite(points.trunk_px).any() else np.nan
     dx = points.image_px[:, _HEEL[side], 0] - mid_hip(points.image_px)[:, 0]
     return np.where(facing != 0, facing * dx / trunk, np.nan)
+
+
+def strike_signal_share(points: PersonPoints, facing: np.ndarray, bout: np.ndarray) -> float:
+    """Share of the bout's frames in which both heels' distance in front of the mid-hip could be read.
+
+    Heel strikes, and so steps and cadence, can only be found in those
+    frames; 0.0 for an empty bout.
+    """
+    if not bout.any():
+        return 0.0
+    readable = np.isfinite(heel_forward(points, facing, "left")) & np.isfinite(
+        heel_forward(points, facing, "right")
+    )
+    return float((readable & bout).sum() / bout.sum())
 
 
 def heel_strikes(points: PersonPoints, facing: np.ndarray, bout: np.ndarray, side: str) -> np.ndarray:

@@ -7,10 +7,12 @@ see ``docs/measurements.md``) found by
 the mean, and the left-right symmetry index of the best raises
 (:func:`posturecheck.measures.rom.symmetry_index`).
 
-Compensations are flagged per repetition by comparing the frame where the
-raise starts (the last frame before the peak with the hip at most
-:data:`REST_SHARE` of the peak angle) with its peak. The thresholds are this tool's judgement (a
-few times the landmark uncertainty), not published cut-offs:
+A raise starts and ends where ``find_repetitions`` says: the last (first)
+valid frame before (after) the peak within 10 % of the rise above the low
+point between it and the neighbouring raise, so a standing hip angle other
+than zero is the resting level. Compensations are flagged per repetition by
+comparing its start frame with its peak. The thresholds are this tool's
+judgement (a few times the landmark uncertainty), not published cut-offs:
 
 * **trunk leaning back**: trunk inclination at least
   :data:`TRUNK_LEAN_BACK_DEG` further back at the peak. Leaning back makes
@@ -22,6 +24,13 @@ few times the landmark uncertainty), not published cut-offs:
 * **pelvis rotating**: the pelvis (hip-to-hip line in world landmarks,
   horizontal part, camera taken as level) turned by at least
   :data:`PELVIS_ROTATION_DEG` about the vertical.
+
+The person must stay in one place: the mid-hip's horizontal travel in the
+image (:func:`hip_travel`, from its 5th to its 95th percentile over the
+frames seen, in median trunk lengths) above :data:`MAX_TRAVEL_TRUNK` refuses
+the footage, since hip flexion peaks of walking steps would otherwise count
+as raises. One trunk length is about half a metre for an adult: more than
+a knee raise or a turn on the spot moves the hips, less than two steps.
 """
 
 from __future__ import annotations
@@ -32,10 +41,11 @@ import numpy as np
 
 from posturecheck.assessments.base import Assessment
 from posturecheck.assessments.figures import confidence_of
-from posturecheck.assessments.footage import check_clip, check_view, pick_person, seen_rows
-from posturecheck.assessments.points import person_points
+from posturecheck.assessments.footage import check_clip, check_view, person_label, pick_person, seen_rows
+from posturecheck.assessments.points import PersonPoints, person_points
 from posturecheck.assessments.result import AssessmentResult, Finding, NormalRange, finding
 from posturecheck.landmarks import Landmark
+from posturecheck.measures.joint_angles import mid_hip
 from posturecheck.measures.rom import Repetition, find_repetitions, symmetry_index
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.pose.series import PoseSeries
@@ -50,7 +60,8 @@ MIN_INTERVAL_S = 0.8
 TRUNK_LEAN_BACK_DEG = 10.0
 HIP_HIKE_DEG = 5.0
 PELVIS_ROTATION_DEG = 15.0
-REST_SHARE = 0.1
+# Trunk lengths (tool heuristic, module notes).
+MAX_TRAVEL_TRUNK = 1.0
 
 ACTIVE_HIP_FLEXION = NormalRange(
     what="active hip flexion with the knee bent",
@@ -91,26 +102,26 @@ def _change(measure: Measure | None, start: int, peak: int) -> float | None:
     return float(measure.values[peak] - measure.values[start])
 
 
-def _rise_edges(hip: Measure, peak: int) -> tuple[int, int]:
-    """Rows where the raise leaves and comes back to rest: the nearest valid frames either side of the
-    peak whose angle is at most :data:`REST_SHARE` of the peak's."""
-    level = REST_SHARE * hip.values[peak]
-    with np.errstate(invalid="ignore"):
-        rest = np.flatnonzero(hip.valid & (hip.values <= level))
-    before, after = rest[rest < peak], rest[rest > peak]
-    start = int(before[-1]) if before.size else int(np.flatnonzero(hip.valid)[0])
-    end = int(after[0]) if after.size else int(np.flatnonzero(hip.valid)[-1])
-    return start, end
+def hip_travel(points: PersonPoints, rows: np.ndarray) -> float:
+    """Horizontal travel of the mid-hip over the frames ``rows``, in median trunk lengths (module notes).
+
+    The span between the 5th and 95th percentiles of the mid-hip's image x,
+    so a few misplaced frames do not count; NaN when it cannot be measured.
+    """
+    x = mid_hip(points.image_px)[rows, 0]
+    trunk = points.trunk_px[rows]
+    x, trunk = x[np.isfinite(x)], trunk[np.isfinite(trunk)]
+    if x.size == 0 or trunk.size == 0:
+        return float("nan")
+    low, high = np.percentile(x, [5.0, 95.0])
+    return float((high - low) / np.median(trunk))
 
 
-def _repetition(
-    table: MeasureTable, rep: Repetition, side: str, yaw: np.ndarray
-) -> dict[str, Any]:
+def _repetition(table: MeasureTable, rep: Repetition, side: str, yaw: np.ndarray) -> dict[str, Any]:
     """Peak, compensations (True/False, None = not checked) and frame validity of one raise."""
     times = table.times_s
     hip = table.measures[f"hip_flexion_{side}"]
-    peak = int(np.searchsorted(times, rep.peak_s - 1e-9))
-    start, end = _rise_edges(hip, peak)
+    start, peak, end = (int(np.searchsorted(times, t - 1e-9)) for t in (rep.start_s, rep.peak_s, rep.end_s))
     span = slice(start, end + 1)
     trunk = _change(table.measures.get("trunk_inclination"), start, peak)
     obliquity = _change(table.measures.get("pelvic_obliquity"), start, peak)
@@ -203,12 +214,13 @@ def _interpretation(by_side: dict[str, list[dict[str, Any]]], symmetry: float | 
 
 def _warnings(table: MeasureTable, by_side: dict[str, list[dict[str, Any]]]) -> list[str]:
     warnings = []
-    if all(r["hip_hike"] is None for reps in by_side.values() for r in reps):
+    reps = [r for side_reps in by_side.values() for r in side_reps]
+    if reps and all(r["hip_hike"] is None for r in reps):
         warnings.append(
             "hip hiking not checked: pelvic obliquity needs the camera 30-60 deg from the side (not square)"
         )
-    for side, reps in by_side.items():
-        far = sum(r["near_side_at_peak"] not in (side, "") for r in reps)
+    for side, side_reps in by_side.items():
+        far = sum(r["near_side_at_peak"] not in (side, "") for r in side_reps)
         if far:
             warnings.append(
                 f"{far} {side} raise(s) were made with the {side} leg on the far side from the camera, where "
@@ -228,7 +240,16 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     if not check.ok:
         return AssessmentResult(NAME, (table.person,), False, check.message, warnings=warnings,
                                 education_topic=TOPIC)
-    yaw = pelvis_yaw(person_points(series, table.person).world)
+    points = person_points(series, table.person)
+    travel = hip_travel(points, seen_rows(table))
+    if travel > MAX_TRAVEL_TRUNK:
+        message = (
+            f"{person_label(table.person)}'s hips moved {travel:.1f} trunk lengths across the picture: you "
+            "walked across the view; stand in one place for knee raises"
+        )
+        return AssessmentResult(NAME, (table.person,), False, message, warnings=warnings,
+                                education_topic=TOPIC)
+    yaw = pelvis_yaw(points.world)
     by_side: dict[str, list[dict[str, Any]]] = {}
     for side in ("left", "right"):
         hip = table.measures[f"hip_flexion_{side}"]
@@ -282,7 +303,10 @@ ASSESSMENT = Assessment(
         "Turn to face the other way and do 5 raises with the other leg (now nearer the camera).",
         "Stop if anything hurts.",
     ),
-    view_needed="side view (up to 60 deg toward the front; 30-45 deg also shows hip hiking)",
+    view_needed=(
+        "side view (within 60 deg of square, toward the front or the back; 30-60 deg from side also shows "
+        "hip hiking), standing in one place"
+    ),
     input_kind="clip",
     max_people=1,
     needs_masks=False,

@@ -24,7 +24,9 @@ most. The rules, in order:
 
 1. pelvis forward (mid-hip at least :data:`HIP_FORWARD_PCT` in front of the
    ankle line) **and** upper trunk back (mid-shoulder at least
-   :data:`SHOULDER_BEHIND_PCT` behind the mid-hip): **sway-back**;
+   :data:`SHOULDER_BEHIND_PCT` behind the mid-hip): **sway-back**, with high
+   confidence, or low when either offset lies within :data:`MARGIN_PCT` of
+   its band's edge;
 2. else, with the lumbar-curve angle measured: at least
    :data:`LORDOTIC_CURVE_DEG` **lordotic**, at most :data:`FLAT_CURVE_DEG`
    **flat-back**, in between **ideal**;
@@ -39,9 +41,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from posturecheck.assessments.result import Confidence
+from posturecheck.assessments.result import UNDETERMINED, Confidence
 
-POSTURE_TYPES = ("ideal", "lordotic", "sway-back", "flat-back", "undetermined")
+POSTURE_TYPES = ("ideal", "lordotic", "sway-back", "flat-back", UNDETERMINED)
 
 # Tool bands (module notes), % of standing height or degrees.
 HIP_FORWARD_PCT = 3.0
@@ -49,9 +51,9 @@ SHOULDER_BEHIND_PCT = 2.0
 NEAR_LINE_PCT = 3.0
 LORDOTIC_CURVE_DEG = 50.0
 FLAT_CURVE_DEG = 20.0
-# A value this close to a band's edge (in its unit) makes the reading low confidence.
+# A plumb-line offset this close to a sway-back band's edge (% of height) makes that reading low
+# confidence. The lumbar-curve bands need no margin: every reading resting on them is low already.
 MARGIN_PCT = 1.0
-MARGIN_DEG = 5.0
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def read_posture_type(proxies: PostureProxies) -> PostureReading:
     curve = proxies.lumbar_curve_deg
     if not (math.isfinite(hip) and math.isfinite(shoulder)):
         return PostureReading(
-            "undetermined", "none", ("plumb-line offsets of the hip and shoulder not measured",)
+            UNDETERMINED, "none", ("plumb-line offsets of the hip and shoulder not measured",)
         )
     behind = hip - shoulder
     reasons = [
@@ -124,4 +126,4 @@ def read_posture_type(proxies: PostureProxies) -> PostureReading:
     if all(math.isfinite(p) and abs(p) <= NEAR_LINE_PCT for p in points):
         reasons.append(f"ear, shoulder and hip within {NEAR_LINE_PCT:g}% of height of the ankle line")
         return PostureReading("ideal", "low", tuple(reasons))
-    return PostureReading("undetermined", "none", tuple(reasons))
+    return PostureReading(UNDETERMINED, "none", tuple(reasons))

@@ -12,7 +12,9 @@ Status of a finding (:func:`status_of`)
 * categorical value (a string, e.g. a posture type or a test grade):
   ``"within"`` when it equals the range's ``expected`` category, else
   ``"outside"``;
-* ``"unknown"`` when there is no value or no normal range.
+* ``"unknown"`` when there is no value, no normal range, or the value is
+  :data:`UNDETERMINED` (the rules could not decide, which is neither the
+  expected category nor another one).
 
 Confidence of a finding
 -----------------------
@@ -34,6 +36,9 @@ from posturecheck.education import TOPICS
 from posturecheck.errors import PostureCheckError
 
 SCHEMA_VERSION = 1
+
+# The category a reading takes when its rules could not decide; its status is "unknown".
+UNDETERMINED = "undetermined"
 
 Status = Literal["within", "below", "above", "outside", "unknown"]
 Confidence = Literal["high", "low", "none"]
@@ -108,7 +113,7 @@ def status_of(value: float | str | None, normal: NormalRange | None) -> Status:
     if value is None or normal is None:
         return "unknown"
     if isinstance(value, str):
-        if normal.expected is None:
+        if normal.expected is None or value == UNDETERMINED:
             return "unknown"
         return "within" if value == normal.expected else "outside"
     if normal.low is None and normal.high is None:

@@ -1,7 +1,9 @@
 """standing-front: standing alignment seen from the front (or back).
 
 Protocol: a steady stance of 2-3 s filmed square from the front; the frames
-are chosen as for standing-side (:func:`posturecheck.assessments.steady.held_stance`).
+are chosen, and the footage checked, as for standing-side
+(:func:`posturecheck.assessments.steady.checked_stance`: view and size over
+every frame seen, then the steady window, then the view over the window).
 Each finding is the median over the valid frames of that window of pelvic
 obliquity, shoulder tilt, trunk lateral lean, lateral trunk shift (from the
 measure table) and the frontal knee angle of each leg
@@ -15,11 +17,11 @@ import numpy as np
 
 from posturecheck.assessments.base import Assessment
 from posturecheck.assessments.figures import confidence_of, measure_finding
-from posturecheck.assessments.footage import LIMITS, check_view, pick_person, seen_rows
+from posturecheck.assessments.footage import LIMITS, pick_person
 from posturecheck.assessments.knee_alignment import knee_frontal_angle_2d, knee_frontal_angle_3d
 from posturecheck.assessments.points import person_points
 from posturecheck.assessments.result import AssessmentResult, Finding, NormalRange, finding
-from posturecheck.assessments.steady import held_stance
+from posturecheck.assessments.steady import checked_stance
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
@@ -132,21 +134,10 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     table, warnings = pick_person(tables)
     if table is None:
         return AssessmentResult(NAME, (), False, "no person found in the footage", education_topic=TOPIC)
-    stance = held_stance(series, table.person, seen_rows(table), WINDOW_S, MIN_WINDOW_S)
-    warnings += stance.warnings
-    if stance.rows is None:
-        return AssessmentResult(
-            NAME,
-            (table.person,),
-            False,
-            f"no steady stance of {MIN_WINDOW_S:g} s found: stand still, arms relaxed, for {WINDOW_S:g} s",
-            warnings=warnings,
-            education_topic=TOPIC,
-        )
+    stance, check = checked_stance(series, table, "front", WHAT, _IN_FRAME, WINDOW_S, MIN_WINDOW_S)
+    warnings += stance.warnings + check.warnings
     rows = stance.rows
-    check = check_view(table, rows, "front", WHAT, in_frame=_IN_FRAME)
-    warnings += check.warnings
-    if not check.ok:
+    if not check.ok or rows is None:
         return AssessmentResult(NAME, (table.person,), False, check.message, warnings=warnings,
                                 education_topic=TOPIC)
     found = {

@@ -5,7 +5,13 @@ the steadiest :data:`WINDOW_S` window of frames below the steady body speed
 (:mod:`posturecheck.assessments.steady`) is used, or the longest steady run
 of at least :data:`MIN_WINDOW_S`; a photo (or a set of photos) is used whole.
 Each finding is the median of its measure over the valid frames of that
-window. The posture type comes from :mod:`posturecheck.assessments.posture_type`.
+window. The posture type comes from :mod:`posturecheck.assessments.posture_type`;
+its confidence is the reading's own, capped by the valid share of the hip
+and shoulder offsets it rests on (low under half the window, none at zero).
+The footage is checked in the order of
+:func:`posturecheck.assessments.steady.checked_stance`: view, size and
+landmarks in frame over every frame the person is seen, then the steady
+window, then the view again over the window.
 """
 
 from __future__ import annotations
@@ -15,11 +21,11 @@ import math
 import numpy as np
 
 from posturecheck.assessments.base import Assessment
-from posturecheck.assessments.figures import measure_finding, window_median
-from posturecheck.assessments.footage import check_view, pick_person, seen_rows
+from posturecheck.assessments.figures import capped_confidence, measure_finding, window_median
+from posturecheck.assessments.footage import pick_person
 from posturecheck.assessments.posture_type import PostureProxies, read_posture_type
 from posturecheck.assessments.result import AssessmentResult, Finding, NormalRange, finding
-from posturecheck.assessments.steady import held_stance
+from posturecheck.assessments.steady import checked_stance
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
@@ -93,21 +99,10 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     table, warnings = pick_person(tables)
     if table is None:
         return AssessmentResult(NAME, (), False, "no person found in the footage", education_topic=TOPIC)
-    stance = held_stance(series, table.person, seen_rows(table), WINDOW_S, MIN_WINDOW_S)
-    warnings += stance.warnings
+    stance, check = checked_stance(series, table, "side", WHAT, _IN_FRAME, WINDOW_S, MIN_WINDOW_S)
+    warnings += stance.warnings + check.warnings
     rows = stance.rows
-    if rows is None:
-        return AssessmentResult(
-            NAME,
-            (table.person,),
-            False,
-            f"no steady stance of {MIN_WINDOW_S:g} s found: stand still, arms relaxed, for {WINDOW_S:g} s",
-            warnings=warnings,
-            education_topic=TOPIC,
-        )
-    check = check_view(table, rows, "side", WHAT, in_frame=_IN_FRAME)
-    warnings += check.warnings
-    if not check.ok:
+    if not check.ok or rows is None:
         return AssessmentResult(
             NAME, (table.person,), False, check.message, warnings=warnings, education_topic=TOPIC
         )
@@ -138,7 +133,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         reading.posture_type,
         "",
         POSTURE_NORM,
-        reading.confidence if reading.posture_type != "undetermined" else "none",
+        capped_confidence(reading.confidence, base),
         base,
         note="rule-based reading of landmark and silhouette proxies, not a clinical classification",
     )

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from posturecheck.assessments.footage import FootageCheck, ViewKind, check_view, seen_rows
 from posturecheck.assessments.points import person_points
 from posturecheck.landmarks import Landmark
+from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 
 # Trunk lengths per second (about 15 cm/s for an adult).
@@ -195,3 +197,34 @@ def held_stance(
         "median_speed_trunk_lengths_per_s": window.median_speed,
     }
     return Stance(window.rows(series.n_frames), info, warnings)
+
+
+def checked_stance(
+    series: PoseSeries,
+    table: MeasureTable,
+    need: ViewKind,
+    title: str,
+    in_frame: tuple[int, ...],
+    window_s: float,
+    min_window_s: float,
+) -> tuple[Stance, FootageCheck]:
+    """A standing assessment's held stance with its footage checks, in the order the user can act on them.
+
+    First :func:`~posturecheck.assessments.footage.check_view` over every
+    frame the person is seen (a person too small in the frame jitters out
+    of any steady stance, and must hear "move the camera closer", not "stand
+    still"), then :func:`held_stance`, then the view check again over the
+    stance's frames. The check is not ok, with its message, at the first
+    that fails; the stance's rows are ``None`` when none was found.
+    """
+    seen = seen_rows(table)
+    footage = check_view(table, seen, need, title, in_frame=in_frame)
+    if not footage.ok:
+        return Stance(None, {}), footage
+    stance = held_stance(series, table.person, seen, window_s, min_window_s)
+    if stance.rows is None:
+        return stance, FootageCheck(
+            False,
+            f"no steady stance of {min_window_s:g} s found: stand still, arms relaxed, for {window_s:g} s",
+        )
+    return stance, check_view(table, stance.rows, need, title, in_frame=in_frame)

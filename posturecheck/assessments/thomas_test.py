@@ -39,6 +39,8 @@ Grading (modified Thomas test)
   describe the knee flexing to about 80 deg at normal length).
 * Within :data:`CUTOFF_MARGIN_DEG` of a cut-off the sign is given with low
   confidence: landmark angles carry a few degrees of uncertainty.
+* Thigh or knee angle not measured: the reading is "undetermined", with
+  status "unknown" and no confidence.
 """
 
 from __future__ import annotations
@@ -49,7 +51,14 @@ from posturecheck.assessments.base import Assessment
 from posturecheck.assessments.figures import confidence_of
 from posturecheck.assessments.footage import check_near_side, check_view, pick_person, seen_rows
 from posturecheck.assessments.points import PersonPoints, near_side_by_depth, person_points
-from posturecheck.assessments.result import AssessmentResult, Confidence, Finding, NormalRange, finding
+from posturecheck.assessments.result import (
+    UNDETERMINED,
+    AssessmentResult,
+    Confidence,
+    Finding,
+    NormalRange,
+    finding,
+)
 from posturecheck.assessments.steady import held_stance
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.joint_angles import leg_landmarks, mid_hip, mid_shoulder
@@ -143,7 +152,7 @@ def _grade(thigh: float, knee: float, fraction: float) -> tuple[str, Confidence]
     if np.isfinite(knee) and knee < KNEE_CUTOFF_DEG:
         signs.append(f"knee bend under {KNEE_CUTOFF_DEG:.0f} deg")
     if not (np.isfinite(thigh) and np.isfinite(knee)):
-        return "undetermined", "none"
+        return UNDETERMINED, "none"
     near = abs(thigh) < CUTOFF_MARGIN_DEG or abs(knee - KNEE_CUTOFF_DEG) < CUTOFF_MARGIN_DEG
     confidence: Confidence = confidence_of(fraction)
     if near and confidence == "high":
