@@ -111,7 +111,7 @@ def child_analyze(clip: Path) -> dict:
         "frames": frames,
         "seconds": elapsed,
         "fps": frames / elapsed,
-        "frames_with_pose": int(result.series.detected[:, 0].sum()),
+        "frames_with_pose": int(result.series.detected.any(axis=1).sum()),
         "peak_rss_mb": peak_rss_mb(),
     }
 

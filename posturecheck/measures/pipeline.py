@@ -279,7 +279,9 @@ def _reasons(
             ),
         )
     _fill_reasons(reason, ~np.isfinite(values), lambda i: "could not be computed")
-    return reason.astype(str)
+    # Object arrays share one Python string per distinct reason: a fixed-width
+    # str array costs 4 bytes per character per frame, per measure.
+    return reason.astype(object)
 
 
 def _variants(
@@ -346,13 +348,13 @@ def _silhouette(series: PoseSeries, points: _Points, view: ViewEstimate, roll: f
 
 
 def _silhouette_measure(name: str, unit: str, values: np.ndarray, reason: np.ndarray) -> Measure:
-    reason = np.where((reason == "") & ~np.isfinite(values), "could not be computed", reason).astype(str)
+    reason = np.where((reason == "") & ~np.isfinite(values), "could not be computed", reason).astype(object)
     return Measure(name, values, reason == "", reason, unit, "silhouette")
 
 
 def _with_view_reasons(measure: Measure, gate: Measure) -> Measure:
     """A silhouette measure also invalid where a 2D sagittal measure is, for the same cause."""
-    reason = np.where(gate.valid | (measure.reason == _NO_MASK), measure.reason, gate.reason).astype(str)
+    reason = np.where(gate.valid | (measure.reason == _NO_MASK), measure.reason, gate.reason).astype(object)
     return Measure(measure.name, measure.values, reason == "", reason, measure.unit, measure.method)
 
 

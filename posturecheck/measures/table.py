@@ -38,7 +38,7 @@ class Measure:
     values : (F,) float, NaN where not computed.
     valid : (F,) bool, True where the value can be trusted (finite, landmarks
         seen, view suitable).
-    reason : (F,) str, why a frame is not valid; ``""`` where valid.
+    reason : (F,) object array of str, why a frame is not valid; ``""`` where valid.
     unit : "deg", "%" or "cm".
     method : "2d" (image landmarks), "3d" (world landmarks) or
         "silhouette" (segmentation mask).
