@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
-import tomllib
 from streamlit.testing.v1 import AppTest
 
 from posturecheck.app.settings import AppSettings

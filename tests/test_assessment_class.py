@@ -114,8 +114,9 @@ def test_a_photo_is_refused() -> None:
 
 @pytest.mark.slow
 def test_sample_clip_with_two_people(tmp_path: Path) -> None:
-    analysis = analyze_file(TWO_PEOPLE_CLIP, AnalyzeOptions(out_dir=tmp_path, num_people=3, progress=False,
-                                                           annotated_video=False))
+    analysis = analyze_file(
+        TWO_PEOPLE_CLIP, AnalyzeOptions(out_dir=tmp_path, num_people=3, progress=False, annotated_video=False)
+    )
     result = CLASS.run(analysis.series, analysis.tables)
     assert result.view_ok and len(result.people) >= 2
     assert len(result.details["table"]) == len(result.people)
@@ -165,8 +166,9 @@ def test_the_summary_method_says_the_extremes_are_of_a_running_median() -> None:
 
 def test_person_with_a_several_person_assessment_is_refused(tmp_path: Path) -> None:
     clip = write_clip(tmp_path / "empty_room.mp4", 160, 120, [i / 10 for i in range(3)])
-    options = AnalyzeOptions(out_dir=tmp_path / "out", assessment="class", person=2, progress=False,
-                             annotated_video=False)
+    options = AnalyzeOptions(
+        out_dir=tmp_path / "out", assessment="class", person=2, progress=False, annotated_video=False
+    )
     with pytest.raises(InputError) as raised:
         analyze_file(clip, options)
     assert str(raised.value) == (

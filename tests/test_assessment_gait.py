@@ -117,8 +117,15 @@ def test_no_walking_direction_is_refused_with_a_message() -> None:
     # A side view whose face and feet are hidden: the view passes on the world landmarks, but the walking
     # direction (and so the walking bout and the heel strikes) is never known.
     frames, _ = walking_frames()
-    face_and_feet = [Landmark.NOSE, Landmark.LEFT_EAR, Landmark.RIGHT_EAR, Landmark.LEFT_HEEL,
-                     Landmark.RIGHT_HEEL, Landmark.LEFT_FOOT_INDEX, Landmark.RIGHT_FOOT_INDEX]
+    face_and_feet = [
+        Landmark.NOSE,
+        Landmark.LEFT_EAR,
+        Landmark.RIGHT_EAR,
+        Landmark.LEFT_HEEL,
+        Landmark.RIGHT_HEEL,
+        Landmark.LEFT_FOOT_INDEX,
+        Landmark.RIGHT_FOOT_INDEX,
+    ]
     result = _run(_hidden(film(frames, _camera()), face_and_feet))
     assert not result.view_ok and result.findings == ()
     assert result.view_message == (

@@ -21,8 +21,14 @@ from tests.synthetic_skeleton import SHANK, THIGH, BodyPose, Camera, make_series
 STANDING = get_assessment("standing-side")
 # Hips forward of the ankles (thigh 6 deg behind vertical) and the trunk leaning back 10 deg.
 SWAY = BodyPose(hip_flexion_left=-16, hip_flexion_right=-16, trunk_inclination=-10)
-EYES = [Landmark.LEFT_EYE_INNER, Landmark.LEFT_EYE, Landmark.LEFT_EYE_OUTER,
-        Landmark.RIGHT_EYE_INNER, Landmark.RIGHT_EYE, Landmark.RIGHT_EYE_OUTER]
+EYES = [
+    Landmark.LEFT_EYE_INNER,
+    Landmark.LEFT_EYE,
+    Landmark.LEFT_EYE_OUTER,
+    Landmark.RIGHT_EYE_INNER,
+    Landmark.RIGHT_EYE,
+    Landmark.RIGHT_EYE_OUTER,
+]
 
 
 def _run(series: PoseSeries) -> AssessmentResult:

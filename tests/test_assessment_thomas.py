@@ -26,11 +26,13 @@ def _value(result: AssessmentResult, name: str) -> float:
     return value
 
 
-def _hold(n_frames: int = 120, camera: Camera | None = None, noise_frac: float = 0.0005, **pose: float | str
-          ) -> PoseSeries:
+def _hold(
+    n_frames: int = 120, camera: Camera | None = None, noise_frac: float = 0.0005, **pose: float | str
+) -> PoseSeries:
     points = lying_points(**pose)  # type: ignore[arg-type]
-    return film([points] * n_frames, camera or lying_camera(str(pose.get("hanging", "left"))),
-                noise_frac=noise_frac)
+    return film(
+        [points] * n_frames, camera or lying_camera(str(pose.get("hanging", "left"))), noise_frac=noise_frac
+    )
 
 
 def test_a_negative_test_reads_the_thigh_below_the_table() -> None:

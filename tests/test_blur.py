@@ -15,21 +15,33 @@ HEAD_WIDTH = 40.0  # ear to ear, pixels
 # The person's left is the image's right.
 FRONTAL = {
     Landmark.NOSE: (0.0, 0.1),
-    Landmark.LEFT_EYE_INNER: (0.1, -0.05), Landmark.LEFT_EYE: (0.17, -0.05),
-    Landmark.LEFT_EYE_OUTER: (0.24, -0.05), Landmark.RIGHT_EYE_INNER: (-0.1, -0.05),
-    Landmark.RIGHT_EYE: (-0.17, -0.05), Landmark.RIGHT_EYE_OUTER: (-0.24, -0.05),
-    Landmark.LEFT_EAR: (0.5, 0.0), Landmark.RIGHT_EAR: (-0.5, 0.0),
-    Landmark.MOUTH_LEFT: (0.12, 0.3), Landmark.MOUTH_RIGHT: (-0.12, 0.3),
+    Landmark.LEFT_EYE_INNER: (0.1, -0.05),
+    Landmark.LEFT_EYE: (0.17, -0.05),
+    Landmark.LEFT_EYE_OUTER: (0.24, -0.05),
+    Landmark.RIGHT_EYE_INNER: (-0.1, -0.05),
+    Landmark.RIGHT_EYE: (-0.17, -0.05),
+    Landmark.RIGHT_EYE_OUTER: (-0.24, -0.05),
+    Landmark.LEFT_EAR: (0.5, 0.0),
+    Landmark.RIGHT_EAR: (-0.5, 0.0),
+    Landmark.MOUTH_LEFT: (0.12, 0.3),
+    Landmark.MOUTH_RIGHT: (-0.12, 0.3),
 }
 # The same person's left profile, facing the image's right: the right side of the face is hidden.
 PROFILE_SEEN = {
     Landmark.NOSE: (0.5, 0.1),
-    Landmark.LEFT_EYE_INNER: (0.38, -0.05), Landmark.LEFT_EYE: (0.33, -0.05),
+    Landmark.LEFT_EYE_INNER: (0.38, -0.05),
+    Landmark.LEFT_EYE: (0.33, -0.05),
     Landmark.LEFT_EYE_OUTER: (0.28, -0.05),
-    Landmark.LEFT_EAR: (-0.4, 0.0), Landmark.MOUTH_LEFT: (0.4, 0.3),
+    Landmark.LEFT_EAR: (-0.4, 0.0),
+    Landmark.MOUTH_LEFT: (0.4, 0.3),
 }
-PROFILE_HIDDEN = (Landmark.RIGHT_EYE_INNER, Landmark.RIGHT_EYE, Landmark.RIGHT_EYE_OUTER, Landmark.RIGHT_EAR,
-                  Landmark.MOUTH_RIGHT)
+PROFILE_HIDDEN = (
+    Landmark.RIGHT_EYE_INNER,
+    Landmark.RIGHT_EYE,
+    Landmark.RIGHT_EYE_OUTER,
+    Landmark.RIGHT_EAR,
+    Landmark.MOUTH_RIGHT,
+)
 
 
 def checkerboard(square: int = 3) -> np.ndarray:
@@ -39,8 +51,9 @@ def checkerboard(square: int = 3) -> np.ndarray:
     return np.repeat(board[..., None], 3, axis=2)
 
 
-def person(head: dict[Landmark, tuple[float, float]], centre: tuple[float, float],
-           turn_deg: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def person(
+    head: dict[Landmark, tuple[float, float]], centre: tuple[float, float], turn_deg: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
     """(33, 3) normalised landmarks and (33,) visibility of one person whose face centre is at ``centre`` px.
 
     ``turn_deg`` turns the head in the image plane (180: upside down). Landmarks not
@@ -143,7 +156,7 @@ def test_a_face_cut_by_the_frame_edge_and_a_grey_frame() -> None:
     blurred = blur_faces(grey, landmarks[None], visibility[None])
 
     assert blurred.shape == grey.shape
-    inside = blurred[HEIGHT - 20:, :20].astype(np.float64)
+    inside = blurred[HEIGHT - 20 :, :20].astype(np.float64)
     assert np.abs(np.diff(inside, axis=1)).mean() < 5  # the board alternates by 255 every 3 px
     np.testing.assert_array_equal(blurred[:100], grey[:100])
 

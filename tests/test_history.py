@@ -14,7 +14,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ PG_VARIABLE = "POSTURECHECK_TEST_PG_URL"
 HISTORY_TABLES = ("media", "measures", "sessions", "clients", VERSION_TABLE)
 FLEXION = "hip_flexion_left_max"
 TILT = "pelvic_tilt_mean"
-MORNING = datetime(2025, 3, 1, 9, 30, 15, 250000, tzinfo=timezone.utc)
+MORNING = datetime(2025, 3, 1, 9, 30, 15, 250000, tzinfo=UTC)
 CEST = timezone(timedelta(hours=2))
 
 
@@ -82,11 +82,14 @@ def media_files(folder: Path, stem: str) -> list[MediaFile]:
 def plain(session: SessionInfo) -> dict[str, Any]:
     """A session without its ids, NaN as None, for equality across databases."""
     return {
-        "recorded_at": session.recorded_at, "assessment": session.assessment,
-        "source_name": session.source_name, "result": session.result,
+        "recorded_at": session.recorded_at,
+        "assessment": session.assessment,
+        "source_name": session.source_name,
+        "result": session.result,
         "result_version": session.result_version,
-        "measures": [(m.name, m.value if m.is_measured else None, m.unit, m.valid_fraction)
-                     for m in session.measures],
+        "measures": [
+            (m.name, m.value if m.is_measured else None, m.unit, m.valid_fraction) for m in session.measures
+        ],
         "media": [(f.kind, f.path) for f in session.media],
     }
 
@@ -95,8 +98,11 @@ def row_counts(url: str) -> dict[str, int]:
     """Rows in each history table, read with a plain engine."""
     engine = create_engine(url)
     with engine.connect() as connection:
-        counts = {table: connection.scalar(text(f"SELECT COUNT(*) FROM {table}")) or 0
-                  for table in HISTORY_TABLES if table != VERSION_TABLE}
+        counts = {
+            table: connection.scalar(text(f"SELECT COUNT(*) FROM {table}")) or 0
+            for table in HISTORY_TABLES
+            if table != VERSION_TABLE
+        }
     engine.dispose()
     return counts
 
@@ -106,9 +112,16 @@ def test_session_round_trip_through_a_reopened_database(url: str, tmp_path: Path
     result = {"assessment": "standing_posture", "angles": [1.5, None, 3.0], "view": {"side": "left"}}
     with open_history(url) as history:
         client = history.add_client("  C-014 ", notes="left hip replacement 2024")
-        session = history.save_session(client, "standing_posture", MORNING.astimezone(CEST), result,
-                                       measures(104.5), files, source_name="/home/ann/clips/walk.mp4",
-                                       result_version=3)
+        session = history.save_session(
+            client,
+            "standing_posture",
+            MORNING.astimezone(CEST),
+            result,
+            measures(104.5),
+            files,
+            source_name="/home/ann/clips/walk.mp4",
+            result_version=3,
+        )
     with open_history(url) as history:
         [stored_client] = history.clients()
         [stored] = history.sessions(client)
@@ -118,7 +131,11 @@ def test_session_round_trip_through_a_reopened_database(url: str, tmp_path: Path
     assert stored.id == session and stored.client_id == client
     assert stored.recorded_at == MORNING and stored.recorded_at.utcoffset() == timedelta(0)
     assert (stored.assessment, stored.source_name, stored.result, stored.result_version) == (
-        "standing_posture", "walk.mp4", result, 3)
+        "standing_posture",
+        "walk.mp4",
+        result,
+        3,
+    )
     assert stored.measures[0] == MeasureValue(FLEXION, 104.5, "deg", 0.9)
     assert stored.measures[1].name == TILT and math.isnan(stored.measures[1].value)
     assert stored.media == tuple(MediaFile(f.kind, f.path.resolve()) for f in files)
@@ -136,7 +153,8 @@ def test_default_data_folder_follows_each_platform() -> None:
     assert default_data_dir("linux", home) == Path("/home/ann/.local/share/posturecheck")
     assert default_data_dir("linux", home | {"XDG_DATA_HOME": "/data/ann"}) == Path("/data/ann/posturecheck")
     assert default_data_dir("linux", home | {"XDG_DATA_HOME": "relative/ignored"}) == Path(
-        "/home/ann/.local/share/posturecheck")
+        "/home/ann/.local/share/posturecheck"
+    )
     assert default_data_dir("darwin", home) == Path("/home/ann/Library/Application Support/posturecheck")
     assert default_data_dir("win32", home | {"APPDATA": "/roaming"}) == Path("/roaming/posturecheck")
 
@@ -145,7 +163,8 @@ def test_database_url_from_argument_environment_or_data_folder(tmp_path: Path) -
     environ = {URL_VARIABLE: "postgresql+psycopg://clinic:secret@db/posturecheck", "HOME": str(tmp_path)}
     assert database_url("sqlite:////srv/h.db", environ).database == "/srv/h.db"
     assert database_url(None, environ).render_as_string(hide_password=True) == (
-        "postgresql+psycopg://clinic:***@db/posturecheck")
+        "postgresql+psycopg://clinic:***@db/posturecheck"
+    )
     default = database_url(None, {"XDG_DATA_HOME": str(tmp_path / "xdg"), "HOME": str(tmp_path)})
     assert default.drivername == "sqlite"
     assert default.database == str(tmp_path / "xdg" / "posturecheck" / "history.db")
@@ -167,8 +186,14 @@ class SimulatedCrash(Exception):
 def test_a_crash_inside_a_save_keeps_earlier_sessions_and_no_half_session(url: str, tmp_path: Path) -> None:
     with open_history(url) as history:
         client = history.add_client("C-1")
-        first = history.save_session(client, "standing_posture", MORNING, {"n": 1}, measures(100.0),
-                                     media_files(tmp_path / "s1", "first"))
+        first = history.save_session(
+            client,
+            "standing_posture",
+            MORNING,
+            {"n": 1},
+            measures(100.0),
+            media_files(tmp_path / "s1", "first"),
+        )
         sent: list[str] = []
 
         def crash_at_media(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -181,8 +206,14 @@ def test_a_crash_inside_a_save_keeps_earlier_sessions_and_no_half_session(url: s
         event.listen(Engine, "before_cursor_execute", crash_at_media)
         try:
             with pytest.raises(SimulatedCrash):
-                history.save_session(client, "standing_posture", MORNING + timedelta(days=7), {"n": 2},
-                                     measures(110.0), media_files(tmp_path / "s2", "second"))
+                history.save_session(
+                    client,
+                    "standing_posture",
+                    MORNING + timedelta(days=7),
+                    {"n": 2},
+                    measures(110.0),
+                    media_files(tmp_path / "s2", "second"),
+                )
         finally:
             event.remove(Engine, "before_cursor_execute", crash_at_media)
         assert "sessions" in sent
@@ -222,8 +253,9 @@ history.save_session(client, "standing_posture", when, {"n": 2}, [MeasureValue("
 def test_a_process_killed_mid_save_leaves_only_whole_sessions(url: str, tmp_path: Path) -> None:
     report = tmp_path / "report.html"
     report.write_text("<html></html>")
-    done = subprocess.run([sys.executable, "-c", KILLED_SAVE, url, str(report)], capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_SAVE, url, str(report)], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 17, done.stderr
     assert "sessions" in done.stdout.split()
     with open_history(url) as history:
@@ -239,13 +271,19 @@ def _schema(engine: Engine) -> dict[str, Any]:
     return {
         table: {
             "columns": sorted((c["name"], c["nullable"]) for c in inspector.get_columns(table)),
-            "foreign_keys": sorted((tuple(k["constrained_columns"]), k["referred_table"])
-                                   for k in inspector.get_foreign_keys(table)),
-            "indexed": sorted(tuple(i["column_names"]) for i in inspector.get_indexes(table)
-                              if "duplicates_constraint" not in i),
+            "foreign_keys": sorted(
+                (tuple(k["constrained_columns"]), k["referred_table"])
+                for k in inspector.get_foreign_keys(table)
+            ),
+            "indexed": sorted(
+                tuple(i["column_names"])
+                for i in inspector.get_indexes(table)
+                if "duplicates_constraint" not in i
+            ),
             "unique": sorted(tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)),
         }
-        for table in sorted(inspector.get_table_names()) if table != VERSION_TABLE
+        for table in sorted(inspector.get_table_names())
+        if table != VERSION_TABLE
     }
 
 
@@ -276,23 +314,45 @@ def test_a_version_1_database_is_migrated_keeping_its_data(url: str, tmp_path: P
     with engine.begin() as connection:
         assert not inspect(connection).has_table("media")
         tables = MetaData()
-        clients, sessions, rows = (Table(name, tables, autoload_with=connection)
-                                   for name in ("clients", "sessions", "measures"))
-        client = connection.execute(insert(clients).values(code="OLD-1", created_at=MORNING, notes="")
-                                    .returning(clients.c.id)).scalar_one()
-        session = connection.execute(insert(sessions).values(
-            client_id=client, recorded_at=MORNING, assessment="standing_posture", source_name="a.mp4",
-            result={"n": 1}, result_version=1).returning(sessions.c.id)).scalar_one()
-        connection.execute(insert(rows).values(session_id=session, name=FLEXION, value=98.0, unit="deg",
-                                               valid_fraction=0.8))
+        clients, sessions, rows = (
+            Table(name, tables, autoload_with=connection) for name in ("clients", "sessions", "measures")
+        )
+        client = connection.execute(
+            insert(clients).values(code="OLD-1", created_at=MORNING, notes="").returning(clients.c.id)
+        ).scalar_one()
+        session = connection.execute(
+            insert(sessions)
+            .values(
+                client_id=client,
+                recorded_at=MORNING,
+                assessment="standing_posture",
+                source_name="a.mp4",
+                result={"n": 1},
+                result_version=1,
+            )
+            .returning(sessions.c.id)
+        ).scalar_one()
+        connection.execute(
+            insert(rows).values(session_id=session, name=FLEXION, value=98.0, unit="deg", valid_fraction=0.8)
+        )
     engine.dispose()
 
     with open_history(url) as history:
         [old] = history.sessions(client)
         assert (old.id, old.result, old.measures, old.media) == (
-            session, {"n": 1}, (MeasureValue(FLEXION, 98.0, "deg", 0.8),), ())
-        history.save_session(client, "standing_posture", MORNING + timedelta(days=1), {"n": 2},
-                             measures(101.0), media_files(tmp_path, "new"))
+            session,
+            {"n": 1},
+            (MeasureValue(FLEXION, 98.0, "deg", 0.8),),
+            (),
+        )
+        history.save_session(
+            client,
+            "standing_posture",
+            MORNING + timedelta(days=1),
+            {"n": 2},
+            measures(101.0),
+            media_files(tmp_path, "new"),
+        )
         assert [value for _, value in history.progress(client, FLEXION)] == [98.0, 101.0]
     engine = create_engine(url)
     with engine.connect() as connection:
@@ -315,10 +375,18 @@ def test_a_database_from_a_newer_release_is_refused(url: str) -> None:
 def test_export_then_import_into_another_database_gives_the_same_history(url: str, tmp_path: Path) -> None:
     with open_history(url) as history:
         client = history.add_client("C-7", notes="yoga, hamstrings")
-        history.save_session(client, "hip_flexion", MORNING, {"reps": [1, 2]}, measures(95.0),
-                             media_files(tmp_path / "a", "a"), source_name="a.mp4")
-        history.save_session(client, "hip_flexion", MORNING + timedelta(days=14), {"reps": [3]},
-                             measures(99.0))
+        history.save_session(
+            client,
+            "hip_flexion",
+            MORNING,
+            {"reps": [1, 2]},
+            measures(95.0),
+            media_files(tmp_path / "a", "a"),
+            source_name="a.mp4",
+        )
+        history.save_session(
+            client, "hip_flexion", MORNING + timedelta(days=14), {"reps": [3]}, measures(99.0)
+        )
         document = json.loads(json.dumps(history.export_client(client)))
         original = [plain(s) for s in history.sessions(client)]
         created_at = history.client(client).created_at
@@ -350,8 +418,9 @@ def test_deleting_a_client_removes_every_row_and_file_of_theirs_only(url: str, t
         kept = history.add_client("KEPT")
         gone_files = media_files(tmp_path / "gone1", "s1") + media_files(tmp_path / "gone2", "s2")
         history.save_session(gone, "standing_posture", MORNING, {}, measures(90.0), gone_files[:2])
-        history.save_session(gone, "standing_posture", MORNING + timedelta(days=3), {}, measures(92.0),
-                             gone_files[2:])
+        history.save_session(
+            gone, "standing_posture", MORNING + timedelta(days=3), {}, measures(92.0), gone_files[2:]
+        )
         kept_files = media_files(tmp_path / "kept", "s")
         history.save_session(kept, "standing_posture", MORNING, {}, measures(80.0), kept_files)
         gone_files[3].path.unlink()
@@ -405,7 +474,7 @@ def test_progress_over_two_sessions_in_time_order_and_its_figure(url: str) -> No
         assert history.progress(client, TILT) == []
     assert points == [(MORNING, 101.0), (later, 112.0)]
 
-    figure = progress_figure(points, "hip flexion (left, max)", "deg", tz=timezone.utc)
+    figure = progress_figure(points, "hip flexion (left, max)", "deg", tz=UTC)
     [line] = figure.axes[0].get_lines()
     x = np.asarray(line.get_xdata(), dtype=np.float64)
     y = np.asarray(line.get_ydata(), dtype=np.float64)
@@ -422,8 +491,14 @@ def test_bad_saves_are_refused_and_store_nothing(url: str, tmp_path: Path) -> No
         with pytest.raises(HistoryError, match="no client with id"):
             history.save_session(client + 100, "standing_posture", MORNING, {}, measures(1.0))
         with pytest.raises(InputError, match="no such file"):
-            history.save_session(client, "standing_posture", MORNING, {}, measures(1.0),
-                                 [MediaFile("report", tmp_path / "missing.pdf")])
+            history.save_session(
+                client,
+                "standing_posture",
+                MORNING,
+                {},
+                measures(1.0),
+                [MediaFile("report", tmp_path / "missing.pdf")],
+            )
         with pytest.raises(ValueError, match="no time zone"):
             history.save_session(client, "standing_posture", datetime(2025, 1, 1), {}, measures(1.0))
         with pytest.raises(ValueError, match="no time zone"):
@@ -437,11 +512,14 @@ def test_bad_saves_are_refused_and_store_nothing(url: str, tmp_path: Path) -> No
         assert history.sessions(client) == []
 
 
-@pytest.mark.parametrize("bad_url, problem", [
-    ("not a database url", "history database URL"),
-    ("postgresql+nosuchdriver://db/posturecheck", "history database URL"),
-    ("sqlite:////nonexistent-folder/history.db", "cannot open the history database"),
-])
+@pytest.mark.parametrize(
+    "bad_url, problem",
+    [
+        ("not a database url", "history database URL"),
+        ("postgresql+nosuchdriver://db/posturecheck", "history database URL"),
+        ("sqlite:////nonexistent-folder/history.db", "cannot open the history database"),
+    ],
+)
 def test_an_unusable_database_url_is_one_clear_error(bad_url: str, problem: str) -> None:
     with pytest.raises(HistoryError, match=problem):
         open_history(bad_url)

@@ -40,10 +40,12 @@ class Body:
 
 
 BODY_A = Body()
-BODY_B = Body(shoulder_half=0.15, hip_half=0.16, torso=0.42, upper_arm=0.34, forearm=0.22, thigh=0.50,
-              shank=0.38)
-BODY_C = Body(shoulder_half=0.24, hip_half=0.11, torso=0.56, upper_arm=0.26, forearm=0.30, thigh=0.38,
-              shank=0.46)
+BODY_B = Body(
+    shoulder_half=0.15, hip_half=0.16, torso=0.42, upper_arm=0.34, forearm=0.22, thigh=0.50, shank=0.38
+)
+BODY_C = Body(
+    shoulder_half=0.24, hip_half=0.11, torso=0.56, upper_arm=0.26, forearm=0.30, thigh=0.38, shank=0.46
+)
 
 
 def skeleton(body: Body) -> np.ndarray:
@@ -58,9 +60,16 @@ def skeleton(body: Body) -> np.ndarray:
         knee = hip + [0.0, body.thigh, 0.0]
         ankle = knee + [0.0, body.shank, 0.0]
         points: dict[str, np.ndarray] = {
-            "SHOULDER": shoulder, "ELBOW": elbow, "WRIST": wrist, "HIP": hip, "KNEE": knee, "ANKLE": ankle,
-            "PINKY": wrist + [sign * 0.02, 0.07, 0.0], "INDEX": wrist + [0.0, 0.08, -0.02],
-            "THUMB": wrist + [-sign * 0.02, 0.05, -0.02], "HEEL": ankle + [0.0, 0.04, 0.05],
+            "SHOULDER": shoulder,
+            "ELBOW": elbow,
+            "WRIST": wrist,
+            "HIP": hip,
+            "KNEE": knee,
+            "ANKLE": ankle,
+            "PINKY": wrist + [sign * 0.02, 0.07, 0.0],
+            "INDEX": wrist + [0.0, 0.08, -0.02],
+            "THUMB": wrist + [-sign * 0.02, 0.05, -0.02],
+            "HEEL": ankle + [0.0, 0.04, 0.05],
             "FOOT_INDEX": ankle + [sign * 0.02, 0.06, -0.12],
             "EYE_INNER": np.array([sign * 0.02, crown + 0.08, -0.08]),
             "EYE": np.array([sign * 0.035, crown + 0.08, -0.08]),
@@ -74,13 +83,22 @@ def skeleton(body: Body) -> np.ndarray:
     return pts
 
 
-def place(series: PoseSeries, row: int, slot: int, body: Body, x: float, y: float, height: float,
-          visibility: float | np.ndarray = 0.9) -> None:
+def place(
+    series: PoseSeries,
+    row: int,
+    slot: int,
+    body: Body,
+    x: float,
+    y: float,
+    height: float,
+    visibility: float | np.ndarray = 0.9,
+) -> None:
     """Draw ``body`` into a slot: mid-hip at normalised (x, y), ``height`` tall (normalised to the frame)."""
     world = skeleton(body)
     scale = height / (world[:, 1].max() - world[:, 1].min())
-    image = np.stack([x + world[:, 0] * scale * HEIGHT / WIDTH, y + world[:, 1] * scale, world[:, 2] * scale],
-                     axis=-1)
+    image = np.stack(
+        [x + world[:, 0] * scale * HEIGHT / WIDTH, y + world[:, 1] * scale, world[:, 2] * scale], axis=-1
+    )
     series.image[row, slot] = image
     series.world[row, slot] = world
     series.visibility[row, slot] = visibility
@@ -204,8 +222,9 @@ def test_a_person_returning_at_the_edge_they_left_gets_their_id_back() -> None:
     assert tracked.tracks[0].identity_confidence == 1.0
 
 
-@pytest.mark.parametrize(("returning", "entry_x"), [(BODY_C, 0.95), (BODY_B, 0.05)],
-                         ids=["other-body", "other-edge"])
+@pytest.mark.parametrize(
+    ("returning", "entry_x"), [(BODY_C, 0.95), (BODY_B, 0.05)], ids=["other-body", "other-edge"]
+)
 def test_a_newcomer_who_does_not_fit_gets_a_new_id(returning: Body, entry_x: float) -> None:
     series, b_rows, back_rows = exit_and_return(returning, entry_x)
     tracked = track_people(series)
@@ -288,7 +307,7 @@ def test_representative_frame_is_the_largest_clear_view() -> None:
     # of the frame at the right edge: their box is clipped to it.
     series = blank(30, 2, fps=30)
     legs_hidden = np.full(NUM_LANDMARKS, 0.9)
-    legs_hidden[L.LEFT_HIP:] = 0.1
+    legs_hidden[L.LEFT_HIP :] = 0.1
     for row in range(30):
         place(series, row, 0, BODY_A, 0.4, 0.55, 0.2 + 0.3 * row / 29, 0.9 if row < 25 else legs_hidden)
         place(series, row, 1, BODY_B, 0.995, 0.6, 0.3)
@@ -348,8 +367,9 @@ def test_two_people_clip(tmp_path: Path) -> None:
     from posturecheck.analyze import AnalyzeOptions, analyze_file
     from tests.media import TWO_PEOPLE_CLIP
 
-    result = analyze_file(TWO_PEOPLE_CLIP, AnalyzeOptions(out_dir=tmp_path, num_people=3, progress=False,
-                                                          annotated_video=False))
+    result = analyze_file(
+        TWO_PEOPLE_CLIP, AnalyzeOptions(out_dir=tmp_path, num_people=3, progress=False, annotated_video=False)
+    )
     # analyze tracks before it measures: its series' slots are already track IDs,
     # and tracking them again must change nothing.
     tracked = track_people(result.series)

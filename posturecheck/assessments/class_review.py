@@ -116,9 +116,7 @@ def _holds(
     return out
 
 
-def _person(
-    series: PoseSeries, table: MeasureTable, track: TrackInfo, interval: float
-) -> dict[str, Any]:
+def _person(series: PoseSeries, table: MeasureTable, track: TrackInfo, interval: float) -> dict[str, Any]:
     seen = series.detected[:, table.person]
     rows = np.flatnonzero(seen)
     span = int(rows[-1] - rows[0] + 1) if rows.size else 0
@@ -151,26 +149,59 @@ def _findings(person: dict) -> list[Finding]:
     label, slot = person["label"], person["slot"]
     seen, speed = person["fraction_seen"], person["speed_fraction_valid"]
     found = [
-        finding(f"person_{slot + 1}_seconds_in_view", f"{label}: time in view", person["seconds_seen"], "s",
-                None, confidence_of(seen), seen),
-        finding(f"person_{slot + 1}_holds", f"{label}: steady holds of {MIN_HOLD_S:g} s or more",
-                len(person["holds"]), "count", None, confidence_of(speed), speed),
+        finding(
+            f"person_{slot + 1}_seconds_in_view",
+            f"{label}: time in view",
+            person["seconds_seen"],
+            "s",
+            None,
+            confidence_of(seen),
+            seen,
+        ),
+        finding(
+            f"person_{slot + 1}_holds",
+            f"{label}: steady holds of {MIN_HOLD_S:g} s or more",
+            len(person["holds"]),
+            "count",
+            None,
+            confidence_of(speed),
+            speed,
+        ),
     ]
     for side in ("left", "right"):
         hip = person[f"hip_{side}"]
         confidence = confidence_of(hip["fraction_valid"])
         prefix = f"person_{slot + 1}_peak_hip"
-        found.append(finding(f"{prefix}_flexion_{side}", f"{label}: {side} hip, most flexion",
-                             hip["max_deg"], "deg", None, confidence, hip["fraction_valid"]))
+        found.append(
+            finding(
+                f"{prefix}_flexion_{side}",
+                f"{label}: {side} hip, most flexion",
+                hip["max_deg"],
+                "deg",
+                None,
+                confidence,
+                hip["fraction_valid"],
+            )
+        )
         extension = None if hip["min_deg"] is None else -hip["min_deg"]
-        found.append(finding(f"{prefix}_extension_{side}", f"{label}: {side} hip, most extension",
-                             extension, "deg", None, confidence, hip["fraction_valid"],
-                             note="degrees of extension; negative when the hip never extended"))
+        found.append(
+            finding(
+                f"{prefix}_extension_{side}",
+                f"{label}: {side} hip, most extension",
+                extension,
+                "deg",
+                None,
+                confidence,
+                hip["fraction_valid"],
+                note="degrees of extension; negative when the hip never extended",
+            )
+        )
     return found
 
 
 def _row(person: dict) -> dict[str, object]:
     """One line of the teacher's table."""
+
     def rounded(value: object) -> object:
         return round(value, 1) if isinstance(value, float) else value
 
@@ -183,10 +214,12 @@ def _row(person: dict) -> dict[str, object]:
         "view": person["view"],
         "hip_flexion_left_max": rounded(person["hip_left"]["max_deg"]),
         "hip_flexion_right_max": rounded(person["hip_right"]["max_deg"]),
-        "hip_extension_left_max": rounded(None if person["hip_left"]["min_deg"] is None
-                                          else -person["hip_left"]["min_deg"]),
-        "hip_extension_right_max": rounded(None if person["hip_right"]["min_deg"] is None
-                                           else -person["hip_right"]["min_deg"]),
+        "hip_extension_left_max": rounded(
+            None if person["hip_left"]["min_deg"] is None else -person["hip_left"]["min_deg"]
+        ),
+        "hip_extension_right_max": rounded(
+            None if person["hip_right"]["min_deg"] is None else -person["hip_right"]["min_deg"]
+        ),
         "holds": len(person["holds"]),
     }
 
@@ -208,19 +241,24 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
             (compute_measures(tracked.series, k, MeasureOptions()), track)
             for k, track in enumerate(tracked.tracks)
         ]
-        warnings += ("the footage's person slots were not stable IDs: people were tracked and their measures "
-                     "recomputed with default options; slots refer to the tracked series",)
+        warnings += (
+            "the footage's person slots were not stable IDs: people were tracked and their measures "
+            "recomputed with default options; slots refer to the tracked series",
+        )
     if not followed:
-        return AssessmentResult(NAME, (), False, "nobody stayed in view long enough to be followed",
-                                education_topic=TOPIC)
+        return AssessmentResult(
+            NAME, (), False, "nobody stayed in view long enough to be followed", education_topic=TOPIC
+        )
     interval = float(np.median(np.diff(series.times_s)))
     people = [_person(tracked.series, table, track, interval) for table, track in followed]
     if tracked.n_dropped_tracks:
         warnings += (f"{tracked.n_dropped_tracks} brief detection(s) under 0.5 s were left out",)
     for person in people:
         if person["identity_confidence"] < 0.5:
-            warnings += (f"{person['label']} left the view and the one who came back may be someone else "
-                         f"(identity confidence {person['identity_confidence']:.2f})",)
+            warnings += (
+                f"{person['label']} left the view and the one who came back may be someone else "
+                f"(identity confidence {person['identity_confidence']:.2f})",
+            )
     findings = [f for person in people for f in _findings(person)]
     return AssessmentResult(
         assessment=NAME,
@@ -236,8 +274,11 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
             "It describes the class; it is not a diagnosis of anyone.",
         ),
         warnings=warnings,
-        details={"people": people, "table": [_row(p) for p in people],
-                 "dropped_detections": tracked.n_dropped_tracks},
+        details={
+            "people": people,
+            "table": [_row(p) for p in people],
+            "dropped_detections": tracked.n_dropped_tracks,
+        },
         education_topic=TOPIC,
     )
 

@@ -44,8 +44,15 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         use = seen & measure.valid
         fraction = float(use.sum() / max(int(seen.sum()), 1))
         findings.append(
-            finding(f"{name}_range", f"range of {name.replace('_', ' ')}", rom.range_deg, measure.unit, None,
-                    confidence_of(fraction), fraction)
+            finding(
+                f"{name}_range",
+                f"range of {name.replace('_', ' ')}",
+                rom.range_deg,
+                measure.unit,
+                None,
+                confidence_of(fraction),
+                fraction,
+            )
         )
         ranges[name] = {
             "unit": measure.unit,

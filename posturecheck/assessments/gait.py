@@ -134,15 +134,44 @@ def _side_findings(side: str, records: list[dict[str, Any]]) -> list[Finding]:
         return float(np.mean(values)) if values else None
 
     return [
-        finding(f"strides_{side}", f"{side} strides measured", len(used), "count", None, confidence, fraction,
-                note=f"{len(records) - len(used)} more found but under {MIN_STRIDE_VALID:.0%} valid frames"),
-        finding(f"peak_hip_extension_{side}", f"{side} peak hip extension in late stance (mean of strides)",
-                mean("peak_hip_extension_deg"), "deg", HIP_EXTENSION, confidence, fraction,
-                note="degrees of extension, thigh behind the trunk line"),
-        finding(f"peak_hip_flexion_{side}", f"{side} peak hip flexion (mean of strides)",
-                mean("peak_hip_flexion_deg"), "deg", HIP_FLEXION, confidence, fraction),
-        finding(f"peak_knee_flexion_{side}", f"{side} peak knee flexion in swing (mean of strides)",
-                mean("peak_knee_flexion_deg"), "deg", KNEE_FLEXION, confidence, fraction),
+        finding(
+            f"strides_{side}",
+            f"{side} strides measured",
+            len(used),
+            "count",
+            None,
+            confidence,
+            fraction,
+            note=f"{len(records) - len(used)} more found but under {MIN_STRIDE_VALID:.0%} valid frames",
+        ),
+        finding(
+            f"peak_hip_extension_{side}",
+            f"{side} peak hip extension in late stance (mean of strides)",
+            mean("peak_hip_extension_deg"),
+            "deg",
+            HIP_EXTENSION,
+            confidence,
+            fraction,
+            note="degrees of extension, thigh behind the trunk line",
+        ),
+        finding(
+            f"peak_hip_flexion_{side}",
+            f"{side} peak hip flexion (mean of strides)",
+            mean("peak_hip_flexion_deg"),
+            "deg",
+            HIP_FLEXION,
+            confidence,
+            fraction,
+        ),
+        finding(
+            f"peak_knee_flexion_{side}",
+            f"{side} peak knee flexion in swing (mean of strides)",
+            mean("peak_knee_flexion_deg"),
+            "deg",
+            KNEE_FLEXION,
+            confidence,
+            fraction,
+        ),
     ]
 
 
@@ -157,10 +186,26 @@ def _stride_findings(records: list[dict[str, Any]]) -> list[Finding]:
             confidence: Confidence = "high" if r["used"] else "low"
             note = "" if r["used"] else f"under {MIN_STRIDE_VALID:.0%} valid frames: left out of the means"
             found += [
-                finding(f"stride_{side}_{number}_peak_hip_extension", f"{when}: peak hip extension",
-                        r["peak_hip_extension_deg"], "deg", HIP_EXTENSION, confidence, fraction, note),
-                finding(f"stride_{side}_{number}_peak_hip_flexion", f"{when}: peak hip flexion",
-                        r["peak_hip_flexion_deg"], "deg", HIP_FLEXION, confidence, fraction, note),
+                finding(
+                    f"stride_{side}_{number}_peak_hip_extension",
+                    f"{when}: peak hip extension",
+                    r["peak_hip_extension_deg"],
+                    "deg",
+                    HIP_EXTENSION,
+                    confidence,
+                    fraction,
+                    note,
+                ),
+                finding(
+                    f"stride_{side}_{number}_peak_hip_flexion",
+                    f"{when}: peak hip flexion",
+                    r["peak_hip_flexion_deg"],
+                    "deg",
+                    HIP_FLEXION,
+                    confidence,
+                    fraction,
+                    note,
+                ),
             ]
     return found
 
@@ -211,16 +256,18 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     check = check_view(table, rows, "side", WHAT) if clip.ok else clip
     warnings += check.warnings
     if not check.ok:
-        return AssessmentResult(NAME, (table.person,), False, check.message, warnings=warnings,
-                                education_topic=TOPIC)
+        return AssessmentResult(
+            NAME, (table.person,), False, check.message, warnings=warnings, education_topic=TOPIC
+        )
     if not bout.any():
         message = (
             f"the walking direction of {person_label(table.person)} could not be told in any frame (neither "
             f"the face nor the feet were seen clearly): {WHAT} needs the person walking across the view with "
             "the head and feet in the picture"
         )
-        return AssessmentResult(NAME, (table.person,), False, message, warnings=warnings,
-                                education_topic=TOPIC)
+        return AssessmentResult(
+            NAME, (table.person,), False, message, warnings=warnings, education_topic=TOPIC
+        )
     points = person_points(series, table.person)
     strikes = {side: heel_strikes(points, table.view.facing, bout, side) for side in ("left", "right")}
     records = [
@@ -237,11 +284,25 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     stride_share = float(np.mean([r["fraction_valid"] for r in used])) if used else 0.0
     step_share = strike_signal_share(points, table.view.facing, bout)
     step_confidence: Confidence = "none" if n_steps == 0 else ("high" if n_steps >= 3 else "low")
-    found["cadence"] = finding("cadence", "cadence", steps_per_min, "steps/min", None,
-                               capped_confidence(step_confidence, step_share), step_share,
-                               note=f"from {n_steps} steps")
-    found["stride_time"] = finding("stride_time", "stride time (mean of strides)", stride_time, "s", None,
-                                   _confidence(len(used), stride_share), stride_share)
+    found["cadence"] = finding(
+        "cadence",
+        "cadence",
+        steps_per_min,
+        "steps/min",
+        None,
+        capped_confidence(step_confidence, step_share),
+        step_share,
+        note=f"from {n_steps} steps",
+    )
+    found["stride_time"] = finding(
+        "stride_time",
+        "stride time (mean of strides)",
+        stride_time,
+        "s",
+        None,
+        _confidence(len(used), stride_share),
+        stride_share,
+    )
     found.update({f.name: f for f in _stride_findings(records)})
     if not used:
         warnings += ("no full stride with enough valid frames: walk at least 4-5 steps across the view",)

@@ -151,12 +151,33 @@ def _side_findings(side: str, reps: list[dict[str, Any]]) -> list[Finding]:
     best = max(peaks) if peaks else None
     mean = float(np.mean(peaks)) if peaks else None
     return [
-        finding(f"repetitions_{side}", f"{side} raises found", len(reps), "count", None,
-                confidence if reps else "none", fraction),
-        finding(f"best_hip_flexion_{side}", f"{side} hip flexion, best raise", best, "deg",
-                ACTIVE_HIP_FLEXION, confidence, fraction),
-        finding(f"mean_hip_flexion_{side}", f"{side} hip flexion, mean of the raises", mean, "deg",
-                ACTIVE_HIP_FLEXION, confidence, fraction),
+        finding(
+            f"repetitions_{side}",
+            f"{side} raises found",
+            len(reps),
+            "count",
+            None,
+            confidence if reps else "none",
+            fraction,
+        ),
+        finding(
+            f"best_hip_flexion_{side}",
+            f"{side} hip flexion, best raise",
+            best,
+            "deg",
+            ACTIVE_HIP_FLEXION,
+            confidence,
+            fraction,
+        ),
+        finding(
+            f"mean_hip_flexion_{side}",
+            f"{side} hip flexion, mean of the raises",
+            mean,
+            "deg",
+            ACTIVE_HIP_FLEXION,
+            confidence,
+            fraction,
+        ),
     ]
 
 
@@ -238,8 +259,9 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     check = check_view(table, seen_rows(table), "side", WHAT) if clip.ok else clip
     warnings += check.warnings
     if not check.ok:
-        return AssessmentResult(NAME, (table.person,), False, check.message, warnings=warnings,
-                                education_topic=TOPIC)
+        return AssessmentResult(
+            NAME, (table.person,), False, check.message, warnings=warnings, education_topic=TOPIC
+        )
     points = person_points(series, table.person)
     travel = hip_travel(points, seen_rows(table))
     if travel > MAX_TRAVEL_TRUNK:
@@ -247,14 +269,21 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
             f"{person_label(table.person)}'s hips moved {travel:.1f} trunk lengths across the picture: you "
             "walked across the view; stand in one place for knee raises"
         )
-        return AssessmentResult(NAME, (table.person,), False, message, warnings=warnings,
-                                education_topic=TOPIC)
+        return AssessmentResult(
+            NAME, (table.person,), False, message, warnings=warnings, education_topic=TOPIC
+        )
     yaw = pelvis_yaw(points.world)
     by_side: dict[str, list[dict[str, Any]]] = {}
     for side in ("left", "right"):
         hip = table.measures[f"hip_flexion_{side}"]
-        found = find_repetitions(hip.values, hip.valid, table.times_s, table.frame_index,
-                                 min_prominence_deg=MIN_RAISE_DEG, min_interval_s=MIN_INTERVAL_S)
+        found = find_repetitions(
+            hip.values,
+            hip.valid,
+            table.times_s,
+            table.frame_index,
+            min_prominence_deg=MIN_RAISE_DEG,
+            min_interval_s=MIN_INTERVAL_S,
+        )
         by_side[side] = [_repetition(table, rep, side, yaw) for rep in found]
     findings = _side_findings("left", by_side["left"]) + _side_findings("right", by_side["right"])
     best = {f.name: f for f in findings}
@@ -265,8 +294,17 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         else None
     )
     fraction = min(left.fraction_valid, right.fraction_valid)
-    findings.append(finding("symmetry_index", "left-right symmetry index of the best raises (+ left higher)",
-                            symmetry, "%", None, confidence_of(fraction), fraction))
+    findings.append(
+        finding(
+            "symmetry_index",
+            "left-right symmetry index of the best raises (+ left higher)",
+            symmetry,
+            "%",
+            None,
+            confidence_of(fraction),
+            fraction,
+        )
+    )
     both = by_side["left"] + by_side["right"]
     findings += _compensation_findings(both)
     if not both:
@@ -310,8 +348,13 @@ ASSESSMENT = Assessment(
     input_kind="clip",
     max_people=1,
     needs_masks=False,
-    measures_used=("hip_flexion_left", "hip_flexion_right", "trunk_inclination", "pelvic_obliquity",
-                   "pelvis rotation (world hip line, computed by the assessment)"),
+    measures_used=(
+        "hip_flexion_left",
+        "hip_flexion_right",
+        "trunk_inclination",
+        "pelvic_obliquity",
+        "pelvis rotation (world hip line, computed by the assessment)",
+    ),
     summary_method=(
         "peak hip flexion of every repetition per side; best and mean per side; symmetry index of the best "
         "raises; compensations counted per repetition from its start to its peak"

@@ -138,8 +138,9 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     warnings += stance.warnings + check.warnings
     rows = stance.rows
     if not check.ok or rows is None:
-        return AssessmentResult(NAME, (table.person,), False, check.message, warnings=warnings,
-                                education_topic=TOPIC)
+        return AssessmentResult(
+            NAME, (table.person,), False, check.message, warnings=warnings, education_topic=TOPIC
+        )
     found = {
         "pelvic_obliquity": measure_finding(
             table, "pelvic_obliquity", rows, "pelvic obliquity (+ left hip higher)", LEVEL_PELVIS

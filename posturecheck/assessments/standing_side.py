@@ -116,8 +116,10 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     ):
         found[name] = measure_finding(table, name, rows, label, note=note, unit=_UNITS.get(name, "deg"))
     if series.masks is None:
-        warnings += ("no segmentation masks: the lumbar curve and pelvic tilt proxies were not measured "
-                     "(analyse with masks kept)",)
+        warnings += (
+            "no segmentation masks: the lumbar curve and pelvic tilt proxies were not measured "
+            "(analyse with masks kept)",
+        )
     reading = read_posture_type(
         PostureProxies(
             ear_pct=_value(table, "plumb_offset_ear", rows),

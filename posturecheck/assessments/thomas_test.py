@@ -198,17 +198,52 @@ def _findings(geometry: dict[str, np.ndarray], rows: np.ndarray) -> tuple[list[F
     fraction = min(fractions["hanging_thigh"], fractions["hanging_knee"])
     grade, grade_confidence = _grade(values["hanging_thigh"], values["hanging_knee"], fraction)
     found = [
-        finding("thomas_grade", "modified Thomas test reading", grade, "", GRADE_NORM, grade_confidence,
-                fraction, note="describes the test position; not a diagnosis"),
-        finding("hanging_thigh_angle", "hanging thigh against the table line (+ above)",
-                values["hanging_thigh"], "deg", THIGH_NORM, confidence_of(fractions["hanging_thigh"]),
-                fractions["hanging_thigh"]),
-        finding("hanging_knee_flexion", "hanging knee flexion", values["hanging_knee"], "deg", KNEE_NORM,
-                confidence_of(fractions["hanging_knee"]), fractions["hanging_knee"]),
-        finding("held_hip_flexion", "held hip flexion (thigh against trunk)", values["held_hip"], "deg", None,
-                confidence_of(fractions["held_hip"]), fractions["held_hip"]),
-        finding("table_line_tilt", "lying trunk against the image horizontal", values["tilt"], "deg", None,
-                confidence_of(fractions["tilt"]), fractions["tilt"]),
+        finding(
+            "thomas_grade",
+            "modified Thomas test reading",
+            grade,
+            "",
+            GRADE_NORM,
+            grade_confidence,
+            fraction,
+            note="describes the test position; not a diagnosis",
+        ),
+        finding(
+            "hanging_thigh_angle",
+            "hanging thigh against the table line (+ above)",
+            values["hanging_thigh"],
+            "deg",
+            THIGH_NORM,
+            confidence_of(fractions["hanging_thigh"]),
+            fractions["hanging_thigh"],
+        ),
+        finding(
+            "hanging_knee_flexion",
+            "hanging knee flexion",
+            values["hanging_knee"],
+            "deg",
+            KNEE_NORM,
+            confidence_of(fractions["hanging_knee"]),
+            fractions["hanging_knee"],
+        ),
+        finding(
+            "held_hip_flexion",
+            "held hip flexion (thigh against trunk)",
+            values["held_hip"],
+            "deg",
+            None,
+            confidence_of(fractions["held_hip"]),
+            fractions["held_hip"],
+        ),
+        finding(
+            "table_line_tilt",
+            "lying trunk against the image horizontal",
+            values["tilt"],
+            "deg",
+            None,
+            confidence_of(fractions["tilt"]),
+            fractions["tilt"],
+        ),
     ]
     return found, values
 
@@ -238,16 +273,28 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     held_side = "left" if np.mean(geometry["held_left"][lying]) >= 0.5 else "right"
     hanging_side = "right" if held_side == "left" else "left"
     if not float(np.nanmedian(geometry["held_hip"][lying])) >= MIN_HELD_FLEXION_DEG:
-        return _not_read(table.person, "no knee is held toward the chest: hold one knee to the chest, the "
-                         "other leg hanging over the table's edge", warnings)
-    side_check = check_near_side(near_side_by_depth(points.world)[lying], table.person, hanging_side, WHAT,
-                                 "the hanging leg must face the camera")
+        return _not_read(
+            table.person,
+            "no knee is held toward the chest: hold one knee to the chest, the "
+            "other leg hanging over the table's edge",
+            warnings,
+        )
+    side_check = check_near_side(
+        near_side_by_depth(points.world)[lying],
+        table.person,
+        hanging_side,
+        WHAT,
+        "the hanging leg must face the camera",
+    )
     if not side_check.ok:
         return _not_read(table.person, side_check.message, warnings)
     stance = held_stance(series, table.person, lying, WINDOW_S, MIN_WINDOW_S)
     if stance.rows is None:
-        return _not_read(table.person, f"no still hold of {MIN_WINDOW_S:g} s found: keep the test position "
-                         f"still for {WINDOW_S:g} s", warnings)
+        return _not_read(
+            table.person,
+            f"no still hold of {MIN_WINDOW_S:g} s found: keep the test position still for {WINDOW_S:g} s",
+            warnings,
+        )
     warnings += stance.warnings
     found, values = _findings(geometry, stance.rows)
     if abs(values["tilt"]) > TILT_WARNING_DEG:
@@ -267,8 +314,15 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         view_ok=True,
         view_message=f"{check.message}; lying, {side_check.message}; {hanging_side} leg hanging",
         findings=tuple(found),
-        interpretation=tuple(_interpretation(hanging_side, values["hanging_thigh"], values["hanging_knee"],
-                                             values["held_hip"], str(found[0].value))),
+        interpretation=tuple(
+            _interpretation(
+                hanging_side,
+                values["hanging_thigh"],
+                values["hanging_knee"],
+                values["held_hip"],
+                str(found[0].value),
+            )
+        ),
         warnings=warnings,
         details={"hanging_side": hanging_side, "held_side": held_side, "window": stance.info},
         education_topic=TOPIC,

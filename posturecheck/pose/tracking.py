@@ -365,10 +365,16 @@ def _build_tracklets(
     for row, time_s in enumerate(series.times_s.tolist()):
         free = np.flatnonzero(detected[row]).tolist()
         unseen_s = [time_s - t.time_s for t in tracklets]
-        confirmed = [t for t, u in zip(tracklets, unseen_s, strict=True)
-                     if len(t.rows) >= confirmed_frames and u <= max_gap_s]
-        tentative = [t for t, u in zip(tracklets, unseen_s, strict=True)
-                     if len(t.rows) < confirmed_frames and u <= tentative_gap_s]
+        confirmed = [
+            t
+            for t, u in zip(tracklets, unseen_s, strict=True)
+            if len(t.rows) >= confirmed_frames and u <= max_gap_s
+        ]
+        tentative = [
+            t
+            for t, u in zip(tracklets, unseen_s, strict=True)
+            if len(t.rows) < confirmed_frames and u <= tentative_gap_s
+        ]
         for group in (confirmed, tentative):
             pairs = _assign(group, time_s, points[row, free], visible[row, free])
             for track_index, pose_index in pairs:
@@ -503,14 +509,16 @@ def _assemble(series: PoseSeries, people: list[_Person], n_dropped: int) -> Trac
         if masks is not None and series.masks is not None:
             masks[rows, k] = series.masks[rows, slots]
         best_frame, best_box = _best_view(series, rows, slots)
-        tracks.append(TrackInfo(
-            track_id=k,
-            first_s=float(series.times_s[rows.min()]),
-            last_s=float(series.times_s[rows.max()]),
-            n_frames=int(rows.size),
-            best_frame=best_frame,
-            best_box=best_box,
-            reidentifications=tuple(person.joins),
-        ))
+        tracks.append(
+            TrackInfo(
+                track_id=k,
+                first_s=float(series.times_s[rows.min()]),
+                last_s=float(series.times_s[rows.max()]),
+                n_frames=int(rows.size),
+                best_frame=best_frame,
+                best_box=best_box,
+                reidentifications=tuple(person.joins),
+            )
+        )
     tracked = replace(series, image=image, world=world, visibility=visibility, presence=presence, masks=masks)
     return TrackedSeries(tracked, tuple(tracks), n_dropped)

@@ -15,8 +15,9 @@ from posturecheck.privacy.face_region import FaceCircle, face_circles
 CELLS_AT_STRENGTH_1 = 6
 
 
-def blur_faces(image: np.ndarray, landmarks: np.ndarray, visibility: np.ndarray,
-               strength: float = 1.0) -> np.ndarray:
+def blur_faces(
+    image: np.ndarray, landmarks: np.ndarray, visibility: np.ndarray, strength: float = 1.0
+) -> np.ndarray:
     """Return a copy of ``image`` with every detected person's face made unrecognisable.
 
     Parameters
@@ -72,5 +73,5 @@ def _smear_circle(canvas: np.ndarray, circle: FaceCircle, cells: int) -> None:
     small = cv2.resize(patch, coarse, interpolation=cv2.INTER_AREA)
     smooth = cv2.resize(small, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR).reshape(patch.shape)
     rows, cols = np.ogrid[y0:y1, x0:x1]
-    inside = (cols + 0.5 - circle.x) ** 2 + (rows + 0.5 - circle.y) ** 2 <= radius ** 2
+    inside = (cols + 0.5 - circle.x) ** 2 + (rows + 0.5 - circle.y) ** 2 <= radius**2
     patch[inside] = smooth[inside]

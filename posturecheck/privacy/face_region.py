@@ -14,8 +14,14 @@ from posturecheck.landmarks import Landmark
 
 # Nose, eyes, ears and mouth: BlazePose landmarks 0..10.
 HEAD_LANDMARKS = slice(Landmark.NOSE, Landmark.MOUTH_RIGHT + 1)
-EYES = [Landmark.LEFT_EYE_INNER, Landmark.LEFT_EYE, Landmark.LEFT_EYE_OUTER,
-        Landmark.RIGHT_EYE_INNER, Landmark.RIGHT_EYE, Landmark.RIGHT_EYE_OUTER]
+EYES = [
+    Landmark.LEFT_EYE_INNER,
+    Landmark.LEFT_EYE,
+    Landmark.LEFT_EYE_OUTER,
+    Landmark.RIGHT_EYE_INNER,
+    Landmark.RIGHT_EYE,
+    Landmark.RIGHT_EYE_OUTER,
+]
 MOUTH = [Landmark.MOUTH_LEFT, Landmark.MOUTH_RIGHT]
 EARS = [Landmark.LEFT_EAR, Landmark.RIGHT_EAR]
 
@@ -112,6 +118,9 @@ def _head_width(head_px: np.ndarray, used: np.ndarray) -> float:
         gap = head_px[eyes].mean(axis=0) - head_px[mouth].mean(axis=0)
         estimates.append(HEAD_WIDTH_PER_EYE_MOUTH * float(np.linalg.norm(gap)))
     if used[Landmark.NOSE]:
-        estimates += [HEAD_WIDTH_PER_EAR_NOSE * float(np.linalg.norm(head_px[ear] - head_px[Landmark.NOSE]))
-                      for ear in EARS if used[ear]]
+        estimates += [
+            HEAD_WIDTH_PER_EAR_NOSE * float(np.linalg.norm(head_px[ear] - head_px[Landmark.NOSE]))
+            for ear in EARS
+            if used[ear]
+        ]
     return max(estimates)

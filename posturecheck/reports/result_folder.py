@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +101,7 @@ def recording_time(result: ResultFolder) -> tuple[datetime, str]:
         created = _creation_time(clip)
         if created is not None:
             return created, "recorded (clip metadata)"
-    written = datetime.fromtimestamp(result.summary_path.stat().st_mtime, tz=timezone.utc)
+    written = datetime.fromtimestamp(result.summary_path.stat().st_mtime, tz=UTC)
     return written, "analysed"
 
 
@@ -118,4 +118,4 @@ def _creation_time(clip: Path) -> datetime | None:
         when = datetime.fromisoformat(tag.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)

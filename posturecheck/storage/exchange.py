@@ -53,8 +53,12 @@ def client_document(client: ClientInfo, sessions: Sequence[SessionInfo]) -> dict
                 "result": session.result,
                 "result_version": session.result_version,
                 "measures": [
-                    {"name": m.name, "value": m.value if m.is_measured else None, "unit": m.unit,
-                     "valid_fraction": m.valid_fraction}
+                    {
+                        "name": m.name,
+                        "value": m.value if m.is_measured else None,
+                        "unit": m.unit,
+                        "valid_fraction": m.valid_fraction,
+                    }
                     for m in session.measures
                 ],
                 "media": [{"kind": f.kind, "path": str(f.path)} for f in session.media],
@@ -75,10 +79,13 @@ def read_client_document(document: Mapping[str, Any]) -> ClientData:
     """
     if document.get("format") != EXPORT_FORMAT:
         raise HistoryError(
-            f"client import: not a posturecheck client export (format {document.get('format')!r})")
+            f"client import: not a posturecheck client export (format {document.get('format')!r})"
+        )
     if document.get("format_version") != EXPORT_FORMAT_VERSION:
-        raise HistoryError(f"client import: export format version {document.get('format_version')!r} "
-                           f"is not supported (expected {EXPORT_FORMAT_VERSION})")
+        raise HistoryError(
+            f"client import: export format version {document.get('format_version')!r} "
+            f"is not supported (expected {EXPORT_FORMAT_VERSION})"
+        )
     try:
         client = document["client"]
         return ClientData(
@@ -101,8 +108,12 @@ def _session(item: Mapping[str, Any]) -> SessionData:
         result=item["result"],
         result_version=int(item["result_version"]),
         measures=tuple(
-            MeasureValue(_text(m["name"]), math.nan if m["value"] is None else float(m["value"]),
-                         _text(m["unit"]), float(m["valid_fraction"]))
+            MeasureValue(
+                _text(m["name"]),
+                math.nan if m["value"] is None else float(m["value"]),
+                _text(m["unit"]),
+                float(m["valid_fraction"]),
+            )
             for m in item["measures"]
         ),
         media=tuple(MediaFile(_text(f["kind"]), Path(_text(f["path"]))) for f in item["media"]),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -60,8 +60,9 @@ def open_history(url: str | None = None) -> History:
         migrate(engine)
     except OperationalError as exc:
         engine.dispose()
-        raise HistoryError(f"{resolved.render_as_string(hide_password=True)}: cannot open the history "
-                           f"database ({exc.orig})") from exc
+        raise HistoryError(
+            f"{resolved.render_as_string(hide_password=True)}: cannot open the history database ({exc.orig})"
+        ) from exc
     except BaseException:
         engine.dispose()
         raise
@@ -87,8 +88,9 @@ class History:
     def __enter__(self) -> History:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self.close()
 
     def add_client(self, code: str, notes: str = "", created_at: datetime | None = None) -> int:
@@ -107,7 +109,7 @@ class History:
         ValueError
             If ``created_at`` is naive.
         """
-        created_at = _require_zone(created_at or datetime.now(timezone.utc), "created_at")
+        created_at = _require_zone(created_at or datetime.now(UTC), "created_at")
         with self._orm.begin() as db:
             client = self._new_client(db, code.strip(), created_at, notes)
             return client.id
@@ -122,9 +124,18 @@ class History:
         with self._orm() as db:
             return [_client_info(c) for c in db.scalars(select(Client).order_by(Client.code))]
 
-    def save_session(self, client_id: int, assessment: str, recorded_at: datetime, result: Mapping[str, Any],
-                     measures: Sequence[MeasureValue] = (), media: Sequence[MediaFile] = (), *,
-                     source_name: str = "", result_version: int = 1) -> int:
+    def save_session(
+        self,
+        client_id: int,
+        assessment: str,
+        recorded_at: datetime,
+        result: Mapping[str, Any],
+        measures: Sequence[MeasureValue] = (),
+        media: Sequence[MediaFile] = (),
+        *,
+        source_name: str = "",
+        result_version: int = 1,
+    ) -> int:
         """Store one session with its key figures and media files, all or nothing; returns its id.
 
         Parameters
@@ -161,8 +172,15 @@ class History:
             if not path.is_file():
                 raise InputError(f"{path}: no such file to attach to the session")
             owned.append(MediaFile(item.kind, path))
-        data = SessionData(recorded_at, assessment, Path(source_name).name, stored_result, result_version,
-                           tuple(measures), tuple(owned))
+        data = SessionData(
+            recorded_at,
+            assessment,
+            Path(source_name).name,
+            stored_result,
+            result_version,
+            tuple(measures),
+            tuple(owned),
+        )
         with self._orm.begin() as db:
             _get_client(db, client_id)
             record = _add_session(db, client_id, data)
@@ -183,8 +201,9 @@ class History:
         query = (
             select(SessionRecord.recorded_at, Measure.value)
             .join(Measure, Measure.session_id == SessionRecord.id)
-            .where(SessionRecord.client_id == client_id, Measure.name == measure_name,
-                   Measure.value.is_not(None))
+            .where(
+                SessionRecord.client_id == client_id, Measure.name == measure_name, Measure.value.is_not(None)
+            )
             .order_by(SessionRecord.recorded_at, SessionRecord.id, Measure.id)
         )
         with self._orm() as db:
@@ -246,12 +265,21 @@ class History:
             media_rows = connection.execute(delete(Media).where(Media.session_id.in_(owned))).rowcount
             measure_rows = connection.execute(delete(Measure).where(Measure.session_id.in_(owned))).rowcount
             session_rows = connection.execute(
-                delete(SessionRecord).where(SessionRecord.client_id == client_id)).rowcount
+                delete(SessionRecord).where(SessionRecord.client_id == client_id)
+            ).rowcount
             connection.execute(delete(Client).where(Client.id == client_id))
             shared = set(connection.scalars(select(Media.path).where(Media.path.in_(paths))))
         removed, missing, failed = _delete_files([Path(p) for p in paths if p not in shared])
-        return DeletionReport(code, session_rows, measure_rows, media_rows, removed, missing,
-                              tuple(Path(p) for p in paths if p in shared), failed)
+        return DeletionReport(
+            code,
+            session_rows,
+            measure_rows,
+            media_rows,
+            removed,
+            missing,
+            tuple(Path(p) for p in paths if p in shared),
+            failed,
+        )
 
     def _new_client(self, db: Session, code: str, created_at: datetime, notes: str) -> Client:
         if not code:
@@ -298,10 +326,21 @@ def _get_client(db: Session, client_id: int) -> Client:
 
 def _add_session(db: Session, client_id: int, data: SessionData) -> SessionRecord:
     record = SessionRecord(
-        client_id=client_id, recorded_at=data.recorded_at, assessment=data.assessment,
-        source_name=data.source_name, result=data.result, result_version=data.result_version,
-        measures=[Measure(name=m.name, value=float(m.value) if m.is_measured else None, unit=m.unit,
-                          valid_fraction=float(m.valid_fraction)) for m in data.measures],
+        client_id=client_id,
+        recorded_at=data.recorded_at,
+        assessment=data.assessment,
+        source_name=data.source_name,
+        result=data.result,
+        result_version=data.result_version,
+        measures=[
+            Measure(
+                name=m.name,
+                value=float(m.value) if m.is_measured else None,
+                unit=m.unit,
+                valid_fraction=float(m.valid_fraction),
+            )
+            for m in data.measures
+        ],
         media=[Media(kind=f.kind, path=str(f.path)) for f in data.media],
     )
     db.add(record)
@@ -321,10 +360,17 @@ def _session_infos(db: Session, client_id: int) -> list[SessionInfo]:
     )
     return [
         SessionInfo(
-            id=r.id, client_id=r.client_id, recorded_at=r.recorded_at, assessment=r.assessment,
-            source_name=r.source_name, result=r.result, result_version=r.result_version,
-            measures=tuple(MeasureValue(m.name, math.nan if m.value is None else m.value, m.unit,
-                                        m.valid_fraction) for m in r.measures),
+            id=r.id,
+            client_id=r.client_id,
+            recorded_at=r.recorded_at,
+            assessment=r.assessment,
+            source_name=r.source_name,
+            result=r.result,
+            result_version=r.result_version,
+            measures=tuple(
+                MeasureValue(m.name, math.nan if m.value is None else m.value, m.unit, m.valid_fraction)
+                for m in r.measures
+            ),
             media=tuple(MediaFile(f.kind, Path(f.path)) for f in r.media),
         )
         for r in db.scalars(query)

@@ -18,7 +18,7 @@ table, and a test that the migrated schema equals the ORM's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
@@ -47,7 +47,8 @@ VERSION_TABLE = "schema_migrations"
 
 def _version_table(metadata: MetaData) -> Table:
     return Table(
-        VERSION_TABLE, metadata,
+        VERSION_TABLE,
+        metadata,
         Column("version", Integer, primary_key=True, autoincrement=False),
         Column("applied_at", DateTime(timezone=True), nullable=False),
     )
@@ -57,17 +58,20 @@ def _v1_clients_sessions_measures(connection: Connection) -> None:
     """Version 1: clients, their sessions with the result JSON, and the sessions' key figures."""
     metadata = MetaData()
     Table(
-        "clients", metadata,
+        "clients",
+        metadata,
         Column("id", Integer, primary_key=True),
         Column("code", String(200), nullable=False, unique=True),
         Column("created_at", DateTime(timezone=True), nullable=False),
         Column("notes", Text, nullable=False),
     )
     Table(
-        "sessions", metadata,
+        "sessions",
+        metadata,
         Column("id", Integer, primary_key=True),
-        Column("client_id", Integer, ForeignKey("clients.id", ondelete="CASCADE"),
-               nullable=False, index=True),
+        Column(
+            "client_id", Integer, ForeignKey("clients.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         Column("recorded_at", DateTime(timezone=True), nullable=False),
         Column("assessment", String(100), nullable=False),
         Column("source_name", String(500), nullable=False),
@@ -75,10 +79,12 @@ def _v1_clients_sessions_measures(connection: Connection) -> None:
         Column("result_version", Integer, nullable=False),
     )
     Table(
-        "measures", metadata,
+        "measures",
+        metadata,
         Column("id", Integer, primary_key=True),
-        Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"),
-               nullable=False, index=True),
+        Column(
+            "session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         Column("name", String(100), nullable=False),
         Column("value", Float, nullable=True),
         Column("unit", String(20), nullable=False),
@@ -92,10 +98,12 @@ def _v2_media_and_progress_index(connection: Connection) -> None:
     metadata = MetaData()
     Table("sessions", metadata, autoload_with=connection)
     media = Table(
-        "media", metadata,
+        "media",
+        metadata,
         Column("id", Integer, primary_key=True),
-        Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"),
-               nullable=False, index=True),
+        Column(
+            "session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         Column("kind", String(40), nullable=False),
         Column("path", Text, nullable=False),
     )
@@ -145,5 +153,5 @@ def migrate(engine: Engine, target: int = LATEST_VERSION) -> int:
     for version in range(current + 1, target + 1):
         with engine.begin() as connection:
             MIGRATIONS[version - 1](connection)
-            connection.execute(insert(table).values(version=version, applied_at=datetime.now(timezone.utc)))
+            connection.execute(insert(table).values(version=version, applied_at=datetime.now(UTC)))
     return max(current, target)

@@ -6,7 +6,7 @@ rows are deleted with their parent (``ON DELETE CASCADE`` and ORM cascade).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Dialect, Float, ForeignKey, String, Text, TypeDecorator
@@ -29,13 +29,13 @@ class UtcDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"datetime {value.isoformat()} has no time zone")
-        utc = value.astimezone(timezone.utc)
+        utc = value.astimezone(UTC)
         return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -54,7 +54,8 @@ class Client(Base):
     created_at: Mapped[datetime]
     notes: Mapped[str] = mapped_column(Text)
     sessions: Mapped[list[SessionRecord]] = relationship(
-        back_populates="client", cascade="all, delete-orphan", passive_deletes=True)
+        back_populates="client", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class SessionRecord(Base):
@@ -71,9 +72,11 @@ class SessionRecord(Base):
     result_version: Mapped[int]
     client: Mapped[Client] = relationship(back_populates="sessions")
     measures: Mapped[list[Measure]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", passive_deletes=True, order_by="Measure.id")
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True, order_by="Measure.id"
+    )
     media: Mapped[list[Media]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", passive_deletes=True, order_by="Media.id")
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True, order_by="Media.id"
+    )
 
 
 class Measure(Base):

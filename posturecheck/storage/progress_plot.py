@@ -10,8 +10,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 
-def progress_figure(points: Sequence[tuple[datetime, float]], measure_name: str, unit: str,
-                    tz: tzinfo | None = None) -> Figure:
+def progress_figure(
+    points: Sequence[tuple[datetime, float]], measure_name: str, unit: str, tz: tzinfo | None = None
+) -> Figure:
     """Plot one measure over sessions, as :meth:`History.progress` returns it.
 
     Parameters
@@ -37,8 +38,9 @@ def progress_figure(points: Sequence[tuple[datetime, float]], measure_name: str,
     axes.set_ylabel(f"{measure_name} ({unit})" if unit else measure_name)
     axes.grid(True, alpha=0.3)
     if not points:
-        axes.text(0.5, 0.5, "no sessions with this measure yet", ha="center", va="center",
-                  transform=axes.transAxes)
+        axes.text(
+            0.5, 0.5, "no sessions with this measure yet", ha="center", va="center", transform=axes.transAxes
+        )
         return figure
     days = mdates.date2num([when for when, _ in points])
     axes.plot(days, [value for _, value in points], marker="o")

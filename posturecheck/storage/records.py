@@ -35,7 +35,8 @@ class MeasureValue:
             raise ValueError("a measure needs a name")
         if not 0.0 <= self.valid_fraction <= 1.0:
             raise ValueError(
-                f"measure {self.name!r}: valid_fraction {self.valid_fraction} is not within 0..1")
+                f"measure {self.name!r}: valid_fraction {self.valid_fraction} is not within 0..1"
+            )
 
     @property
     def is_measured(self) -> bool:
