@@ -70,6 +70,19 @@ def test_sample_walk_shows_every_figure_with_its_confidence(calls: list[AnalyzeO
 
 
 @pytest.mark.slow
+def test_report_is_made_on_request_and_offered_for_download(
+    calls: list[AnalyzeOptions], walk_analysis: AnalysisResult
+) -> None:
+    at = _app()
+    at.button(key="analyse.run").click().run()
+    at.button(key="analyse.make_report").click().run()
+    assert not at.exception and not at.error
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Report (PDF)" in labels and "Report (HTML, prints well)" in labels
+    assert (walk_analysis.summary_path.parent / "report.pdf").stat().st_size > 10_000
+
+
+@pytest.mark.slow
 def test_widgets_show_the_kept_result_without_running_the_model_again(calls: list[AnalyzeOptions]) -> None:
     at = _app()
     at.button(key="analyse.run").click().run()

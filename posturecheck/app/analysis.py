@@ -172,8 +172,14 @@ def run_analysis(
         expect=assessment.input_kind,
         csv_path=out_dir / f"{Path(request.input.name).stem}.measures.csv",
         on_progress=on_progress,
+        assessment=assessment.name,
     )
+    # analyze_file grades the footage too, so the summary on disk (and the
+    # report made from it) carries the assessment.
     result = analyze_file(request.input.path, options)
-    analysis = Analysis(result, assessment.run(result.series, result.tables))
+    graded = (
+        result.assessment if result.assessment is not None else assessment.run(result.series, result.tables)
+    )
+    analysis = Analysis(result, graded)
     keep_analysis(request, analysis)
     return analysis

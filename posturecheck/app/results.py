@@ -13,8 +13,10 @@ from posturecheck.app.cards import measure_cards
 from posturecheck.app.plots import PLOT_CONFIG, measures_figure
 from posturecheck.app.text import measure_title, plain_warnings
 from posturecheck.draw.skeleton import draw_skeletons
+from posturecheck.errors import PostureCheckError
 from posturecheck.io.sources import open_source
 from posturecheck.measures.table import MeasureTable
+from posturecheck.reports import ReportFiles, build_report
 
 DEFAULT_PLOTTED = ("hip_flexion_left", "hip_flexion_right")
 
@@ -122,6 +124,42 @@ def show_people(result: AnalysisResult, key: str) -> None:
             measure_plot(table, person, key=f"{key}.plot.{person['person']}")
             if result.series.n_frames > 1:
                 _repetitions(person)
+
+
+def show_report(result: AnalysisResult, key: str) -> None:
+    """A button that writes the HTML and PDF report (faces blurred), then their download buttons.
+
+    The report is written once per analysis and kept in the session.
+    """
+    stored = f"{key}.report"
+    if st.button(
+        "Make a report (HTML and PDF, faces blurred)", key=f"{key}.make_report", icon=":material/description:"
+    ):
+        try:
+            with st.spinner("Writing the report..."):
+                st.session_state[stored] = build_report(result.summary_path.parent, client=None)
+        except PostureCheckError as exc:
+            st.error(str(exc))
+    files: ReportFiles | None = st.session_state.get(stored)
+    if files is None:
+        return
+    left, right = st.columns(2)
+    left.download_button(
+        "Report (PDF)",
+        files.pdf.read_bytes(),
+        file_name=files.pdf.name,
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key=f"{key}.pdf",
+    )
+    right.download_button(
+        "Report (HTML, prints well)",
+        files.html.read_bytes(),
+        file_name=files.html.name,
+        mime="text/html",
+        icon=":material/html:",
+        key=f"{key}.html",
+    )
 
 
 def show_downloads(result: AnalysisResult, extra: dict | None = None) -> None:

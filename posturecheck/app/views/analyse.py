@@ -8,7 +8,7 @@ from posturecheck.app.analysis import Analysis, AnalysisRequest, kept_analysis, 
 from posturecheck.app.findings import show_assessment
 from posturecheck.app.inputs import pick_input
 from posturecheck.app.progress import ProgressBar
-from posturecheck.app.results import show_downloads, show_overview, show_people, show_warnings
+from posturecheck.app.results import show_downloads, show_overview, show_people, show_report, show_warnings
 from posturecheck.app.settings import current_settings
 from posturecheck.assessments import Assessment, list_assessments
 from posturecheck.errors import PostureCheckError
@@ -87,3 +87,4 @@ def render() -> None:
     show_people(result, KEY)
     st.markdown("### Downloads")
     show_downloads(result, {"assessment": analysis.assessment.to_dict()})
+    show_report(result, KEY)
