@@ -108,3 +108,21 @@ def test_csv_has_the_named_columns(tmp_path: Path) -> None:
         "hip_flexion_left_3d",
     ):
         assert name in header, name
+
+
+KICK_CLIP = WALK_CLIP.parent / "kick_front_portrait.mp4"
+
+
+def test_front_view_flags_hip_flexion_instead_of_showing_it(tmp_path: Path) -> None:
+    """Real footage filmed from the front: hip flexion is flagged, frontal measures are read."""
+    result = analyze_file(KICK_CLIP, AnalyzeOptions(out_dir=tmp_path, progress=False, annotated_video=False))
+    source = result.series.source
+    assert (source.width, source.height) == (1080, 1920)
+    assert (source.inference_width, source.inference_height) == (720, 1280)
+    person = result.summary["measures"][0]
+    assert person["view"]["label"] == "front"
+    hip = person["measures"]["hip_flexion_left"]
+    assert hip["fraction_valid_in_view"] < 0.2 and hip["confidence"] != "high"
+    assert "front view" in hip["main_reason_invalid"]
+    assert person["measures"]["pelvic_obliquity"]["confidence"] == "high"
+    assert any("hip flexion valid in only" in warning for warning in result.warnings)
