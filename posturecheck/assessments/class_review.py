@@ -45,7 +45,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from posturecheck.assessments.base import Assessment
 from posturecheck.assessments.figures import confidence_of
-from posturecheck.assessments.footage import check_clip, person_label
+from posturecheck.assessments.footage import NO_PERSON, check_clip, person_label
 from posturecheck.assessments.result import AssessmentResult, Finding, finding
 from posturecheck.assessments.steady import body_speed, steady_runs
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
@@ -227,10 +227,10 @@ def _row(person: dict) -> dict[str, object]:
 def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     """Review a class clip (module notes)."""
     if not tables:
-        return AssessmentResult(NAME, (), False, "no person found in the footage", education_topic=TOPIC)
+        return AssessmentResult.refused(NAME, TOPIC, NO_PERSON)
     clip = check_clip(series, WHAT, MIN_CLIP_S)
     if not clip.ok:
-        return AssessmentResult(NAME, (), False, clip.message, education_topic=TOPIC)
+        return AssessmentResult.refused(NAME, TOPIC, clip.message)
     tracked = track_people(series)
     warnings: tuple[str, ...] = ()
     if _already_tracked(tracked, series):
@@ -246,9 +246,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
             "recomputed with default options; slots refer to the tracked series",
         )
     if not followed:
-        return AssessmentResult(
-            NAME, (), False, "nobody stayed in view long enough to be followed", education_topic=TOPIC
-        )
+        return AssessmentResult.refused(NAME, TOPIC, "nobody stayed in view long enough to be followed")
     interval = float(np.median(np.diff(series.times_s)))
     people = [_person(tracked.series, table, track, interval) for table, track in followed]
     if tracked.n_dropped_tracks:

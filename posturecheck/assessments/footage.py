@@ -55,6 +55,9 @@ def seen_rows(table: MeasureTable) -> np.ndarray:
     return np.isfinite(table.view.extent)
 
 
+NO_PERSON = "no person found in the footage"
+
+
 def pick_person(tables: Sequence[MeasureTable]) -> tuple[MeasureTable | None, tuple[str, ...]]:
     """The person seen in most frames, and a warning naming them when there were several."""
     if not tables:

@@ -15,7 +15,7 @@ import numpy as np
 
 from posturecheck.assessments.base import Assessment
 from posturecheck.assessments.figures import confidence_of
-from posturecheck.assessments.footage import pick_person, seen_rows
+from posturecheck.assessments.footage import NO_PERSON, pick_person, seen_rows
 from posturecheck.assessments.result import AssessmentResult, finding
 from posturecheck.measures.rom import range_of_motion
 from posturecheck.measures.table import MeasureTable
@@ -35,7 +35,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     """Range of motion of every measure (module notes)."""
     table, warnings = pick_person(tables)
     if table is None:
-        return AssessmentResult(NAME, (), False, "no person found in the footage", education_topic=TOPIC)
+        return AssessmentResult.refused(NAME, TOPIC, NO_PERSON)
     seen = seen_rows(table)
     findings, ranges = [], {}
     for name in _plain_names(table):

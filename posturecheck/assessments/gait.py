@@ -36,7 +36,14 @@ import numpy as np
 
 from posturecheck.assessments.base import Assessment
 from posturecheck.assessments.figures import capped_confidence
-from posturecheck.assessments.footage import check_clip, check_view, person_label, pick_person, seen_rows
+from posturecheck.assessments.footage import (
+    NO_PERSON,
+    check_clip,
+    check_view,
+    person_label,
+    pick_person,
+    seen_rows,
+)
 from posturecheck.assessments.gait_events import (
     Stride,
     cadence,
@@ -247,7 +254,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     """Assess a side-view walk (module notes)."""
     table, warnings = pick_person(tables)
     if table is None:
-        return AssessmentResult(NAME, (), False, "no person found in the footage", education_topic=TOPIC)
+        return AssessmentResult.refused(NAME, TOPIC, NO_PERSON)
     clip = check_clip(series, WHAT, MIN_CLIP_S)
     bout = walking_bout(seen_rows(table), table.view.facing)
     # Without a known facing there is no bout: in a front or back view the view check says why; in a side
@@ -256,18 +263,14 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     check = check_view(table, rows, "side", WHAT) if clip.ok else clip
     warnings += check.warnings
     if not check.ok:
-        return AssessmentResult(
-            NAME, (table.person,), False, check.message, warnings=warnings, education_topic=TOPIC
-        )
+        return AssessmentResult.refused(NAME, TOPIC, check.message, (table.person,), warnings)
     if not bout.any():
         message = (
             f"the walking direction of {person_label(table.person)} could not be told in any frame (neither "
             f"the face nor the feet were seen clearly): {WHAT} needs the person walking across the view with "
             "the head and feet in the picture"
         )
-        return AssessmentResult(
-            NAME, (table.person,), False, message, warnings=warnings, education_topic=TOPIC
-        )
+        return AssessmentResult.refused(NAME, TOPIC, message, (table.person,), warnings)
     points = person_points(series, table.person)
     strikes = {side: heel_strikes(points, table.view.facing, bout, side) for side in ("left", "right")}
     records = [

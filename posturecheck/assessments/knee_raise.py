@@ -41,7 +41,14 @@ import numpy as np
 
 from posturecheck.assessments.base import Assessment
 from posturecheck.assessments.figures import confidence_of
-from posturecheck.assessments.footage import check_clip, check_view, person_label, pick_person, seen_rows
+from posturecheck.assessments.footage import (
+    NO_PERSON,
+    check_clip,
+    check_view,
+    person_label,
+    pick_person,
+    seen_rows,
+)
 from posturecheck.assessments.points import PersonPoints, person_points
 from posturecheck.assessments.result import AssessmentResult, Finding, NormalRange, finding
 from posturecheck.landmarks import Landmark
@@ -254,14 +261,12 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     """Assess standing knee raises (module notes)."""
     table, warnings = pick_person(tables)
     if table is None:
-        return AssessmentResult(NAME, (), False, "no person found in the footage", education_topic=TOPIC)
+        return AssessmentResult.refused(NAME, TOPIC, NO_PERSON)
     clip = check_clip(series, WHAT, MIN_CLIP_S)
     check = check_view(table, seen_rows(table), "side", WHAT) if clip.ok else clip
     warnings += check.warnings
     if not check.ok:
-        return AssessmentResult(
-            NAME, (table.person,), False, check.message, warnings=warnings, education_topic=TOPIC
-        )
+        return AssessmentResult.refused(NAME, TOPIC, check.message, (table.person,), warnings)
     points = person_points(series, table.person)
     travel = hip_travel(points, seen_rows(table))
     if travel > MAX_TRAVEL_TRUNK:
@@ -269,9 +274,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
             f"{person_label(table.person)}'s hips moved {travel:.1f} trunk lengths across the picture: you "
             "walked across the view; stand in one place for knee raises"
         )
-        return AssessmentResult(
-            NAME, (table.person,), False, message, warnings=warnings, education_topic=TOPIC
-        )
+        return AssessmentResult.refused(NAME, TOPIC, message, (table.person,), warnings)
     yaw = pelvis_yaw(points.world)
     by_side: dict[str, list[dict[str, Any]]] = {}
     for side in ("left", "right"):

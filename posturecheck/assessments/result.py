@@ -27,6 +27,7 @@ assessment module says what else lowers it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
@@ -217,6 +218,20 @@ class AssessmentResult:
                 raise ValueError(f"finding {item.name}: status {item.status!r} or confidence unknown")
         # Details are kept in their JSON form so that a result read back equals the one written.
         object.__setattr__(self, "details", json_ready(self.details))
+
+    @classmethod
+    def refused(
+        cls,
+        assessment: str,
+        education_topic: str,
+        message: str,
+        people: tuple[int, ...] = (),
+        warnings: Sequence[str] = (),
+    ) -> AssessmentResult:
+        """A result with no findings: the footage cannot support the assessment, and ``message`` says why."""
+        return cls(
+            assessment, people, False, message, warnings=tuple(warnings), education_topic=education_topic
+        )
 
     def finding(self, name: str) -> Finding:
         """The finding called ``name``.

@@ -17,7 +17,7 @@ import numpy as np
 
 from posturecheck.assessments.base import Assessment
 from posturecheck.assessments.figures import confidence_of, measure_finding
-from posturecheck.assessments.footage import LIMITS, pick_person
+from posturecheck.assessments.footage import LIMITS, NO_PERSON, pick_person
 from posturecheck.assessments.knee_alignment import knee_frontal_angle_2d, knee_frontal_angle_3d
 from posturecheck.assessments.points import person_points
 from posturecheck.assessments.result import AssessmentResult, Finding, NormalRange, finding
@@ -133,14 +133,12 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     """Assess standing alignment from the front (module notes)."""
     table, warnings = pick_person(tables)
     if table is None:
-        return AssessmentResult(NAME, (), False, "no person found in the footage", education_topic=TOPIC)
+        return AssessmentResult.refused(NAME, TOPIC, NO_PERSON)
     stance, check = checked_stance(series, table, "front", WHAT, _IN_FRAME, WINDOW_S, MIN_WINDOW_S)
     warnings += stance.warnings + check.warnings
     rows = stance.rows
     if not check.ok or rows is None:
-        return AssessmentResult(
-            NAME, (table.person,), False, check.message, warnings=warnings, education_topic=TOPIC
-        )
+        return AssessmentResult.refused(NAME, TOPIC, check.message, (table.person,), warnings)
     found = {
         "pelvic_obliquity": measure_finding(
             table, "pelvic_obliquity", rows, "pelvic obliquity (+ left hip higher)", LEVEL_PELVIS

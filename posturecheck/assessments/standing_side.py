@@ -22,7 +22,7 @@ import numpy as np
 
 from posturecheck.assessments.base import Assessment
 from posturecheck.assessments.figures import capped_confidence, measure_finding, window_median
-from posturecheck.assessments.footage import pick_person
+from posturecheck.assessments.footage import NO_PERSON, pick_person
 from posturecheck.assessments.posture_type import PostureProxies, read_posture_type
 from posturecheck.assessments.result import AssessmentResult, Finding, NormalRange, finding
 from posturecheck.assessments.steady import checked_stance
@@ -98,14 +98,12 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     """Assess standing posture from the side (module notes)."""
     table, warnings = pick_person(tables)
     if table is None:
-        return AssessmentResult(NAME, (), False, "no person found in the footage", education_topic=TOPIC)
+        return AssessmentResult.refused(NAME, TOPIC, NO_PERSON)
     stance, check = checked_stance(series, table, "side", WHAT, _IN_FRAME, WINDOW_S, MIN_WINDOW_S)
     warnings += stance.warnings + check.warnings
     rows = stance.rows
     if not check.ok or rows is None:
-        return AssessmentResult(
-            NAME, (table.person,), False, check.message, warnings=warnings, education_topic=TOPIC
-        )
+        return AssessmentResult.refused(NAME, TOPIC, check.message, (table.person,), warnings)
     found = {f.name: f for f in _offset_findings(table, rows)}
     for name, label, note in (
         ("trunk_inclination", "trunk inclination (+ forward)", ""),

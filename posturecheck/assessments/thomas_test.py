@@ -188,7 +188,7 @@ def _interpretation(side: str, thigh: float, knee: float, held: float, grade: st
 
 def _not_read(slot: int | None, message: str, warnings: tuple[str, ...] = ()) -> AssessmentResult:
     people = () if slot is None else (slot,)
-    return AssessmentResult(NAME, people, False, message, warnings=warnings, education_topic=TOPIC)
+    return AssessmentResult.refused(NAME, TOPIC, message, people, warnings)
 
 
 def _findings(geometry: dict[str, np.ndarray], rows: np.ndarray) -> tuple[list[Finding], dict[str, float]]:
