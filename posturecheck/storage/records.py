@@ -76,22 +76,6 @@ class ClientInfo:
 class SessionData:
     """A session to store: what :meth:`History.save_session` is given or an export holds.
 
-    Attributes are those of :class:`SessionInfo`.
-    """
-
-    recorded_at: datetime
-    assessment: str
-    source_name: str
-    result: dict[str, Any]
-    result_version: int
-    measures: tuple[MeasureValue, ...] = field(default=())
-    media: tuple[MediaFile, ...] = field(default=())
-
-
-@dataclass(frozen=True)
-class SessionInfo:
-    """One stored assessment session with its measures and media files.
-
     Attributes
     ----------
     recorded_at : when the footage was recorded (UTC).
@@ -99,10 +83,10 @@ class SessionInfo:
     source_name : file name of the analysed clip or photo (no folder), or ``""``.
     result : the assessment's result, as JSON.
     result_version : version of the layout of ``result``, so readers can interpret old results.
+    measures : the session's key figures.
+    media : files on disk that belong to the session.
     """
 
-    id: int
-    client_id: int
     recorded_at: datetime
     assessment: str
     source_name: str
@@ -110,6 +94,14 @@ class SessionInfo:
     result_version: int
     measures: tuple[MeasureValue, ...] = field(default=())
     media: tuple[MediaFile, ...] = field(default=())
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionInfo(SessionData):
+    """One stored session: its :class:`SessionData` with its row id and its client's id."""
+
+    id: int
+    client_id: int
 
 
 @dataclass(frozen=True)
