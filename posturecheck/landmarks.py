@@ -49,6 +49,18 @@ class Landmark(IntEnum):
 
 NUM_LANDMARKS = len(Landmark)
 
+# The large joints whose stillness defines a steady stance (shoulders, hips, knees, ankles).
+STANCE_JOINTS: tuple[Landmark, ...] = (
+    Landmark.LEFT_SHOULDER,
+    Landmark.RIGHT_SHOULDER,
+    Landmark.LEFT_HIP,
+    Landmark.RIGHT_HIP,
+    Landmark.LEFT_KNEE,
+    Landmark.RIGHT_KNEE,
+    Landmark.LEFT_ANKLE,
+    Landmark.RIGHT_ANKLE,
+)
+
 # Segments drawn as the skeleton: pairs of landmark indices.
 SKELETON_EDGES: tuple[tuple[Landmark, Landmark], ...] = (
     (Landmark.LEFT_EAR, Landmark.LEFT_EYE),

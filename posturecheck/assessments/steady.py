@@ -21,24 +21,13 @@ import numpy as np
 
 from posturecheck.assessments.footage import FootageCheck, ViewKind, check_view, seen_rows
 from posturecheck.assessments.points import person_points
-from posturecheck.landmarks import Landmark
+from posturecheck.landmarks import STANCE_JOINTS
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 
 # Trunk lengths per second (about 15 cm/s for an adult).
 MAX_STEADY_SPEED = 0.3
 SPEED_CUTOFF_HZ = 2.0
-
-_BODY = (
-    Landmark.LEFT_SHOULDER,
-    Landmark.RIGHT_SHOULDER,
-    Landmark.LEFT_HIP,
-    Landmark.RIGHT_HIP,
-    Landmark.LEFT_KNEE,
-    Landmark.RIGHT_KNEE,
-    Landmark.LEFT_ANKLE,
-    Landmark.RIGHT_ANKLE,
-)
 
 
 @dataclass(frozen=True)
@@ -79,7 +68,7 @@ def body_speed(series: PoseSeries, slot: int) -> np.ndarray:
     zeros where the body is seen.
     """
     points = person_points(series, slot, cutoff_hz=SPEED_CUTOFF_HZ)
-    xy = points.image_px[:, list(_BODY)]
+    xy = points.image_px[:, list(STANCE_JOINTS)]
     seen = np.isfinite(xy).all(axis=(1, 2))
     if not points.timed:
         return np.where(seen, 0.0, np.nan)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from posturecheck.landmarks import Landmark
+from posturecheck.landmarks import STANCE_JOINTS
 
 # A knee raise is counted when hip flexion goes above RAISE_DEG and back
 # below LOWER_DEG (hysteresis, so jitter around one threshold counts nothing).
@@ -18,16 +18,6 @@ LOWER_DEG = 25.0
 STEADY_WINDOW_S = 1.5
 STEADY_TOLERANCE = 0.02
 STRAIGHT_KNEE_DEG = 20.0
-_KEY_POINTS = [
-    Landmark.LEFT_SHOULDER,
-    Landmark.RIGHT_SHOULDER,
-    Landmark.LEFT_HIP,
-    Landmark.RIGHT_HIP,
-    Landmark.LEFT_KNEE,
-    Landmark.RIGHT_KNEE,
-    Landmark.LEFT_ANKLE,
-    Landmark.RIGHT_ANKLE,
-]
 
 
 @dataclass
@@ -107,7 +97,7 @@ class SteadyStance:
         Returns True when the window is full and the key landmarks stayed within tolerance.
         """
         straight = len(knee_flexion) == 2 and all(abs(v) <= STRAIGHT_KNEE_DEG for v in knee_flexion.values())
-        points = None if image is None else image[_KEY_POINTS, :2]
+        points = None if image is None else image[list(STANCE_JOINTS), :2]
         if points is None or not straight or not np.isfinite(points).all():
             self.reset()
             return False
