@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from posturecheck.education import Note
+
 # How a table row is marked: "good" (within range, check passed), "caution"
 # (low confidence, check with a caveat), "alert" (out of range, check failed),
 # "muted" (nothing measured) or "" (plain).
@@ -63,15 +65,6 @@ class Picture:
 
 
 @dataclass(frozen=True)
-class EducationNote:
-    """The educational note that matches the analysis (Markdown text, as the education package ships it)."""
-
-    topic: str
-    title: str
-    markdown: str
-
-
-@dataclass(frozen=True)
 class Report:
     """Everything a report shows, in reading order.
 
@@ -87,7 +80,7 @@ class Report:
     key_frames : frames with the skeleton and angles drawn.
     key_frames_note : why there are no key frames, or ``""``.
     warnings : caveats about the footage and the measures.
-    note : the matching educational note, if the notes are installed.
+    note : the matching educational note, if there is one for the topic.
     processing : how the figures were computed (filtering, variants), one line each.
     footer : software and model, one line.
     """
@@ -104,6 +97,6 @@ class Report:
     key_frames: tuple[Picture, ...]
     key_frames_note: str
     warnings: tuple[str, ...]
-    note: EducationNote | None
+    note: Note | None
     processing: tuple[str, ...]
     footer: str

@@ -1,7 +1,7 @@
 """The educational note that matches an analysis, and its Markdown as report blocks.
 
-The notes live in :mod:`posturecheck.education`; a report without them (an
-install that lacks the notes) simply has no note.
+The notes live in :mod:`posturecheck.education`; a result whose topic has no
+note (one written by a later version, say) gets a report without one.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from posturecheck.reports.content import EducationNote
+from posturecheck.education import Note, load_note
 
 # Report sections are h2; a note's own sections go one level below.
 NOTE_HEADING_LEVEL = 3
@@ -37,17 +37,12 @@ def note_topic(summary: dict[str, Any]) -> str:
     return "about"
 
 
-def find_note(topic: str) -> EducationNote | None:
-    """The note for ``topic``, or ``None`` when the education notes are not installed or lack it."""
+def find_note(topic: str) -> Note | None:
+    """The note for ``topic``, or ``None`` when there is no note of that topic."""
     try:
-        from posturecheck.education import load_note
-    except ImportError:
+        return load_note(topic)
+    except ValueError:
         return None
-    try:
-        note = load_note(topic)
-    except (FileNotFoundError, ValueError):
-        return None
-    return EducationNote(note.topic, note.title, note.markdown)
 
 
 def note_blocks(markdown: str) -> list[Token]:
