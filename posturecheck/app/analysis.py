@@ -23,8 +23,10 @@ from pathlib import Path
 import streamlit as st
 
 from posturecheck.analyze import AnalysisResult, analyze_file
+from posturecheck.app.progress import ProgressBar
 from posturecheck.app.settings import AppSettings
 from posturecheck.assessments import AssessmentResult, get_assessment
+from posturecheck.errors import PostureCheckError
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 SAMPLE_CLIPS = {
@@ -183,3 +185,25 @@ def run_analysis(
     analysis = Analysis(result, graded)
     keep_analysis(request, analysis)
     return analysis
+
+
+def analysis_on_click(request: AnalysisRequest, button: str, progress: str, key: str) -> Analysis | None:
+    """The kept analysis of ``request``, or a new one once the user presses ``button``.
+
+    ``None`` until then, or when the input cannot be analysed: the problem is
+    then shown as one line, never a traceback. ``progress`` labels the
+    progress bar; ``key`` is the button's widget key.
+    """
+    analysis = kept_analysis(request)
+    if analysis is not None:
+        return analysis
+    if not st.button(button, type="primary", icon=":material/play_arrow:", key=key):
+        return None
+    bar = ProgressBar(progress)
+    try:
+        return run_analysis(request, bar)
+    except PostureCheckError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return None
+    finally:
+        bar.close()

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from posturecheck.app.analysis import Analysis, AnalysisRequest, kept_analysis, run_analysis
+from posturecheck.app.analysis import AnalysisRequest, analysis_on_click
 from posturecheck.app.findings import show_assessment
 from posturecheck.app.inputs import pick_input
-from posturecheck.app.progress import ProgressBar
 from posturecheck.app.results import show_downloads, show_overview, show_people, show_report, show_warnings
 from posturecheck.app.settings import current_settings
 from posturecheck.assessments import Assessment, list_assessments
-from posturecheck.errors import PostureCheckError
 
 KEY = "analyse"
 DEFAULT_ASSESSMENT = "free"
@@ -45,23 +43,6 @@ def choose_assessment() -> Assessment:
     return assessment
 
 
-def _analyse(request: AnalysisRequest) -> Analysis | None:
-    """The kept analysis of the request, or a new one when the user asks; ``None`` until then or on error."""
-    analysis = kept_analysis(request)
-    if analysis is not None:
-        return analysis
-    if not st.button("Analyse", type="primary", icon=":material/play_arrow:", key=f"{KEY}.run"):
-        return None
-    bar = ProgressBar(f"Finding the pose in {request.input.name}")
-    try:
-        return run_analysis(request, bar)
-    except PostureCheckError as exc:
-        st.error(str(exc), icon=":material/error:")
-        return None
-    finally:
-        bar.close()
-
-
 def render() -> None:
     """Draw the page."""
     st.title("Analyse a clip or photo")
@@ -75,7 +56,9 @@ def render() -> None:
         st.info("Upload a clip or photo, or pick a sample clip.")
         return
     request = AnalysisRequest(input=chosen, settings=current_settings(), assessment=assessment.name)
-    analysis = _analyse(request)
+    analysis = analysis_on_click(
+        request, "Analyse", f"Finding the pose in {request.input.name}", f"{KEY}.run"
+    )
     if analysis is None:
         return
     result = analysis.result

@@ -5,16 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from posturecheck.app.analysis import Analysis, AnalysisRequest, kept_analysis, run_analysis
+from posturecheck.app.analysis import Analysis, AnalysisRequest, analysis_on_click
 from posturecheck.app.cards import measure_cards
 from posturecheck.app.class_review import thumbnails
 from posturecheck.app.findings import finding_cards, show_assessment
 from posturecheck.app.inputs import pick_input
-from posturecheck.app.progress import ProgressBar
 from posturecheck.app.results import measure_plot, show_warnings
 from posturecheck.app.settings import MAX_PEOPLE, current_settings
 from posturecheck.assessments import get_assessment
-from posturecheck.errors import PostureCheckError
 from posturecheck.measures.summary import confidence_label
 
 KEY = "class"
@@ -73,22 +71,6 @@ def _table(people: list[dict], photos: list[str]) -> int | None:
     return int(rows[0]) if rows else None
 
 
-def _analysis(request: AnalysisRequest) -> Analysis | None:
-    analysis = kept_analysis(request)
-    if analysis is not None:
-        return analysis
-    if not st.button("Find everyone", type="primary", icon=":material/play_arrow:", key=f"{KEY}.run"):
-        return None
-    bar = ProgressBar("Finding everyone in the clip")
-    try:
-        return run_analysis(request, bar)
-    except PostureCheckError as exc:
-        st.error(str(exc), icon=":material/error:")
-        return None
-    finally:
-        bar.close()
-
-
 def _photos(request: AnalysisRequest, analysis: Analysis) -> list[str]:
     """The people's thumbnails, cut once per analysis and kept for the session."""
     kept = st.session_state.setdefault(_THUMBNAILS, {})
@@ -134,7 +116,7 @@ def render() -> None:
         st.info("Upload a clip, or pick a sample clip.")
         return
     request = AnalysisRequest(chosen, current_settings(), ASSESSMENT, num_people=int(people))
-    analysis = _analysis(request)
+    analysis = analysis_on_click(request, "Find everyone", "Finding everyone in the clip", f"{KEY}.run")
     if analysis is None:
         return
     show_warnings(analysis.result)
