@@ -83,6 +83,28 @@ def _upright(image: np.ndarray, rotation_deg: int) -> np.ndarray:
     return cv2.rotate(image, codes[rotation_deg]) if rotation_deg in codes else image
 
 
+def _describe(
+    path: str,
+    kind: SourceKind,
+    size: tuple[int, int],
+    max_side: int,
+    fps: float | None = None,
+    rotation_deg: int = 0,
+    n_frames: int | None = None,
+) -> SourceDescription:
+    """The description of a source whose upright frames are ``size`` (w, h), checked for size."""
+    width, height = size
+    _check_size(path, width, height)
+    work_width, work_height = working_size(width, height, max_side)
+    return SourceDescription(path, kind, width, height, work_width, work_height, fps, rotation_deg, n_frames)
+
+
+def _to_working_size(image: np.ndarray, description: SourceDescription) -> np.ndarray:
+    """``image`` scaled (area-averaged) to the source's working size, C-contiguous."""
+    size = (description.work_width, description.work_height)
+    return np.ascontiguousarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA))
+
+
 class VideoFileSource:
     """Frames of a video file, decoded with PyAV (FFmpeg).
 
@@ -102,19 +124,9 @@ class VideoFileSource:
         width, height = stream.codec_context.width, stream.codec_context.height
         if self._rotation in (90, 270):
             width, height = height, width
-        _check_size(self.path, width, height)
-        work_w, work_h = working_size(width, height, max_side)
         fps = float(stream.average_rate) if stream.average_rate else None
-        self.description = SourceDescription(
-            path=self.path,
-            kind="video",
-            width=width,
-            height=height,
-            work_width=work_w,
-            work_height=work_h,
-            fps=fps,
-            rotation_deg=self._rotation,
-            n_frames=stream.frames or None,
+        self.description = _describe(
+            self.path, "video", (width, height), max_side, fps, self._rotation, stream.frames or None
         )
 
     def __iter__(self) -> Iterator[Frame]:
@@ -215,23 +227,10 @@ class ImageSource:
         self.path = str(path)
         self._image = _read_image(self.path)
         height, width = self._image.shape[:2]
-        work_w, work_h = working_size(width, height, max_side)
-        self.description = SourceDescription(
-            path=self.path,
-            kind="image",
-            width=width,
-            height=height,
-            work_width=work_w,
-            work_height=work_h,
-            fps=None,
-            rotation_deg=0,
-            n_frames=1,
-        )
+        self.description = _describe(self.path, "image", (width, height), max_side, n_frames=1)
 
     def __iter__(self) -> Iterator[Frame]:
-        desc = self.description
-        small = cv2.resize(self._image, (desc.work_width, desc.work_height), interpolation=cv2.INTER_AREA)
-        yield Frame(index=0, time_s=0.0, image=np.ascontiguousarray(small))
+        yield Frame(index=0, time_s=0.0, image=_to_working_size(self._image, self.description))
 
 
 def _read_image(path: str) -> np.ndarray:
@@ -261,24 +260,13 @@ class ImageFolderSource:
             raise InputError(f"{self.path}: folder holds no images ({', '.join(IMAGE_SUFFIXES)})")
         self._max_side = max_side
         first = ImageSource(self._files[0], max_side).description
-        self.description = SourceDescription(
-            path=self.path,
-            kind="image_folder",
-            width=first.width,
-            height=first.height,
-            work_width=first.work_width,
-            work_height=first.work_height,
-            fps=None,
-            rotation_deg=0,
-            n_frames=len(self._files),
-        )
+        size = (first.width, first.height)
+        self.description = _describe(self.path, "image_folder", size, max_side, n_frames=len(self._files))
 
     def __iter__(self) -> Iterator[Frame]:
-        desc = self.description
         for index, file in enumerate(self._files):
             image = _read_image(str(file))
-            small = cv2.resize(image, (desc.work_width, desc.work_height), interpolation=cv2.INTER_AREA)
-            yield Frame(index=index, time_s=float(index), image=np.ascontiguousarray(small))
+            yield Frame(index=index, time_s=float(index), image=_to_working_size(image, self.description))
 
 
 class WebcamSource:
@@ -299,23 +287,10 @@ class WebcamSource:
             raise InputError(f"{self.path}: could not be opened (no camera at that index, or it is in use)")
         width = int(self._capture.get(cv2.CAP_PROP_FRAME_WIDTH))
         height = int(self._capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
-        _check_size(self.path, width, height)
-        work_w, work_h = working_size(width, height, max_side)
         fps = self._capture.get(cv2.CAP_PROP_FPS) or None
-        self.description = SourceDescription(
-            path=self.path,
-            kind="webcam",
-            width=width,
-            height=height,
-            work_width=work_w,
-            work_height=work_h,
-            fps=fps,
-            rotation_deg=0,
-            n_frames=None,
-        )
+        self.description = _describe(self.path, "webcam", (width, height), max_side, fps)
 
     def __iter__(self) -> Iterator[Frame]:
-        desc = self.description
         start = time.monotonic()
         last_ok = start
         index = 0
@@ -331,7 +306,7 @@ class WebcamSource:
                     time.sleep(0.01)
                     continue
                 last_ok = now
-                small = cv2.resize(bgr, (desc.work_width, desc.work_height), interpolation=cv2.INTER_AREA)
+                small = _to_working_size(bgr, self.description)
                 yield Frame(index=index, time_s=now - start, image=cv2.cvtColor(small, cv2.COLOR_BGR2RGB))
                 index += 1
         finally:
