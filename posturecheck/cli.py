@@ -21,7 +21,6 @@ from posturecheck.measures.pipeline import MeasureOptions
 from posturecheck.native_logs import native_logs_to_file
 
 EXIT_ERROR = 1
-EXIT_USAGE = 2
 EXIT_PARTIAL = 3
 
 

@@ -258,7 +258,6 @@ class ImageFolderSource:
         self._files = sorted(p for p in Path(path).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         if not self._files:
             raise InputError(f"{self.path}: folder holds no images ({', '.join(IMAGE_SUFFIXES)})")
-        self._max_side = max_side
         first = ImageSource(self._files[0], max_side).description
         size = (first.width, first.height)
         self.description = _describe(self.path, "image_folder", size, max_side, n_frames=len(self._files))
