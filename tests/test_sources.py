@@ -63,6 +63,18 @@ def test_still_image_and_folder(tmp_path: Path) -> None:
     assert [f.time_s for f in folder] == [0.0, 1.0]
 
 
+def test_folder_stops_at_a_photo_of_another_size(tmp_path: Path) -> None:
+    cv2.imwrite(str(tmp_path / "a.png"), frame_of(WALK_CLIP, 100))
+    cv2.imwrite(str(tmp_path / "b.png"), np.zeros((600, 400, 3), np.uint8))
+    received = []
+    with pytest.raises(
+        SourceEndedEarly, match=r"b\.png: is 400x600 px, the folder's first photo 1280x364 px"
+    ):
+        for frame in open_source(tmp_path):
+            received.append(frame.index)
+    assert received == [0]
+
+
 def test_expectations_refuse_the_wrong_kind(tmp_path: Path) -> None:
     cv2.imwrite(str(tmp_path / "still.png"), frame_of(WALK_CLIP, 100))
     with pytest.raises(InputError, match="still image; a video clip is needed"):

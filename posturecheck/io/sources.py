@@ -247,7 +247,7 @@ def _read_image(path: str) -> np.ndarray:
 
 
 class ImageFolderSource:
-    """The images of a folder, in name order, as a sequence of stills.
+    """The images of a folder, in name order, as a sequence of stills of one size.
 
     ``time_s`` is the image's position in the sequence (0, 1, 2, ... s): the
     images are independent photos, each analysed on its own.
@@ -263,8 +263,18 @@ class ImageFolderSource:
         self.description = _describe(self.path, "image_folder", size, max_side, n_frames=len(self._files))
 
     def __iter__(self) -> Iterator[Frame]:
+        size = (self.description.width, self.description.height)
         for index, file in enumerate(self._files):
             image = _read_image(str(file))
+            # Pixel landmarks are scaled by the folder's one frame size, so a
+            # photo of another size would give distorted angles: stop there.
+            if (image.shape[1], image.shape[0]) != size:
+                raise SourceEndedEarly(
+                    f"{file}: is {image.shape[1]}x{image.shape[0]} px, the folder's first photo "
+                    f"{size[0]}x{size[1]} px; a folder must hold photos of one size "
+                    "(analyse the others apart)",
+                    index,
+                )
             yield Frame(index=index, time_s=float(index), image=_to_working_size(image, self.description))
 
 
