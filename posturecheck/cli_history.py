@@ -244,8 +244,17 @@ def _progress(history: History, args: argparse.Namespace) -> int:
         figure.savefig(out, dpi=150)
     except OSError as exc:
         raise InputError(f"{out}: cannot write the plot ({exc.strerror or exc})") from exc
+    # Each figure is printed with the share of frames it rested on in its session.
+    valid = {
+        session.recorded_at: m.valid_fraction
+        for session in history.sessions(client.id)
+        for m in session.measures
+        if m.name == args.measure
+    }
     for when, value in points:
-        print(f"{when.astimezone().strftime(DATE_FORMAT)}  {value:.1f} {unit}")
+        share = valid.get(when)
+        rested_on = f"  (valid in {share:.0%} of frames)" if share is not None else ""
+        print(f"{when.astimezone().strftime(DATE_FORMAT)}  {value:.1f} {unit}{rested_on}")
     print(f"{len(points)} session(s) with {args.measure}; plot: {out}")
     return 0
 

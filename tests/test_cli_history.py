@@ -83,7 +83,9 @@ def test_two_visits_make_a_progress_plot_of_two_points(
     )
     assert plot.read_bytes().startswith(b"\x89PNG")
     expected = [s["measures"][0]["measures"]["hip_flexion_left"]["max"] for s in (first, second)]
-    assert "2 session(s) with hip_flexion_left_max" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "2 session(s) with hip_flexion_left_max" in printed
+    assert printed.count("of frames)") == 2  # each figure with the share of frames it rests on
     with open_history() as history:
         figure, points, unit = client_progress(history, find_client(history, "AB-1"), "hip_flexion_left_max")
     assert unit == "deg" and [value for _, value in points] == pytest.approx(expected)
