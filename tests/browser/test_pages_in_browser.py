@@ -58,20 +58,18 @@ def test_settings_are_kept_and_a_bad_model_is_named(page: Any, app_url: str) -> 
     model.press("Enter")
     page.get_by_text(re.compile(r"Using pose_landmarker_full.task")).wait_for()
     page.get_by_text("I know the person's height").click()
+    # Each change is a rerun: let it finish before the next, or the input can be replaced while typed into.
+    wait_until_idle(page)
     height = page.get_by_role("spinbutton", name="Height (cm)")
-    page.wait_for_function("!document.querySelector('input[aria-label=\"Height (cm)\"]').disabled")
-    # The checkbox's rerun can replace the input while it is being typed into:
-    # type again until the app has taken the value (Streamlit shows it formatted).
-    for _ in range(5):
-        height.fill("181")
-        height.press("Enter")
-        page.wait_for_timeout(1000)
-        if height.input_value() == "181.00":
-            break
+    height.fill("181")
+    height.press("Enter")
+    wait_until_idle(page)
     page.get_by_role("link", name="Learn").click()
     page.get_by_role("heading", name="Learn").wait_for()
     page.get_by_role("link", name="Settings").click()
     page.get_by_role("heading", name="Settings").wait_for()
+    # The input is first drawn at its minimum (80) before the kept value arrives: read it once idle.
+    wait_until_idle(page)
     assert page.get_by_role("spinbutton", name="Height (cm)").input_value() == "181.00"
     no_traceback(page)
     screenshot(page, "settings")
