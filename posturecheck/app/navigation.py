@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -10,20 +11,22 @@ from streamlit.navigation.page import StreamlitPage
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its script (relative to ``app.py``), title, Material icon and URL path."""
+    """One page: its script, title, Material icon and URL path."""
 
-    script: str
+    script: Path
     title: str
     icon: str
     url_path: str
 
 
+# Absolute, so the app runs the same from app.py, ``posturecheck app`` or any working folder.
+_SCRIPTS = Path(__file__).with_name("pages")
 PAGES = {
-    "analyse": PageSpec("posturecheck/app/pages/analyse.py", "Analyse", ":material/analytics:", "analyse"),
-    "live": PageSpec("posturecheck/app/pages/live.py", "Live self-check", ":material/videocam:", "live"),
-    "class": PageSpec("posturecheck/app/pages/class_review.py", "Class review", ":material/groups:", "class"),
-    "learn": PageSpec("posturecheck/app/pages/learn.py", "Learn", ":material/school:", "learn"),
-    "settings": PageSpec("posturecheck/app/pages/settings.py", "Settings", ":material/settings:", "settings"),
+    "analyse": PageSpec(_SCRIPTS / "analyse.py", "Analyse", ":material/analytics:", "analyse"),
+    "live": PageSpec(_SCRIPTS / "live.py", "Live self-check", ":material/videocam:", "live"),
+    "class": PageSpec(_SCRIPTS / "class_review.py", "Class review", ":material/groups:", "class"),
+    "learn": PageSpec(_SCRIPTS / "learn.py", "Learn", ":material/school:", "learn"),
+    "settings": PageSpec(_SCRIPTS / "settings.py", "Settings", ":material/settings:", "settings"),
 }
 DEFAULT_PAGE = "analyse"
 
