@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from posturecheck import __version__
+from posturecheck.app.launch import DEFAULT_PORT, LOCALHOST, address_warning, streamlit_argv
 from posturecheck.assessments import AssessmentResult
 from posturecheck.cli_history import Handler, add_report_commands
 from posturecheck.errors import PostureCheckError
@@ -137,10 +138,25 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         "--camera", type=int, default=0, metavar="INDEX", help="camera index (default: %(default)s)"
     )
     webcam.add_argument("--model", type=Path, metavar="PATH", help="a PoseLandmarker .task bundle")
+    app = commands.add_parser(
+        "app",
+        help="start the app in the browser (listens on this computer only)",
+        description="Start the Streamlit app with its privacy settings (no usage statistics, "
+        "127.0.0.1 only), from any folder. Stop it with Ctrl+C.",
+    )
+    app.add_argument(
+        "--port", type=_positive_int, default=DEFAULT_PORT, help="port to listen on (default: %(default)s)"
+    )
+    app.add_argument(
+        "--address",
+        default=LOCALHOST,
+        help="address to listen on (default: %(default)s; anything else lets the network in)",
+    )
     handlers: dict[str, Handler] = {
         "analyze": _run_analyze,
         "assessments": _run_assessments,
         "webcam": _run_webcam,
+        "app": _run_app,
     }
     handlers.update(add_report_commands(commands))
     return parser, handlers
@@ -235,6 +251,23 @@ def _run_webcam(args: argparse.Namespace) -> int:
     from posturecheck.live import run_live_view
 
     return run_live_view(args.camera, args.model)
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    from streamlit.web import cli as streamlit_cli
+
+    warning = address_warning(args.address)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    sys.argv = streamlit_argv(args.port, args.address)
+    try:
+        streamlit_cli.main()
+    except SystemExit as stop:
+        if stop.code is None or isinstance(stop.code, int):
+            return stop.code or 0
+        print(f"error: {stop.code}", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""The Streamlit app behind ``streamlit run app.py``.
+"""The Streamlit app behind ``posturecheck app`` and ``streamlit run app.py``.
 
 Pages live in :mod:`posturecheck.app.pages`, one small module each; the live
 webcam processing in :mod:`posturecheck.app.live`. Settings are read here, at

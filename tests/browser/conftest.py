@@ -1,4 +1,4 @@
-"""End-to-end fixtures: ``streamlit run app.py`` on a free local port, Playwright driving Debian's Chromium.
+"""End-to-end fixtures: the app as ``posturecheck app`` serves it, driven by Playwright in Debian's Chromium.
 
 Every test here is marked ``browser`` and ``slow``. When Chromium or the
 Playwright package is missing the tests are skipped with the reason, and the
@@ -122,7 +122,7 @@ class AppServer:
 
 @pytest.fixture(scope="session")
 def app_server(playwright_session: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """``streamlit run app.py`` on a free 127.0.0.1 port, WebRTC offering loopback; stopped at the end."""
+    """The app as ``posturecheck app`` runs it, on a free 127.0.0.1 port, WebRTC offering loopback."""
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with log.open("w") as out:

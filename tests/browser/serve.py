@@ -1,4 +1,4 @@
-"""Start ``streamlit run app.py`` for the browser tests, with WebRTC offering 127.0.0.1.
+"""Start the app as ``posturecheck app`` does, for the browser tests, with WebRTC offering 127.0.0.1.
 
 aioice (under aiortc) leaves loopback addresses out when it gathers ICE
 candidates, so on a machine whose browser and server share only loopback
@@ -12,12 +12,11 @@ Usage: ``python tests/browser/serve.py PORT``.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import aioice.ice
 from streamlit.web import cli
 
-ROOT = Path(__file__).resolve().parents[2]
+from posturecheck.app.launch import streamlit_argv
 
 
 def loopback_only(use_ipv4: bool, use_ipv6: bool) -> list[str]:
@@ -28,21 +27,8 @@ def loopback_only(use_ipv4: bool, use_ipv6: bool) -> list[str]:
 def main(port: int) -> None:
     """Run the app on ``127.0.0.1:port`` until stopped."""
     aioice.ice.get_host_addresses = loopback_only
-    sys.argv = [
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
+    # The command line of ``posturecheck app``; no file watcher (nothing changes under test).
+    sys.argv = streamlit_argv(port) + ["--server.fileWatcherType", "none"]
     cli.main()
 
 

@@ -1,0 +1,92 @@
+"""``posturecheck app``: the app listens on 127.0.0.1 with usage statistics off, from any folder."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from posturecheck.app.launch import APP_SCRIPT, LOCALHOST, SERVER_SETTINGS, address_warning, streamlit_argv
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((LOCALHOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """IPv4 addresses with a socket listening on ``port`` (from /proc/net/tcp, state 0A = LISTEN)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address_hex, port_hex = local.split(":")
+        if state == "0A" and int(port_hex, 16) == port:
+            found.add(socket.inet_ntoa(bytes.fromhex(address_hex)[::-1]))
+    return found
+
+
+def test_the_flags_are_the_projects_config() -> None:
+    """``streamlit run app.py`` in the repository and ``posturecheck app`` anywhere: the same settings."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    for name, value in SERVER_SETTINGS.items():
+        section, key = name.split(".")
+        assert str(config[section][key]).lower() == value, name
+    assert config["server"]["address"] == LOCALHOST
+    argv = streamlit_argv(9000)
+    assert argv[:3] == ["streamlit", "run", str(APP_SCRIPT)]
+    assert argv[argv.index("--server.address") + 1] == LOCALHOST
+    assert argv[argv.index("--browser.gatherUsageStats") + 1] == "false"
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "::1", "localhost", "127.0.0.2"])
+def test_loopback_addresses_need_no_warning(address: str) -> None:
+    assert address_warning(address) is None
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "192.168.1.20", "::", "myhost.local"])
+def test_other_addresses_are_warned_about(address: str) -> None:
+    warning = address_warning(address)
+    assert warning is not None and address in warning and "network" in warning
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux's /proc/net/tcp")
+def test_app_started_elsewhere_listens_on_localhost_only(tmp_path: Path) -> None:
+    """Started where there is no config (folder or home), it still binds to 127.0.0.1 only."""
+    port = _free_port()
+    env = {**os.environ, "HOME": str(tmp_path)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "posturecheck.cli", "app", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://{LOCALHOST}:{port}/_stcore/health", timeout=2) as reply:
+                    assert reply.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None, "the app stopped while starting"
+                assert time.monotonic() < deadline, "the app did not answer within 60 s"
+                time.sleep(0.5)
+        assert _listening_addresses(port) == {LOCALHOST}
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert "Traceback" not in output
+    assert f"http://{LOCALHOST}:{port}" in output
