@@ -44,7 +44,8 @@ class H264Writer:
     def write(self, rgb: np.ndarray, time_s: float) -> None:
         """Encode one (height, width, 3) uint8 RGB frame shown at ``time_s`` seconds."""
         # OpenCV's BT.601 limited-range conversion matches FFmpeg's (within 1 level) at a third of the cost.
-        frame = av.VideoFrame.from_ndarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420), format="yuv420p")
+        planes: np.ndarray = cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420).astype(np.uint8, copy=False)
+        frame = av.VideoFrame.from_ndarray(planes, format="yuv420p")
         pts = max(int(round(time_s * 1000)), self._last_pts + 1)
         frame.pts, frame.time_base = pts, _TIME_BASE
         self._last_pts = pts
