@@ -33,12 +33,14 @@ class ResultFolder:
     def output(self, key: str) -> Path | None:
         """A file the summary lists under ``outputs`` (``"landmarks"``, ``"annotated_video"``, ``"csv"``).
 
-        The path as written, else its name in :attr:`folder`; ``None`` when not written or no longer there.
+        The file of that name in :attr:`folder` first (a copied or moved
+        folder owns its own files), else the path as written; ``None`` when
+        not written or no longer there.
         """
         name = (self.summary.get("outputs") or {}).get(key)
         if not name:
             return None
-        for path in (self.folder / name, Path(name), self.folder / Path(name).name):
+        for path in (self.folder / Path(name).name, self.folder / name, Path(name)):
             if path.is_file():
                 return path
         return None
