@@ -25,8 +25,6 @@ from posturecheck.storage import ClientInfo, DeletionReport, History, HistoryErr
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from posturecheck.reports.history_entry import HistoryEntry
-
 Handler = Callable[[argparse.Namespace], int]
 
 DATE_FORMAT = "%Y-%m-%d %H:%M"
@@ -171,43 +169,19 @@ def find_client(history: History, code: str) -> ClientInfo:
 
 
 def _add(history: History, args: argparse.Namespace) -> int:
-    from posturecheck.reports.history_entry import history_entry
-    from posturecheck.reports.result_folder import open_result_folder
+    from posturecheck.reports.keep import keep_in_history
 
-    entry = history_entry(open_result_folder(args.result_dir), args.person, args.date)
-    code = args.client.strip()
-    existing = [c for c in history.clients() if c.code == code]
-    client_id = existing[0].id if existing else history.add_client(code)
-    try:
-        session_id = _save(history, client_id, entry, args.result_dir)
-    except BaseException:
-        if not existing:  # a client made for this session goes with it: all or nothing
-            history.delete_client(client_id)
-        raise
+    kept = keep_in_history(history, args.result_dir, args.client, args.person, args.date)
+    entry = kept.entry
     print(
-        f"saved session {session_id} for {'new ' if not existing else ''}client {code}: {entry.assessment} "
-        f"of {entry.source_name or 'the input'} ({entry.recorded_at.astimezone().strftime(DATE_FORMAT)}, "
-        f"{entry.recorded_how}), person {entry.person}, {len(entry.measures)} key figures, "
-        f"{len(entry.media)} files"
+        f"saved session {kept.session_id} for {'new ' if kept.new_client else ''}client {kept.client.code}: "
+        f"{entry.assessment} of {entry.source_name or 'the input'} "
+        f"({entry.recorded_at.astimezone().strftime(DATE_FORMAT)}, {entry.recorded_how}), "
+        f"person {entry.person}, {len(entry.measures)} key figures, {len(entry.media)} files"
     )
     if not any(item.kind.startswith("report") for item in entry.media):
         print(f"no report in {args.result_dir}: run 'posturecheck report' before 'history add' to keep one")
     return 0
-
-
-def _save(history: History, client_id: int, entry: HistoryEntry, folder: Path) -> int:
-    try:
-        return history.save_session(
-            client_id,
-            entry.assessment,
-            entry.recorded_at,
-            entry.result,
-            entry.measures,
-            entry.media,
-            source_name=entry.source_name,
-        )
-    except ValueError as exc:
-        raise HistoryError(f"{folder}: the analysis cannot be saved ({exc})") from exc
 
 
 def _list(history: History, args: argparse.Namespace) -> int:

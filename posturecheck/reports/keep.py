@@ -1,0 +1,78 @@
+"""Keep an analysis in a client's history: the step ``history add`` and the app's Keep button share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from posturecheck.errors import InputError
+from posturecheck.reports.history_entry import HistoryEntry, history_entry
+from posturecheck.reports.result_folder import open_result_folder
+from posturecheck.storage import ClientInfo, History, HistoryError
+
+
+@dataclass(frozen=True)
+class KeptSession:
+    """What :func:`keep_in_history` stored.
+
+    Attributes
+    ----------
+    session_id : the new session's id.
+    client : the client it was stored for.
+    new_client : ``True`` when the client was created for this session.
+    entry : the session's content (date, assessment, key figures, files).
+    """
+
+    session_id: int
+    client: ClientInfo
+    new_client: bool
+    entry: HistoryEntry
+
+
+def keep_in_history(
+    history: History,
+    folder: Path,
+    code: str,
+    person: int | None = None,
+    recorded_at: datetime | None = None,
+) -> KeptSession:
+    """Save the analysis in ``folder`` as a session of client ``code``, creating the client if new.
+
+    All or nothing: when the session cannot be saved, a client created for
+    it is removed again. ``person`` and ``recorded_at`` are as for
+    :func:`~posturecheck.reports.history_entry.history_entry`. The session
+    owns the folder's files (deleting the client deletes them).
+
+    Raises
+    ------
+    InputError
+        If ``code`` is blank, or the folder is not an analysis that names one person.
+    HistoryError
+        If the history refuses the session.
+    """
+    code = code.strip()
+    if not code:
+        raise InputError("a client needs a name or code")
+    entry = history_entry(open_result_folder(folder), person, recorded_at)
+    existing = [c for c in history.clients() if c.code == code]
+    client_id = existing[0].id if existing else history.add_client(code)
+    try:
+        session_id = history.save_session(
+            client_id,
+            entry.assessment,
+            entry.recorded_at,
+            entry.result,
+            entry.measures,
+            entry.media,
+            source_name=entry.source_name,
+        )
+    except ValueError as exc:
+        if not existing:
+            history.delete_client(client_id)
+        raise HistoryError(f"{folder}: the analysis cannot be saved ({exc})") from exc
+    except BaseException:
+        if not existing:  # a client made for this session goes with it
+            history.delete_client(client_id)
+        raise
+    return KeptSession(session_id, history.client(client_id), not existing, entry)
