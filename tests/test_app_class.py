@@ -57,7 +57,7 @@ def test_the_table_lists_everyone_and_a_pick_shows_their_figures(
     monkeypatch.setattr("posturecheck.app.analysis.analyze_file", analyse)
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    at.switch_page("posturecheck/app/pages/class_review.py").run()
+    at.switch_page("posturecheck/app/page_scripts/class_review.py").run()
     assert at.selectbox(key="class.sample").value == "two_people.mp4"
     at.button(key="class.run").click().run()
     assert not at.exception and asked[0].num_people == 4 and asked[0].expect == "clip"

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from posturecheck.education import TOPICS, load_note
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "posturecheck/app/pages/learn.py"
+PAGE = "posturecheck/app/page_scripts/learn.py"
 
 
 def _learn(topic: str | None = None) -> AppTest:

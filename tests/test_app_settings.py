@@ -11,7 +11,7 @@ from posturecheck.app.settings import AppSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-PAGE = "posturecheck/app/pages/settings.py"
+PAGE = "posturecheck/app/page_scripts/settings.py"
 KEY = "posturecheck.settings"
 
 
@@ -44,7 +44,7 @@ def test_changes_are_saved_and_survive_leaving_the_page() -> None:
         num_people=3, cutoff_hz=None, height_cm=182.0, camera_roll_deg=-4.5, method="3d", masks=True
     )
     assert at.session_state[KEY] == expected
-    at.switch_page("posturecheck/app/pages/learn.py").run()
+    at.switch_page("posturecheck/app/page_scripts/learn.py").run()
     at.switch_page(PAGE).run()
     assert at.session_state[KEY] == expected
     assert (

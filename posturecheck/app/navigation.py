@@ -20,7 +20,7 @@ class PageSpec:
 
 
 # Absolute, so the app runs the same from app.py, ``posturecheck app`` or any working folder.
-_SCRIPTS = Path(__file__).with_name("pages")
+_SCRIPTS = Path(__file__).with_name("page_scripts")
 PAGES = {
     "analyse": PageSpec(_SCRIPTS / "analyse.py", "Analyse", ":material/analytics:", "analyse"),
     "live": PageSpec(_SCRIPTS / "live.py", "Live self-check", ":material/videocam:", "live"),
