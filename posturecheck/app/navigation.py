@@ -25,6 +25,7 @@ PAGES = {
     "analyse": PageSpec(_SCRIPTS / "analyse.py", "Analyse", ":material/analytics:", "analyse"),
     "live": PageSpec(_SCRIPTS / "live.py", "Live self-check", ":material/videocam:", "live"),
     "class": PageSpec(_SCRIPTS / "class_review.py", "Class review", ":material/groups:", "class"),
+    "history": PageSpec(_SCRIPTS / "history.py", "Client history", ":material/history:", "history"),
     "learn": PageSpec(_SCRIPTS / "learn.py", "Learn", ":material/school:", "learn"),
     "settings": PageSpec(_SCRIPTS / "settings.py", "Settings", ":material/settings:", "settings"),
 }

@@ -1,4 +1,4 @@
-"""Interactive plots (Plotly, the app's one plotting library) of measures over time.
+"""Interactive plots (Plotly, the app's one plotting library) of measures over time and over visits.
 
 Valid frames are drawn as a solid line; frames whose value exists but is not
 valid are grey crosses whose hover text says why, so nobody reads an
@@ -8,14 +8,17 @@ untrustworthy value as a measurement.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import numpy as np
 import plotly.graph_objects as go
 
 from posturecheck.app.text import UNITS, measure_title, plain_reason
+from posturecheck.measures.summary import confidence_label
 from posturecheck.measures.table import MeasureTable
 
 INVALID_COLOUR = "rgba(130, 130, 130, 0.55)"
+AXIS_TITLES = {"deg": "degrees", "%": "%", "cm": "cm"}
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
@@ -73,8 +76,58 @@ def measures_figure(table: MeasureTable, names: Sequence[str]) -> go.Figure:
         height=360,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         xaxis_title="time (s)",
-        yaxis_title={"deg": "degrees", "%": "%", "cm": "cm"}.get(unit, unit),
+        yaxis_title=AXIS_TITLES.get(unit, unit),
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hovermode="closest",
+    )
+    return figure
+
+
+def progress_figure(
+    points: Sequence[tuple[datetime, float]], valid_shares: Sequence[float], title: str, unit: str
+) -> go.Figure:
+    """One key figure over a client's sessions, each point marked with the confidence it rests on.
+
+    Parameters
+    ----------
+    points : ``(recorded_at, value)`` in time order (timezone-aware; shown in local time).
+    valid_shares : per point, the share (0..1) of frames its value rested on.
+    title : the figure's display name.
+    unit : the value's unit (``"deg"``, ``"%"``, ``"cm"`` or ``""``).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A line through the sessions; points of high confidence filled, low
+        confidence hollow, with the date, value and valid share on hover.
+    """
+    when = [at.astimezone() for at, _ in points]
+    values = [value for _, value in points]
+    confidence = [confidence_label(share) for share in valid_shares]
+    hover = [
+        f"{mark} confidence, valid in {share:.0%} of frames"
+        for mark, share in zip(confidence, valid_shares, strict=True)
+    ]
+    figure = go.Figure(
+        go.Scatter(
+            x=when,
+            y=values,
+            mode="lines+markers",
+            name=title,
+            text=hover,
+            marker={
+                "size": 10,
+                "symbol": ["circle" if mark == "high" else "circle-open" for mark in confidence],
+            },
+            hovertemplate=f"%{{x|%Y-%m-%d %H:%M}}: %{{y:.1f}}{UNITS.get(unit, ' ' + unit)}<br>%{{text}}"
+            "<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=320,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis_title="session date",
+        yaxis_title=AXIS_TITLES.get(unit, unit),
+        showlegend=False,
     )
     return figure

@@ -17,6 +17,7 @@ from sqlalchemy import URL, make_url
 URL_VARIABLE = "POSTURECHECK_DB_URL"
 DATABASE_FILE = "history.db"
 APP_FOLDER = "posturecheck"
+KEPT_FOLDER = "kept"
 
 
 def default_data_dir(platform: str | None = None, environ: Mapping[str, str] | None = None) -> Path:
@@ -75,3 +76,12 @@ def database_url(url: str | None = None, environ: Mapping[str, str] | None = Non
     folder = default_data_dir(environ=environ)
     folder.mkdir(parents=True, exist_ok=True)
     return URL.create("sqlite", database=str(folder / DATABASE_FILE))
+
+
+def kept_results_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the app keeps copies of the analyses it saves to the history (``kept`` in the data folder).
+
+    The app's own results live in a temporary folder that goes when its
+    session ends; a kept session's files must outlive it. Not created here.
+    """
+    return default_data_dir(environ=environ) / KEPT_FOLDER

@@ -113,11 +113,12 @@ def _wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
 
 @dataclass(frozen=True)
 class AppServer:
-    """The app under test: its address, its process and the file its output goes to."""
+    """The app under test: its address, its process, the file its output goes to, its data folder."""
 
     url: str
     process: subprocess.Popen
     log: Path
+    data_home: Path
 
 
 @pytest.fixture(scope="session")
@@ -125,17 +126,21 @@ def app_server(playwright_session: Any, tmp_path_factory: pytest.TempPathFactory
     """The app as ``posturecheck app`` runs it, on a free 127.0.0.1 port, WebRTC offering loopback."""
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    # Its own data folder: what the tests keep never reaches the user's real history.
+    data_home = tmp_path_factory.mktemp("data_home")
+    env = {**os.environ, "XDG_DATA_HOME": str(data_home), "POSTURECHECK_DB_URL": ""}
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, str(ROOT / "tests" / "browser" / "serve.py"), str(port)],
             cwd=ROOT,
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, server, log)
-        yield AppServer(url, server, log)
+        yield AppServer(url, server, log, data_home)
     finally:
         server.terminate()
         try:

@@ -1,12 +1,19 @@
-"""Class review, Learn and Settings in a real browser, each photographed for the README."""
+"""Class review, Learn, Client history and Settings in a real browser, each photographed for the README."""
 
 from __future__ import annotations
 
 import re
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from posturecheck.analyze import AnalysisResult
+from posturecheck.reports.keep import keep_in_history
+from posturecheck.storage import open_history
+from tests.browser.conftest import AppServer
 from tests.browser.helpers import no_traceback, screenshot, wait_until_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -73,3 +80,27 @@ def test_settings_are_kept_and_a_bad_model_is_named(page: Any, app_url: str) -> 
     assert page.get_by_role("spinbutton", name="Height (cm)").input_value() == "181.00"
     no_traceback(page)
     screenshot(page, "settings")
+
+
+def test_history_shows_a_clients_progress_over_visits(
+    page: Any, app_server: AppServer, walk_analysis: AnalysisResult, tmp_path: Path
+) -> None:
+    database = app_server.data_home / "posturecheck" / "history.db"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with open_history(f"sqlite:///{database}") as history:
+        for day in (2, 16, 30):
+            folder = shutil.copytree(walk_analysis.summary_path.parent, tmp_path / f"visit{day}")
+            when = datetime(2026, 3, day, tzinfo=UTC)
+            keep_in_history(history, folder, "C-001", person=1, recorded_at=when)
+    page.goto(f"{app_server.url}/history")
+    page.get_by_role("heading", name="C-001: 3 visit(s)").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    wait_until_idle(page)
+    # The app's own navigation (not pages Streamlit might find on disk) is in the sidebar.
+    nav = page.get_by_test_id("stSidebarNav")
+    titles = ("Analyse", "Client history", "Settings")
+    assert [nav.get_by_text(title, exact=True).count() for title in titles] == [1, 1, 1]
+    assert page.locator(".js-plotly-plot .scatterlayer .point").count() == 3
+    assert page.get_by_text(re.compile(r"valid in \d+% of frames")).count() >= 1
+    no_traceback(page)
+    screenshot(page, "history")

@@ -7,6 +7,7 @@ import streamlit as st
 from posturecheck.app.analysis import AnalysisRequest, analysis_on_click
 from posturecheck.app.findings import show_assessment
 from posturecheck.app.inputs import pick_input
+from posturecheck.app.keeping import show_keep
 from posturecheck.app.results import show_downloads, show_overview, show_people, show_report, show_warnings
 from posturecheck.app.settings import current_settings
 from posturecheck.assessments import Assessment, list_assessments
@@ -71,3 +72,4 @@ def render() -> None:
     st.markdown("### Downloads")
     show_downloads(result, {"assessment": analysis.assessment.to_dict()})
     show_report(result, KEY)
+    show_keep(result, KEY)

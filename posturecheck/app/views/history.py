@@ -1,0 +1,166 @@
+"""History page: a client's visits, progress on any key figure, export, import and delete."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import streamlit as st
+
+from posturecheck.app.plots import PLOT_CONFIG, progress_figure
+from posturecheck.app.text import confidence_mark, format_value, measure_title
+from posturecheck.errors import PostureCheckError
+from posturecheck.measures.summary import confidence_label
+from posturecheck.reports.history_entry import STATISTICS
+from posturecheck.storage import ClientInfo, History, SessionInfo, open_history
+
+KEY = "history"
+DATE = "%Y-%m-%d %H:%M"
+DEFAULT_MEASURE = "hip_flexion_left_max"
+
+
+def figure_title(name: str) -> str:
+    """A key figure's display name: ``hip_flexion_left_max`` -> "Left hip flexion (max)"."""
+    for statistic in STATISTICS:
+        if name.endswith(f"_{statistic}"):
+            return f"{measure_title(name.removesuffix(f'_{statistic}'))} ({statistic})"
+    return measure_title(name)
+
+
+def _sessions_table(sessions: Sequence[SessionInfo]) -> None:
+    st.dataframe(
+        [
+            {
+                "Visit": s.recorded_at.astimezone().strftime(DATE),
+                "Assessment": s.assessment,
+                "Clip": s.source_name or "–",
+                "Key figures": sum(m.is_measured for m in s.measures),
+                "Report": "yes" if any(f.kind.startswith("report") for f in s.media) else "no",
+            }
+            for s in sessions
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _progress(history: History, client: ClientInfo, sessions: Sequence[SessionInfo]) -> None:
+    units = {m.name: m.unit for s in sessions for m in s.measures}
+    if not units:
+        return
+    names = sorted(units)
+    name = st.selectbox(
+        "Key figure",
+        names,
+        index=names.index(DEFAULT_MEASURE) if DEFAULT_MEASURE in names else 0,
+        key=f"{KEY}.measure",
+        format_func=figure_title,
+        help="A measure's statistic over the visit (e.g. _max: the most flexion seen), or an "
+        "assessment's finding.",
+    )
+    shares = {s.recorded_at: m.valid_fraction for s in sessions for m in s.measures if m.name == name}
+    points = history.progress(client.id, name)
+    if not points:
+        st.info(f"No visit of {client.code} has a value for {name} (not measurable in any of them).")
+        return
+    valid = [shares.get(when, 0.0) for when, _ in points]
+    st.plotly_chart(progress_figure(points, valid, figure_title(name), units[name]), config=PLOT_CONFIG)
+    st.markdown(
+        "\n".join(
+            f"- {when.astimezone().strftime(DATE)}: **{format_value(value, units[name])}**, "
+            f"{confidence_mark(confidence_label(share))} (valid in {share:.0%} of frames)"
+            for (when, value), share in zip(points, valid, strict=True)
+        )
+    )
+
+
+def _export_import(history: History, client: ClientInfo | None) -> None:
+    left, right = st.columns(2)
+    if client is not None:
+        left.download_button(
+            f"Export {client.code}'s history (JSON)",
+            json.dumps(history.export_client(client.id), indent=2),
+            file_name=f"posturecheck-history-{client.id}.json",
+            mime="application/json",
+            icon=":material/download:",
+            help="Visits and key figures; media files are listed by path, not copied.",
+        )
+    upload = right.file_uploader("Import a client's history (JSON)", type=["json"], key=f"{KEY}.import")
+    if upload is None or st.session_state.get(f"{KEY}.imported") == upload.file_id:
+        return
+    try:
+        document = json.loads(upload.getvalue().decode("utf-8"))
+        if not isinstance(document, dict):
+            raise ValueError("not a JSON object")
+        imported = history.client(history.import_client(document))
+    except (UnicodeDecodeError, ValueError) as exc:
+        right.error(f"{upload.name}: not a posturecheck client export ({exc})", icon=":material/error:")
+        return
+    except PostureCheckError as exc:
+        right.error(f"{upload.name}: {exc}", icon=":material/error:")
+        return
+    st.session_state[f"{KEY}.imported"] = upload.file_id
+    st.session_state[f"{KEY}.client"] = imported.code
+    st.rerun()
+
+
+def _delete(history: History, client: ClientInfo, sessions: Sequence[SessionInfo]) -> None:
+    files = sum(len(s.media) for s in sessions)
+    with st.expander(f"Delete {client.code}", icon=":material/delete:"):
+        sure = st.checkbox(
+            f"Delete {client.code} with {len(sessions)} visit(s) and {files} file(s). This cannot be undone.",
+            key=f"{KEY}.delete.sure.{client.id}",
+        )
+        if not st.button("Delete", disabled=not sure, type="primary", key=f"{KEY}.delete.{client.id}"):
+            return
+        report = history.delete_client(client.id)
+    st.session_state.pop(f"{KEY}.client", None)
+    removed = f"{report.sessions} visit(s) and {len(report.files_removed)} file(s)"
+    if report.files_failed:
+        failed = ", ".join(f"{path} ({why})" for path, why in report.files_failed)
+        text = f"Deleted {report.client_code}'s {removed}; these files could not be removed: {failed}"
+        st.session_state[f"{KEY}.message"] = ("error", text)
+    else:
+        st.session_state[f"{KEY}.message"] = ("success", f"Deleted {report.client_code}: {removed}.")
+    st.rerun()
+
+
+def _show_message() -> None:
+    kind, text = st.session_state.pop(f"{KEY}.message", (None, None))
+    if kind == "error":
+        st.error(text, icon=":material/error:")
+    elif kind == "success":
+        st.success(text, icon=":material/check_circle:")
+
+
+def render() -> None:
+    """Draw the page."""
+    st.title("Client history")
+    _show_message()
+    try:
+        history = open_history()
+    except PostureCheckError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    with history:
+        st.caption(
+            f"Kept on this computer in {history.url}. Keep a visit from the Analyse page's results "
+            "(or with `posturecheck history add`)."
+        )
+        clients = {c.code: c for c in history.clients()}
+        if not clients:
+            st.info("No clients yet: analyse a clip, then keep it for a client under its results.")
+            _export_import(history, None)
+            return
+        if st.session_state.get(f"{KEY}.client") not in clients:
+            st.session_state[f"{KEY}.client"] = next(iter(clients))
+        code = st.selectbox("Client", list(clients), key=f"{KEY}.client")
+        client = clients[code]
+        sessions = history.sessions(client.id)
+        st.markdown(f"### {client.code}: {len(sessions)} visit(s)")
+        _sessions_table(sessions)
+        st.markdown("### Progress")
+        _progress(history, client, sessions)
+        st.markdown("### Keep, move or remove")
+        _export_import(history, client)
+        _delete(history, client, sessions)

@@ -1,0 +1,116 @@
+"""The Client history page and the Analyse page's Keep form, on the sample walk's real analysis.
+
+Every test has its own data folder and database (the shared ``private_data_folder``
+fixture and the default SQLite file in it), so nothing touches the user's real history.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from posturecheck.analyze import AnalysisResult
+from posturecheck.reports.keep import keep_in_history
+from posturecheck.storage import open_history
+from posturecheck.storage.location import kept_results_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+HISTORY_PAGE = "posturecheck/app/page_scripts/history.py"
+VISITS = (datetime(2026, 3, 2, 9, 0, tzinfo=UTC), datetime(2026, 3, 16, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def data_home(private_data_folder: Path) -> Path:
+    """The test's own per-user data folder (history database and kept results), as on a new machine."""
+    return private_data_folder / "posturecheck"
+
+
+def _two_visits(walk_analysis: AnalysisResult, where: Path) -> list[Path]:
+    """The sample walk kept twice for client C-001, two weeks apart; the folders the visits own."""
+    folders = []
+    with open_history() as history:
+        for number, when in enumerate(VISITS, start=1):
+            folder = shutil.copytree(walk_analysis.summary_path.parent, where / f"visit{number}")
+            keep_in_history(history, folder, "C-001", person=1, recorded_at=when)
+            folders.append(folder)
+    return folders
+
+
+def _history_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(HISTORY_PAGE).run()
+    assert not at.exception and at.title[0].value == "Client history"
+    return at
+
+
+def test_an_empty_history_says_how_to_fill_it(data_home: Path) -> None:
+    at = _history_page()
+    assert "No clients yet" in at.info[0].value
+    assert (data_home / "history.db").is_file()  # made on first use, in the data folder
+
+
+@pytest.mark.slow
+def test_two_visits_show_as_progress_with_their_confidence(
+    data_home: Path, walk_analysis: AnalysisResult, tmp_path: Path
+) -> None:
+    _two_visits(walk_analysis, tmp_path)
+    at = _history_page()
+    assert at.selectbox(key="history.client").value == "C-001"
+    assert "C-001: 2 visit(s)" in [m.value for m in at.markdown if m.value.startswith("### ")][0]
+    assert at.selectbox(key="history.measure").value == "hip_flexion_left_max"
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    expected = walk_analysis.summary["measures"][0]["measures"]["hip_flexion_left"]["max"]
+    assert chart["data"][0]["y"] == pytest.approx([expected, expected], abs=0.01)
+    lines = [m.value for m in at.markdown if "valid in" in m.value][0].splitlines()
+    assert len(lines) == 2 and all("confidence" in line for line in lines)
+    at.selectbox(key="history.measure").set_value("trunk_inclination_median").run()
+    assert not at.exception and len(json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]) == 2
+
+
+@pytest.mark.slow
+def test_deleting_a_client_removes_their_rows_and_files(
+    data_home: Path, walk_analysis: AnalysisResult, tmp_path: Path
+) -> None:
+    folders = _two_visits(walk_analysis, tmp_path)
+    owned = [path for folder in folders for path in folder.iterdir() if path.is_file()]
+    at = _history_page()
+    assert at.button(key="history.delete.1").disabled
+    at.checkbox(key="history.delete.sure.1").check().run()
+    at.button(key="history.delete.1").click().run()
+    assert not at.exception and at.success[0].value.startswith("Deleted C-001: 2 visit(s)")
+    assert "No clients yet" in at.info[0].value
+    with open_history() as history:
+        assert history.clients() == []
+    assert [path for path in owned if path.exists()] == []
+
+
+@pytest.mark.slow
+def test_an_analysis_kept_from_the_analyse_page_appears_in_the_history(data_home: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.run()
+    at.button(key="analyse.run").click().run()
+    assert not at.exception and at.metric
+    at.text_input(key="analyse.keep.client").input("  ")
+    at.button(key="FormSubmitter:analyse.keep-Keep").click().run()
+    assert at.error[0].value == "a client needs a name or code"
+    assert list(kept_results_dir().iterdir()) == []  # the refused copy was removed again
+    at.text_input(key="analyse.keep.client").input("C-002")
+    at.button(key="FormSubmitter:analyse.keep-Keep").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.success[-1].value.startswith("Kept for new client **C-002**")
+    with open_history() as history:
+        (client,) = history.clients()
+        (session,) = history.sessions(client.id)
+    kinds = {item.kind for item in session.media}
+    assert {"summary", "landmarks", "annotated_video", "report_pdf", "report_html"} <= kinds
+    outside = [item.path for item in session.media if not item.path.is_relative_to(kept_results_dir())]
+    assert outside == [] and all(item.path.is_file() for item in session.media)
+    at.switch_page(HISTORY_PAGE).run()
+    assert not at.exception and at.selectbox(key="history.client").value == "C-002"
