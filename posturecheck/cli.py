@@ -220,15 +220,20 @@ def _bounds_text(low: float | None, high: float | None) -> str:
 def assessment_lines(graded: AssessmentResult) -> list[str]:
     """An assessment result as plain lines: view check, findings with norms and confidence, interpretation."""
     lines = [f"\nassessment: {graded.assessment}", f"  view: {graded.view_message}"]
+    sources_shown: set[str] = set()
     for item in graded.findings:
         value = f"{item.value:.1f}" if isinstance(item.value, float) else str(item.value)
         lines.append(
             f"  {item.label}: {value} {item.unit}  [{item.status}; confidence {item.confidence}, "
             f"{item.fraction_valid:.0%} of frames]"
         )
+        if item.note:
+            lines.append(f"      note: {item.note}")
         if item.normal is not None:
             bounds = item.normal.expected or _bounds_text(item.normal.low, item.normal.high)
-            lines.append(f"      normal: {bounds} ({item.normal.source})")
+            source = item.normal.source if item.normal.source not in sources_shown else "source as above"
+            sources_shown.add(item.normal.source)
+            lines.append(f"      normal: {bounds} ({source})")
     lines += [f"  {line}" for line in graded.interpretation]
     lines += [f"  warning: {line}" for line in graded.warnings]
     return lines

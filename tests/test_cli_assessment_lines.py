@@ -1,0 +1,27 @@
+"""How ``posturecheck analyze --assessment`` prints a result: notes shown, each source named once."""
+
+from __future__ import annotations
+
+from posturecheck.assessments.result import AssessmentResult, NormalRange, finding
+from posturecheck.cli import assessment_lines
+
+SOURCE = "approximately 10-20 deg, as commonly cited from a gait textbook"
+
+
+def test_notes_are_printed_and_a_repeated_source_is_named_once() -> None:
+    norm = NormalRange("peak hip extension", 10.0, 20.0, source=SOURCE)
+    result = AssessmentResult(
+        assessment="gait",
+        people=(0,),
+        view_ok=True,
+        view_message="side view",
+        findings=(
+            finding("stride_1", "stride 1", 12.0, "deg", norm, "high", 0.9),
+            finding("stride_2", "stride 2", 25.0, "deg", norm, "low", 0.4, note="left out of the means"),
+        ),
+    )
+    text = "\n".join(assessment_lines(result))
+    assert "stride 1: 12.0 deg  [within; confidence high, 90% of frames]" in text
+    assert "stride 2: 25.0 deg  [above; confidence low, 40% of frames]" in text
+    assert "note: left out of the means" in text
+    assert text.count(SOURCE) == 1 and "normal: 10 to 20 (source as above)" in text
