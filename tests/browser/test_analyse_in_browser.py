@@ -1,4 +1,4 @@
-"""The Analyse page in a real browser: upload the sample walk, see the gait figures, play the video."""
+"""The Analyse page in a real browser: upload the sample walk, see the gait figures, play the video, keep it."""
 
 from __future__ import annotations
 
@@ -42,3 +42,16 @@ def test_uploaded_walk_shows_gait_figures_and_plays(page: Any, app_url: str) -> 
     assert page.get_by_text("Hip extension in walking").count() >= 1  # the matching note's link
     no_traceback(page)
     screenshot(page, "analyse")
+    # Keep it for a client, see the visit in their history, then delete the client again.
+    page.get_by_role("textbox", name="Client name or code").fill("Walk-01")
+    page.get_by_role("button", name="Keep").click()
+    page.get_by_text("Kept for new client").wait_for(timeout=120_000)
+    page.get_by_role("link", name="See their history").click()
+    page.get_by_role("heading", name="Walk-01: 1 visit(s)").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.get_by_text("Delete Walk-01").click()
+    page.get_by_text(re.compile(r"Delete Walk-01 with 1 visit\(s\)")).click()
+    page.get_by_role("button", name="Delete", exact=True).click()
+    page.get_by_text(re.compile(r"Deleted Walk-01: 1 visit\(s\) and \d+ file\(s\)")).wait_for()
+    page.get_by_text("No clients yet").wait_for()
+    no_traceback(page)
