@@ -1,4 +1,4 @@
-"""The Analyse page in a real browser: upload the sample walk, see the gait figures, play the video, keep it."""
+"""The Analyse page in a real browser: upload the sample walk, see the gait figures, play and keep it."""
 
 from __future__ import annotations
 
