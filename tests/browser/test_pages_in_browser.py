@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import UTC, datetime
@@ -104,3 +105,16 @@ def test_history_shows_a_clients_progress_over_visits(
     assert page.get_by_text(re.compile(r"valid in \d+% of frames")).count() >= 1
     no_traceback(page)
     screenshot(page, "history")
+    # Export, delete, import again: the client comes back with their three visits.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export C-001's history (JSON)").click()
+    exported = tmp_path / "C-001.json"
+    download.value.save_as(exported)
+    assert len(json.loads(exported.read_text())["sessions"]) == 3
+    page.get_by_text("Delete C-001", exact=True).click()
+    page.get_by_text(re.compile(r"Delete C-001 with 3 visit\(s\)")).click()
+    page.get_by_role("button", name="Delete", exact=True).click()
+    page.get_by_text("No clients yet").wait_for()
+    page.locator("input[type=file]").set_input_files(str(exported))
+    page.get_by_role("heading", name="C-001: 3 visit(s)").wait_for()
+    no_traceback(page)
