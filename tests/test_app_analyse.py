@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file
+from posturecheck.app.analysis import available_samples
 from posturecheck.app.plots import measures_figure
 from posturecheck.app.settings import AppSettings
 from posturecheck.app.text import plain_reason, plain_warnings
@@ -248,3 +249,11 @@ def test_a_photo_is_shown_with_its_skeleton(tmp_path: Path) -> None:
     at.run()
     assert not at.exception and not at.get("video")
     assert len(at.get("image")) == 1 and "1 frame(s)** analysed" in at.markdown[0].value
+
+
+def test_samples_are_offered_only_where_they_are(tmp_path: Path) -> None:
+    """A wheel install has no samples/ folder: the app then offers uploads only."""
+    assert set(available_samples()) == {"walk_side.mp4", "two_people.mp4"}
+    assert available_samples(tmp_path) == {}
+    (tmp_path / "two_people.mp4").write_bytes(b"")
+    assert list(available_samples(tmp_path)) == ["two_people.mp4"]

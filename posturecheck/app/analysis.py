@@ -116,6 +116,11 @@ def _sample_digest(path: str) -> str:
     return file_digest(Path(path))
 
 
+def available_samples(folder: Path = SAMPLES) -> dict[str, str]:
+    """The sample clips in ``folder`` (name -> description); none in an install without ``samples/``."""
+    return {name: about for name, about in SAMPLE_CLIPS.items() if (folder / name).is_file()}
+
+
 def sample_input(name: str) -> InputFile:
     """A bundled sample clip from ``samples/``."""
     path = SAMPLES / name

@@ -1,10 +1,10 @@
-"""Choosing what to analyse: an upload or a bundled sample clip."""
+"""Choosing what to analyse: an upload or a bundled sample clip (where the samples are installed)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from posturecheck.app.analysis import SAMPLE_CLIPS, InputFile, sample_input, uploaded_input
+from posturecheck.app.analysis import InputFile, available_samples, sample_input, uploaded_input
 from posturecheck.io.sources import IMAGE_SUFFIXES
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
@@ -17,7 +17,9 @@ def pick_input(key: str, default_sample: str = "walk_side.mp4") -> InputFile | N
 
     ``key`` keeps the widgets of different pages apart.
     """
-    source = st.radio("What to analyse", (SAMPLE, UPLOAD), horizontal=True, key=f"{key}.source")
+    samples = available_samples()
+    choices = (SAMPLE, UPLOAD) if samples else (UPLOAD,)
+    source = st.radio("What to analyse", choices, horizontal=True, key=f"{key}.source")
     if source == UPLOAD:
         upload = st.file_uploader(
             "Clip or photo (stays on this computer)",
@@ -25,12 +27,12 @@ def pick_input(key: str, default_sample: str = "walk_side.mp4") -> InputFile | N
             key=f"{key}.upload",
         )
         return uploaded_input(upload.name, upload.getvalue()) if upload is not None else None
-    names = list(SAMPLE_CLIPS)
+    names = list(samples)
     name = st.selectbox(
         "Sample clip",
         names,
-        index=names.index(default_sample),
-        format_func=lambda n: f"{n}: {SAMPLE_CLIPS[n]}",
+        index=names.index(default_sample) if default_sample in names else 0,
+        format_func=lambda n: f"{n}: {samples[n]}",
         key=f"{key}.sample",
     )
     return sample_input(name) if name is not None else None
