@@ -85,7 +85,7 @@ def test_two_visits_make_a_progress_plot_of_two_points(
     expected = [s["measures"][0]["measures"]["hip_flexion_left"]["max"] for s in (first, second)]
     printed = capsys.readouterr().out
     assert "2 session(s) with hip_flexion_left_max" in printed
-    assert printed.count("of frames)") == 2  # each figure with the share of frames it rests on
+    assert printed.count("of the frames in view)") == 2  # each figure with the share of frames it rests on
     with open_history() as history:
         figure, points, unit = client_progress(history, find_client(history, "AB-1"), "hip_flexion_left_max")
     assert unit == "deg" and [value for _, value in points] == pytest.approx(expected)
@@ -106,7 +106,8 @@ def test_a_saved_session_holds_the_summary_key_figures_and_files(run: Run, tmp_p
     figures = {m.name: m for m in session.measures}
     hip = summary["measures"][0]["measures"]["hip_flexion_left"]
     assert figures["hip_flexion_left_median"].value == pytest.approx(hip["median"])
-    assert figures["hip_flexion_left_range"].valid_fraction == pytest.approx(hip["fraction_valid"])
+    # The share the figure's confidence rests on: valid frames among those the person was in view.
+    assert figures["hip_flexion_left_range"].valid_fraction == pytest.approx(hip["fraction_valid_in_view"])
     assert math.isnan(figures["pelvic_obliquity_max"].value)  # not measured in a side view
     kinds = {f.kind: f.path.name for f in session.media}
     assert kinds == {
@@ -219,3 +220,25 @@ def test_report_command_writes_both_files(
     assert f"html: {out / 'report.html'}" in printed and f"pdf:  {out / 'report.pdf'}" in printed
     with pytest.raises(InputError, match="no analysis summary"):
         run("report", str(out))
+
+
+def test_history_report_writes_the_progress_report(
+    run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for month, amplitude in (("03", 15.0), ("04", 30.0)):
+        write_result_folder(tmp_path / month, amplitude=amplitude)
+        assert (
+            run("history", "add", str(tmp_path / month), "--client", "AB-1", "--date", f"2025-{month}-01")
+            == 0
+        )
+    out = tmp_path / "reports" / "ab1"
+    assert (
+        run("history", "report", "--client", "AB-1", "--figure", "knee_flexion_left_max", "--out", str(out))
+        == 0
+    )
+    assert f"pdf:  {out}.pdf" in capsys.readouterr().out
+    html = out.with_suffix(".html").read_text(encoding="utf-8")
+    assert "Progress over visits" in html and "Knee flexion, left: most" in html
+    assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    with pytest.raises(PostureCheckError, match="no key figure 'nope'"):
+        run("history", "report", "--client", "AB-1", "--figure", "nope", "--out", str(out))

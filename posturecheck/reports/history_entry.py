@@ -15,6 +15,19 @@ from posturecheck.storage import MeasureValue, MediaFile
 
 # The statistics of each measure summary kept as key figures, under "<measure>_<statistic>".
 STATISTICS = ("median", "max", "min", "range")
+
+
+def split_statistic(name: str) -> tuple[str, str | None]:
+    """A key figure's measure and statistic: ``"hip_flexion_left_max"`` -> ``("hip_flexion_left", "max")``.
+
+    An assessment's finding (no statistic suffix) comes back whole with ``None``.
+    """
+    for statistic in STATISTICS:
+        if name.endswith(f"_{statistic}"):
+            return name.removesuffix(f"_{statistic}"), statistic
+    return name, None
+
+
 PLAIN_ANALYSIS = "analysis"
 
 
@@ -100,7 +113,9 @@ def key_measures(summary: dict[str, Any], person: int) -> tuple[MeasureValue, ..
     """The key figures of one person: the assessment's numeric findings, then each measure's statistics.
 
     A measure's statistics are named ``<measure>_<statistic>`` (e.g.
-    ``hip_flexion_left_max``) with the measure's valid share of all frames;
+    ``hip_flexion_left_max``) with the measure's valid share of the frames
+    the person was in view, the share its confidence rests on everywhere
+    else (summaries from before that share existed give the share of all frames);
     a finding keeps its own name and valid share, and wins over a statistic
     of the same name. The hip-flexion symmetry index is kept as
     ``hip_flexion_symmetry_index``. Missing values are kept as NaN ("not measured").
@@ -119,16 +134,21 @@ def key_measures(summary: dict[str, Any], person: int) -> tuple[MeasureValue, ..
         for statistic in STATISTICS:
             key = f"{name}_{statistic}"
             figures.setdefault(
-                key, MeasureValue(key, _number(item[statistic]), item["unit"], float(item["fraction_valid"]))
+                key, MeasureValue(key, _number(item[statistic]), item["unit"], _valid_share(item))
             )
     symmetry = entry.get("hip_flexion_symmetry_index_pct")
     if symmetry is not None:
-        shares = [entry["measures"][f"hip_flexion_{side}"]["fraction_valid"] for side in ("left", "right")]
+        shares = [_valid_share(entry["measures"][f"hip_flexion_{side}"]) for side in ("left", "right")]
         figures.setdefault(
             "hip_flexion_symmetry_index",
             MeasureValue("hip_flexion_symmetry_index", float(symmetry), "%", float(min(shares))),
         )
     return tuple(figures.values())
+
+
+def _valid_share(item: dict[str, Any]) -> float:
+    """A measure summary's valid share of the frames the person was in view (of all frames if not given)."""
+    return float(item.get("fraction_valid_in_view", item["fraction_valid"]))
 
 
 def _number(value: float | None) -> float:

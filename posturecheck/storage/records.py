@@ -22,7 +22,8 @@ class MeasureValue:
     name : measure name, e.g. ``"hip_flexion_left_max"``; progress is queried by it.
     value : the figure, in ``unit``; NaN when no frame gave a valid value.
     unit : e.g. ``"deg"``, ``"cm"``, ``""`` for a ratio.
-    valid_fraction : fraction (0..1) of the analysed frames the value was computed from.
+    valid_fraction : fraction (0..1) of the frames the value could have come from (the person in view)
+        that it was computed from.
     """
 
     name: str
