@@ -118,6 +118,28 @@ def add_report_commands(
     )
     progress.add_argument("--out", type=Path, metavar="PNG", help="default: progress_<CODE>_<NAME>.png")
 
+    progress_report = actions.add_parser(
+        "report",
+        help="write a client's progress over visits as HTML and PDF",
+        description="Write a report of a client's visits: every visit, and per key figure its value, "
+        "confidence and a plot over the visits (hip flexion, trunk lean and pelvic obliquity by "
+        "default). Nothing leaves this computer.",
+    )
+    progress_report.add_argument("--client", required=True, metavar="CODE")
+    progress_report.add_argument(
+        "--figure",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another key figure to show (repeatable; 'history list --client CODE' lists them)",
+    )
+    progress_report.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="file name whose .html and .pdf are written (default: progress_<CODE>)",
+    )
+
     export = actions.add_parser("export", help="write a client's history to a JSON file")
     export.add_argument("--client", required=True, metavar="CODE")
     export.add_argument("--out", required=True, type=Path, metavar="FILE")
@@ -150,6 +172,7 @@ def run_history(args: argparse.Namespace) -> int:
         "add": _add,
         "list": _list,
         "progress": _progress,
+        "report": _report,
         "export": _export,
         "import": _import,
         "delete": _delete,
@@ -227,9 +250,20 @@ def _progress(history: History, args: argparse.Namespace) -> int:
     }
     for when, value in points:
         share = valid.get(when)
-        rested_on = f"  (valid in {share:.0%} of frames)" if share is not None else ""
+        rested_on = f"  (valid in {share:.0%} of the frames in view)" if share is not None else ""
         print(f"{when.astimezone().strftime(DATE_FORMAT)}  {value:.1f} {unit}{rested_on}")
     print(f"{len(points)} session(s) with {args.measure}; plot: {out}")
+    return 0
+
+
+def _report(history: History, args: argparse.Namespace) -> int:
+    from posturecheck.reports.progress_report import build_progress_report
+
+    client = find_client(history, args.client)
+    out = args.out or Path(f"progress_{_safe(client.code)}")
+    files = build_progress_report(history, client, out, args.figure)
+    print(f"html: {files.html}")
+    print(f"pdf:  {files.pdf}")
     return 0
 
 

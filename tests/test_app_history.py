@@ -72,6 +72,10 @@ def test_two_visits_show_as_progress_with_their_confidence(
     assert len(lines) == 2 and all("confidence" in line for line in lines)
     at.selectbox(key="history.measure").set_value("trunk_inclination_median").run()
     assert not at.exception and len(json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]) == 2
+    at.button(key="history.make_report").click().run()
+    assert not at.exception and not at.error
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert {"Progress report (PDF)", "Progress report (HTML, prints well)"} <= set(labels)
 
 
 @pytest.mark.slow

@@ -91,7 +91,7 @@ def progress_figure(
     Parameters
     ----------
     points : ``(recorded_at, value)`` in time order (timezone-aware; shown in local time).
-    valid_shares : per point, the share (0..1) of frames its value rested on.
+    valid_shares : per point, the share (0..1) of the frames with the person in view its value rested on.
     title : the figure's display name.
     unit : the value's unit (``"deg"``, ``"%"``, ``"cm"`` or ``""``).
 
@@ -105,7 +105,7 @@ def progress_figure(
     values = [value for _, value in points]
     confidence = [confidence_label(share) for share in valid_shares]
     hover = [
-        f"{mark} confidence, valid in {share:.0%} of frames"
+        f"{mark} confidence, valid in {share:.0%} of the frames in view"
         for mark, share in zip(confidence, valid_shares, strict=True)
     ]
     figure = go.Figure(

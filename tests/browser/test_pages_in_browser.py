@@ -102,7 +102,7 @@ def test_history_shows_a_clients_progress_over_visits(
     titles = ("Analyse", "Client history", "Settings")
     assert [nav.get_by_text(title, exact=True).count() for title in titles] == [1, 1, 1]
     assert page.locator(".js-plotly-plot .scatterlayer .point").count() == 3
-    assert page.get_by_text(re.compile(r"valid in \d+% of frames")).count() >= 1
+    assert page.get_by_text(re.compile(r"valid in \d+% of the frames in view")).count() >= 1
     no_traceback(page)
     screenshot(page, "history")
     # Export, delete, import again: the client comes back with their three visits.

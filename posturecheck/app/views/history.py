@@ -1,4 +1,4 @@
-"""History page: a client's visits, progress on any key figure, export, import and delete."""
+"""History page: a client's visits, progress on any key figure, a progress report, export, import, delete."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from posturecheck.app.analysis import workspace
 from posturecheck.app.plots import PLOT_CONFIG, progress_figure
 from posturecheck.app.text import confidence_mark, format_value, measure_title
 from posturecheck.errors import PostureCheckError
 from posturecheck.measures.summary import confidence_label
-from posturecheck.reports.history_entry import STATISTICS
+from posturecheck.reports import ReportFiles
+from posturecheck.reports.history_entry import split_statistic
+from posturecheck.reports.progress_report import build_progress_report
 from posturecheck.storage import ClientInfo, History, SessionInfo, open_history
 
 KEY = "history"
@@ -21,10 +24,8 @@ DEFAULT_MEASURE = "hip_flexion_left_max"
 
 def figure_title(name: str) -> str:
     """A key figure's display name: ``hip_flexion_left_max`` -> "Left hip flexion (max)"."""
-    for statistic in STATISTICS:
-        if name.endswith(f"_{statistic}"):
-            return f"{measure_title(name.removesuffix(f'_{statistic}'))} ({statistic})"
-    return measure_title(name)
+    measure, statistic = split_statistic(name)
+    return f"{measure_title(measure)} ({statistic})" if statistic else measure_title(name)
 
 
 def _sessions_table(sessions: Sequence[SessionInfo]) -> None:
@@ -44,10 +45,11 @@ def _sessions_table(sessions: Sequence[SessionInfo]) -> None:
     )
 
 
-def _progress(history: History, client: ClientInfo, sessions: Sequence[SessionInfo]) -> None:
+def _progress(history: History, client: ClientInfo, sessions: Sequence[SessionInfo]) -> str | None:
+    """The progress plot and values of one key figure; returns the figure's name (``None``: none kept)."""
     units = {m.name: m.unit for s in sessions for m in s.measures}
     if not units:
-        return
+        return None
     names = sorted(units)
     name = st.selectbox(
         "Key figure",
@@ -62,15 +64,53 @@ def _progress(history: History, client: ClientInfo, sessions: Sequence[SessionIn
     points = history.progress(client.id, name)
     if not points:
         st.info(f"No visit of {client.code} has a value for {name} (not measurable in any of them).")
-        return
+        return name
     valid = [shares.get(when, 0.0) for when, _ in points]
     st.plotly_chart(progress_figure(points, valid, figure_title(name), units[name]), config=PLOT_CONFIG)
     st.markdown(
         "\n".join(
             f"- {when.astimezone().strftime(DATE)}: **{format_value(value, units[name])}**, "
-            f"{confidence_mark(confidence_label(share))} (valid in {share:.0%} of frames)"
+            f"{confidence_mark(confidence_label(share))} (valid in {share:.0%} of the frames in view)"
             for (when, value), share in zip(points, valid, strict=True)
         )
+    )
+    return name
+
+
+def _progress_report(history: History, client: ClientInfo, measure: str | None) -> None:
+    """A button that writes the client's progress report (with the figure on show), then its downloads."""
+    stored = f"{KEY}.report.{client.id}"
+    made = st.button(
+        "Make a progress report (HTML and PDF)", key=f"{KEY}.make_report", icon=":material/description:"
+    )
+    if made:
+        out = workspace() / "progress" / str(client.id) / f"progress_{client.id}"
+        try:
+            with st.spinner("Writing the report..."):
+                st.session_state[stored] = build_progress_report(
+                    history, client, out, [measure] if measure else []
+                )
+        except PostureCheckError as exc:
+            st.error(str(exc), icon=":material/error:")
+    files: ReportFiles | None = st.session_state.get(stored)
+    if files is None or not files.pdf.is_file():
+        return
+    left, right = st.columns(2)
+    left.download_button(
+        "Progress report (PDF)",
+        files.pdf.read_bytes(),
+        file_name=f"progress-{client.id}.pdf",
+        mime="application/pdf",
+        icon=":material/picture_as_pdf:",
+        key=f"{KEY}.pdf",
+    )
+    right.download_button(
+        "Progress report (HTML, prints well)",
+        files.html.read_bytes(),
+        file_name=f"progress-{client.id}.html",
+        mime="text/html",
+        icon=":material/html:",
+        key=f"{KEY}.html",
     )
 
 
@@ -160,7 +200,8 @@ def render() -> None:
         st.markdown(f"### {client.code}: {len(sessions)} visit(s)")
         _sessions_table(sessions)
         st.markdown("### Progress")
-        _progress(history, client, sessions)
+        measure = _progress(history, client, sessions)
+        _progress_report(history, client, measure)
         st.markdown("### Keep, move or remove")
         _export_import(history, client)
         _delete(history, client, sessions)
