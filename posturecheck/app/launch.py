@@ -27,11 +27,9 @@ SERVER_SETTINGS: dict[str, str] = {
 }
 
 
-def streamlit_argv(
-    port: int = DEFAULT_PORT, address: str = LOCALHOST, script: Path = APP_SCRIPT
-) -> list[str]:
-    """The ``streamlit run`` command line serving ``script`` on ``address:port`` with the privacy settings."""
-    argv = ["streamlit", "run", str(script), "--server.address", address, "--server.port", str(port)]
+def streamlit_argv(port: int = DEFAULT_PORT, address: str = LOCALHOST) -> list[str]:
+    """The ``streamlit run`` command line serving the app on ``address:port`` with the privacy settings."""
+    argv = ["streamlit", "run", str(APP_SCRIPT), "--server.address", address, "--server.port", str(port)]
     for name, value in SERVER_SETTINGS.items():
         argv += [f"--{name}", value]
     return argv

@@ -141,21 +141,28 @@ def show_report(result: AnalysisResult, key: str) -> None:
         except PostureCheckError as exc:
             st.error(str(exc))
     files: ReportFiles | None = st.session_state.get(stored)
-    if files is None:
-        return
+    if files is not None:
+        offer_report(files, key)
+
+
+def offer_report(files: ReportFiles, key: str, title: str = "Report", stem: str | None = None) -> None:
+    """Download buttons for a written report: ``<title> (PDF)`` and ``<title> (HTML, prints well)``.
+
+    ``stem`` names the downloaded files (default: the written files' names).
+    """
     left, right = st.columns(2)
     left.download_button(
-        "Report (PDF)",
+        f"{title} (PDF)",
         files.pdf.read_bytes(),
-        file_name=files.pdf.name,
+        file_name=f"{stem}.pdf" if stem else files.pdf.name,
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
         key=f"{key}.pdf",
     )
     right.download_button(
-        "Report (HTML, prints well)",
+        f"{title} (HTML, prints well)",
         files.html.read_bytes(),
-        file_name=files.html.name,
+        file_name=f"{stem}.html" if stem else files.html.name,
         mime="text/html",
         icon=":material/html:",
         key=f"{key}.html",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from posturecheck.errors import InputError
 from posturecheck.reports.assemble import assemble_report
+from posturecheck.reports.content import Report
 from posturecheck.reports.html_page import render_html
 from posturecheck.reports.pdf_document import write_pdf
 from posturecheck.reports.result_folder import open_result_folder
@@ -58,8 +59,18 @@ def build_report(
         If ``result_dir`` holds no readable analysis, or the report cannot be written where asked.
     """
     result_dir = Path(result_dir)
-    paths = report_paths(result_dir, out)
     report = assemble_report(open_result_folder(result_dir), client, blur)
+    return write_report(report, report_paths(result_dir, out))
+
+
+def write_report(report: Report, paths: ReportFiles) -> ReportFiles:
+    """Write ``report`` as the HTML page and the PDF named by ``paths`` (their folder is made).
+
+    Raises
+    ------
+    InputError
+        If the files cannot be written there.
+    """
     try:
         paths.html.parent.mkdir(parents=True, exist_ok=True)
         paths.html.write_text(render_html(report), encoding="utf-8")

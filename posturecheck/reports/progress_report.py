@@ -16,11 +16,9 @@ from pathlib import Path
 from posturecheck import __version__
 from posturecheck.errors import InputError
 from posturecheck.measures.summary import confidence_label
-from posturecheck.reports.build import ReportFiles
+from posturecheck.reports.build import ReportFiles, write_report
 from posturecheck.reports.content import Picture, Report, RowMark, Table
 from posturecheck.reports.history_entry import split_statistic
-from posturecheck.reports.html_page import render_html
-from posturecheck.reports.pdf_document import write_pdf
 from posturecheck.reports.wording import (
     NOT_A_DIAGNOSIS,
     WHAT_IT_MEASURES,
@@ -222,11 +220,4 @@ def build_progress_report(
         As :func:`progress_report`, or when the files cannot be written.
     """
     report = progress_report(client, history.sessions(client.id), figures)
-    paths = ReportFiles(out.with_suffix(".html"), out.with_suffix(".pdf"))
-    try:
-        paths.html.parent.mkdir(parents=True, exist_ok=True)
-        paths.html.write_text(render_html(report), encoding="utf-8")
-        write_pdf(report, paths.pdf)
-    except OSError as exc:
-        raise InputError(f"{paths.html.parent}: cannot write the report ({exc.strerror or exc})") from exc
-    return paths
+    return write_report(report, ReportFiles(out.with_suffix(".html"), out.with_suffix(".pdf")))

@@ -9,6 +9,7 @@ import streamlit as st
 
 from posturecheck.app.analysis import workspace
 from posturecheck.app.plots import PLOT_CONFIG, progress_figure
+from posturecheck.app.results import offer_report
 from posturecheck.app.text import confidence_mark, format_value, measure_title
 from posturecheck.errors import PostureCheckError
 from posturecheck.measures.summary import confidence_label
@@ -93,25 +94,8 @@ def _progress_report(history: History, client: ClientInfo, measure: str | None) 
         except PostureCheckError as exc:
             st.error(str(exc), icon=":material/error:")
     files: ReportFiles | None = st.session_state.get(stored)
-    if files is None or not files.pdf.is_file():
-        return
-    left, right = st.columns(2)
-    left.download_button(
-        "Progress report (PDF)",
-        files.pdf.read_bytes(),
-        file_name=f"progress-{client.id}.pdf",
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
-        key=f"{KEY}.pdf",
-    )
-    right.download_button(
-        "Progress report (HTML, prints well)",
-        files.html.read_bytes(),
-        file_name=f"progress-{client.id}.html",
-        mime="text/html",
-        icon=":material/html:",
-        key=f"{KEY}.html",
-    )
+    if files is not None and files.pdf.is_file():
+        offer_report(files, KEY, "Progress report", f"progress-{client.id}")
 
 
 def _export_import(history: History, client: ClientInfo | None) -> None:
