@@ -118,3 +118,8 @@ def test_an_analysis_kept_from_the_analyse_page_appears_in_the_history(data_home
     assert outside == [] and all(item.path.is_file() for item in session.media)
     at.switch_page(HISTORY_PAGE).run()
     assert not at.exception and at.selectbox(key="history.client").value == "C-002"
+    # Deleting the client leaves nothing of the kept copy behind, not even its folder.
+    at.checkbox(key=f"history.delete.sure.{client.id}").check().run()
+    at.button(key=f"history.delete.{client.id}").click().run()
+    assert not at.exception and at.success[0].value.startswith("Deleted C-002")
+    assert list(kept_results_dir().iterdir()) == []

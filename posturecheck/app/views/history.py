@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from posturecheck.app.analysis import workspace
+from posturecheck.app.keeping import remove_empty_copies
 from posturecheck.app.plots import PLOT_CONFIG, progress_figure
 from posturecheck.app.results import offer_report
 from posturecheck.app.text import confidence_mark, format_value, measure_title
@@ -138,6 +139,7 @@ def _delete(history: History, client: ClientInfo, sessions: Sequence[SessionInfo
         if not st.button("Delete", disabled=not sure, type="primary", key=f"{KEY}.delete.{client.id}"):
             return
         report = history.delete_client(client.id)
+        remove_empty_copies()
     st.session_state.pop(f"{KEY}.client", None)
     removed = f"{report.sessions} visit(s) and {len(report.files_removed)} file(s)"
     if report.files_failed:
