@@ -242,3 +242,14 @@ def test_history_report_writes_the_progress_report(
     assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
     with pytest.raises(PostureCheckError, match="no key figure 'nope'"):
         run("history", "report", "--client", "AB-1", "--figure", "nope", "--out", str(out))
+
+
+def test_only_emptied_kept_copies_are_removed(tmp_path: Path) -> None:
+    from posturecheck.reports.keep import remove_empty_copies
+
+    (tmp_path / "emptied").mkdir()
+    (tmp_path / "still-used").mkdir()
+    (tmp_path / "still-used" / "walk.summary.json").write_text("{}")
+    assert remove_empty_copies(tmp_path) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["still-used"]
+    assert remove_empty_copies(tmp_path / "not-made-yet") == 0

@@ -32,20 +32,6 @@ def copy_for_keeping(folder: Path, into: Path) -> Path:
     return target
 
 
-def remove_empty_copies(into: Path | None = None) -> int:
-    """Remove the kept-copy folders (in ``into``, default the data folder's) a deletion left empty.
-
-    Returns how many were removed. Folders that still hold a file are left alone.
-    """
-    into = kept_results_dir() if into is None else into
-    if not into.is_dir():
-        return 0
-    emptied = [folder for folder in into.iterdir() if folder.is_dir() and not any(folder.iterdir())]
-    for folder in emptied:
-        folder.rmdir()
-    return len(emptied)
-
-
 def keep_copy(folder: Path, code: str, person: int | None) -> KeptSession:
     """Copy ``folder`` to the data folder, write its report for ``code`` and save it as a session.
 

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 import streamlit as st
 
 from posturecheck.app.analysis import workspace
-from posturecheck.app.keeping import remove_empty_copies
 from posturecheck.app.plots import PLOT_CONFIG, progress_figure
 from posturecheck.app.results import offer_report
 from posturecheck.app.text import confidence_mark, format_value, measure_title
@@ -16,6 +15,7 @@ from posturecheck.errors import PostureCheckError
 from posturecheck.measures.summary import confidence_label
 from posturecheck.reports import ReportFiles
 from posturecheck.reports.history_entry import split_statistic
+from posturecheck.reports.keep import remove_empty_copies
 from posturecheck.reports.progress_report import build_progress_report
 from posturecheck.storage import ClientInfo, History, SessionInfo, open_history
 
