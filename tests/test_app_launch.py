@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from posturecheck.app.launch import APP_SCRIPT, LOCALHOST, SERVER_SETTINGS, address_warning, streamlit_argv
+from posturecheck.app.launch import (
+    APP_SCRIPT,
+    LOCALHOST,
+    SERVER_SETTINGS,
+    address_warning,
+    privacy_problems,
+    streamlit_argv,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,3 +97,51 @@ def test_app_started_elsewhere_listens_on_localhost_only(tmp_path: Path) -> None
         output, _ = server.communicate(timeout=30)
     assert "Traceback" not in output
     assert f"http://{LOCALHOST}:{port}" in output
+
+
+def test_streamlits_own_defaults_are_named_as_privacy_problems() -> None:
+    """Started without its settings, the app says it listens on every interface and sends statistics."""
+    from streamlit import config
+    from streamlit.config_option import ConfigOption
+
+    saved = {
+        key: (config.get_option(key), config.get_where_defined(key))
+        for key in ("server.address", "browser.gatherUsageStats")
+    }
+    try:
+        config.set_option("server.address", None, ConfigOption.DEFAULT_DEFINITION)
+        config.set_option("browser.gatherUsageStats", True, ConfigOption.DEFAULT_DEFINITION)
+        problems = privacy_problems()
+        assert len(problems) == 2
+        assert "every network interface" in problems[0] and "usage statistics" in problems[1]
+        config.set_option("server.address", LOCALHOST)
+        config.set_option("browser.gatherUsageStats", False)
+        assert privacy_problems() == []
+    finally:
+        for key, (value, where) in saved.items():
+            config.set_option(key, value, where)
+
+
+def test_with_the_projects_settings_the_app_shows_no_privacy_warning() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert not [w.value for w in at.warning if "posturecheck app" in w.value]
+
+
+def test_started_elsewhere_without_its_settings_the_app_says_so(tmp_path: Path) -> None:
+    """``streamlit run`` outside the repository gets Streamlit's defaults: the page warns at its top."""
+    script = (
+        "from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=60)\n"
+        "at.run()\n"
+        "print([w.value for w in at.warning])\n"
+    )
+    env = {**os.environ, "HOME": str(tmp_path)}
+    shown = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "every network interface" in shown.stdout and "posturecheck app" in shown.stdout

@@ -47,3 +47,25 @@ def address_warning(address: str) -> str | None:
         f"the app will listen on {address}: other machines on the network can open it and see "
         "the clips and results shown in it"
     )
+
+
+def privacy_problems() -> list[str]:
+    """What in the running server's settings lets data leave this computer, in plain words (empty: nothing).
+
+    Streamlit's own defaults (met when the app is started without
+    ``posturecheck app`` outside the repository) listen on every network
+    interface and send usage statistics.
+    """
+    from streamlit import config
+
+    problems = []
+    address = config.get_option("server.address") or ""
+    if not address or address_warning(address):
+        listening = f"on {address}" if address else "on every network interface"
+        problems.append(
+            f"This app is listening {listening}: other machines on the network may open it and see "
+            "what is shown here."
+        )
+    if config.get_option("browser.gatherUsageStats"):
+        problems.append("Streamlit's usage statistics are switched on: this browser sends them out.")
+    return problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from posturecheck.app.launch import privacy_problems
 from posturecheck.app.navigation import PAGES, page
 from posturecheck.app.state import remember_page
 from posturecheck.errors import PostureCheckError
@@ -14,6 +15,13 @@ def run() -> None:
     st.set_page_config(page_title="posturecheck", page_icon=":material/accessibility_new:", layout="wide")
     current = st.navigation([page(name) for name in PAGES])
     remember_page(current.url_path)
+    problems = privacy_problems()
+    if problems:
+        st.warning(
+            " ".join(problems) + " Stop it and start it with `posturecheck app`, which keeps everything "
+            "on this computer.",
+            icon=":material/shield:",
+        )
     with st.sidebar:
         st.caption(
             "posturecheck measures posture and hip flexion from video. It is an educational "
