@@ -16,20 +16,13 @@ from pathlib import Path
 from posturecheck import __version__
 from posturecheck.app.launch import DEFAULT_PORT, LOCALHOST, address_warning, streamlit_argv
 from posturecheck.assessments import AssessmentResult
-from posturecheck.cli_history import Handler, add_report_commands
+from posturecheck.cli_history import Handler, add_report_commands, positive_int
 from posturecheck.errors import PostureCheckError
 from posturecheck.measures.pipeline import MeasureOptions
 from posturecheck.native_logs import native_logs_to_file
 
 EXIT_ERROR = 1
 EXIT_PARTIAL = 3
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
@@ -64,7 +57,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     )
     analyze.add_argument(
         "--people",
-        type=_positive_int,
+        type=positive_int,
         default=1,
         metavar="N",
         help="most people to find per frame (default: %(default)s)",
@@ -87,7 +80,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     )
     analyze.add_argument(
         "--person",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help="with --assessment: grade person N of the results (default: the one in view longest)",
     )
@@ -145,7 +138,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         "127.0.0.1 only), from any folder. Stop it with Ctrl+C.",
     )
     app.add_argument(
-        "--port", type=_positive_int, default=DEFAULT_PORT, help="port to listen on (default: %(default)s)"
+        "--port", type=positive_int, default=DEFAULT_PORT, help="port to listen on (default: %(default)s)"
     )
     app.add_argument(
         "--address",

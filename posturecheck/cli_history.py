@@ -31,10 +31,11 @@ DATE_FORMAT = "%Y-%m-%d %H:%M"
 EXIT_INCOMPLETE = 1
 
 
-def _person_number(text: str) -> int:
+def positive_int(text: str) -> int:
+    """An argument that counts from 1 (people, ports, sizes); argparse reports anything else."""
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"people are numbered from 1, got {value}")
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
     return value
 
 
@@ -94,7 +95,7 @@ def add_report_commands(
     add.add_argument("--client", required=True, metavar="CODE", help="the client's name or code")
     add.add_argument(
         "--person",
-        type=_person_number,
+        type=positive_int,
         metavar="N",
         help="whose figures to keep when the analysis has several people",
     )
