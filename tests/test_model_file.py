@@ -24,3 +24,10 @@ def test_model_is_a_zip_of_the_two_expected_models_stored_uncompressed() -> None
         assert bundle.namelist() == EXPECTED_MEMBERS
         assert all(info.compress_type == zipfile.ZIP_STORED for info in bundle.infolist())
         assert bundle.testzip() is None
+
+
+def test_the_model_check_reports_the_documented_hash() -> None:
+    """``check_model`` hashes the bundle block by block; it must agree with the whole-file hash."""
+    from posturecheck.pose.landmarker import check_model
+
+    assert check_model(None).sha256 == EXPECTED_SHA256

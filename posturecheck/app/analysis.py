@@ -27,6 +27,7 @@ from posturecheck.app.progress import ProgressBar
 from posturecheck.app.settings import AppSettings
 from posturecheck.assessments import AssessmentResult, get_assessment
 from posturecheck.errors import PostureCheckError
+from posturecheck.io.digest import file_sha256
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 SAMPLE_CLIPS = {
@@ -85,15 +86,6 @@ def workspace() -> Path:
     return Path(holder.name)
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes, hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _safe_name(name: str) -> str:
     """A file name with only harmless characters, keeping the extension."""
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name).strip("._")
@@ -113,7 +105,7 @@ def uploaded_input(name: str, data: bytes) -> InputFile:
 
 @st.cache_data(show_spinner=False)
 def _sample_digest(path: str) -> str:
-    return file_digest(Path(path))
+    return file_sha256(Path(path))
 
 
 def available_samples(folder: Path = SAMPLES) -> dict[str, str]:

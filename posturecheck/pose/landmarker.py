@@ -7,7 +7,6 @@ between frames, strictly increasing timestamps) and LIVE_STREAM for cameras.
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import numpy as np
 from mediapipe.tasks.python import BaseOptions, vision
 
 from posturecheck.errors import ModelError
+from posturecheck.io.digest import file_sha256
 from posturecheck.landmarks import NUM_LANDMARKS
 
 RunMode = Literal["image", "video", "live"]
@@ -91,7 +91,7 @@ def check_model(path: str | Path | None = None) -> ModelInfo:
         raise ModelError(f"{path}: not a MediaPipe .task bundle (corrupt or wrong file)") from exc
     if not names >= _BUNDLE_MEMBERS:
         raise ModelError(f"{path}: not a PoseLandmarker bundle (needs {', '.join(sorted(_BUNDLE_MEMBERS))})")
-    return ModelInfo(path=path, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    return ModelInfo(path=path, sha256=file_sha256(path))
 
 
 LiveCallback = Callable[[FramePoses, int], None]
