@@ -235,6 +235,8 @@ def _list(history: History, args: argparse.Namespace) -> int:
 
 
 def _progress(history: History, args: argparse.Namespace) -> int:
+    from posturecheck.reports.progress_report import measured_visits
+
     client = find_client(history, args.client)
     figure, points, unit = client_progress(history, client, args.measure)
     out = args.out or Path(f"progress_{_safe(client.code)}_{args.measure}.png")
@@ -243,16 +245,11 @@ def _progress(history: History, args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InputError(f"{out}: cannot write the plot ({exc.strerror or exc})") from exc
     # Each figure is printed with the share of frames it rested on in its session.
-    valid = {
-        session.recorded_at: m.valid_fraction
-        for session in history.sessions(client.id)
-        for m in session.measures
-        if m.name == args.measure
-    }
-    for when, value in points:
-        share = valid.get(when)
-        rested_on = f"  (valid in {share:.0%} of the frames in view)" if share is not None else ""
-        print(f"{when.astimezone().strftime(DATE_FORMAT)}  {value:.1f} {unit}{rested_on}")
+    for when, kept in measured_visits(history.sessions(client.id), args.measure):
+        print(
+            f"{when.astimezone().strftime(DATE_FORMAT)}  {kept.value:.1f} {unit}  "
+            f"(valid in {kept.valid_fraction:.0%} of the frames in view)"
+        )
     print(f"{len(points)} session(s) with {args.measure}; plot: {out}")
     return 0
 

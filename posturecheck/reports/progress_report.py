@@ -63,6 +63,14 @@ def _figure_of(session: SessionInfo, name: str) -> MeasureValue | None:
     return next((m for m in session.measures if m.name == name), None)
 
 
+def measured_visits(sessions: Sequence[SessionInfo], name: str) -> list[tuple[datetime, MeasureValue]]:
+    """The visits, in order, at which key figure ``name`` was measured: ``(recorded_at, figure)`` pairs.
+
+    Visits without the figure, or where it was not measurable (NaN), are left out.
+    """
+    return [(s.recorded_at, f) for s in sessions if (f := _figure_of(s, name)) is not None and f.is_measured]
+
+
 def _mark(figure: MeasureValue | None) -> RowMark:
     if figure is None or not figure.is_measured:
         return "muted"
@@ -94,7 +102,7 @@ def _figure_table(name: str, sessions: Sequence[SessionInfo]) -> Table:
 
 
 def _change_line(name: str, sessions: Sequence[SessionInfo]) -> str | None:
-    measured = [(s, f) for s in sessions if (f := _figure_of(s, name)) is not None and f.is_measured]
+    measured = measured_visits(sessions, name)
     if len(measured) < 2:
         return None
     (first, a), (last, b) = measured[0], measured[-1]
@@ -102,22 +110,20 @@ def _change_line(name: str, sessions: Sequence[SessionInfo]) -> str | None:
     if b.value - a.value > 0:
         change = "+" + change
     return (
-        f"{figure_label(name)}: {format_value(a.value, a.unit)} on {_date(first.recorded_at)} "
+        f"{figure_label(name)}: {format_value(a.value, a.unit)} on {_date(first)} "
         f"({confidence_label(a.valid_fraction)} confidence), {format_value(b.value, b.unit)} on "
-        f"{_date(last.recorded_at)} ({confidence_label(b.valid_fraction)} confidence); change {change}."
+        f"{_date(last)} ({confidence_label(b.valid_fraction)} confidence); change {change}."
     )
 
 
 def _plot(name: str, sessions: Sequence[SessionInfo]) -> Picture | None:
     from posturecheck.storage.progress_plot import progress_figure
 
-    points = [
-        (s.recorded_at, f.value) for s in sessions if (f := _figure_of(s, name)) is not None and f.is_measured
-    ]
-    if len(points) < 2:
+    measured = measured_visits(sessions, name)
+    if len(measured) < 2:
         return None
-    unit = next(f.unit for s in sessions if (f := _figure_of(s, name)) is not None)
-    figure = progress_figure(points, figure_label(name), unit)
+    points = [(when, figure.value) for when, figure in measured]
+    figure = progress_figure(points, figure_label(name), measured[0][1].unit)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=PLOT_DPI)
     width, height = (round(side * PLOT_DPI) for side in figure.get_size_inches())

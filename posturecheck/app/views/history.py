@@ -16,7 +16,7 @@ from posturecheck.measures.summary import confidence_label
 from posturecheck.reports import ReportFiles
 from posturecheck.reports.history_entry import split_statistic
 from posturecheck.reports.keep import remove_empty_copies
-from posturecheck.reports.progress_report import build_progress_report
+from posturecheck.reports.progress_report import build_progress_report, measured_visits
 from posturecheck.storage import ClientInfo, History, SessionInfo, open_history
 
 KEY = "history"
@@ -47,7 +47,7 @@ def _sessions_table(sessions: Sequence[SessionInfo]) -> None:
     )
 
 
-def _progress(history: History, client: ClientInfo, sessions: Sequence[SessionInfo]) -> str | None:
+def _progress(client: ClientInfo, sessions: Sequence[SessionInfo]) -> str | None:
     """The progress plot and values of one key figure; returns the figure's name (``None``: none kept)."""
     units = {m.name: m.unit for s in sessions for m in s.measures}
     if not units:
@@ -62,12 +62,12 @@ def _progress(history: History, client: ClientInfo, sessions: Sequence[SessionIn
         help="A measure's statistic over the visit (e.g. _max: the most flexion seen), or an "
         "assessment's finding.",
     )
-    shares = {s.recorded_at: m.valid_fraction for s in sessions for m in s.measures if m.name == name}
-    points = history.progress(client.id, name)
-    if not points:
+    measured = measured_visits(sessions, name)
+    if not measured:
         st.info(f"No visit of {client.code} has a value for {name} (not measurable in any of them).")
         return name
-    valid = [shares.get(when, 0.0) for when, _ in points]
+    points = [(when, figure.value) for when, figure in measured]
+    valid = [figure.valid_fraction for _, figure in measured]
     st.plotly_chart(progress_figure(points, valid, figure_title(name), units[name]), config=PLOT_CONFIG)
     st.markdown(
         "\n".join(
@@ -186,7 +186,7 @@ def render() -> None:
         st.markdown(f"### {client.code}: {len(sessions)} visit(s)")
         _sessions_table(sessions)
         st.markdown("### Progress")
-        measure = _progress(history, client, sessions)
+        measure = _progress(client, sessions)
         _progress_report(history, client, measure)
         st.markdown("### Keep, move or remove")
         _export_import(history, client)
