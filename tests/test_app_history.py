@@ -123,3 +123,15 @@ def test_an_analysis_kept_from_the_analyse_page_appears_in_the_history(data_home
     at.button(key=f"history.delete.{client.id}").click().run()
     assert not at.exception and at.success[0].value.startswith("Deleted C-002")
     assert list(kept_results_dir().iterdir()) == []
+
+
+def test_a_data_folder_that_cannot_take_the_copy_is_one_clear_error(
+    data_home: Path, walk_analysis: AnalysisResult
+) -> None:
+    from posturecheck.app.keeping import keep_copy
+    from posturecheck.errors import InputError
+
+    data_home.mkdir(parents=True)
+    kept_results_dir().write_text("a file where the kept folder should be")
+    with pytest.raises(InputError, match="cannot keep a copy of the analysis there"):
+        keep_copy(walk_analysis.summary_path.parent, "C-003", 1)

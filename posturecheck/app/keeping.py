@@ -18,7 +18,7 @@ import streamlit as st
 
 from posturecheck.analyze import AnalysisResult
 from posturecheck.app.navigation import page
-from posturecheck.errors import PostureCheckError
+from posturecheck.errors import InputError, PostureCheckError
 from posturecheck.reports import build_report
 from posturecheck.reports.keep import KeptSession, keep_in_history
 from posturecheck.storage import open_history
@@ -26,9 +26,16 @@ from posturecheck.storage.location import kept_results_dir
 
 
 def copy_for_keeping(folder: Path, into: Path) -> Path:
-    """Copy the analysis ``folder`` into a new folder under ``into`` (named by time and a random id)."""
+    """Copy the analysis ``folder`` into a new folder under ``into`` (named by time and a random id).
+
+    A copy that fails part-way is removed before the error is raised.
+    """
     target = into / f"{datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
-    shutil.copytree(folder, target)
+    try:
+        shutil.copytree(folder, target)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
     return target
 
 
@@ -37,10 +44,19 @@ def keep_copy(folder: Path, code: str, person: int | None) -> KeptSession:
 
     Nothing is left behind when any step fails: the copy is removed and the
     error raised.
+
+    Raises
+    ------
+    InputError
+        If the data folder cannot take the copy (full, read-only), or as
+        :func:`~posturecheck.reports.keep.keep_in_history`.
     """
     into = kept_results_dir()
-    into.mkdir(parents=True, exist_ok=True)
-    copy = copy_for_keeping(folder, into)
+    try:
+        into.mkdir(parents=True, exist_ok=True)
+        copy = copy_for_keeping(folder, into)
+    except OSError as exc:
+        raise InputError(f"{into}: cannot keep a copy of the analysis there ({exc.strerror or exc})") from exc
     try:
         build_report(copy, client=code.strip() or None)
         with open_history() as history:
