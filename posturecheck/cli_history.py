@@ -323,8 +323,6 @@ def _import(history: History, args: argparse.Namespace) -> int:
 
 
 def _delete(history: History, args: argparse.Namespace) -> int:
-    from posturecheck.reports.keep import remove_empty_copies
-
     client = find_client(history, args.client)
     if not args.yes:
         sessions = history.sessions(client.id)
@@ -336,7 +334,6 @@ def _delete(history: History, args: argparse.Namespace) -> int:
             print("nothing deleted")
             return 0
     report = history.delete_client(client.id)
-    remove_empty_copies()  # the folders of copies the app kept for them
     _print_deletion(report)
     if not report.files_failed:
         return 0

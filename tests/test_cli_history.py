@@ -18,6 +18,7 @@ import pytest
 from posturecheck.cli_history import add_report_commands, client_progress, find_client
 from posturecheck.errors import InputError, PostureCheckError
 from posturecheck.storage import HistoryError, open_history
+from posturecheck.storage.location import kept_results_dir
 from tests.test_report import write_result_folder
 
 Run = Callable[..., int]
@@ -244,12 +245,15 @@ def test_history_report_writes_the_progress_report(
         run("history", "report", "--client", "AB-1", "--figure", "nope", "--out", str(out))
 
 
-def test_only_emptied_kept_copies_are_removed(tmp_path: Path) -> None:
-    from posturecheck.reports.keep import remove_empty_copies
-
-    (tmp_path / "emptied").mkdir()
-    (tmp_path / "still-used").mkdir()
-    (tmp_path / "still-used" / "walk.summary.json").write_text("{}")
-    assert remove_empty_copies(tmp_path) == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["still-used"]
-    assert remove_empty_copies(tmp_path / "not-made-yet") == 0
+def test_deleting_removes_emptied_kept_copies_but_no_other_folder(run: Run, tmp_path: Path) -> None:
+    """A kept copy's folder (the app's) goes with its files; a folder the user made stays."""
+    kept = kept_results_dir() / "20260301-093000-abcdef12"
+    kept.parent.mkdir(parents=True)
+    for folder in (kept, tmp_path / "mine"):
+        write_result_folder(folder)
+        (folder / "walk.mp4").unlink()  # the clip is not part of an analysis's own files
+    assert run("history", "add", str(kept), "--client", "AB-1") == 0
+    assert run("history", "add", str(tmp_path / "mine"), "--client", "AB-1") == 0
+    assert run("history", "delete", "--client", "AB-1", "--yes") == 0
+    assert not kept.exists() and list(kept_results_dir().iterdir()) == []
+    assert (tmp_path / "mine").is_dir() and list((tmp_path / "mine").iterdir()) == []

@@ -1,4 +1,4 @@
-"""Keeping an analysis in a client's history (shared by ``history add`` and the app), and tidying up after."""
+"""Keep an analysis in a client's history: the step ``history add`` and the app's Keep button share."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from posturecheck.errors import InputError
 from posturecheck.reports.history_entry import HistoryEntry, history_entry
 from posturecheck.reports.result_folder import open_result_folder
 from posturecheck.storage import ClientInfo, History, HistoryError
-from posturecheck.storage.location import kept_results_dir
 
 
 @dataclass(frozen=True)
@@ -77,17 +76,3 @@ def keep_in_history(
             history.delete_client(client_id)
         raise
     return KeptSession(session_id, history.client(client_id), not existing, entry)
-
-
-def remove_empty_copies(into: Path | None = None) -> int:
-    """Remove the kept-copy folders (in ``into``, default the data folder's) a deletion left empty.
-
-    Returns how many were removed. Folders that still hold a file are left alone.
-    """
-    into = kept_results_dir() if into is None else into
-    if not into.is_dir():
-        return 0
-    emptied = [folder for folder in into.iterdir() if folder.is_dir() and not any(folder.iterdir())]
-    for folder in emptied:
-        folder.rmdir()
-    return len(emptied)

@@ -8,6 +8,7 @@ stores all it was given or nothing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -24,7 +25,7 @@ from posturecheck.errors import InputError
 from posturecheck.storage.engine import connect
 from posturecheck.storage.errors import HistoryError
 from posturecheck.storage.exchange import client_document, read_client_document
-from posturecheck.storage.location import database_url
+from posturecheck.storage.location import database_url, kept_results_dir
 from posturecheck.storage.migrations import migrate
 from posturecheck.storage.models import Client, Measure, Media, SessionRecord
 from posturecheck.storage.records import (
@@ -270,6 +271,7 @@ class History:
             connection.execute(delete(Client).where(Client.id == client_id))
             shared = set(connection.scalars(select(Media.path).where(Media.path.in_(paths))))
         removed, missing, failed = _delete_files([Path(p) for p in paths if p not in shared])
+        _remove_emptied_copies(removed + missing)
         return DeletionReport(
             code,
             session_rows,
@@ -308,6 +310,18 @@ def _delete_files(
         except OSError as exc:
             failed.append((path, exc.strerror or str(exc)))
     return tuple(removed), tuple(missing), tuple(failed)
+
+
+def _remove_emptied_copies(files: Sequence[Path]) -> None:
+    """Remove the folders of kept copies (:func:`.location.kept_results_dir`) that ``files`` leave empty.
+
+    Only folders directly in the kept-results folder are touched, so a
+    folder the user made (``history add`` keeps files where they are) stays.
+    """
+    kept = kept_results_dir().resolve()
+    for folder in {path.parent for path in files if path.parent.parent.resolve() == kept}:
+        with contextlib.suppress(OSError):  # not empty (a file the history does not own), or gone
+            folder.rmdir()
 
 
 def _require_zone(when: datetime, name: str) -> datetime:

@@ -15,7 +15,6 @@ from posturecheck.errors import PostureCheckError
 from posturecheck.measures.summary import confidence_label
 from posturecheck.reports import ReportFiles
 from posturecheck.reports.history_entry import split_statistic
-from posturecheck.reports.keep import remove_empty_copies
 from posturecheck.reports.progress_report import build_progress_report, measured_visits
 from posturecheck.storage import ClientInfo, History, SessionInfo, open_history
 
@@ -139,7 +138,6 @@ def _delete(history: History, client: ClientInfo, sessions: Sequence[SessionInfo
         if not st.button("Delete", disabled=not sure, type="primary", key=f"{KEY}.delete.{client.id}"):
             return
         report = history.delete_client(client.id)
-        remove_empty_copies()
     st.session_state.pop(f"{KEY}.client", None)
     removed = f"{report.sessions} visit(s) and {len(report.files_removed)} file(s)"
     if report.files_failed:
