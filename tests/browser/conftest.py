@@ -24,7 +24,7 @@ import av
 import numpy as np
 import pytest
 
-from tests.browser.helpers import FIGURES
+from tests.browser.helpers import FIGURES, STATE_TIMEOUT_MS
 
 ROOT = Path(__file__).resolve().parents[2]
 WALK_CLIP = ROOT / "samples" / "walk_side.mp4"
@@ -46,7 +46,7 @@ FAKE_CAMERA_ARGS = [
     "--allow-loopback-in-peer-connection",
 ]
 FAKE_CAMERA_SIZE = (640, 360)
-SERVER_START_S = 90.0
+SERVER_START_S = 300.0
 _skipped: list[str] = []
 
 
@@ -195,6 +195,6 @@ def page(browser: Any) -> Iterator[Any]:
     """A fresh browser tab (its own Streamlit session)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     tab = context.new_page()
-    tab.set_default_timeout(30_000)
+    tab.set_default_timeout(STATE_TIMEOUT_MS)
     yield tab
     context.close()

@@ -11,6 +11,14 @@ FIGURES: list[str] = []
 WEBRTC_FRAME = "iframe[title='streamlit_webrtc.component.webrtc_streamer']"
 
 
+# Upper bounds on waiting for a state in the app (a heading, a finished run). Every wait ends as soon as
+# its state appears; the bounds are sized for a machine about 6x slower than ours under a loaded test
+# run (30 s was once too short there for an import on the history page, which passed alone).
+STATE_TIMEOUT_MS = 300_000
+# An analysis of the sample clip in the app: the pose model over every frame.
+ANALYSIS_TIMEOUT_MS = 900_000
+
+
 def report_figure(line: str) -> None:
     """Print ``line`` in the run's closing summary."""
     FIGURES.append(line)
@@ -34,7 +42,7 @@ def wait_until_idle(tab: Any, settle_ms: int = 1000) -> None:
     tab.wait_for_function(
         "!document.querySelector('[data-testid=stStatusWidget]') && "
         "!document.querySelector('[data-stale=true]') && !document.querySelector('[data-testid=stSkeleton]')",
-        timeout=30_000,
+        timeout=STATE_TIMEOUT_MS,
     )
     tab.wait_for_timeout(settle_ms // 2)
 

@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import WALK_CLIP
-from tests.browser.helpers import no_traceback, screenshot, wait_until_idle
+from tests.browser.helpers import (
+    ANALYSIS_TIMEOUT_MS,
+    STATE_TIMEOUT_MS,
+    no_traceback,
+    screenshot,
+    wait_until_idle,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,7 +28,7 @@ def test_uploaded_walk_shows_gait_figures_and_plays(page: Any, app_url: str) -> 
     page.get_by_text("Upload a clip or photo").click()
     page.locator("input[type=file]").set_input_files(str(WALK_CLIP))
     page.get_by_role("button", name="Analyse").click()
-    page.get_by_text("Results for").wait_for(timeout=180_000)
+    page.get_by_text("Results for").wait_for(timeout=ANALYSIS_TIMEOUT_MS)
     wait_until_idle(page)
     # Gait findings with their reference ranges and confidence.
     page.get_by_text(re.compile("peak hip extension in late stance", re.I)).first.wait_for()
@@ -32,7 +38,7 @@ def test_uploaded_walk_shows_gait_figures_and_plays(page: Any, app_url: str) -> 
     # The annotated video is H.264 that this browser plays.
     video = page.locator("video").first
     video.wait_for()
-    page.wait_for_function("document.querySelector('video').readyState >= 1", timeout=30_000)
+    page.wait_for_function("document.querySelector('video').readyState >= 1", timeout=STATE_TIMEOUT_MS)
     assert 7.0 < video.evaluate("v => v.duration") < 8.5
     assert video.evaluate("v => v.videoWidth") == 1280
     for label in ("Per-frame measures (CSV)", "Summary (JSON)", "Annotated video (MP4)"):
@@ -45,7 +51,7 @@ def test_uploaded_walk_shows_gait_figures_and_plays(page: Any, app_url: str) -> 
     # Keep it for a client, see the visit in their history, then delete the client again.
     page.get_by_role("textbox", name="Client name or code").fill("Walk-01")
     page.get_by_role("button", name="Keep").click()
-    page.get_by_text("Kept for new client").wait_for(timeout=120_000)
+    page.get_by_text("Kept for new client").wait_for(timeout=ANALYSIS_TIMEOUT_MS)
     page.get_by_role("link", name="See their history").click()
     page.get_by_role("heading", name="Walk-01: 1 visit(s)").wait_for()
     page.locator(".js-plotly-plot").first.wait_for()

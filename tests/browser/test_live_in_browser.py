@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import AppServer
-from tests.browser.helpers import WEBRTC_FRAME, no_traceback, report_figure, screenshot
+from tests.browser.helpers import STATE_TIMEOUT_MS, WEBRTC_FRAME, no_traceback, report_figure, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -101,12 +101,12 @@ def test_live_camera_measures_the_walker_and_stops_cleanly(page: Any, app_server
     no_traceback(page)
     _screenshot_with_figures(page)
     page.frame_locator(WEBRTC_FRAME).get_by_role("button", name=re.compile("Stop camera")).click()
-    page.get_by_text("Press Start camera").wait_for(timeout=15_000)
+    page.get_by_text("Press Start camera").wait_for(timeout=STATE_TIMEOUT_MS)
     # A second start after the stop gets a fresh worker that processes frames again.
     frames_again, with_pose_again, _, _ = _run_camera(page, seconds=2.0)
     assert frames_again > MIN_FRAMES and with_pose_again > 0
     page.frame_locator(WEBRTC_FRAME).get_by_role("button", name=re.compile("Stop camera")).click()
-    page.get_by_text("Press Start camera").wait_for(timeout=15_000)
+    page.get_by_text("Press Start camera").wait_for(timeout=STATE_TIMEOUT_MS)
     no_traceback(page)
     # Closing the tab while the camera runs ends the processing: the server goes idle.
     _run_camera(page, seconds=1.0)

@@ -15,7 +15,13 @@ from posturecheck.analyze import AnalysisResult
 from posturecheck.reports.keep import keep_in_history
 from posturecheck.storage import open_history
 from tests.browser.conftest import AppServer
-from tests.browser.helpers import no_traceback, screenshot, wait_until_idle
+from tests.browser.helpers import (
+    ANALYSIS_TIMEOUT_MS,
+    STATE_TIMEOUT_MS,
+    no_traceback,
+    screenshot,
+    wait_until_idle,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,7 +30,7 @@ def test_class_review_lists_people_with_pictures_and_opens_one(page: Any, app_ur
     page.goto(f"{app_url}/class")
     page.get_by_role("heading", name="Class review").first.wait_for()
     page.get_by_role("button", name="Find everyone").click()
-    page.get_by_text("Click a row to see that person's figures.").wait_for(timeout=180_000)
+    page.get_by_text("Click a row to see that person's figures.").wait_for(timeout=ANALYSIS_TIMEOUT_MS)
     grid = page.locator("[data-testid=stDataFrame]")
     grid.wait_for()
     grid.scroll_into_view_if_needed()
@@ -34,7 +40,7 @@ def test_class_review_lists_people_with_pictures_and_opens_one(page: Any, app_ur
     assert box is not None
     header_h, row_h = 35, 90
     page.mouse.click(box["x"] + 18, box["y"] + header_h + row_h * 1.5)
-    page.get_by_role("heading", name="Person 2").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="Person 2").wait_for(timeout=STATE_TIMEOUT_MS)
     page.get_by_text(re.compile("person 2: left hip, most flexion", re.I)).first.wait_for()
     wait_until_idle(page)
     assert page.get_by_text("high confidence").count() >= 1
