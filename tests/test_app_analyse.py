@@ -54,7 +54,7 @@ def test_sample_walk_shows_every_figure_with_its_confidence(calls: list[AnalyzeO
     assert not at.exception and len(calls) == 1
     assert any("was in view for" in warning.value for warning in at.warning)
     labels = [metric.label for metric in at.metric]
-    assert {"Left hip flexion", "Right hip flexion", "Trunk lean"} <= set(labels)
+    assert {"Hip flexion, left", "Hip flexion, right", "Trunk inclination"} <= set(labels)
     marks = [m.value for m in at.markdown if "valid in" in m.value]
     assert len(marks) == len(labels)  # every card carries its confidence mark and valid share
     assert all(any(word in mark for word in ("confidence", "not measurable")) for mark in marks)

@@ -70,5 +70,5 @@ def test_the_table_lists_everyone_and_a_pick_shows_their_figures(
     at.run()
     assert not at.exception and [s.value for s in at.subheader] == ["Person 2"]
     assert "Person 2: left hip, most flexion" in [m.value.strip("*") for m in at.markdown]
-    assert {"Left hip flexion", "Trunk lean"} <= {m.label for m in at.metric}
+    assert {"Hip flexion, left", "Trunk inclination"} <= {m.label for m in at.metric}
     assert len(asked) == 1  # picking a row does not run the model again

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from posturecheck.app.text import LABELS, confidence_mark, format_value, measure_title, plain_reason
+from posturecheck.app.text import GROUP_TITLES, confidence_mark, format_value, measure_title, plain_reason
+from posturecheck.measures.catalogue import MEASURES
 
 CARDS_PER_ROW = 4
 HEADLINE_WORDS = {"max": "largest shown", "median": "median shown"}
@@ -12,14 +13,14 @@ HEADLINE_WORDS = {"max": "largest shown", "median": "median shown"}
 
 def _card(name: str, figure: dict) -> None:
     """One bordered card: headline statistic, range, confidence, valid share, method."""
-    label = LABELS.get(name)
-    headline = label.headline if label else "median"
+    spec = MEASURES.get(name)
+    headline = spec.headline if spec else "median"
     unit = figure["unit"]
     with st.container(border=True):
         st.metric(
             label=measure_title(name),
             value=format_value(figure[headline], unit),
-            help=label.meaning if label else None,
+            help=spec.meaning if spec else None,
         )
         low, high = format_value(figure["min"], unit), format_value(figure["max"], unit)
         median = format_value(figure["median"], unit)
@@ -44,7 +45,7 @@ def measure_cards(person: dict) -> None:
         if figure["confidence"] == "none":
             missing.append(name)
             continue
-        group = LABELS[name].group if name in LABELS else "Other"
+        group = GROUP_TITLES[MEASURES[name].view] if name in MEASURES else "Other"
         groups.setdefault(group, []).append(name)
     for group, names in groups.items():
         st.markdown(f"##### {group}")

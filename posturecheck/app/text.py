@@ -7,96 +7,14 @@ them and keeps the technical line for a details section.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from posturecheck.measures.catalogue import ViewNeeded, measure_label
 
-
-@dataclass(frozen=True)
-class MeasureLabel:
-    """How a measure is shown.
-
-    Attributes
-    ----------
-    title : the name on its card, e.g. "Left hip flexion".
-    group : the card group it belongs to.
-    headline : the statistic shown large: "max" for joint angles that move
-        (how far the joint went), "median" for posture (how the person usually holds).
-    meaning : one line on what the number means and its sign.
-    """
-
-    title: str
-    group: str
-    headline: str
-    meaning: str
-
-
-SIDE_VIEW = "Side view: hips, knees and trunk"
-FRONT_VIEW = "Front or back view: level and lean"
-STANDING = "Standing posture (side view)"
-SILHOUETTE = "Silhouette (experimental)"
-
-LABELS: dict[str, MeasureLabel] = {
-    "hip_flexion_left": MeasureLabel(
-        "Left hip flexion", SIDE_VIEW, "max", "thigh against the trunk line; + knee forward, − behind"
-    ),
-    "hip_flexion_right": MeasureLabel(
-        "Right hip flexion", SIDE_VIEW, "max", "thigh against the trunk line; + knee forward, − behind"
-    ),
-    "knee_flexion_left": MeasureLabel("Left knee flexion", SIDE_VIEW, "max", "0 = straight leg; + bent"),
-    "knee_flexion_right": MeasureLabel("Right knee flexion", SIDE_VIEW, "max", "0 = straight leg; + bent"),
-    "thigh_inclination_left": MeasureLabel(
-        "Left thigh angle", SIDE_VIEW, "max", "thigh against the vertical; + knee forward"
-    ),
-    "thigh_inclination_right": MeasureLabel(
-        "Right thigh angle", SIDE_VIEW, "max", "thigh against the vertical; + knee forward"
-    ),
-    "trunk_inclination": MeasureLabel(
-        "Trunk lean", SIDE_VIEW, "median", "hips-to-shoulders line against the vertical; + forward"
-    ),
-    "pelvic_obliquity": MeasureLabel(
-        "Pelvic obliquity", FRONT_VIEW, "median", "hip line against the horizontal; + left hip higher"
-    ),
-    "shoulder_tilt": MeasureLabel(
-        "Shoulder tilt", FRONT_VIEW, "median", "shoulder line against the horizontal; + left shoulder higher"
-    ),
-    "trunk_lateral_lean": MeasureLabel(
-        "Side lean of the trunk",
-        FRONT_VIEW,
-        "median",
-        "trunk against the vertical, sideways; + toward the left",
-    ),
-    "lateral_trunk_shift": MeasureLabel(
-        "Sideways trunk shift",
-        FRONT_VIEW,
-        "median",
-        "shoulders beside the hips, % of trunk length; + toward the left",
-    ),
-    "craniovertebral_angle_proxy": MeasureLabel(
-        "Forward-head angle",
-        STANDING,
-        "median",
-        "shoulder-to-ear line; 90 = ear above shoulder, less = head forward",
-    ),
-    "plumb_offset_ear": MeasureLabel(
-        "Ear from the plumb line", STANDING, "median", "% of height in front (+) of the ankle's vertical"
-    ),
-    "plumb_offset_shoulder": MeasureLabel(
-        "Shoulder from the plumb line", STANDING, "median", "% of height in front (+) of the ankle's vertical"
-    ),
-    "plumb_offset_hip": MeasureLabel(
-        "Hip from the plumb line", STANDING, "median", "% of height in front (+) of the ankle's vertical"
-    ),
-    "plumb_offset_knee": MeasureLabel(
-        "Knee from the plumb line", STANDING, "median", "% of height in front (+) of the ankle's vertical"
-    ),
-    "lumbar_lordosis_index": MeasureLabel(
-        "Low-back curve depth", SILHOUETTE, "median", "depth of the back outline's curve, % of its length"
-    ),
-    "lumbar_curve_angle": MeasureLabel(
-        "Low-back curve angle", SILHOUETTE, "median", "bend of the back outline between its ends"
-    ),
-    "pelvic_tilt_proxy": MeasureLabel(
-        "Pelvic tilt (proxy)", SILHOUETTE, "median", "abdomen-to-buttock line; experimental"
-    ),
+# Card groups: the view each measure needs, in words (the labels themselves come from the catalogue).
+GROUP_TITLES: dict[ViewNeeded, str] = {
+    ViewNeeded.SIDE: "Side view: hips, knees and trunk",
+    ViewNeeded.FRONT: "Front or back view: level and lean",
+    ViewNeeded.STANDING_SIDE: "Standing posture (side view)",
+    ViewNeeded.SILHOUETTE: "Silhouette (experimental)",
 }
 
 UNITS = {"deg": "°", "%": "%", "cm": " cm"}
@@ -109,9 +27,8 @@ CONFIDENCE_MARKS = {
 
 
 def measure_title(name: str) -> str:
-    """Display name of a measure (its column name, readable, when it has no label)."""
-    label = LABELS.get(name)
-    return label.title if label else name.replace("_", " ").capitalize()
+    """Display name of a measure: its catalogue label."""
+    return measure_label(name)
 
 
 def format_value(value: float | None, unit: str) -> str:

@@ -11,31 +11,9 @@ from dataclasses import asdict
 
 import numpy as np
 
+from posturecheck.measures.catalogue import KEY_MEASURES
 from posturecheck.measures.rom import find_repetitions, range_of_motion, symmetry_index
 from posturecheck.measures.table import Measure, MeasureTable
-
-# Measures summarised by default: the plain names the CSV carries.
-KEY_MEASURES = (
-    "hip_flexion_left",
-    "hip_flexion_right",
-    "knee_flexion_left",
-    "knee_flexion_right",
-    "thigh_inclination_left",
-    "thigh_inclination_right",
-    "trunk_inclination",
-    "pelvic_obliquity",
-    "shoulder_tilt",
-    "trunk_lateral_lean",
-    "lateral_trunk_shift",
-    "craniovertebral_angle_proxy",
-    "plumb_offset_ear",
-    "plumb_offset_shoulder",
-    "plumb_offset_hip",
-    "plumb_offset_knee",
-    "lumbar_lordosis_index",
-    "lumbar_curve_angle",
-    "pelvic_tilt_proxy",
-)
 
 # Below this share of valid frames a figure is shown as low confidence.
 LOW_CONFIDENCE_FRACTION = 0.5

@@ -10,6 +10,7 @@ from typing import Any
 from posturecheck import __version__
 from posturecheck.assessments import AssessmentResult, UnknownAssessmentError, get_assessment
 from posturecheck.errors import InputError
+from posturecheck.measures.catalogue import measure_label
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 from posturecheck.reports.angle_overlay import joint_angles, key_frame_picture
@@ -26,7 +27,6 @@ from posturecheck.reports.wording import (
     PRIVACY,
     PRIVACY_UNBLURRED,
     WHAT_IT_MEASURES,
-    measure_label,
 )
 
 LETTERS = "ABCDEFGH"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from posturecheck.assessments.result import AssessmentResult, Finding
+from posturecheck.measures.catalogue import measure_label
 from posturecheck.reports.content import RowMark, Table
-from posturecheck.reports.wording import STATUS_WORDS, format_range, format_share, format_value, measure_label
+from posturecheck.reports.wording import STATUS_WORDS, format_range, format_share, format_value
 
 _METHOD_WORDS = {"2d": "2D image", "3d": "3D world", "silhouette": "silhouette"}
 CONFIDENCE_MARKS: dict[str, RowMark] = {"none": "muted", "low": "caution"}

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from posturecheck import __version__
 from posturecheck.errors import InputError
+from posturecheck.measures.catalogue import measure_label
 from posturecheck.measures.summary import confidence_label
 from posturecheck.reports.build import ReportFiles, write_report
 from posturecheck.reports.content import Picture, Report, RowMark, Table
@@ -24,7 +25,6 @@ from posturecheck.reports.wording import (
     WHAT_IT_MEASURES,
     format_share,
     format_value,
-    measure_label,
 )
 from posturecheck.storage import ClientInfo, History, MeasureValue, SessionInfo
 

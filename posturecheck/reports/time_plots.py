@@ -12,10 +12,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from posturecheck.measures.catalogue import measure_label
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.reports.content import Picture
 from posturecheck.reports.recompute import summary_measure
-from posturecheck.reports.wording import measure_label
 
 # Panels in the order shown; a panel is left out when none of its measures has a valid frame.
 PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -1,28 +1,8 @@
-"""The words and number formats a report uses: measure labels, units, the fixed statements."""
+"""The words and number formats a report uses: units, the fixed statements (labels: the measure catalogue)."""
 
 from __future__ import annotations
 
 import math
-
-# Plain labels of the measure names a summary carries (sides are added by :func:`measure_label`).
-MEASURE_LABELS = {
-    "hip_flexion": "Hip flexion",
-    "knee_flexion": "Knee flexion",
-    "thigh_inclination": "Thigh inclination",
-    "trunk_inclination": "Trunk inclination",
-    "pelvic_obliquity": "Pelvic obliquity",
-    "shoulder_tilt": "Shoulder tilt",
-    "trunk_lateral_lean": "Trunk lateral lean",
-    "lateral_trunk_shift": "Lateral trunk shift",
-    "craniovertebral_angle_proxy": "Forward-head angle (proxy)",
-    "plumb_offset_ear": "Plumb-line offset, ear",
-    "plumb_offset_shoulder": "Plumb-line offset, shoulder",
-    "plumb_offset_hip": "Plumb-line offset, hip",
-    "plumb_offset_knee": "Plumb-line offset, knee",
-    "lumbar_lordosis_index": "Lumbar curve index",
-    "lumbar_curve_angle": "Lumbar curve angle",
-    "pelvic_tilt_proxy": "Pelvic tilt (experimental proxy)",
-}
 
 WHAT_IT_MEASURES = (
     "posturecheck estimates body landmarks (shoulders, hips, knees, ankles, head) in each video frame "
@@ -51,21 +31,6 @@ STATUS_WORDS = {
     "outside": "outside range",
     "unknown": "no reference",
 }
-
-
-def measure_label(name: str) -> str:
-    """A measure name in words: ``"hip_flexion_left"`` -> ``"Hip flexion, left"``.
-
-    Names that are not in :data:`MEASURE_LABELS` are spelled out from their parts.
-    """
-    base, side = name, ""
-    for suffix in ("_left", "_right"):
-        if name.endswith(suffix):
-            base, side = name[: -len(suffix)], suffix[1:]
-    if base.endswith("_cm") and base[:-3] in MEASURE_LABELS:
-        base = base[:-3]
-    label = MEASURE_LABELS.get(base, base.replace("_", " ").capitalize())
-    return f"{label}, {side}" if side else label
 
 
 def format_value(value: float | str | None, unit: str, digits: int = 1) -> str:

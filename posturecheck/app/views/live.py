@@ -16,6 +16,7 @@ from posturecheck.app.state import stayed_on
 from posturecheck.app.text import format_value
 from posturecheck.assessments import AssessmentResult, get_assessment
 from posturecheck.errors import PostureCheckError
+from posturecheck.measures.catalogue import measure_label
 from posturecheck.measures.pipeline import compute_measures
 from posturecheck.measures.summary import summarize_table
 from posturecheck.pose.landmarker import ModelInfo, check_model
@@ -67,9 +68,9 @@ def _show_snapshot(snap: LiveSnapshot) -> None:
         st.success("Set-up is right: side view, whole body in the picture.", icon=":material/check:")
     left, right = st.columns(2)
     with left:
-        _figure("Hip flexion, left", figures.hip_flexion.get("left"), method)
+        _figure(measure_label("hip_flexion_left"), figures.hip_flexion.get("left"), method)
     with right:
-        _figure("Hip flexion, right", figures.hip_flexion.get("right"), method)
+        _figure(measure_label("hip_flexion_right"), figures.hip_flexion.get("right"), method)
     highest = snap.max_hip_flexion
     st.markdown(
         f"Highest so far: left **{format_value(highest.get('left'), 'deg')}** · "
@@ -77,7 +78,7 @@ def _show_snapshot(snap: LiveSnapshot) -> None:
     )
     left, right = st.columns(2)
     with left:
-        _figure("Trunk lean", figures.trunk_inclination, method)
+        _figure(measure_label("trunk_inclination"), figures.trunk_inclination, method)
     with right:
         raises = {side: count.count for side, count in snap.knee_raises.items()}
         st.metric(
