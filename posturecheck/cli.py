@@ -16,6 +16,7 @@ from pathlib import Path
 from posturecheck import __version__
 from posturecheck.app.launch import DEFAULT_PORT, LOCALHOST, address_warning, streamlit_argv
 from posturecheck.assessments import AssessmentResult
+from posturecheck.cli_figures import headline_lines
 from posturecheck.cli_history import Handler, add_report_commands, positive_int
 from posturecheck.errors import PostureCheckError
 from posturecheck.measures.pipeline import MeasureOptions
@@ -114,7 +115,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         help="blur faces in the annotated video (privacy of shared media)",
     )
     analyze.add_argument("--no-video", action="store_true", help="do not write the annotated video")
-    analyze.add_argument("--quiet", action="store_true", help="no progress bar")
+    analyze.add_argument(
+        "--quiet", action="store_true", help="no progress bar and no figures (the files are still written)"
+    )
 
     commands.add_parser(
         "assessments",
@@ -184,6 +187,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
     result = analyze_file(args.input, options)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if result.assessment is None and not args.quiet:
+        print("\n".join(headline_lines(result.summary)))
     print(f"landmarks: {result.landmarks_path}")
     print(f"summary:   {result.summary_path}")
     if result.video_path is not None:

@@ -1,0 +1,50 @@
+"""The headline figures of an analysis as plain lines for the terminal, as the app's cards show them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from posturecheck.measures.catalogue import MEASURES, measure_label
+
+STATISTIC_WORDS = {"max": "most", "median": "median"}
+UNIT_WORDS = {"deg": "deg", "%": "%", "cm": "cm"}
+
+
+def _value(value: float | None, unit: str) -> str:
+    return "-" if value is None else f"{value:.1f} {UNIT_WORDS.get(unit, unit)}"
+
+
+def figure_line(name: str, figure: Mapping[str, Any], width: int) -> str:
+    """One measurable figure: label, headline statistic with unit, confidence and the share it rests on."""
+    spec = MEASURES.get(name)
+    statistic = spec.headline if spec else "median"
+    unit = figure.get("unit", "")
+    share = figure.get("fraction_valid_in_view", figure.get("fraction_valid", 0.0))
+    headline = f"{STATISTIC_WORDS[statistic]} {_value(figure.get(statistic), unit)}"
+    return (
+        f"  {measure_label(name):<{width}}  {headline}"
+        f"  [confidence {figure.get('confidence')}, valid in {share:.0%} of the frames in view; "
+        f"range {_value(figure.get('min'), unit)} to {_value(figure.get('max'), unit)}]"
+    )
+
+
+def headline_lines(summary: Mapping[str, Any]) -> list[str]:
+    """Per person, every figure the footage could support, then the names of those it could not.
+
+    ``summary`` is an analysis summary (``<stem>.summary.json``). Figures
+    whose confidence is ``"none"`` (no valid frame) are listed by name only,
+    so a number is never printed without the confidence it rests on.
+    """
+    lines: list[str] = []
+    for person in summary.get("measures", []):
+        figures: Mapping[str, Mapping[str, Any]] = person.get("measures", {})
+        shown = [name for name, figure in figures.items() if figure.get("confidence") != "none"]
+        view = person.get("view", {}).get("label", "unknown")
+        lines.append(f"person {person.get('person')} ({view} view):")
+        width = max((len(measure_label(name)) for name in shown), default=0)
+        lines += [figure_line(name, figures[name], width) for name in shown]
+        missing = [measure_label(name) for name in figures if name not in shown]
+        if missing:
+            lines.append(f"  not measurable in this footage: {'; '.join(missing)}")
+    return lines
