@@ -19,7 +19,8 @@ from posturecheck.assessments import AssessmentResult
 from posturecheck.cli_figures import headline_lines
 from posturecheck.cli_history import Handler, add_report_commands, positive_int
 from posturecheck.errors import PostureCheckError
-from posturecheck.measures.pipeline import MeasureOptions
+from posturecheck.measures.filtering import DEFAULT_CUTOFF_HZ
+from posturecheck.measures.pipeline import ANGLE_METHODS, MeasureOptions
 from posturecheck.native_logs import native_logs_to_file
 
 EXIT_ERROR = 1
@@ -88,7 +89,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     analyze.add_argument("--csv", type=Path, metavar="FILE", help="write per-frame measures to this CSV file")
     analyze.add_argument(
         "--method",
-        choices=("auto", "2d", "3d"),
+        choices=ANGLE_METHODS,
         default="auto",
         help="which variant fills the plain measure names: image-plane (2d), world landmarks (3d), "
         "or the one the view supports best (default)",
@@ -96,7 +97,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     analyze.add_argument(
         "--cutoff",
         type=float,
-        default=6.0,
+        default=DEFAULT_CUTOFF_HZ,
         metavar="HZ",
         help="low-pass cut-off for landmarks, Hz (default: %(default)s)",
     )

@@ -87,6 +87,10 @@ SKELETON_EDGES: tuple[tuple[Landmark, Landmark], ...] = (
     (Landmark.RIGHT_ANKLE, Landmark.RIGHT_FOOT_INDEX),
 )
 
+# Landmarks below this MediaPipe visibility (0..1) count as not seen: measures treat them as
+# missing, drawings draw them hollow, the live page asks to see them.
+MIN_VISIBILITY = 0.5
+
 # Each landmark's mirror on the other side (itself for the nose): used to undo
 # left/right label swaps.
 MIRROR_INDEX: tuple[int, ...] = tuple(

@@ -13,10 +13,10 @@ from pathlib import Path
 import streamlit as st
 
 from posturecheck.analyze import AnalyzeOptions
+from posturecheck.measures.filtering import DEFAULT_CUTOFF_HZ
 from posturecheck.measures.pipeline import MeasureOptions
 
 _KEY = "posturecheck.settings"
-METHODS = ("auto", "2d", "3d")
 MAX_PEOPLE = 10
 
 
@@ -39,7 +39,7 @@ class AppSettings:
 
     model_path: str | None = None
     num_people: int = 1
-    cutoff_hz: float | None = 6.0
+    cutoff_hz: float | None = DEFAULT_CUTOFF_HZ
     height_cm: float | None = None
     camera_roll_deg: float | None = None
     method: str = "auto"

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from posturecheck.assessments.result import AssessmentResult, NormalRange
+from posturecheck.io.sources import Expect
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 
-InputKind = Literal["clip", "image", "any"]
 Runner = Callable[[PoseSeries, list[MeasureTable]], AssessmentResult]
 
 
@@ -51,7 +50,7 @@ class Assessment:
     purpose: str
     instructions: tuple[str, ...]
     view_needed: str
-    input_kind: InputKind
+    input_kind: Expect
     max_people: int
     needs_masks: bool
     measures_used: tuple[str, ...]

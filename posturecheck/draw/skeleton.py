@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from posturecheck.landmarks import SKELETON_EDGES
+from posturecheck.landmarks import MIN_VISIBILITY, SKELETON_EDGES
 
 # One colour (RGB) per person slot, cycling; chosen to stay apart on grass and sky.
 SLOT_COLOURS: tuple[tuple[int, int, int], ...] = (
@@ -18,9 +18,6 @@ SLOT_COLOURS: tuple[tuple[int, int, int], ...] = (
     (0, 220, 160),
     (255, 140, 0),
 )
-
-# Landmarks below this visibility are drawn hollow and their edges thin.
-LOW_VISIBILITY = 0.5
 
 
 def draw_skeletons(
@@ -43,7 +40,7 @@ def draw_skeletons(
             continue
         colour = SLOT_COLOURS[slot % len(SLOT_COLOURS)]
         points = np.round(landmarks[slot, :, :2] * (width, height)).astype(int)
-        seen = visibility[slot] >= LOW_VISIBILITY
+        seen = visibility[slot] >= MIN_VISIBILITY
         for start, end in SKELETON_EDGES:
             weight = thickness * 2 if seen[start] and seen[end] else thickness
             cv2.line(canvas, tuple(points[start]), tuple(points[end]), colour, weight, cv2.LINE_AA)

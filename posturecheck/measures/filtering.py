@@ -23,6 +23,10 @@ from scipy import signal
 # fraction of a millisecond; resampling that away would only add error).
 _UNIFORM_RTOL = 0.01
 
+# Low-pass cut-off for landmarks, Hz: human movement at walking pace and slower lies below it
+# (Winter's gait work filters at 6 Hz; Sports2D and Pose2Sim default to the same).
+DEFAULT_CUTOFF_HZ = 6.0
+
 
 def _as_float_columns(values: np.ndarray, times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Values as a float64 ``(F, N)`` copy and times as float64 ``(F,)``."""
@@ -132,7 +136,7 @@ def _filter_run(block: np.ndarray, times: np.ndarray, dt: float, cutoff_hz: floa
 
 
 def lowpass_filtfilt(
-    values: np.ndarray, times_s: np.ndarray, cutoff_hz: float = 6.0, order: int = 4
+    values: np.ndarray, times_s: np.ndarray, cutoff_hz: float = DEFAULT_CUTOFF_HZ, order: int = 4
 ) -> np.ndarray:
     """Zero-lag Butterworth low-pass filter along time (axis 0).
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from posturecheck.landmarks import Landmark
+from posturecheck.landmarks import MIN_VISIBILITY, Landmark
 from posturecheck.measures import joint_angles as ja
 from posturecheck.measures import posture
-from posturecheck.measures.filtering import fill_gaps, lowpass_filtfilt
+from posturecheck.measures.filtering import DEFAULT_CUTOFF_HZ, fill_gaps, lowpass_filtfilt
 from posturecheck.measures.silhouette import lumbar_curve, pelvic_tilt_proxy
 from posturecheck.measures.swaps import correct_left_right_swaps
 from posturecheck.measures.table import Measure, MeasureTable
@@ -48,6 +48,8 @@ _BUTTERWORTH_ORDER = 4
 # estimated, and a body turning a little in and out of the side view
 # (walking) should not hand the whole clip to the 3D variant.
 PREFER_2D_SHARE = 0.75
+# How the plain measure names are filled: the variant the view supports best, image plane or world.
+ANGLE_METHODS = ("auto", "2d", "3d")
 _NO_MASK = "no segmentation mask of the person in this frame"
 
 
@@ -76,17 +78,17 @@ class MeasureOptions:
     """
 
     method: str = "auto"
-    cutoff_hz: float | None = 6.0
+    cutoff_hz: float | None = DEFAULT_CUTOFF_HZ
     camera_roll_deg: float | None = None
     height_cm: float | None = None
-    min_visibility: float = 0.5
+    min_visibility: float = MIN_VISIBILITY
     max_gap_s: float = 0.25
     correct_swaps: bool = True
     max_standing_knee_deg: float = 20.0
     view_limits: ViewLimits = field(default_factory=ViewLimits)
 
     def __post_init__(self) -> None:
-        if self.method not in ("auto", "2d", "3d"):
+        if self.method not in ANGLE_METHODS:
             raise ValueError(f"method must be 'auto', '2d' or '3d', not {self.method!r}")
         if self.cutoff_hz is not None and not self.cutoff_hz > 0:
             raise ValueError(f"cutoff_hz must be positive, not {self.cutoff_hz}")

@@ -13,7 +13,7 @@ from typing import get_args
 
 import numpy as np
 
-from posturecheck.landmarks import Landmark
+from posturecheck.landmarks import MIN_VISIBILITY, Landmark
 from posturecheck.measures import joint_angles as ja
 from posturecheck.measures.view import ViewLimits, estimate_view
 
@@ -22,8 +22,6 @@ SIDES: tuple[ja.Side, ...] = get_args(ja.Side)
 FEET = (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL)
 HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR)
 LIMBS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE)
-# Landmarks below this MediaPipe visibility count as not seen (as in MeasureOptions).
-MIN_VISIBILITY = 0.5
 
 NO_PERSON = "Step into view: nobody is in the picture"
 STEP_BACK_FEET = "Step back so your feet are in view"

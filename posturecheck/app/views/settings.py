@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from posturecheck.app.settings import MAX_PEOPLE, METHODS, AppSettings, current_settings, save_settings
+from posturecheck.app.settings import MAX_PEOPLE, AppSettings, current_settings, save_settings
 from posturecheck.errors import PostureCheckError
+from posturecheck.measures.filtering import DEFAULT_CUTOFF_HZ
+from posturecheck.measures.pipeline import ANGLE_METHODS
 from posturecheck.pose.landmarker import BUNDLED_MODEL, check_model
 
 _KEY = "settings."
@@ -22,7 +24,7 @@ def _seed(settings: AppSettings) -> None:
         "model": settings.model_path or "",
         "people": settings.num_people,
         "filter": settings.cutoff_hz is not None,
-        "cutoff": settings.cutoff_hz if settings.cutoff_hz is not None else 6.0,
+        "cutoff": settings.cutoff_hz if settings.cutoff_hz is not None else DEFAULT_CUTOFF_HZ,
         "height_known": settings.height_cm is not None,
         "height": settings.height_cm if settings.height_cm is not None else 170.0,
         "roll_known": settings.camera_roll_deg is not None,
@@ -96,7 +98,7 @@ def render() -> None:
         key=_KEY + "roll",
         disabled=not roll_known,
     )
-    method = st.radio("Angle method", METHODS, format_func=METHOD_WORDS.get, key=_KEY + "method")
+    method = st.radio("Angle method", ANGLE_METHODS, format_func=METHOD_WORDS.get, key=_KEY + "method")
     masks = st.toggle("Keep silhouettes (low-back curve, pelvic tilt proxy; slower)", key=_KEY + "masks")
     save_settings(
         AppSettings(
