@@ -149,8 +149,23 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         default=LOCALHOST,
         help="address to listen on (default: %(default)s; anything else lets the network in)",
     )
+    repeat = commands.add_parser(
+        "repeatability",
+        help="analyse the same test filmed several times: each figure's SEM and minimal detectable change",
+        description="Analyse two or more clips of the same test, filmed the same way, and say per figure "
+        "how far it moves between them (SEM, MDC95): the smallest change between visits this set-up "
+        "can tell from measurement error.",
+    )
+    repeat.add_argument(
+        "clips", nargs="+", type=Path, metavar="CLIP", help="clips of the same test (3 usual)"
+    )
+    repeat.add_argument("--out", type=Path, default=Path("posturecheck_out"), metavar="DIR")
+    repeat.add_argument("--assessment", metavar="NAME", help="compare this assessment's graded findings")
+    repeat.add_argument("--person", type=positive_int, metavar="N", help="with --assessment: grade person N")
+    repeat.add_argument("--model", type=Path, metavar="PATH", help="a PoseLandmarker .task bundle")
     handlers: dict[str, Handler] = {
         "analyze": _run_analyze,
+        "repeatability": _run_repeatability,
         "assessments": _run_assessments,
         "webcam": _run_webcam,
         "app": _run_app,
@@ -205,6 +220,22 @@ def _run_analyze(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_PARTIAL
+    return 0
+
+
+def _run_repeatability(args: argparse.Namespace) -> int:
+    from posturecheck.analyze import AnalyzeOptions
+    from posturecheck.repeatability_run import repeatability_lines, run_repeatability
+
+    options = AnalyzeOptions(
+        out_dir=args.out,
+        model_path=args.model,
+        annotated_video=False,
+        progress=False,
+        assessment=args.assessment,
+        person=args.person,
+    )
+    print("\n".join(repeatability_lines(run_repeatability(args.clips, options))))
     return 0
 
 
