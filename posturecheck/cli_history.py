@@ -14,7 +14,7 @@ import difflib
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +29,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 DATE_FORMAT = "%Y-%m-%d %H:%M"
 EXIT_INCOMPLETE = 1
+NOT_OWNED = "not made by the history: imported paths or older records"
 
 
 def positive_int(text: str) -> int:
@@ -325,11 +326,18 @@ def _import(history: History, args: argparse.Namespace) -> int:
 def _delete(history: History, args: argparse.Namespace) -> int:
     client = find_client(history, args.client)
     if not args.yes:
-        sessions = history.sessions(client.id)
-        files = sum(len(s.media) for s in sessions)
-        question = f"delete client {client.code} with {len(sessions)} session(s) and {files} file(s)? [y/N] "
         if not sys.stdin.isatty():
             raise PostureCheckError(f"deleting client {client.code} needs --yes (no terminal to ask on)")
+        plan = history.deletion_plan(client.id)
+        _print_files(
+            ("will remove", plan.to_remove),
+            ("will keep (another client's session owns them)", plan.kept),
+            (f"will leave in place ({NOT_OWNED})", plan.not_owned),
+        )
+        question = (
+            f"delete client {client.code} with {plan.sessions} session(s) "
+            f"and remove {len(plan.to_remove)} file(s)? [y/N] "
+        )
         if input(question).strip().lower() not in ("y", "yes"):
             print("nothing deleted")
             return 0
@@ -350,12 +358,17 @@ def _print_deletion(report: DeletionReport) -> None:
         f"deleted client {report.client_code}: {report.sessions} session(s), "
         f"{report.measures} key figure(s), {report.media_records} file record(s)"
     )
-    groups = (
-        ("removed", [str(p) for p in report.files_removed]),
-        ("already missing", [str(p) for p in report.files_missing]),
-        ("kept (another client's session lists them)", [str(p) for p in report.files_kept]),
+    _print_files(
+        ("removed", report.files_removed),
+        ("already missing", report.files_missing),
+        ("kept (another client's session owns them)", report.files_kept),
         ("could not remove", [f"{p} ({why})" for p, why in report.files_failed]),
+        (f"left in place ({NOT_OWNED})", report.files_not_owned),
     )
+
+
+def _print_files(*groups: tuple[str, Sequence[object]]) -> None:
+    """Each non-empty group of files as a titled count and one indented line per file."""
     for title, paths in groups:
         if paths:
             print(f"{title}: {len(paths)} file(s)")
