@@ -19,8 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import DatabaseError
+
 from posturecheck.errors import InputError, PostureCheckError
 from posturecheck.storage import ClientInfo, DeletionReport, History, HistoryError, open_history
+from posturecheck.storage.errors import unusable_database
+from posturecheck.storage.history import client_code
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -142,11 +146,23 @@ def add_report_commands(
         help="file name whose .html and .pdf are written (default: progress_<CODE>)",
     )
 
-    export = actions.add_parser("export", help="write a client's history to a JSON file")
+    export = actions.add_parser(
+        "export",
+        help="write a client's history to a zip archive (with their files) or a JSON file (without)",
+    )
     export.add_argument("--client", required=True, metavar="CODE")
-    export.add_argument("--out", required=True, type=Path, metavar="FILE")
+    export.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="FILE.zip: the history and the files it owns (to move a client); "
+        "FILE.json: the history only, files listed by path",
+    )
 
-    imported = actions.add_parser("import", help="read a client's history from an exported JSON file")
+    imported = actions.add_parser(
+        "import", help="read a client's history from an exported zip archive or JSON file"
+    )
     imported.add_argument("file", type=Path, metavar="FILE")
     imported.add_argument(
         "--client", metavar="CODE", help="store under this code instead of the exported one"
@@ -162,7 +178,8 @@ def run_report(args: argparse.Namespace) -> int:
     """``posturecheck report``: write the HTML and PDF report of an analysis."""
     from posturecheck.reports import build_report
 
-    files = build_report(args.result_dir, args.client, blur=not args.no_blur, out=args.out)
+    code = client_code(args.client) if args.client is not None else None
+    files = build_report(args.result_dir, code, blur=not args.no_blur, out=args.out)
     print(f"html: {files.html}")
     print(f"pdf:  {files.pdf}")
     return 0
@@ -180,7 +197,10 @@ def run_history(args: argparse.Namespace) -> int:
         "delete": _delete,
     }
     with open_history() as history:
-        return actions[args.history_command](history, args)
+        try:
+            return actions[args.history_command](history, args)
+        except DatabaseError as exc:  # damaged after it opened, or a server gone away
+            raise unusable_database(history.url, exc.orig) from exc
 
 
 def find_client(history: History, code: str) -> ClientInfo:
@@ -294,31 +314,56 @@ def _safe(text: str) -> str:
 
 
 def _export(history: History, args: argparse.Namespace) -> int:
+    from posturecheck.storage.archive import export_archive
+
     client = find_client(history, args.client)
+    suffix = args.out.suffix.lower()
+    if suffix not in (".zip", ".json"):
+        raise InputError(
+            f"{args.out}: name the export .zip (the history and its files) or .json (the history only)"
+        )
+    if suffix == ".zip":
+        counts = export_archive(history, client.id, args.out)
+        print(
+            f"exported client {client.code} with {counts.sessions} session(s) and {counts.files} file(s) "
+            f"to {args.out}"
+        )
+        return 0
     document = history.export_client(client.id)
     try:
         args.out.write_text(json.dumps(document, indent=2), encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{args.out}: cannot write the export ({exc.strerror or exc})") from exc
     print(
-        f"exported client {client.code} with {len(document['sessions'])} session(s) to {args.out} "
-        "(media files are listed by path, not copied)"
+        f"exported client {client.code} with {len(document['sessions'])} session(s) to {args.out}; "
+        "media files were not included (listed by path only): export to a .zip to take them along"
     )
     return 0
 
 
 def _import(history: History, args: argparse.Namespace) -> int:
+    from posturecheck.storage.archive import import_archive, is_archive
+    from posturecheck.storage.exchange import parse_client_json
+
     try:
-        document = json.loads(args.file.read_text(encoding="utf-8"))
+        if is_archive(args.file):
+            counts = import_archive(history, args.file, args.client)
+            print(
+                f"imported client {counts.code} with {counts.sessions} session(s) and {counts.files} "
+                f"file(s) from {args.file}"
+            )
+            return 0
+        data = args.file.read_bytes()
     except FileNotFoundError as exc:
         raise InputError(f"{args.file}: no such file") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{args.file}: not a JSON file ({exc})") from exc
-    if not isinstance(document, dict):
-        raise HistoryError(f"{args.file}: not a posturecheck client export")
-    client = history.client(history.import_client(document, args.client))
+    except OSError as exc:
+        raise InputError(f"{args.file}: cannot be read ({exc.strerror or exc})") from exc
+    client = history.client(history.import_client(parse_client_json(data, str(args.file)), args.client))
+    sessions = history.sessions(client.id)
+    listed = sum(len(session.media) for session in sessions)
     print(
-        f"imported client {client.code} with {len(history.sessions(client.id))} session(s) from {args.file}"
+        f"imported client {client.code} with {len(sessions)} session(s) from {args.file}; media were not "
+        f"included: {listed} file(s) listed by path, left where they are and never deleted by the history"
     )
     return 0
 

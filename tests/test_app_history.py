@@ -63,7 +63,7 @@ def test_two_visits_show_as_progress_with_their_confidence(
     _two_visits(walk_analysis, tmp_path)
     at = _history_page()
     assert at.selectbox(key="history.client").value == "C-001"
-    assert "C-001: 2 visit(s)" in [m.value for m in at.markdown if m.value.startswith("### ")][0]
+    assert "C\\-001: 2 visit(s)" in [m.value for m in at.markdown if m.value.startswith("### ")][0]
     assert at.selectbox(key="history.measure").value == "hip_flexion_left_max"
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     expected = walk_analysis.summary["measures"][0]["measures"]["hip_flexion_left"]["max"]
@@ -135,3 +135,22 @@ def test_a_data_folder_that_cannot_take_the_copy_is_one_clear_error(
     kept_results_dir().write_text("a file where the kept folder should be")
     with pytest.raises(InputError, match="cannot keep a copy of the analysis there"):
         keep_copy(walk_analysis.summary_path.parent, "C-003", 1)
+
+
+def test_importing_into_a_history_that_has_clients_selects_the_imported_one(
+    data_home: Path, tmp_path: Path
+) -> None:
+    """The page set its client choice after the selectbox was drawn: Streamlit refused (issue 9, defect 3)."""
+    with open_history() as history:
+        history.add_client("C-001")
+        document = history.export_client(history.add_client("C-009"))
+        history.delete_client(history.clients()[1].id)
+    at = _history_page()
+    assert at.selectbox(key="history.client").value == "C-001"
+    at.file_uploader(key="history.import").set_value(
+        ("c-009.json", json.dumps(document).encode(), "application/json")
+    )
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error and at.selectbox(key="history.client").value == "C-009"
+    assert at.selectbox(key="history.client").options == ["C-001", "C-009"]

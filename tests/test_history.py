@@ -551,7 +551,7 @@ def test_bad_saves_are_refused_and_store_nothing(url: str, tmp_path: Path) -> No
     [
         ("not a database url", "history database URL"),
         ("postgresql+nosuchdriver://db/posturecheck", "history database URL"),
-        ("sqlite:////nonexistent-folder/history.db", "cannot open the history database"),
+        ("sqlite:////nonexistent-folder/history.db", "cannot use the history database"),
     ],
 )
 def test_an_unusable_database_url_is_one_clear_error(bad_url: str, problem: str) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from posturecheck.errors import InputError
 from posturecheck.storage.engine import connect
-from posturecheck.storage.errors import HistoryError
+from posturecheck.storage.errors import HistoryError, unusable_database
 from posturecheck.storage.exchange import client_document, read_client_document
 from posturecheck.storage.location import database_url, kept_results_dir
 from posturecheck.storage.migrations import migrate
@@ -66,11 +66,7 @@ def open_history(url: str | None = None) -> History:
     except DatabaseError as exc:  # unreachable, locked, or not a database (a damaged SQLite file)
         engine.dispose()
         named = resolved.database if resolved.get_backend_name() == "sqlite" else None
-        raise HistoryError(
-            f"{named or resolved.render_as_string(hide_password=True)}: "
-            f"cannot open the history database ({exc.orig}); if the file is damaged, move it aside to start "
-            "a new history or put back a backup"
-        ) from exc
+        raise unusable_database(named or resolved.render_as_string(hide_password=True), exc.orig) from exc
     except BaseException:
         engine.dispose()
         raise

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from posturecheck.app.analysis import workspace
 from posturecheck.app.plots import PLOT_CONFIG, progress_figure
@@ -18,6 +21,8 @@ from posturecheck.reports import ReportFiles
 from posturecheck.reports.history_entry import split_statistic
 from posturecheck.reports.progress_report import build_progress_report, measured_visits
 from posturecheck.storage import ClientInfo, History, SessionInfo, open_history
+from posturecheck.storage.archive import export_archive, import_archive
+from posturecheck.storage.exchange import parse_client_json
 
 KEY = "history"
 DATE = "%Y-%m-%d %H:%M"
@@ -103,32 +108,68 @@ def _progress_report(history: History, client: ClientInfo, measure: str | None) 
 def _export_import(history: History, client: ClientInfo | None) -> None:
     left, right = st.columns(2)
     if client is not None:
-        left.download_button(
-            f"Export {literal(client.code)}'s history (JSON)",
-            json.dumps(history.export_client(client.id), indent=2),
-            file_name=f"posturecheck-history-{client.id}.json",
-            mime="application/json",
-            icon=":material/download:",
-            help="Visits and key figures; media files are listed by path, not copied.",
-        )
-    upload = right.file_uploader("Import a client's history (JSON)", type=["json"], key=f"{KEY}.import")
+        _export(history, client, left)
+    upload = right.file_uploader(
+        "Import a client's history (zip archive or JSON)",
+        type=["zip", "json"],
+        key=f"{KEY}.import",
+        help="A zip archive brings the client's files along; a JSON file only lists them.",
+    )
     if upload is None or st.session_state.get(f"{KEY}.imported") == upload.file_id:
         return
     try:
-        document = json.loads(upload.getvalue().decode("utf-8"))
-        if not isinstance(document, dict):
-            raise ValueError("not a JSON object")
-        imported = history.client(history.import_client(document))
-    except (UnicodeDecodeError, ValueError) as exc:
-        right.error(f"{upload.name}: not a posturecheck client export ({exc})", icon=":material/error:")
-        return
+        imported = _import(history, upload)
     except PostureCheckError as exc:
-        right.error(f"{upload.name}: {exc}", icon=":material/error:")
+        right.error(literal(f"{upload.name}: {exc}"), icon=":material/error:")
         return
     st.session_state[f"{KEY}.imported"] = upload.file_id
     # The client selectbox is already drawn in this run: its choice is set at the top of the next.
-    st.session_state[PENDING_CLIENT] = imported.code
+    st.session_state[PENDING_CLIENT] = imported
     st.rerun()
+
+
+def _export(history: History, client: ClientInfo, column: DeltaGenerator) -> None:
+    """The client's JSON export, and a button that makes the zip archive with their files to download."""
+    column.download_button(
+        f"Export {literal(client.code)}'s history (JSON)",
+        json.dumps(history.export_client(client.id), indent=2),
+        file_name=f"posturecheck-history-{client.id}.json",
+        mime="application/json",
+        icon=":material/download:",
+        help="Visits and key figures; media files are listed by path, not included.",
+    )
+    archive = workspace() / "export" / f"posturecheck-history-{client.id}.zip"
+    if column.button("Make an archive with their files (zip)", key=f"{KEY}.archive.{client.id}"):
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with st.spinner("Packing the visits and their files..."):
+                export_archive(history, client.id, archive)
+        except PostureCheckError as exc:
+            column.error(literal(str(exc)), icon=":material/error:")
+    if archive.is_file():
+        with archive.open("rb") as data:
+            column.download_button(
+                "Download the archive (zip)",
+                data,
+                file_name=archive.name,
+                mime="application/zip",
+                icon=":material/download:",
+                key=f"{KEY}.archive.download.{client.id}",
+            )
+
+
+def _import(history: History, upload: UploadedFile) -> str:
+    """Store the client in an uploaded zip archive or JSON export; returns their code."""
+    data = upload.getvalue()
+    if not data.startswith(b"PK"):
+        return history.client(history.import_client(parse_client_json(data, upload.name))).code
+    held = workspace() / "import" / f"{uuid.uuid4().hex}.zip"
+    held.parent.mkdir(parents=True, exist_ok=True)
+    held.write_bytes(data)
+    try:
+        return import_archive(history, held).code
+    finally:
+        held.unlink(missing_ok=True)
 
 
 def _delete(history: History, client: ClientInfo) -> None:
