@@ -205,7 +205,10 @@ def test_delete_asks_first_on_a_terminal(
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda question: "n")
     assert run("history", "delete", "--client", "AB-1") == 0
-    assert "nothing deleted" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "nothing deleted" in out
+    # What goes is listed before the question, each file on its own line.
+    assert "will remove 2 file(s)" in out and f"  {(tmp_path / 'visit' / 'walk.summary.json')}" in out
     assert (tmp_path / "visit" / "walk.summary.json").exists()
     monkeypatch.setattr("builtins.input", lambda question: "y")
     assert run("history", "delete", "--client", "AB-1") == 0
