@@ -208,7 +208,7 @@ def test_delete_asks_first_on_a_terminal(
     out = capsys.readouterr().out
     assert "nothing deleted" in out
     # What goes is listed before the question, each file on its own line.
-    assert "will remove 2 file(s)" in out and f"  {(tmp_path / 'visit' / 'walk.summary.json')}" in out
+    assert "will remove: 2 file(s)" in out and f"  {(tmp_path / 'visit' / 'walk.summary.json')}" in out
     assert (tmp_path / "visit" / "walk.summary.json").exists()
     monkeypatch.setattr("builtins.input", lambda question: "y")
     assert run("history", "delete", "--client", "AB-1") == 0
