@@ -180,3 +180,23 @@ def test_a_member_whose_size_is_understated_is_refused(run: Run, archive: Path, 
     assert kept_files() == []
     with open_history() as history:
         assert [c.code for c in history.clients()] == ["AB-1"]
+
+
+def test_the_app_makes_and_imports_the_archive(run: Run, archive: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("posturecheck/app/page_scripts/history.py").run()
+    at.button(key="history.archive.1").click().run()
+    assert not at.exception and not at.error
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the archive (zip)" in labels
+    assert run("history", "delete", "--client", "AB-1", "--yes") == 0
+    at.file_uploader(key="history.import").set_value(("ab-1.zip", archive.read_bytes(), "application/zip"))
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.selectbox(key="history.client").value == "AB-1"
+    with open_history() as history:
+        (session,) = history.sessions(find_client(history, "AB-1").id)
+    assert len(session.media) == 3 and all(item.owned and item.path.is_file() for item in session.media)
