@@ -14,13 +14,17 @@ import difflib
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import DatabaseError
+
 from posturecheck.errors import InputError, PostureCheckError
 from posturecheck.storage import ClientInfo, DeletionReport, History, HistoryError, open_history
+from posturecheck.storage.errors import unusable_database
+from posturecheck.storage.history import client_code
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -29,6 +33,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 DATE_FORMAT = "%Y-%m-%d %H:%M"
 EXIT_INCOMPLETE = 1
+NOT_OWNED = "not made by the history: imported paths or older records"
 
 
 def positive_int(text: str) -> int:
@@ -141,11 +146,23 @@ def add_report_commands(
         help="file name whose .html and .pdf are written (default: progress_<CODE>)",
     )
 
-    export = actions.add_parser("export", help="write a client's history to a JSON file")
+    export = actions.add_parser(
+        "export",
+        help="write a client's history to a zip archive (with their files) or a JSON file (without)",
+    )
     export.add_argument("--client", required=True, metavar="CODE")
-    export.add_argument("--out", required=True, type=Path, metavar="FILE")
+    export.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="FILE.zip: the history and the files it owns (to move a client); "
+        "FILE.json: the history only, files listed by path",
+    )
 
-    imported = actions.add_parser("import", help="read a client's history from an exported JSON file")
+    imported = actions.add_parser(
+        "import", help="read a client's history from an exported zip archive or JSON file"
+    )
     imported.add_argument("file", type=Path, metavar="FILE")
     imported.add_argument(
         "--client", metavar="CODE", help="store under this code instead of the exported one"
@@ -161,7 +178,8 @@ def run_report(args: argparse.Namespace) -> int:
     """``posturecheck report``: write the HTML and PDF report of an analysis."""
     from posturecheck.reports import build_report
 
-    files = build_report(args.result_dir, args.client, blur=not args.no_blur, out=args.out)
+    code = client_code(args.client) if args.client is not None else None
+    files = build_report(args.result_dir, code, blur=not args.no_blur, out=args.out)
     print(f"html: {files.html}")
     print(f"pdf:  {files.pdf}")
     return 0
@@ -179,7 +197,10 @@ def run_history(args: argparse.Namespace) -> int:
         "delete": _delete,
     }
     with open_history() as history:
-        return actions[args.history_command](history, args)
+        try:
+            return actions[args.history_command](history, args)
+        except DatabaseError as exc:  # damaged after it opened, or a server gone away
+            raise unusable_database(history.url, exc.orig) from exc
 
 
 def find_client(history: History, code: str) -> ClientInfo:
@@ -293,31 +314,56 @@ def _safe(text: str) -> str:
 
 
 def _export(history: History, args: argparse.Namespace) -> int:
+    from posturecheck.storage.archive import export_archive
+
     client = find_client(history, args.client)
+    suffix = args.out.suffix.lower()
+    if suffix not in (".zip", ".json"):
+        raise InputError(
+            f"{args.out}: name the export .zip (the history and its files) or .json (the history only)"
+        )
+    if suffix == ".zip":
+        counts = export_archive(history, client.id, args.out)
+        print(
+            f"exported client {client.code} with {counts.sessions} session(s) and {counts.files} file(s) "
+            f"to {args.out}"
+        )
+        return 0
     document = history.export_client(client.id)
     try:
         args.out.write_text(json.dumps(document, indent=2), encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{args.out}: cannot write the export ({exc.strerror or exc})") from exc
     print(
-        f"exported client {client.code} with {len(document['sessions'])} session(s) to {args.out} "
-        "(media files are listed by path, not copied)"
+        f"exported client {client.code} with {len(document['sessions'])} session(s) to {args.out}; "
+        "media files were not included (listed by path only): export to a .zip to take them along"
     )
     return 0
 
 
 def _import(history: History, args: argparse.Namespace) -> int:
+    from posturecheck.storage.archive import import_archive, is_archive
+    from posturecheck.storage.exchange import parse_client_json
+
     try:
-        document = json.loads(args.file.read_text(encoding="utf-8"))
+        if is_archive(args.file):
+            counts = import_archive(history, args.file, args.client)
+            print(
+                f"imported client {counts.code} with {counts.sessions} session(s) and {counts.files} "
+                f"file(s) from {args.file}"
+            )
+            return 0
+        data = args.file.read_bytes()
     except FileNotFoundError as exc:
         raise InputError(f"{args.file}: no such file") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{args.file}: not a JSON file ({exc})") from exc
-    if not isinstance(document, dict):
-        raise HistoryError(f"{args.file}: not a posturecheck client export")
-    client = history.client(history.import_client(document, args.client))
+    except OSError as exc:
+        raise InputError(f"{args.file}: cannot be read ({exc.strerror or exc})") from exc
+    client = history.client(history.import_client(parse_client_json(data, str(args.file)), args.client))
+    sessions = history.sessions(client.id)
+    listed = sum(len(session.media) for session in sessions)
     print(
-        f"imported client {client.code} with {len(history.sessions(client.id))} session(s) from {args.file}"
+        f"imported client {client.code} with {len(sessions)} session(s) from {args.file}; media were not "
+        f"included: {listed} file(s) listed by path, left where they are and never deleted by the history"
     )
     return 0
 
@@ -325,11 +371,18 @@ def _import(history: History, args: argparse.Namespace) -> int:
 def _delete(history: History, args: argparse.Namespace) -> int:
     client = find_client(history, args.client)
     if not args.yes:
-        sessions = history.sessions(client.id)
-        files = sum(len(s.media) for s in sessions)
-        question = f"delete client {client.code} with {len(sessions)} session(s) and {files} file(s)? [y/N] "
         if not sys.stdin.isatty():
             raise PostureCheckError(f"deleting client {client.code} needs --yes (no terminal to ask on)")
+        plan = history.deletion_plan(client.id)
+        _print_files(
+            ("will remove", plan.to_remove),
+            ("will keep (another client's session owns them)", plan.kept),
+            (f"will leave in place ({NOT_OWNED})", plan.not_owned),
+        )
+        question = (
+            f"delete client {client.code} with {plan.sessions} session(s) "
+            f"and remove {len(plan.to_remove)} file(s)? [y/N] "
+        )
         if input(question).strip().lower() not in ("y", "yes"):
             print("nothing deleted")
             return 0
@@ -350,12 +403,17 @@ def _print_deletion(report: DeletionReport) -> None:
         f"deleted client {report.client_code}: {report.sessions} session(s), "
         f"{report.measures} key figure(s), {report.media_records} file record(s)"
     )
-    groups = (
-        ("removed", [str(p) for p in report.files_removed]),
-        ("already missing", [str(p) for p in report.files_missing]),
-        ("kept (another client's session lists them)", [str(p) for p in report.files_kept]),
+    _print_files(
+        ("removed", report.files_removed),
+        ("already missing", report.files_missing),
+        ("kept (another client's session owns them)", report.files_kept),
         ("could not remove", [f"{p} ({why})" for p, why in report.files_failed]),
+        (f"left in place ({NOT_OWNED})", report.files_not_owned),
     )
+
+
+def _print_files(*groups: tuple[str, Sequence[object]]) -> None:
+    """Each non-empty group of files as a titled count and one indented line per file."""
     for title, paths in groups:
         if paths:
             print(f"{title}: {len(paths)} file(s)")

@@ -63,7 +63,7 @@ def test_two_visits_show_as_progress_with_their_confidence(
     _two_visits(walk_analysis, tmp_path)
     at = _history_page()
     assert at.selectbox(key="history.client").value == "C-001"
-    assert "C-001: 2 visit(s)" in [m.value for m in at.markdown if m.value.startswith("### ")][0]
+    assert "C\\-001: 2 visit(s)" in [m.value for m in at.markdown if m.value.startswith("### ")][0]
     assert at.selectbox(key="history.measure").value == "hip_flexion_left_max"
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     expected = walk_analysis.summary["measures"][0]["measures"]["hip_flexion_left"]["max"]
@@ -88,7 +88,7 @@ def test_deleting_a_client_removes_their_rows_and_files(
     assert at.button(key="history.delete.1").disabled
     at.checkbox(key="history.delete.sure.1").check().run()
     at.button(key="history.delete.1").click().run()
-    assert not at.exception and at.success[0].value.startswith("Deleted C-001: 2 visit(s)")
+    assert not at.exception and at.success[0].value.startswith("Deleted C\\-001: 2 visit(s)")
     assert "No clients yet" in at.info[0].value
     with open_history() as history:
         assert history.clients() == []
@@ -108,7 +108,7 @@ def test_an_analysis_kept_from_the_analyse_page_appears_in_the_history(data_home
     at.text_input(key="analyse.keep.client").input("C-002")
     at.button(key="FormSubmitter:analyse.keep-Keep").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert at.success[-1].value.startswith("Kept for new client **C-002**")
+    assert at.success[-1].value.startswith("Kept for new client **C\\-002**")  # the name as plain text
     with open_history() as history:
         (client,) = history.clients()
         (session,) = history.sessions(client.id)
@@ -121,7 +121,7 @@ def test_an_analysis_kept_from_the_analyse_page_appears_in_the_history(data_home
     # Deleting the client leaves nothing of the kept copy behind, not even its folder.
     at.checkbox(key=f"history.delete.sure.{client.id}").check().run()
     at.button(key=f"history.delete.{client.id}").click().run()
-    assert not at.exception and at.success[0].value.startswith("Deleted C-002")
+    assert not at.exception and at.success[0].value.startswith("Deleted C\\-002")
     assert list(kept_results_dir().iterdir()) == []
 
 
@@ -135,3 +135,22 @@ def test_a_data_folder_that_cannot_take_the_copy_is_one_clear_error(
     kept_results_dir().write_text("a file where the kept folder should be")
     with pytest.raises(InputError, match="cannot keep a copy of the analysis there"):
         keep_copy(walk_analysis.summary_path.parent, "C-003", 1)
+
+
+def test_importing_into_a_history_that_has_clients_selects_the_imported_one(
+    data_home: Path, tmp_path: Path
+) -> None:
+    """The page set its client choice after the selectbox was drawn: Streamlit refused (issue 9, defect 3)."""
+    with open_history() as history:
+        history.add_client("C-001")
+        document = history.export_client(history.add_client("C-009"))
+        history.delete_client(history.clients()[1].id)
+    at = _history_page()
+    assert at.selectbox(key="history.client").value == "C-001"
+    at.file_uploader(key="history.import").set_value(
+        ("c-009.json", json.dumps(document).encode(), "application/json")
+    )
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error and at.selectbox(key="history.client").value == "C-009"
+    assert at.selectbox(key="history.client").options == ["C-001", "C-009"]

@@ -156,7 +156,10 @@ def test_export_and_import_round_trip(run: Run, tmp_path: Path) -> None:
     with open_history() as history:
         original, copy = (history.sessions(find_client(history, code).id) for code in ("AB-1", "AB-1 copy"))
     assert len(copy) == 1 and copy[0].recorded_at == original[0].recorded_at
-    assert copy[0].result == original[0].result and copy[0].media == original[0].media
+    assert copy[0].result == original[0].result
+    # The JSON names the files by path: recorded as data, owned only by the session that made them.
+    assert [(f.kind, f.path) for f in copy[0].media] == [(f.kind, f.path) for f in original[0].media]
+    assert [f.owned for f in original[0].media + copy[0].media] == [True] * 2 + [False] * 2
     assert [(m.name, m.unit) for m in copy[0].measures] == [(m.name, m.unit) for m in original[0].measures]
     with pytest.raises(HistoryError, match="already in the history"):
         run("history", "import", str(export))
@@ -202,7 +205,10 @@ def test_delete_asks_first_on_a_terminal(
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda question: "n")
     assert run("history", "delete", "--client", "AB-1") == 0
-    assert "nothing deleted" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "nothing deleted" in out
+    # What goes is listed before the question, each file on its own line.
+    assert "will remove: 2 file(s)" in out and f"  {(tmp_path / 'visit' / 'walk.summary.json')}" in out
     assert (tmp_path / "visit" / "walk.summary.json").exists()
     monkeypatch.setattr("builtins.input", lambda question: "y")
     assert run("history", "delete", "--client", "AB-1") == 0

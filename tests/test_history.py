@@ -121,6 +121,7 @@ def test_session_round_trip_through_a_reopened_database(url: str, tmp_path: Path
             files,
             source_name="/home/ann/clips/walk.mp4",
             result_version=3,
+            media_folder=tmp_path / "out",
         )
     with open_history(url) as history:
         [stored_client] = history.clients()
@@ -138,7 +139,7 @@ def test_session_round_trip_through_a_reopened_database(url: str, tmp_path: Path
     )
     assert stored.measures[0] == MeasureValue(FLEXION, 104.5, "deg", 0.9)
     assert stored.measures[1].name == TILT and math.isnan(stored.measures[1].value)
-    assert stored.media == tuple(MediaFile(f.kind, f.path.resolve()) for f in files)
+    assert stored.media == tuple(MediaFile(f.kind, f.path.resolve(), owned=True) for f in files)
 
 
 def test_sqlite_history_is_in_wal_mode(tmp_path: Path) -> None:
@@ -417,12 +418,22 @@ def test_deleting_a_client_removes_every_row_and_file_of_theirs_only(url: str, t
         gone = history.add_client("GONE")
         kept = history.add_client("KEPT")
         gone_files = media_files(tmp_path / "gone1", "s1") + media_files(tmp_path / "gone2", "s2")
-        history.save_session(gone, "standing_posture", MORNING, {}, measures(90.0), gone_files[:2])
         history.save_session(
-            gone, "standing_posture", MORNING + timedelta(days=3), {}, measures(92.0), gone_files[2:]
+            gone, "standing_posture", MORNING, {}, measures(90.0), gone_files[:2], media_folder=tmp_path
+        )
+        history.save_session(
+            gone,
+            "standing_posture",
+            MORNING + timedelta(days=3),
+            {},
+            measures(92.0),
+            gone_files[2:],
+            media_folder=tmp_path,
         )
         kept_files = media_files(tmp_path / "kept", "s")
-        history.save_session(kept, "standing_posture", MORNING, {}, measures(80.0), kept_files)
+        history.save_session(
+            kept, "standing_posture", MORNING, {}, measures(80.0), kept_files, media_folder=tmp_path
+        )
         gone_files[3].path.unlink()
 
         report = history.delete_client(gone)
@@ -446,20 +457,43 @@ def test_deleting_a_client_removes_every_row_and_file_of_theirs_only(url: str, t
     engine.dispose()
 
 
-def test_deleting_a_client_keeps_files_another_client_still_lists(url: str, tmp_path: Path) -> None:
+def test_deleting_a_client_keeps_files_another_client_still_owns(url: str, tmp_path: Path) -> None:
     with open_history(url) as history:
-        original = history.add_client("A")
+        first, second = history.add_client("A"), history.add_client("B")
         files = media_files(tmp_path, "shared")
-        history.save_session(original, "standing_posture", MORNING, {}, measures(90.0), files)
-        duplicate = history.import_client(history.export_client(original), code="A-copy")
+        for client in (first, second):
+            history.save_session(
+                client, "standing_posture", MORNING, {}, measures(90.0), files, media_folder=tmp_path
+            )
+        plan = history.deletion_plan(first)
+        assert (plan.to_remove, set(plan.kept), plan.not_owned) == ((), {f.path.resolve() for f in files}, ())
 
-        report = history.delete_client(original)
+        report = history.delete_client(first)
 
         assert report.files_removed == () and not report.complete
         assert set(report.files_kept) == {f.path.resolve() for f in files}
         assert all(f.path.exists() for f in files)
-        assert history.delete_client(duplicate).files_removed == tuple(f.path.resolve() for f in files)
+        assert history.delete_client(second).files_removed == tuple(f.path.resolve() for f in files)
         assert not any(f.path.exists() for f in files)
+
+
+def test_an_imported_copy_neither_owns_nor_holds_back_the_files_it_lists(url: str, tmp_path: Path) -> None:
+    with open_history(url) as history:
+        original = history.add_client("A")
+        files = media_files(tmp_path, "shared")
+        history.save_session(
+            original, "standing_posture", MORNING, {}, measures(90.0), files, media_folder=tmp_path
+        )
+        duplicate = history.import_client(history.export_client(original), code="A-copy")
+        assert [item.owned for item in history.sessions(duplicate)[0].media] == [False, False]
+        plan = history.deletion_plan(duplicate)
+        assert (plan.to_remove, plan.kept, set(plan.not_owned)) == ((), (), {f.path.resolve() for f in files})
+
+        report = history.delete_client(duplicate)
+
+        assert report.files_removed == () and set(report.files_not_owned) == {f.path.resolve() for f in files}
+        assert all(f.path.exists() for f in files)
+        assert history.delete_client(original).files_removed == tuple(f.path.resolve() for f in files)
 
 
 def test_progress_over_two_sessions_in_time_order_and_its_figure(url: str) -> None:
@@ -517,7 +551,7 @@ def test_bad_saves_are_refused_and_store_nothing(url: str, tmp_path: Path) -> No
     [
         ("not a database url", "history database URL"),
         ("postgresql+nosuchdriver://db/posturecheck", "history database URL"),
-        ("sqlite:////nonexistent-folder/history.db", "cannot open the history database"),
+        ("sqlite:////nonexistent-folder/history.db", "cannot use the history database"),
     ],
 )
 def test_an_unusable_database_url_is_one_clear_error(bad_url: str, problem: str) -> None:

@@ -18,10 +18,12 @@ import streamlit as st
 
 from posturecheck.analyze import AnalysisResult
 from posturecheck.app.navigation import page
+from posturecheck.app.text import literal
 from posturecheck.errors import InputError, PostureCheckError
 from posturecheck.reports import build_report
 from posturecheck.reports.keep import KeptSession, keep_in_history
 from posturecheck.storage import open_history
+from posturecheck.storage.history import client_code
 from posturecheck.storage.location import kept_results_dir
 
 
@@ -50,6 +52,8 @@ def keep_copy(folder: Path, code: str, person: int | None) -> KeptSession:
     InputError
         If the data folder cannot take the copy (full, read-only), or as
         :func:`~posturecheck.reports.keep.keep_in_history`.
+    HistoryError
+        If ``code`` is blank or too long (:func:`~posturecheck.storage.history.client_code`).
     """
     into = kept_results_dir()
     try:
@@ -58,7 +62,8 @@ def keep_copy(folder: Path, code: str, person: int | None) -> KeptSession:
     except OSError as exc:
         raise InputError(f"{into}: cannot keep a copy of the analysis there ({exc.strerror or exc})") from exc
     try:
-        build_report(copy, client=code.strip() or None)
+        code = client_code(code)  # before the report, which shows it
+        build_report(copy, client=code)
         with open_history() as history:
             return keep_in_history(history, copy, code, person)
     except BaseException:
@@ -96,8 +101,9 @@ def show_keep(result: AnalysisResult, key: str) -> None:
         st.error(str(exc), icon=":material/error:")
         return
     when = kept.entry.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    name = literal(kept.client.code)
     st.success(
-        f"Kept for {'new ' if kept.new_client else ''}client **{kept.client.code}**: visit of {when} "
+        f"Kept for {'new ' if kept.new_client else ''}client **{name}**: visit of {when} "
         f"({kept.entry.recorded_how}), {len(kept.entry.measures)} key figures.",
         icon=":material/bookmark_added:",
     )

@@ -149,3 +149,20 @@ def plain_warnings(summary: dict) -> list[str]:
     if roll:
         warnings.append(roll)
     return warnings
+
+
+_MARKDOWN_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def literal(text: str) -> str:
+    """``text`` escaped so Streamlit's Markdown shows it as typed (client names, file paths).
+
+    Every ASCII punctuation character gets a backslash (CommonMark lets any
+    of them be escaped), so an imported name cannot plant a link, an image,
+    emphasis, a heading, a ``:colour[...]`` directive or ``$`` maths; line
+    breaks become spaces.
+    """
+    return "".join(
+        f"\\{character}" if character in _MARKDOWN_PUNCTUATION else " " if character in "\r\n" else character
+        for character in text
+    )

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from posturecheck.errors import InputError
 from posturecheck.reports.history_entry import HistoryEntry, history_entry
 from posturecheck.reports.result_folder import open_result_folder
 from posturecheck.storage import ClientInfo, History, HistoryError
+from posturecheck.storage.history import client_code
 
 
 @dataclass(frozen=True)
@@ -42,18 +42,17 @@ def keep_in_history(
     All or nothing: when the session cannot be saved, a client created for
     it is removed again. ``person`` and ``recorded_at`` are as for
     :func:`~posturecheck.reports.history_entry.history_entry`. The session
-    owns the folder's files (deleting the client deletes them).
+    owns the analysis's files inside ``folder`` (deleting the client deletes
+    them), never a file the summary names elsewhere.
 
     Raises
     ------
     InputError
-        If ``code`` is blank, or the folder is not an analysis that names one person.
+        If the folder is not an analysis that names one person.
     HistoryError
-        If the history refuses the session.
+        If ``code`` is blank or too long, or the history refuses the session.
     """
-    code = code.strip()
-    if not code:
-        raise InputError("a client needs a name or code")
+    code = client_code(code)
     entry = history_entry(open_result_folder(folder), person, recorded_at)
     existing = [c for c in history.clients() if c.code == code]
     client_id = existing[0].id if existing else history.add_client(code)
@@ -66,6 +65,7 @@ def keep_in_history(
             entry.measures,
             entry.media,
             source_name=entry.source_name,
+            media_folder=folder,
         )
     except ValueError as exc:
         if not existing:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import av
 
 from posturecheck.errors import InputError
+from posturecheck.storage.ownership import owned_file
 
 SUMMARY_SUFFIX = ".summary.json"
 
@@ -33,17 +34,18 @@ class ResultFolder:
     def output(self, key: str) -> Path | None:
         """A file the summary lists under ``outputs`` (``"landmarks"``, ``"annotated_video"``, ``"csv"``).
 
-        The file of that name in :attr:`folder` first (a copied or moved
-        folder owns its own files), else the path as written; ``None`` when
-        not written or no longer there.
+        Only the file of that name in :attr:`folder` (resolved), and only if
+        it stays inside the folder (:func:`~posturecheck.storage.ownership.owned_file`):
+        the summary's path is data, so neither an absolute path, ``..`` steps
+        nor a symlink in the folder lead to a file elsewhere. ``None`` when
+        not written, no longer there, or outside the folder (a CSV written
+        elsewhere with ``--csv`` stays the user's).
         """
-        name = (self.summary.get("outputs") or {}).get(key)
-        if not name:
+        outputs = self.summary.get("outputs")
+        name = outputs.get(key) if isinstance(outputs, dict) else None
+        if not isinstance(name, str) or not name:
             return None
-        for path in (self.folder / Path(name).name, self.folder / name, Path(name)):
-            if path.is_file():
-                return path
-        return None
+        return owned_file(self.folder / PurePath(name).name, self.folder)
 
     def input_clip(self) -> Path | None:
         """The analysed clip or photo if it is still where the summary says (or beside the results)."""
@@ -83,6 +85,8 @@ def open_result_folder(folder: str | Path) -> ResultFolder:
         summary = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: cannot be read as JSON ({exc})") from exc
+    except RecursionError as exc:
+        raise InputError(f"{path}: nested too deeply to be an analysis summary") from exc
     if not isinstance(summary, dict) or not isinstance(summary.get("measures"), list):
         raise InputError(f"{path}: not a posturecheck analysis summary (no per-person measures)")
     return ResultFolder(folder, path, summary)

@@ -6,10 +6,18 @@ of :mod:`.records`.
 
 from posturecheck.storage.errors import HistoryError
 from posturecheck.storage.history import History, open_history
-from posturecheck.storage.records import ClientInfo, DeletionReport, MeasureValue, MediaFile, SessionInfo
+from posturecheck.storage.records import (
+    ClientInfo,
+    DeletionPlan,
+    DeletionReport,
+    MeasureValue,
+    MediaFile,
+    SessionInfo,
+)
 
 __all__ = [
     "ClientInfo",
+    "DeletionPlan",
     "DeletionReport",
     "History",
     "HistoryError",

@@ -10,11 +10,17 @@ Layout (``format_version`` 1)::
                    "media": [{"kind", "path"}]}]}
 
 Times carry their UTC offset. Media are listed by absolute path; the files
-themselves are not in the document.
+themselves are not in the document. In an archive (:mod:`.archive`) a media
+entry may also name the archive member holding the file (``"file"``).
+
+Everything read here is checked: numbers finite, texts within the lengths
+the database columns take, nesting within what Python's JSON reader can
+parse; a path is kept as data (:mod:`.ownership`).
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from posturecheck.errors import InputError
 from posturecheck.storage.errors import HistoryError
 from posturecheck.storage.records import ClientInfo, MeasureValue, MediaFile, SessionData, SessionInfo
 
@@ -68,6 +75,36 @@ def client_document(client: ClientInfo, sessions: Sequence[SessionInfo]) -> dict
     }
 
 
+def parse_client_json(data: bytes | str, source: str) -> dict[str, Any]:
+    """The JSON object in ``data``, an export read from ``source`` (named in errors).
+
+    Raises
+    ------
+    InputError
+        If ``data`` is not UTF-8 JSON, holds ``NaN`` or ``Infinity`` (not JSON,
+        and no measure is infinite), or is nested too deeply to read.
+    HistoryError
+        If it is JSON but not an object.
+    """
+    try:
+        document = json.loads(data, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise InputError(f"{source}: nested too deeply to be a client export") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source}: not a JSON file (not UTF-8 text)") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{source}: not a JSON file ({exc})") from exc
+    except ValueError as exc:  # from _refuse_constant
+        raise InputError(f"{source}: {exc}") from exc
+    if not isinstance(document, dict):
+        raise HistoryError(f"{source}: not a posturecheck client export (not a JSON object)")
+    return document
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"holds {name}, which is not a number JSON allows; a client export has none")
+
+
 def read_client_document(document: Mapping[str, Any]) -> ClientData:
     """Check an export and read it back.
 
@@ -96,34 +133,47 @@ def read_client_document(document: Mapping[str, Any]) -> ClientData:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise HistoryError(f"client import: malformed export ({type(exc).__name__}: {exc})") from exc
+    except RecursionError as exc:
+        raise HistoryError("client import: malformed export (nested too deeply)") from exc
 
 
 def _session(item: Mapping[str, Any]) -> SessionData:
     if not isinstance(item["result"], dict):
         raise TypeError("session result is not an object")
+    json.dumps(item["result"], allow_nan=False)  # ValueError on NaN or infinity
     return SessionData(
         recorded_at=_time(item["recorded_at"]),
-        assessment=_text(item["assessment"]),
-        source_name=_text(item["source_name"]),
+        assessment=_text(item["assessment"], 100),
+        source_name=_text(item["source_name"], 500),
         result=item["result"],
         result_version=int(item["result_version"]),
         measures=tuple(
             MeasureValue(
-                _text(m["name"]),
-                math.nan if m["value"] is None else float(m["value"]),
-                _text(m["unit"]),
-                float(m["valid_fraction"]),
+                _text(m["name"], 100),
+                math.nan if m["value"] is None else _finite(m["value"]),
+                _text(m["unit"], 20),
+                _finite(m["valid_fraction"]),
             )
             for m in item["measures"]
         ),
-        media=tuple(MediaFile(_text(f["kind"]), Path(_text(f["path"]))) for f in item["media"]),
+        media=tuple(MediaFile(_text(f["kind"], 40), Path(_text(f["path"], 4096))) for f in item["media"]),
     )
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, limit: int | None = None) -> str:
+    """``value`` if it is text of at most ``limit`` characters (the database column's size)."""
     if not isinstance(value, str):
-        raise TypeError(f"expected text, got {value!r}")
+        raise TypeError(f"expected text, got {str(value)[:40]!r}")
+    if limit is not None and len(value) > limit:
+        raise ValueError(f"text {value[:20]!r}... is longer than {limit} characters")
     return value
+
+
+def _finite(value: Any) -> float:
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
 
 
 def _time(value: Any) -> datetime:

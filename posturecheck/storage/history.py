@@ -17,25 +17,29 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from posturecheck.errors import InputError
 from posturecheck.storage.engine import connect
-from posturecheck.storage.errors import HistoryError
+from posturecheck.storage.errors import HistoryError, unusable_database
 from posturecheck.storage.exchange import client_document, read_client_document
 from posturecheck.storage.location import database_url, kept_results_dir
 from posturecheck.storage.migrations import migrate
 from posturecheck.storage.models import Client, Measure, Media, SessionRecord
+from posturecheck.storage.ownership import deletable, owned_file
 from posturecheck.storage.records import (
     ClientInfo,
+    DeletionPlan,
     DeletionReport,
     MeasureValue,
     MediaFile,
     SessionData,
     SessionInfo,
 )
+
+MAX_CODE_LENGTH = 100
 
 
 def open_history(url: str | None = None) -> History:
@@ -59,11 +63,10 @@ def open_history(url: str | None = None) -> History:
         raise HistoryError(f"history database URL {url!r}: {exc}") from exc
     try:
         migrate(engine)
-    except OperationalError as exc:
+    except DatabaseError as exc:  # unreachable, locked, or not a database (a damaged SQLite file)
         engine.dispose()
-        raise HistoryError(
-            f"{resolved.render_as_string(hide_password=True)}: cannot open the history database ({exc.orig})"
-        ) from exc
+        named = resolved.database if resolved.get_backend_name() == "sqlite" else None
+        raise unusable_database(named or resolved.render_as_string(hide_password=True), exc.orig) from exc
     except BaseException:
         engine.dispose()
         raise
@@ -136,6 +139,7 @@ class History:
         *,
         source_name: str = "",
         result_version: int = 1,
+        media_folder: Path | None = None,
     ) -> int:
         """Store one session with its key figures and media files, all or nothing; returns its id.
 
@@ -146,9 +150,12 @@ class History:
         recorded_at : when the footage was recorded; timezone-aware.
         result : the assessment's result; must be JSON without NaN or infinity.
         measures : key figures for progress queries; a NaN value is stored as "not measured".
-        media : existing files this session owns; deleting the client deletes them.
+        media : existing files of this session.
         source_name : the analysed file; only its name is kept, not its folder.
         result_version : version of the layout of ``result``.
+        media_folder : the folder the media come from (an analysis folder). The session owns the
+            media inside it, and deleting the client deletes those; any other file is recorded but
+            never deleted (:mod:`.ownership`). ``None``: the session owns none.
 
         Raises
         ------
@@ -184,7 +191,7 @@ class History:
         )
         with self._orm.begin() as db:
             _get_client(db, client_id)
-            record = _add_session(db, client_id, data)
+            record = _add_session(db, client_id, data, media_folder)
             db.flush()
             return record.id
 
@@ -217,20 +224,23 @@ class History:
             client = _client_info(_get_client(db, client_id))
             return client_document(client, _session_infos(db, client_id))
 
-    def import_client(self, document: Mapping[str, Any], code: str | None = None) -> int:
+    def import_client(
+        self, document: Mapping[str, Any], code: str | None = None, media_folder: Path | None = None
+    ) -> int:
         """Store a client from :meth:`export_client`'s document; returns the new client's id.
 
         Parameters
         ----------
         document : the export, e.g. read back with :func:`json.load`.
         code : the code to store the client under; the exported one by default.
+        media_folder : a folder the importer filled with the client's media (an archive
+            import, :mod:`.archive`); the listed files inside it become the client's own.
 
         Notes
         -----
-        Media files are recorded by path as exported and are not checked: the
-        document may come from another machine. Importing into the history it
-        came from (under another code) makes both clients refer to the same
-        files; deleting one of them then keeps the files the other still uses.
+        Paths in the document are data, not trusted: they are recorded as
+        written and never owned, so deleting the client leaves those files
+        where they are (:mod:`.ownership`).
 
         Raises
         ------
@@ -241,15 +251,31 @@ class History:
         with self._orm.begin() as db:
             client = self._new_client(db, (code or data.code).strip(), data.created_at, data.notes)
             for session in data.sessions:
-                _add_session(db, client.id, session)
+                _add_session(db, client.id, session, media_folder)
             return client.id
 
+    def deletion_plan(self, client_id: int) -> DeletionPlan:
+        """What :meth:`delete_client` would remove and leave, to show before asking to confirm.
+
+        Raises
+        ------
+        HistoryError
+            If the client does not exist.
+        """
+        with self._engine.connect() as connection:
+            code, sessions, listed = _client_files(connection, client_id)
+            to_remove, kept, not_owned = _sort_files(connection, client_id, listed)
+        return DeletionPlan(code, sessions, tuple(to_remove), tuple(kept), tuple(not_owned))
+
     def delete_client(self, client_id: int) -> DeletionReport:
-        """Delete a client, every row of theirs and every media file their sessions own.
+        """Delete a client, every row of theirs and every media file the history owns for them.
 
         The rows go in one transaction first; then the files are deleted, so
-        the database never lists a file that is already gone. A file another
-        client's session also lists is kept (and reported).
+        the database never lists a file that is already gone. Only owned files
+        are deleted (:mod:`.ownership`), each checked again just before: a
+        file another client's session also owns is kept, a listed file the
+        history does not own is left in place, and one whose path now leads
+        out of its folder (a symlink put on the way) is not deleted (all reported).
 
         Raises
         ------
@@ -258,19 +284,15 @@ class History:
         """
         owned = select(SessionRecord.id).where(SessionRecord.client_id == client_id).scalar_subquery()
         with self._engine.begin() as connection:
-            code = connection.scalar(select(Client.code).where(Client.id == client_id))
-            if code is None:
-                raise HistoryError(f"no client with id {client_id} in the history")
-            listed = connection.scalars(select(Media.path).where(Media.session_id.in_(owned)))
-            paths = list(dict.fromkeys(listed))
+            code, _sessions, listed = _client_files(connection, client_id)
             media_rows = connection.execute(delete(Media).where(Media.session_id.in_(owned))).rowcount
             measure_rows = connection.execute(delete(Measure).where(Measure.session_id.in_(owned))).rowcount
             session_rows = connection.execute(
                 delete(SessionRecord).where(SessionRecord.client_id == client_id)
             ).rowcount
             connection.execute(delete(Client).where(Client.id == client_id))
-            shared = set(connection.scalars(select(Media.path).where(Media.path.in_(paths))))
-        removed, missing, failed = _delete_files([Path(p) for p in paths if p not in shared])
+            to_remove, kept, not_owned = _sort_files(connection, client_id, listed)
+        removed, missing, failed = _delete_files({path: listed[path] for path in to_remove})
         _remove_emptied_copies(removed + missing)
         return DeletionReport(
             code,
@@ -279,13 +301,13 @@ class History:
             media_rows,
             removed,
             missing,
-            tuple(Path(p) for p in paths if p in shared),
+            tuple(kept),
             failed,
+            tuple(not_owned),
         )
 
     def _new_client(self, db: Session, code: str, created_at: datetime, notes: str) -> Client:
-        if not code:
-            raise HistoryError("a client needs a code or name")
+        code = client_code(code)
         if db.scalar(select(func.count()).select_from(Client).where(Client.code == code)):
             raise HistoryError(f"a client with code {code!r} is already in the history")
         client = Client(code=code, created_at=created_at, notes=notes)
@@ -294,14 +316,83 @@ class History:
         return client
 
 
+def client_code(text: str) -> str:
+    """``text`` as a client's code: surrounding spaces dropped, checked to be one short line.
+
+    Raises
+    ------
+    HistoryError
+        If it is empty, longer than :data:`MAX_CODE_LENGTH` characters, or holds
+        a line break or other control character.
+    """
+    code = text.strip()
+    if not code:
+        raise HistoryError("a client needs a name or code")
+    if len(code) > MAX_CODE_LENGTH:
+        raise HistoryError(
+            f"client name or code {code[:20]!r}... is {len(code)} characters long; "
+            f"use at most {MAX_CODE_LENGTH}"
+        )
+    if any(not character.isprintable() for character in code):
+        raise HistoryError(f"client name or code {code[:40]!r} holds a line break or control character")
+    return code
+
+
+def _client_files(connection: Connection, client_id: int) -> tuple[str, int, dict[Path, Path | None]]:
+    """A client's code, session count, and the files their sessions list, each with the folder owning it.
+
+    A path listed both owned and not owned (an import naming a kept file) counts as owned.
+    """
+    code = connection.scalar(select(Client.code).where(Client.id == client_id))
+    if code is None:
+        raise HistoryError(f"no client with id {client_id} in the history")
+    sessions = select(SessionRecord.id).where(SessionRecord.client_id == client_id).scalar_subquery()
+    count = connection.scalar(select(func.count()).where(SessionRecord.client_id == client_id)) or 0
+    listed: dict[Path, Path | None] = {}
+    for path, folder in connection.execute(
+        select(Media.path, Media.owned_within).where(Media.session_id.in_(sessions)).order_by(Media.id)
+    ):
+        if listed.get(Path(path)) is None:
+            listed[Path(path)] = None if folder is None else Path(folder)
+    return code, count, listed
+
+
+def _sort_files(
+    connection: Connection, client_id: int, listed: Mapping[Path, Path | None]
+) -> tuple[list[Path], list[Path], list[Path]]:
+    """A client's ``listed`` files split: to remove, owned by another client too, not owned."""
+    owned = [path for path, folder in listed.items() if folder is not None]
+    of_others = (
+        select(Media.path)
+        .join(SessionRecord, SessionRecord.id == Media.session_id)
+        .where(
+            SessionRecord.client_id != client_id,
+            Media.path.in_([str(p) for p in owned]),
+            Media.owned_within.is_not(None),
+        )
+    )
+    others = set(connection.scalars(of_others))
+    not_owned = [path for path, folder in listed.items() if folder is None]
+    return [p for p in owned if str(p) not in others], [p for p in owned if str(p) in others], not_owned
+
+
 def _delete_files(
-    paths: list[Path],
+    files: Mapping[Path, Path | None],
 ) -> tuple[tuple[Path, ...], tuple[Path, ...], tuple[tuple[Path, str], ...]]:
-    """Delete ``paths``; returns those removed, those already missing, and those that failed with why."""
+    """Delete owned ``files`` (path -> the folder owning it) that are still inside their folder.
+
+    Returns those removed, those already missing, and those not removed with why.
+    """
     removed: list[Path] = []
     missing: list[Path] = []
     failed: list[tuple[Path, str]] = []
-    for path in paths:
+    for path, folder in files.items():
+        if not (path.exists() or path.is_symlink()):
+            missing.append(path)
+            continue
+        if folder is None or not deletable(path, folder):
+            failed.append((path, f"it no longer leads to a file inside {folder}; left in place"))
+            continue
         try:
             path.unlink()
             removed.append(path)
@@ -338,7 +429,16 @@ def _get_client(db: Session, client_id: int) -> Client:
     return client
 
 
-def _add_session(db: Session, client_id: int, data: SessionData) -> SessionRecord:
+def _add_session(db: Session, client_id: int, data: SessionData, media_folder: Path | None) -> SessionRecord:
+    """Add ``data`` as a session, owning what :func:`.ownership.owned_file` finds in ``media_folder``."""
+    root = media_folder.resolve() if media_folder is not None else None
+    media = []
+    for item in data.media:
+        owned = owned_file(item.path, root) if root is not None else None
+        if owned is None:
+            media.append(Media(kind=item.kind, path=str(item.path), owned_within=None))
+        else:
+            media.append(Media(kind=item.kind, path=str(owned), owned_within=str(root)))
     record = SessionRecord(
         client_id=client_id,
         recorded_at=data.recorded_at,
@@ -355,7 +455,7 @@ def _add_session(db: Session, client_id: int, data: SessionData) -> SessionRecor
             )
             for m in data.measures
         ],
-        media=[Media(kind=f.kind, path=str(f.path)) for f in data.media],
+        media=media,
     )
     db.add(record)
     return record
@@ -385,7 +485,7 @@ def _session_infos(db: Session, client_id: int) -> list[SessionInfo]:
                 MeasureValue(m.name, math.nan if m.value is None else m.value, m.unit, m.valid_fraction)
                 for m in r.measures
             ),
-            media=tuple(MediaFile(f.kind, Path(f.path)) for f in r.media),
+            media=tuple(MediaFile(f.kind, Path(f.path), f.owned_within is not None) for f in r.media),
         )
         for r in db.scalars(query)
     ]

@@ -38,6 +38,7 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
+    text,
 )
 
 from posturecheck.storage.errors import HistoryError
@@ -112,9 +113,19 @@ def _v2_media_and_progress_index(connection: Connection) -> None:
     Index("ix_measures_name", measures.c.name).create(connection, checkfirst=False)
 
 
+def _v3_media_ownership(connection: Connection) -> None:
+    """Version 3: the folder within which the history owns a media file (``NULL``: not owned).
+
+    Rows from before are left ``NULL``: an imported path and a file the
+    history was given look alike in them, so none is deleted on trust.
+    """
+    connection.execute(text("ALTER TABLE media ADD COLUMN owned_within TEXT"))
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_clients_sessions_measures,
     _v2_media_and_progress_index,
+    _v3_media_ownership,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

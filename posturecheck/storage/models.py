@@ -94,7 +94,13 @@ class Measure(Base):
 
 
 class Media(Base):
-    """A file on disk that belongs to a session (annotated video, landmarks, report)."""
+    """A file on disk listed by a session (annotated video, landmarks, report).
+
+    ``owned_within`` is the folder the history was entrusted with when the
+    file was recorded (see :mod:`.ownership`); the file is deleted with its
+    client only then. ``NULL``: recorded as data (an imported path, or a row
+    from before schema version 3), never deleted.
+    """
 
     __tablename__ = "media"
 
@@ -102,4 +108,5 @@ class Media(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     path: Mapped[str] = mapped_column(Text)
+    owned_within: Mapped[str | None] = mapped_column(Text)
     session: Mapped[SessionRecord] = relationship(back_populates="media")

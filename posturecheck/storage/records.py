@@ -47,16 +47,19 @@ class MeasureValue:
 
 @dataclass(frozen=True)
 class MediaFile:
-    """A file on disk owned by one session; deleting the client deletes it.
+    """A file on disk listed by one session.
 
     Attributes
     ----------
     kind : what the file is, e.g. ``"annotated_video"``, ``"landmarks"``, ``"summary"``, ``"report"``.
     path : where it is; the history keeps it as an absolute path.
+    owned : as read back from the history: ``True`` when the history owns the file and deletes it
+        with the client (:mod:`.ownership` decides on saving; a value given to a save is not used).
     """
 
     kind: str
     path: Path
+    owned: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,10 @@ class DeletionReport:
     sessions, measures, media_records : number of rows deleted from each table.
     files_removed : media files deleted from disk.
     files_missing : media files that were already gone.
-    files_kept : media files not deleted because another client's session still refers to them.
+    files_kept : media files not deleted because another client's session also owns them.
     files_failed : media files that could not be deleted, with the reason.
+    files_not_owned : files the sessions listed but the history does not own (imported
+        paths, records from before ownership was kept): left in place, never deleted.
     """
 
     client_code: str
@@ -127,8 +132,29 @@ class DeletionReport:
     files_missing: tuple[Path, ...]
     files_kept: tuple[Path, ...]
     files_failed: tuple[tuple[Path, str], ...]
+    files_not_owned: tuple[Path, ...] = ()
 
     @property
     def complete(self) -> bool:
         """``True`` when no file of the client is left on disk."""
         return not self.files_kept and not self.files_failed
+
+
+@dataclass(frozen=True)
+class DeletionPlan:
+    """What :meth:`History.delete_client` would do, to show before the user confirms.
+
+    Attributes
+    ----------
+    client_code : the client's code.
+    sessions : number of their sessions.
+    to_remove : files the history owns for this client only: deleted with them.
+    kept : files owned here that another client's session also owns: kept.
+    not_owned : files listed but not owned by the history: left in place.
+    """
+
+    client_code: str
+    sessions: int
+    to_remove: tuple[Path, ...]
+    kept: tuple[Path, ...]
+    not_owned: tuple[Path, ...]

@@ -124,3 +124,16 @@ def test_history_shows_a_clients_progress_over_visits(
     page.locator("input[type=file]").set_input_files(str(exported))
     page.get_by_role("heading", name="C-001: 3 visit(s)").wait_for()
     no_traceback(page)
+    # Importing into a history that already has a client selects the new one (issue 9, defect 3),
+    # and a name written as Markdown shows as typed, not as a link or bold text.
+    hostile = "[click](http://example.com) **bold**"
+    document = json.loads(exported.read_text())
+    document["client"]["code"] = hostile
+    second = tmp_path / "hostile.json"
+    second.write_text(json.dumps(document))
+    page.locator("input[type=file]").set_input_files(str(second))
+    page.get_by_role("heading", name=f"{hostile}: 3 visit(s)").wait_for()
+    wait_until_idle(page)
+    no_traceback(page)
+    assert page.locator("a[href^='http://example.com']").count() == 0
+    assert page.locator("[data-testid=stMain] strong", has_text="bold").count() == 0

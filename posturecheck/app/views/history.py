@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
+from pathlib import Path
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from posturecheck.app.analysis import workspace
 from posturecheck.app.plots import PLOT_CONFIG, progress_figure
 from posturecheck.app.results import offer_report
-from posturecheck.app.text import confidence_mark, format_value, measure_title
+from posturecheck.app.text import confidence_mark, format_value, literal, measure_title
 from posturecheck.errors import PostureCheckError
 from posturecheck.measures.summary import confidence_label
 from posturecheck.reports import ReportFiles
 from posturecheck.reports.history_entry import split_statistic
 from posturecheck.reports.progress_report import build_progress_report, measured_visits
 from posturecheck.storage import ClientInfo, History, SessionInfo, open_history
+from posturecheck.storage.archive import export_archive, import_archive
+from posturecheck.storage.exchange import parse_client_json
 
 KEY = "history"
 DATE = "%Y-%m-%d %H:%M"
 DEFAULT_MEASURE = "hip_flexion_left_max"
+PENDING_CLIENT = f"{KEY}.pending_client"
 
 
 def figure_title(name: str) -> str:
@@ -63,7 +70,7 @@ def _progress(client: ClientInfo, sessions: Sequence[SessionInfo]) -> str | None
     )
     measured = measured_visits(sessions, name)
     if not measured:
-        st.info(f"No visit of {client.code} has a value for {name} (not measurable in any of them).")
+        st.info(f"No visit of {literal(client.code)} has a value for {name} (not measurable in any of them).")
         return name
     points = [(when, figure.value) for when, figure in measured]
     valid = [figure.valid_fraction for _, figure in measured]
@@ -101,38 +108,85 @@ def _progress_report(history: History, client: ClientInfo, measure: str | None) 
 def _export_import(history: History, client: ClientInfo | None) -> None:
     left, right = st.columns(2)
     if client is not None:
-        left.download_button(
-            f"Export {client.code}'s history (JSON)",
-            json.dumps(history.export_client(client.id), indent=2),
-            file_name=f"posturecheck-history-{client.id}.json",
-            mime="application/json",
-            icon=":material/download:",
-            help="Visits and key figures; media files are listed by path, not copied.",
-        )
-    upload = right.file_uploader("Import a client's history (JSON)", type=["json"], key=f"{KEY}.import")
+        _export(history, client, left)
+    upload = right.file_uploader(
+        "Import a client's history (zip archive or JSON)",
+        type=["zip", "json"],
+        key=f"{KEY}.import",
+        help="A zip archive brings the client's files along; a JSON file only lists them.",
+    )
     if upload is None or st.session_state.get(f"{KEY}.imported") == upload.file_id:
         return
     try:
-        document = json.loads(upload.getvalue().decode("utf-8"))
-        if not isinstance(document, dict):
-            raise ValueError("not a JSON object")
-        imported = history.client(history.import_client(document))
-    except (UnicodeDecodeError, ValueError) as exc:
-        right.error(f"{upload.name}: not a posturecheck client export ({exc})", icon=":material/error:")
-        return
+        imported = _import(history, upload)
     except PostureCheckError as exc:
-        right.error(f"{upload.name}: {exc}", icon=":material/error:")
+        right.error(literal(f"{upload.name}: {exc}"), icon=":material/error:")
         return
     st.session_state[f"{KEY}.imported"] = upload.file_id
-    st.session_state[f"{KEY}.client"] = imported.code
+    # The client selectbox is already drawn in this run: its choice is set at the top of the next.
+    st.session_state[PENDING_CLIENT] = imported
     st.rerun()
 
 
-def _delete(history: History, client: ClientInfo, sessions: Sequence[SessionInfo]) -> None:
-    files = sum(len(s.media) for s in sessions)
-    with st.expander(f"Delete {client.code}", icon=":material/delete:"):
+def _export(history: History, client: ClientInfo, column: DeltaGenerator) -> None:
+    """The client's JSON export, and a button that makes the zip archive with their files to download."""
+    column.download_button(
+        f"Export {literal(client.code)}'s history (JSON)",
+        json.dumps(history.export_client(client.id), indent=2),
+        file_name=f"posturecheck-history-{client.id}.json",
+        mime="application/json",
+        icon=":material/download:",
+        help="Visits and key figures; media files are listed by path, not included.",
+    )
+    archive = workspace() / "export" / f"posturecheck-history-{client.id}.zip"
+    if column.button("Make an archive with their files (zip)", key=f"{KEY}.archive.{client.id}"):
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with st.spinner("Packing the visits and their files..."):
+                export_archive(history, client.id, archive)
+        except PostureCheckError as exc:
+            column.error(literal(str(exc)), icon=":material/error:")
+    if archive.is_file():
+        with archive.open("rb") as data:
+            column.download_button(
+                "Download the archive (zip)",
+                data,
+                file_name=archive.name,
+                mime="application/zip",
+                icon=":material/download:",
+                key=f"{KEY}.archive.download.{client.id}",
+            )
+
+
+def _import(history: History, upload: UploadedFile) -> str:
+    """Store the client in an uploaded zip archive or JSON export; returns their code."""
+    data = upload.getvalue()
+    if not data.startswith(b"PK"):
+        return history.client(history.import_client(parse_client_json(data, upload.name))).code
+    held = workspace() / "import" / f"{uuid.uuid4().hex}.zip"
+    held.parent.mkdir(parents=True, exist_ok=True)
+    held.write_bytes(data)
+    try:
+        return import_archive(history, held).code
+    finally:
+        held.unlink(missing_ok=True)
+
+
+def _delete(history: History, client: ClientInfo) -> None:
+    """Delete the client after a confirmation that lists the files removed and those left in place."""
+    plan = history.deletion_plan(client.id)
+    name = literal(client.code)
+    removes = f"removes {len(plan.to_remove)} file(s)" if plan.to_remove else "removes no file"
+    with st.expander(f"Delete {name}", icon=":material/delete:"):
+        _file_list(f"It removes {len(plan.to_remove)} file(s) the history made:", plan.to_remove)
+        _file_list(f"It keeps {len(plan.kept)} file(s) another client's visit also owns:", plan.kept)
+        _file_list(
+            f"It leaves {len(plan.not_owned)} file(s) in place, listed but not made by the history "
+            "(imported, or kept before this version):",
+            plan.not_owned,
+        )
         sure = st.checkbox(
-            f"Delete {client.code} with {len(sessions)} visit(s) and {files} file(s). This cannot be undone.",
+            f"Delete {name} with {plan.sessions} visit(s); this {removes}. This cannot be undone.",
             key=f"{KEY}.delete.sure.{client.id}",
         )
         if not st.button("Delete", disabled=not sure, type="primary", key=f"{KEY}.delete.{client.id}"):
@@ -143,10 +197,17 @@ def _delete(history: History, client: ClientInfo, sessions: Sequence[SessionInfo
     if report.files_failed:
         failed = ", ".join(f"{path} ({why})" for path, why in report.files_failed)
         text = f"Deleted {report.client_code}'s {removed}; these files could not be removed: {failed}"
-        st.session_state[f"{KEY}.message"] = ("error", text)
+        st.session_state[f"{KEY}.message"] = ("error", literal(text))
     else:
-        st.session_state[f"{KEY}.message"] = ("success", f"Deleted {report.client_code}: {removed}.")
+        st.session_state[f"{KEY}.message"] = ("success", f"Deleted {literal(report.client_code)}: {removed}.")
     st.rerun()
+
+
+def _file_list(title: str, paths: Sequence[Path]) -> None:
+    """``title`` and one path a line, as plain text; nothing when ``paths`` is empty."""
+    if paths:
+        st.caption(title)
+        st.text("\n".join(str(path) for path in paths))
 
 
 def _show_message() -> None:
@@ -176,16 +237,19 @@ def render() -> None:
             st.info("No clients yet: analyse a clip, then keep it for a client under its results.")
             _export_import(history, None)
             return
+        pending = st.session_state.pop(PENDING_CLIENT, None)
+        if pending in clients:
+            st.session_state[f"{KEY}.client"] = pending
         if st.session_state.get(f"{KEY}.client") not in clients:
             st.session_state[f"{KEY}.client"] = next(iter(clients))
         code = st.selectbox("Client", list(clients), key=f"{KEY}.client")
         client = clients[code]
         sessions = history.sessions(client.id)
-        st.markdown(f"### {client.code}: {len(sessions)} visit(s)")
+        st.markdown(f"### {literal(client.code)}: {len(sessions)} visit(s)")
         _sessions_table(sessions)
         st.markdown("### Progress")
         measure = _progress(client, sessions)
         _progress_report(history, client, measure)
         st.markdown("### Keep, move or remove")
         _export_import(history, client)
-        _delete(history, client, sessions)
+        _delete(history, client)
