@@ -610,6 +610,39 @@ def cumulative_table(fr: Frames) -> list[str]:
     return lines
 
 
+KINDS = {
+    "sagittal": ("hip_flexion_left", "hip_flexion_right", "knee_flexion_left", "knee_flexion_right"),
+    "sagittal_gravity": ("trunk_inclination", "thigh_inclination_left", "thigh_inclination_right"),
+    "frontal": FRONTAL,
+}
+
+
+def expected_error_table(by_roll: dict[bool, Frames]) -> list[str]:
+    """Pooled error by measure kind, variant, estimated view bin and whether the roll was known.
+
+    The rows posturecheck.measures.expected_error keeps (n counts values; rows under
+    MIN_EVIDENCE frames are printed but not kept).
+    """
+    lines = [
+        "| kind | variant | roll known | view from side, deg | MAE | > 15 deg | frames |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for kind, names in KINDS.items():
+        for variant in ("2d", "3d"):
+            for roll_known, fr in by_roll.items():
+                for lo, hi in zip(VIEW_BINS[:-1], VIEW_BINS[1:], strict=True):
+                    with np.errstate(invalid="ignore"):
+                        keep = (fr.est_off >= lo) & (fr.est_off < hi)
+                    st = error_stats(_errors(fr, names, variant, keep))
+                    frames = st["n"] // len(names)
+                    if frames:
+                        lines.append(
+                            f"| {kind} | {variant} | {'yes' if roll_known else 'no'} | {lo:.0f}-{hi:.0f} | "
+                            f"{st['mae']:.1f} | {st['over15']:.0%} | {frames} |"
+                        )
+    return lines
+
+
 WIDE = ViewLimits(side_max_deg=90.0, sagittal_3d_max_deg=90.0, front_min_deg=0.0, frontal_3d_min_deg=0.0)
 GROUPS = {
     "hip flexion": ("hip_flexion_left", "hip_flexion_right"),
@@ -817,6 +850,8 @@ def report(cal: Trial, held: Trial, every: int) -> list[str]:
             "",
         ]
     wide_roll = cal.frames(WIDE, roll_given=True)
+    out += ["", f"## {cal.name}: expected error by kind of measure (what the confidence label reads)", ""]
+    out += expected_error_table({True: wide_roll, False: cal.frames(WIDE, roll_given=False)})
     out += [
         "## Limits the calibration footage supports (camera roll given)",
         "",

@@ -13,6 +13,7 @@ import pytest
 from posturecheck.landmarks import MIRROR_INDEX, Landmark
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.table import write_csv
+from posturecheck.measures.view import ViewLimits
 from posturecheck.pose.series import PoseSeries
 from tests.synthetic_skeleton import BodyPose, Camera, make_series, stack_people
 
@@ -87,10 +88,13 @@ def test_csv_columns_exactly_named(tmp_path: Path) -> None:
     )
 
 
-def test_auto_uses_2d_in_side_view_and_3d_when_oblique() -> None:
+def test_auto_uses_2d_in_side_view_and_3d_when_oblique_within_the_limits() -> None:
     poses = _walk()
     side = compute_measures(make_series(poses, Camera(side="left")), 0, MeasureOptions())
-    oblique = compute_measures(make_series(poses, Camera(yaw_deg=35, side="right")), 0, MeasureOptions())
+    # The default 3D limit is the side view's (real footage, docs/validation.md); the choice itself
+    # is tested with the synthetic-only limit.
+    wide = MeasureOptions(view_limits=ViewLimits(sagittal_3d_max_deg=60.0))
+    oblique = compute_measures(make_series(poses, Camera(yaw_deg=35, side="right")), 0, wide)
     assert side.chosen["hip_flexion_left"] == "2d" and side.measures["hip_flexion_left"].method == "2d"
     assert oblique.chosen["hip_flexion_left"] == "3d" and oblique.measures["hip_flexion_left"].method == "3d"
     assert "3D in 60/60" in oblique.why["hip_flexion_left"]
@@ -194,7 +198,8 @@ def test_plumb_line_in_cm_only_with_height() -> None:
 def test_several_people_in_one_csv(tmp_path: Path) -> None:
     poses = _walk(15)
     both = stack_people([make_series(poses, Camera()), make_series(poses, Camera(yaw_deg=30))])
-    tables = [compute_measures(both, person, MeasureOptions()) for person in (0, 1)]
+    wide = MeasureOptions(view_limits=ViewLimits(sagittal_3d_max_deg=60.0))
+    tables = [compute_measures(both, person, wide) for person in (0, 1)]
     assert [t.chosen["hip_flexion_left"] for t in tables] == ["2d", "3d"]
     path = write_csv(tables, tmp_path / "people.csv")
     with path.open(newline="") as handle:
@@ -278,7 +283,8 @@ def test_auto_keeps_2d_while_most_frames_are_side_view(
     clip = _join_in_time(
         [make_series(poses[:side_frames], Camera()), make_series(poses[side_frames:], Camera(yaw_deg=35))]
     )
-    table = compute_measures(clip, 0, MeasureOptions(cutoff_hz=None, correct_swaps=False))
+    wide = ViewLimits(sagittal_3d_max_deg=60.0)  # the choice needs a 3D limit wider than the 2D one
+    table = compute_measures(clip, 0, MeasureOptions(cutoff_hz=None, correct_swaps=False, view_limits=wide))
     assert table.chosen["hip_flexion_left"] == chosen
     m = table.measures["hip_flexion_left"]
     if chosen == "2d":

@@ -51,6 +51,35 @@ MIN_FACING_SCORE = 0.1
 
 _NAMES = {int(m): m.name.lower().replace("_", " ") for m in Landmark}
 
+# Validity limits, degrees from a side view as posturecheck estimates it
+# (:attr:`ViewEstimate.off_side_deg`). They come from two sources, and the
+# tighter one wins (docs/validation.md has both tables):
+#
+# * synthetic skeletons seen through perfect pinhole cameras with perfect
+#   depth (benchmarks/accuracy_synthetic.py): 2D sagittal angles hold within
+#   15 deg of a side view, 3D ones to 60, 2D frontal ones beyond 80, 3D ones
+#   beyond 30;
+# * real, calibrated 4-camera lab footage (benchmarks/validation_multiview.py,
+#   Pose2Sim's Demo_MultiPerson; Demo_SinglePerson held out), MediaPipe
+#   triangulated from all views as the reference. There, with the camera
+#   roll given, hip and knee flexion from every view 30-90 deg from side
+#   missed the target (mean absolute error <= 6 deg, <= 5 % of frames more
+#   than 15 deg off) in BOTH variants: 3D hip flexion 10.8 deg MAE with 34 %
+#   over 15 deg at 30-45 deg, 11-12 deg and 23-30 % beyond; frames the view
+#   estimate put within 30 deg of side read 13.8 deg off (3D, 50 % over 15).
+#   MediaPipe's depth is not good enough to carry a sagittal angle into an
+#   oblique view, so the 3D variant gets no wider limit than the 2D one.
+#   The 3D frontal tilts missed by more at 30-75 deg (8-11 deg MAE, 10-20 %
+#   over 15) than at 80-90 (6.4 deg, 3 %), so they need the 2D variant's
+#   front view too.
+#
+# The footage holds no view nearer than 30 deg to a side view, so the 2D
+# side-view limit rests on the synthetic result alone.
+SIDE_MAX_DEG = 15.0
+SAGITTAL_3D_MAX_DEG = 15.0
+FRONT_MIN_DEG = 80.0
+FRONTAL_3D_MIN_DEG = 60.0
+
 
 def landmark_name(index: int) -> str:
     """Readable name of a landmark, e.g. ``"left knee"``."""
@@ -64,22 +93,22 @@ class ViewLimits:
     Attributes
     ----------
     side_max_deg : largest yaw from a pure side view still called a side
-        view; 2D sagittal measures need it.
+        view; 2D sagittal measures need it (:data:`SIDE_MAX_DEG`).
     sagittal_3d_max_deg : largest yaw from side at which 3D sagittal measures
-        are trusted.
+        are trusted (:data:`SAGITTAL_3D_MAX_DEG`).
     front_min_deg : smallest yaw from side called a front/back view; 2D
-        frontal measures need it.
+        frontal measures need it (:data:`FRONT_MIN_DEG`).
     frontal_3d_min_deg : smallest yaw from side at which 3D frontal measures
-        are trusted (nearer a side view the hip axis lies along the depth,
-        which is only estimated).
+        are trusted (:data:`FRONTAL_3D_MIN_DEG`; nearer a side view the hip
+        axis lies along the depth, which is only estimated).
     min_person_extent : smallest fraction of the frame the person must span
         (height or width of the landmarks' bounding box, whichever is larger).
     """
 
-    side_max_deg: float = 15.0
-    sagittal_3d_max_deg: float = 60.0
-    front_min_deg: float = 80.0
-    frontal_3d_min_deg: float = 30.0
+    side_max_deg: float = SIDE_MAX_DEG
+    sagittal_3d_max_deg: float = SAGITTAL_3D_MAX_DEG
+    front_min_deg: float = FRONT_MIN_DEG
+    frontal_3d_min_deg: float = FRONTAL_3D_MIN_DEG
     min_person_extent: float = 0.15
 
 
@@ -129,6 +158,22 @@ class ViewSummary:
     median_off_side_deg: float
     facing: int
     yaw_source: str
+
+
+def sagittal_view_words(limits: ViewLimits) -> str:
+    """The view sagittal measures need, in words, e.g. ``"within 15 deg of a square side view"``."""
+    words = f"within {limits.side_max_deg:.0f} deg of a square side view"
+    if limits.sagittal_3d_max_deg > limits.side_max_deg:
+        words += f" (up to {limits.sagittal_3d_max_deg:.0f} deg with the less precise 3D landmarks)"
+    return words
+
+
+def frontal_view_words(limits: ViewLimits) -> str:
+    """The view frontal measures need, in words, e.g. ``"a front or back view, beyond 80 deg from side"``."""
+    words = f"a front or back view, beyond {limits.front_min_deg:.0f} deg from side"
+    if limits.frontal_3d_min_deg < limits.front_min_deg:
+        words += f" (from {limits.frontal_3d_min_deg:.0f} deg with the less precise 3D landmarks)"
+    return words
 
 
 def facing_direction(image_px: np.ndarray, camera_roll_deg: float) -> np.ndarray:
