@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from posturecheck.analyze import measure_warnings
 from posturecheck.measures.expected_error import expected_error, measure_kind
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.summary import confidence_label, summarize_table
@@ -93,3 +94,20 @@ def test_summary_confidence_reads_whether_the_roll_was_known() -> None:
     for figures in (unknown, known):
         assert figures["hip_flexion_left"]["confidence"] == "high"
         assert figures["hip_flexion_left"]["expected_error_deg"] is None
+
+
+def test_hip_warning_says_the_expected_error_when_that_lowered_the_confidence() -> None:
+    shared = {"fraction_valid_in_view": 0.9, "main_reason_invalid": ""}
+    people = [
+        {
+            "person": 1,
+            "measures": {
+                "hip_flexion_left": {**shared, "confidence": "low", "expected_error_deg": 12.4},
+                "hip_flexion_right": {**shared, "confidence": "high", "expected_error_deg": None},
+            },
+        }
+    ]
+    assert measure_warnings(people) == [
+        "person 1: left hip flexion is expected to be about 12 deg off from this view "
+        "(measured on real multi-camera footage)"
+    ]
