@@ -855,12 +855,13 @@ def report(cal: Trial, held: Trial, every: int) -> list[str]:
     out += [
         "## Limits the calibration footage supports (camera roll given)",
         "",
-        "| limit | synthetic | chosen | why |",
-        "|---|---|---|---|",
+        "| limit | synthetic | rule's choice | in the code | why (rule) |",
+        "|---|---|---|---|---|",
     ]
     for field in LIMIT_MEASURES:
         chosen, why = choose_limit(wide_roll, field)
-        out.append(f"| {field} | {getattr(SYNTHETIC_LIMITS, field):g} | {chosen:g} | {why} |")
+        code = getattr(ViewLimits(), field)
+        out.append(f"| {field} | {getattr(SYNTHETIC_LIMITS, field):g} | {chosen:g} | {code:g} | {why} |")
     out += [
         "",
         "What each candidate limit would accept (camera roll given; n counts values, left and right pooled):",
