@@ -37,6 +37,7 @@ Run: ``python benchmarks/validation_multiview.py [--cache DIR] [--every N] [--ma
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import subprocess
 import sys
@@ -78,17 +79,33 @@ def fetch_wheel(cache: Path) -> Path:
     return found[-1]
 
 
-def unpack_trial(wheel: Path, trial: str, cache: Path) -> Path:
-    """The trial's videos and calibration unpacked under ``cache``; returns the trial folder."""
+def demo_source(cache: Path) -> Path:
+    """An installed ``Pose2Sim`` package folder holding the demos, else the wheel (fetched if needed)."""
+    spec = importlib.util.find_spec("Pose2Sim")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / TRIALS["held_out"] / "videos" / "cam01.mp4").exists():
+            return Path(location)
+    return fetch_wheel(cache)
+
+
+def unpack_trial(source: Path, trial: str, cache: Path) -> Path:
+    """The trial's videos and calibration copied under ``cache`` from ``source``; returns the trial folder.
+
+    ``source`` is the wheel or an installed package folder (:func:`demo_source`).
+    """
     folder = cache / "data" / trial
-    wanted = [f"Pose2Sim/{trial}/videos/{cam}.mp4" for cam in CAMERAS]
-    wanted.append(f"Pose2Sim/{trial}/calibration/Calib.qca.txt")
-    with zipfile.ZipFile(wheel) as bundle:
-        for name in wanted:
-            target = folder / name.split(f"{trial}/", 1)[1]
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(bundle.read(name))
+    wanted = [f"videos/{cam}.mp4" for cam in CAMERAS] + ["calibration/Calib.qca.txt"]
+    missing = [name for name in wanted if not (folder / name).exists()]
+    if not missing:
+        return folder
+    if source.is_dir():
+        blobs = {name: (source / trial / name).read_bytes() for name in missing}
+    else:
+        with zipfile.ZipFile(source) as bundle:
+            blobs = {name: bundle.read(f"Pose2Sim/{trial}/{name}") for name in missing}
+    for name, blob in blobs.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(blob)
     return folder
 
 
@@ -919,7 +936,7 @@ def main() -> None:
     parser.add_argument("--extract-only", action="store_true", help="stop after the MediaPipe runs")
     parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
     args = parser.parse_args()
-    wheel = fetch_wheel(args.cache)
+    wheel = demo_source(args.cache)
     if args.extract_only:
         for trial in TRIALS.values():
             extract(unpack_trial(wheel, trial, args.cache), trial, args.cache)
