@@ -228,8 +228,7 @@ def view_zones() -> None:
     fig, ax = plt.subplots(figsize=(8, 8))
     zones = [
         (0, 15, "#b7e4c7", "0-15 side: 2D + 3D sagittal"),
-        (15, 30, "#fde2a7", "15-30 oblique: 3D sagittal"),
-        (30, 60, "#f6d186", "30-60 oblique: 3D sagittal + 3D frontal"),
+        (15, 60, "#f6d186", "15-60 oblique: none (real footage, validation.md)"),
         (60, 80, "#f4c7c3", "60-80: 3D frontal only"),
         (80, 90, "#c7d7f4", "80-90 front/back: 2D + 3D frontal"),
     ]

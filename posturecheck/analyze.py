@@ -23,7 +23,7 @@ from posturecheck.io.frames import DEFAULT_MAX_SIDE, Frame
 from posturecheck.io.sources import Expect, open_source
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.roll import estimate_camera_roll
-from posturecheck.measures.summary import summarize_table
+from posturecheck.measures.summary import CONFIDENT_MAE_DEG, summarize_table
 from posturecheck.measures.table import MeasureTable, write_csv
 from posturecheck.pose.extract import extract_poses
 from posturecheck.pose.landmarker import DetectorSettings, check_model
@@ -169,7 +169,10 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         for slot in range(series.n_people)
         if series.detected[:, slot].any()
     ]
-    person_summaries = [summarize_table(table, series.detected[:, table.person]) for table in tables]
+    person_summaries = [
+        summarize_table(table, series.detected[:, table.person], roll_known=roll["deg"] is not None)
+        for table in tables
+    ]
     warnings += measure_warnings(person_summaries)
     csv_path = write_csv(tables, options.csv_path) if options.csv_path is not None and tables else None
     graded = (
@@ -350,7 +353,15 @@ def measure_warnings(person_summaries: list[dict]) -> list[str]:
     for person in person_summaries:
         for side in ("left", "right"):
             hip = person["measures"].get(f"hip_flexion_{side}")
-            if hip is not None and hip["confidence"] != "high":
+            if hip is None or hip["confidence"] == "high":
+                continue
+            expected = hip.get("expected_error_deg")
+            if expected is not None and expected > CONFIDENT_MAE_DEG:
+                warnings.append(
+                    f"person {person['person']}: {side} hip flexion is expected to be about "
+                    f"{expected:.0f} deg off from this view (measured on real multi-camera footage)"
+                )
+            else:
                 why = f": mostly {hip['main_reason_invalid']}" if hip["main_reason_invalid"] else ""
                 warnings.append(
                     f"person {person['person']}: {side} hip flexion valid in only "

@@ -124,5 +124,10 @@ def test_front_view_flags_hip_flexion_instead_of_showing_it(tmp_path: Path) -> N
     hip = person["measures"]["hip_flexion_left"]
     assert hip["fraction_valid_in_view"] < 0.2 and hip["confidence"] != "high"
     assert "front view" in hip["main_reason_invalid"]
-    assert person["measures"]["pelvic_obliquity"]["confidence"] == "high"
+    # A frontal tilt is read against the true horizontal: with the camera roll unknown (taken as
+    # level) the error measured on real footage (docs/validation.md) makes it low confidence.
+    pelvis = person["measures"]["pelvic_obliquity"]
+    roll_known = result.summary["camera_roll"]["deg"] is not None
+    assert pelvis["fraction_valid_in_view"] > 0.9
+    assert pelvis["confidence"] == ("high" if roll_known else "low")
     assert any("hip flexion valid in only" in warning for warning in result.warnings)

@@ -49,11 +49,12 @@ def test_trunk_leaning_back_is_flagged_on_that_raise_only() -> None:
     assert "Raises with the trunk leaning back: 1 of 6." in result.interpretation
 
 
-def test_hip_hiking_is_checked_in_an_oblique_view_and_not_in_a_side_view() -> None:
+def test_hip_hiking_is_not_checked_in_a_side_view_and_an_oblique_view_is_refused() -> None:
+    # Real footage: neither hip flexion nor pelvic obliquity holds 40 deg from side (docs/validation.md),
+    # and no view holds both, so hip hiking is never checked.
     poses = knee_raise_poses(RAISES, hike_deg={4: 8.0})
     oblique = _run(make_series(poses, Camera(side="right", yaw_deg=40)))
-    assert [r["hip_hike"] for r in oblique.details["repetitions"]] == [False] * 4 + [True, False]
-    assert _value(oblique, "hip_hike_repetitions") == 1
+    assert not oblique.view_ok and "needs a side view" in oblique.view_message
     square = _run(make_series(poses, Camera(side="right")))
     assert all(r["hip_hike"] is None for r in square.details["repetitions"])
     assert square.finding("hip_hike_repetitions").confidence == "none"
@@ -65,7 +66,7 @@ def test_a_pelvis_turning_during_a_raise_is_flagged() -> None:
     turn = np.zeros(len(poses))
     second = slice(21 + 45 + 21, 21 + 45 + 21 + 45)
     turn[second] = bump(45, 25.0)  # the camera swinging round = the body turning the other way
-    cameras = [Camera(side="left", yaw_deg=20 + t) for t in turn]  # oblique: 3D angles throughout
+    cameras = [Camera(side="left", yaw_deg=-11 + t) for t in turn]  # within the side-view limit throughout
     result = _run(film([skeleton(p, 1.75) for p in poses], cameras))
     reps = result.details["repetitions"]
     assert [r["pelvis_rotation"] for r in reps] == [False, True]
@@ -145,7 +146,7 @@ def test_hip_hiking_is_not_warned_about_without_a_raise() -> None:
 def test_the_view_needed_says_either_way_from_square() -> None:
     # The view check folds the angle: turned toward the back is accepted like turned toward the front.
     assert "toward the front or the back" in RAISE.view_needed
-    result = _run(make_series(knee_raise_poses(RAISES), Camera(side="left", yaw_deg=-40)))
+    result = _run(make_series(knee_raise_poses(RAISES), Camera(side="left", yaw_deg=-12)))
     assert result.view_ok and _value(result, "repetitions_left") == 3
 
 

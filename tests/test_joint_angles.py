@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -126,9 +128,12 @@ def test_accuracy_noiseless_side_view_within_half_a_degree() -> None:
             np.testing.assert_allclose(m.values, [getattr(p, name) for p in poses], atol=0.5)
 
 
-def test_accuracy_oblique_view_flags_2d_and_uses_3d() -> None:
+def test_accuracy_oblique_view_flags_2d_and_uses_3d_where_limits_allow_it() -> None:
+    # With perfect depth the 3D angles hold at 30 deg from side; the default limits do not claim
+    # them there (MediaPipe's depth on real footage does not, docs/validation.md), so widen them here.
     poses = _random_poses(20, seed=2)
-    table = compute_measures(make_series(poses, Camera(yaw_deg=30)), 0, ACCURACY)
+    wide = replace(ACCURACY, view_limits=ViewLimits(sagittal_3d_max_deg=60.0))
+    table = compute_measures(make_series(poses, Camera(yaw_deg=30)), 0, wide)
     for name in NAMES:
         assert not table.measures[f"{name}_2d"].valid.any()
         assert table.chosen[name] == "3d"

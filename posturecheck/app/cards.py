@@ -26,9 +26,11 @@ def _card(name: str, figure: dict) -> None:
         median = format_value(figure["median"], unit)
         st.caption(f"{HEADLINE_WORDS[headline]} · median {median} · range {low} to {high}")
         share = figure["fraction_valid_in_view"]
+        expected = figure.get("expected_error_deg")
+        error = f" · about {expected:.0f}° error measured for this view" if expected is not None else ""
         st.markdown(
             f"{confidence_mark(figure['confidence'])}  \n"
-            f"valid in {share:.0%} of the frames in view · {figure['method'].upper()}"
+            f"valid in {share:.0%} of the frames in view · {figure['method'].upper()}{error}"
         )
 
 

@@ -45,7 +45,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from posturecheck.assessments.base import Assessment
 from posturecheck.assessments.figures import confidence_of
-from posturecheck.assessments.footage import NO_PERSON, check_clip, person_label
+from posturecheck.assessments.footage import NO_PERSON, SIDE_VIEW_WORDS, check_clip, person_label
 from posturecheck.assessments.result import AssessmentResult, Finding, finding
 from posturecheck.assessments.steady import body_speed, steady_runs
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
@@ -294,7 +294,7 @@ ASSESSMENT = Assessment(
         "Keep everyone's whole body in the picture; avoid people standing behind one another.",
         "Analyse with as many people as are in the class (the analysis' people option).",
     ),
-    view_needed="side or oblique view of the people (up to 60 deg from side) for the hip angles",
+    view_needed=f"side view of the people ({SIDE_VIEW_WORDS}) for the hip angles",
     input_kind="clip",
     max_people=10,
     needs_masks=False,

@@ -5,10 +5,13 @@ was found (or, when not ok, what is wrong and what to do) and warnings
 that do not stop the assessment. People are named to the user as "person
 N" with N = slot + 1, as in the analysis summary.
 
-The view thresholds are those of :class:`posturecheck.measures.view.ViewLimits`:
-a side view within 15 deg lets the image (2D) sagittal angles be used, up to
-60 deg the world (3D) ones; a front or back view beyond 80 deg lets the 2D
-frontal measures be used, beyond 30 deg the 3D ones.
+The view thresholds are those of :class:`posturecheck.measures.view.ViewLimits`
+(set from real multi-camera footage, docs/validation.md): a side view within
+``side_max_deg`` lets the image (2D) sagittal angles be used, within
+``sagittal_3d_max_deg`` the world (3D) ones; a front or back view beyond
+``front_min_deg`` lets the 2D frontal measures be used, beyond
+``frontal_3d_min_deg`` the 3D ones. ``SIDE_VIEW_WORDS`` and
+``FRONT_VIEW_WORDS`` say so to the user.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ from typing import Literal
 import numpy as np
 
 from posturecheck.measures.table import MeasureTable
-from posturecheck.measures.view import ViewLimits, landmark_name
+from posturecheck.measures.view import ViewLimits, frontal_view_words, landmark_name, sagittal_view_words
 from posturecheck.pose.series import PoseSeries
 
 LIMITS = ViewLimits()
+SIDE_VIEW_WORDS = sagittal_view_words(LIMITS)
+FRONT_VIEW_WORDS = frontal_view_words(LIMITS)
 
 ViewKind = Literal["side", "front"]
 

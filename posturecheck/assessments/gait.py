@@ -38,6 +38,7 @@ from posturecheck.assessments.base import Assessment
 from posturecheck.assessments.figures import capped_confidence
 from posturecheck.assessments.footage import (
     NO_PERSON,
+    SIDE_VIEW_WORDS,
     check_clip,
     check_view,
     person_label,
@@ -346,9 +347,7 @@ ASSESSMENT = Assessment(
         "Walk across the view in one direction only; for the other leg's side nearer the camera, walk back "
         "in a second clip.",
     ),
-    view_needed=(
-        "side view of the walking line (within 15 deg; up to 60 deg with the less precise 3D landmarks)"
-    ),
+    view_needed=f"side view of the walking line ({SIDE_VIEW_WORDS})",
     input_kind="clip",
     max_people=1,
     needs_masks=False,

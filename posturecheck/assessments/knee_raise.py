@@ -19,8 +19,10 @@ judgement (a few times the landmark uncertainty), not published cut-offs:
   the thigh-trunk angle larger without more hip movement.
 * **hip hiking**: pelvic obliquity changed by at least :data:`HIP_HIKE_DEG`
   toward the raised side (its hip rising). Pelvic obliquity needs a view at
-  least 30 deg from the side, so in a square side view this is "not
-  checked".
+  least ``frontal_3d_min_deg`` from the side and hip flexion one within
+  ``sagittal_3d_max_deg`` (:class:`posturecheck.measures.view.ViewLimits`);
+  on real footage no view holds both (docs/validation.md), so this is
+  "not checked" unless the limits are widened.
 * **pelvis rotating**: the pelvis (hip-to-hip line in world landmarks,
   horizontal part, camera taken as level) turned by at least
   :data:`PELVIS_ROTATION_DEG` about the vertical.
@@ -42,7 +44,9 @@ import numpy as np
 from posturecheck.assessments.base import Assessment
 from posturecheck.assessments.figures import confidence_of
 from posturecheck.assessments.footage import (
+    LIMITS,
     NO_PERSON,
+    SIDE_VIEW_WORDS,
     check_clip,
     check_view,
     person_label,
@@ -245,7 +249,9 @@ def _warnings(table: MeasureTable, by_side: dict[str, list[dict[str, Any]]]) -> 
     reps = [r for side_reps in by_side.values() for r in side_reps]
     if reps and all(r["hip_hike"] is None for r in reps):
         warnings.append(
-            "hip hiking not checked: pelvic obliquity needs the camera 30-60 deg from the side (not square)"
+            "hip hiking not checked: pelvic obliquity needs the camera at least "
+            f"{LIMITS.frontal_3d_min_deg:.0f} deg from the side, hip flexion within "
+            f"{LIMITS.sagittal_3d_max_deg:.0f}"
         )
     for side, side_reps in by_side.items():
         far = sum(r["near_side_at_peak"] not in (side, "") for r in side_reps)
@@ -345,8 +351,7 @@ ASSESSMENT = Assessment(
         "Stop if anything hurts.",
     ),
     view_needed=(
-        "side view (within 60 deg of square, toward the front or the back; 30-60 deg from side also shows "
-        "hip hiking), standing in one place"
+        f"side view ({SIDE_VIEW_WORDS}, turned toward the front or the back), standing in one place"
     ),
     input_kind="clip",
     max_people=1,

@@ -22,7 +22,7 @@ import numpy as np
 
 from posturecheck.assessments.base import Assessment
 from posturecheck.assessments.figures import capped_confidence, measure_finding, window_median
-from posturecheck.assessments.footage import NO_PERSON, pick_person
+from posturecheck.assessments.footage import NO_PERSON, SIDE_VIEW_WORDS, pick_person
 from posturecheck.assessments.posture_type import PostureProxies, read_posture_type
 from posturecheck.assessments.result import AssessmentResult, Finding, NormalRange, finding
 from posturecheck.assessments.steady import checked_stance
@@ -165,7 +165,7 @@ ASSESSMENT = Assessment(
         "looking ahead.",
         "Stay still for 3 seconds (a 5-10 s clip is fine: the steadiest 3 s are used).",
     ),
-    view_needed="side view (within 15 deg of square; up to 60 deg with the less precise 3D landmarks)",
+    view_needed=f"side view ({SIDE_VIEW_WORDS})",
     input_kind="any",
     max_people=1,
     needs_masks=True,

@@ -205,9 +205,10 @@ def _view_check(
         if spec.plane == "sagittal" and method == "2d":
             return ~(away <= limits.side_max_deg), "a side view", f"limit {limits.side_max_deg:.0f}"
         if spec.plane == "sagittal":
+            wide = limits.sagittal_3d_max_deg > limits.side_max_deg
             return (
                 ~(away <= limits.sagittal_3d_max_deg),
-                "a side or oblique view",
+                "a side or oblique view" if wide else "a side view",
                 (f"limit {limits.sagittal_3d_max_deg:.0f}"),
             )
         if method == "2d":

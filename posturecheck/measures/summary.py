@@ -12,11 +12,16 @@ from dataclasses import asdict
 import numpy as np
 
 from posturecheck.measures.catalogue import KEY_MEASURES
+from posturecheck.measures.expected_error import expected_error
 from posturecheck.measures.rom import find_repetitions, range_of_motion, symmetry_index
 from posturecheck.measures.table import Measure, MeasureTable
 
 # Below this share of valid frames a figure is shown as low confidence.
 LOW_CONFIDENCE_FRACTION = 0.5
+# Above this expected error (mean absolute, degrees, measured on real multi-camera footage for the
+# figure's kind of measure, view and camera-roll knowledge: measures/expected_error.py) a figure is
+# shown as low confidence: "high" promises a value within about 10 deg, as the validity limits do.
+CONFIDENT_MAE_DEG = 7.0
 
 
 def _finite(value: float | None, digits: int = 2) -> float | None:
@@ -26,20 +31,36 @@ def _finite(value: float | None, digits: int = 2) -> float | None:
     return round(float(value), digits)
 
 
-def confidence_label(fraction_valid: float) -> str:
-    """ "high", "low" or "none" from the share of valid frames a figure rests on."""
+def confidence_label(fraction_valid: float, expected_mae_deg: float | None = None) -> str:
+    """ "high", "low" or "none" from the share of valid frames and, where measured, the expected error.
+
+    "none" when no frame is valid; "low" when under
+    :data:`LOW_CONFIDENCE_FRACTION` of the frames are valid or the expected
+    error (degrees, :mod:`posturecheck.measures.expected_error`) is over
+    :data:`CONFIDENT_MAE_DEG`; "high" otherwise. ``None`` = no measured
+    error for that case: the share alone decides.
+    """
     if fraction_valid <= 0:
         return "none"
+    if expected_mae_deg is not None and expected_mae_deg > CONFIDENT_MAE_DEG:
+        return "low"
     return "high" if fraction_valid >= LOW_CONFIDENCE_FRACTION else "low"
 
 
-def summarize_measure(measure: Measure, table: MeasureTable, in_view: np.ndarray | None = None) -> dict:
+def summarize_measure(
+    measure: Measure, table: MeasureTable, in_view: np.ndarray | None = None, roll_known: bool | None = None
+) -> dict:
     """Range of motion, median and validity of one measure (valid frames only).
 
     ``fraction_valid`` is over all frames; ``fraction_valid_in_view`` over the
     frames where the person was in view (``in_view``, (F,) bool), and the
-    confidence label rests on the latter: frames without the person say
-    nothing about how well the view supports the measure.
+    confidence label rests on the latter (frames without the person say
+    nothing about how well the view supports the measure) and on
+    ``expected_error_deg``: the mean absolute error measured on real footage
+    for this kind of measure and variant at the median view of the valid
+    frames, with the camera roll known or not (``roll_known``; None = not
+    said, read as known), None where that footage has no figure
+    (:func:`posturecheck.measures.expected_error.expected_error`).
     """
     rom = range_of_motion(measure.values, measure.valid, table.times_s, table.frame_index)
     in_view_fraction = (
@@ -48,6 +69,12 @@ def summarize_measure(measure: Measure, table: MeasureTable, in_view: np.ndarray
         else (measure.fraction_valid)
     )
     values = measure.values[measure.valid]
+    views = table.view.off_side_deg[measure.valid]
+    views = views[np.isfinite(views)]
+    band = expected_error(
+        measure.name, measure.method, float(np.median(views)) if views.size else math.nan, roll_known
+    )
+    expected = band.mae_deg if band is not None else None
     reasons = [r for r in measure.reason[~measure.valid] if r]
     common_reason = max(set(reasons), key=reasons.count) if reasons else ""
     return {
@@ -55,7 +82,8 @@ def summarize_measure(measure: Measure, table: MeasureTable, in_view: np.ndarray
         "method": measure.method,
         "fraction_valid": round(measure.fraction_valid, 3),
         "fraction_valid_in_view": round(in_view_fraction, 3),
-        "confidence": confidence_label(in_view_fraction),
+        "confidence": confidence_label(in_view_fraction, expected),
+        "expected_error_deg": expected,
         "median": _finite(float(np.median(values)) if values.size else None),
         "max": _finite(rom.max_deg),
         "max_time_s": _finite(rom.max_time_s, 3),
@@ -67,7 +95,10 @@ def summarize_measure(measure: Measure, table: MeasureTable, in_view: np.ndarray
 
 
 def summarize_table(
-    table: MeasureTable, in_view: np.ndarray | None = None, names: tuple[str, ...] = KEY_MEASURES
+    table: MeasureTable,
+    in_view: np.ndarray | None = None,
+    names: tuple[str, ...] = KEY_MEASURES,
+    roll_known: bool | None = None,
 ) -> dict:
     """The summary of one person's measures, JSON-ready.
 
@@ -75,10 +106,11 @@ def summarize_table(
     why, swap corrections, processing notes, per-measure summaries (see
     :func:`summarize_measure` for ``in_view``), hip
     flexion repetitions per side and the left-right symmetry index of peak
-    hip flexion (Robinson et al. 1987; 0 = symmetric).
+    hip flexion (Robinson et al. 1987; 0 = symmetric). ``roll_known``: was
+    the camera roll given or estimated (see :func:`summarize_measure`).
     """
     measures = {
-        name: summarize_measure(table.measures[name], table, in_view)
+        name: summarize_measure(table.measures[name], table, in_view, roll_known)
         for name in names
         if name in table.measures
     }

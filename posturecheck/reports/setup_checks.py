@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from posturecheck.measures.view import ViewLimits, frontal_view_words, sagittal_view_words
 from posturecheck.reports.content import RowMark, Table
 
 # A person in view for less than this share of the frames gets a caution mark
@@ -59,8 +60,8 @@ def setup_table(summary: dict[str, Any], assessment: dict[str, Any] | None) -> T
         columns=("Check", "Result", "Status"),
         rows=tuple((check, result, _STATUS_WORDS[mark]) for check, result, mark in rows),
         marks=tuple(mark for _, _, mark in rows),
-        caption="Sagittal angles (hip, knee, trunk) need a side view within 15° (image landmarks) or 60° "
-        "(3D landmarks); frontal tilts need a front or back view.",
+        caption=f"Sagittal angles (hip, knee, trunk) need a side view, {sagittal_view_words(ViewLimits())}; "
+        f"frontal tilts need {frontal_view_words(ViewLimits())}.",
     )
 
 
