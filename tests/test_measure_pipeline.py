@@ -284,3 +284,24 @@ def test_auto_keeps_2d_while_most_frames_are_side_view(
     if chosen == "2d":
         assert m.valid[:side_frames].all() and not m.valid[side_frames:].any()
         assert m.reason[-1].startswith("oblique view: left hip flexion needs a side view")
+
+
+def test_pelvic_tilt_proxy_is_withdrawn_never_a_number() -> None:
+    """Issue 11: it moved opposite to the true tilt on a rendered body, so it is shown as unavailable."""
+    from posturecheck.assessments.standing_side import run as standing_side
+    from posturecheck.measures.silhouette import PELVIC_TILT_PROXY_WITHDRAWN
+    from posturecheck.measures.summary import summarize_table
+
+    series = make_series([BodyPose()] * 4, Camera(side="right"))
+    source = replace(series.source, inference_width=540, inference_height=960)
+    with_masks = replace(series, source=source)
+    masked = replace(with_masks, masks=_draw_masks(with_masks, 0.5))
+    table = compute_measures(masked, 0, MeasureOptions())
+    tilt = table.measures["pelvic_tilt_proxy"]
+    assert not tilt.valid.any() and np.isnan(tilt.values).all()
+    assert set(tilt.reason) == {PELVIC_TILT_PROXY_WITHDRAWN}
+    assert "moved opposite to true pelvic tilt" in PELVIC_TILT_PROXY_WITHDRAWN
+    assert table.measures["lumbar_lordosis_index"].valid.all(), "the validated lumbar index stays"
+    assert "pelvic_tilt_proxy" not in summarize_table(table)["measures"]
+    result = standing_side(masked, [table])
+    assert all(f.name != "pelvic_tilt_proxy" for f in result.findings)

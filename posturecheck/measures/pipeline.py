@@ -29,7 +29,7 @@ from posturecheck.landmarks import Landmark
 from posturecheck.measures import joint_angles as ja
 from posturecheck.measures import posture
 from posturecheck.measures.filtering import fill_gaps, lowpass_filtfilt
-from posturecheck.measures.silhouette import lumbar_curve, pelvic_tilt_proxy
+from posturecheck.measures.silhouette import PELVIC_TILT_PROXY_WITHDRAWN, lumbar_curve
 from posturecheck.measures.swaps import correct_left_right_swaps
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.view import ViewEstimate, ViewLimits, estimate_view, landmark_name, summarize_view
@@ -312,39 +312,39 @@ def _choose(two: Measure, three: Measure, method: str) -> tuple[str, str]:
     return "3d", f"{counts}: the view suits the 3D variant better"
 
 
-def _silhouette(series: PoseSeries, points: _Points, view: ViewEstimate, roll: float) -> dict[str, Measure]:
-    """Lumbar curve and pelvic tilt proxy from the masks, frame by frame, in mask pixels."""
+def _silhouette(series: PoseSeries, points: _Points, view: ViewEstimate) -> dict[str, Measure]:
+    """Lumbar curve from the masks, frame by frame, in mask pixels.
+
+    The withdrawn ``pelvic_tilt_proxy`` is not computed here: see
+    :func:`_withdrawn_pelvic_tilt`.
+    """
     n = series.n_frames
-    names = ("lumbar_lordosis_index", "lumbar_curve_angle", "pelvic_tilt_proxy")
+    names = ("lumbar_lordosis_index", "lumbar_curve_angle")
     values = {name: np.full(n, np.nan) for name in names}
     reasons = {name: np.full(n, _NO_MASK, dtype=object) for name in names}
     size = np.array([series.source.inference_width, series.source.inference_height], dtype=np.float64)
     xy = points.image[..., :2] * size
     shoulder, hip = ja.mid_shoulder(xy), ja.mid_hip(xy)
-    flexion = np.stack(
-        [np.abs(ja.hip_flexion_2d(points.image_px, view.facing, s)) for s in ("left", "right")]
-    )
-    knee = np.where(
-        (np.nan_to_num(flexion[0]) >= np.nan_to_num(flexion[1]))[:, None],
-        xy[:, L.LEFT_KNEE],
-        xy[:, L.RIGHT_KNEE],
-    )
     for i in range(n):
         mask = series.mask(i, 0)
         if mask is None or not mask.any():
             continue
         facing = int(view.facing[i])
         curve = lumbar_curve(mask, shoulder[i], hip[i], facing)
-        tilt = pelvic_tilt_proxy(mask, hip[i], knee[i], shoulder[i], facing, camera_roll_deg=roll)
-        for name, value, result in (
-            ("lumbar_lordosis_index", curve.lordosis_index, curve),
-            ("lumbar_curve_angle", curve.end_tangent_angle_deg, curve),
-            ("pelvic_tilt_proxy", tilt.angle_deg, tilt),
+        for name, value in (
+            ("lumbar_lordosis_index", curve.lordosis_index),
+            ("lumbar_curve_angle", curve.end_tangent_angle_deg),
         ):
-            values[name][i] = value if result.valid else np.nan
-            reasons[name][i] = result.reason
-    units = {"lumbar_lordosis_index": "%", "lumbar_curve_angle": "deg", "pelvic_tilt_proxy": "deg"}
+            values[name][i] = value if curve.valid else np.nan
+            reasons[name][i] = curve.reason
+    units = {"lumbar_lordosis_index": "%", "lumbar_curve_angle": "deg"}
     return {name: _silhouette_measure(name, units[name], values[name], reasons[name]) for name in names}
+
+
+def _withdrawn_pelvic_tilt(n: int) -> Measure:
+    """The pelvic tilt proxy's column: no value in any frame, with the reason it was withdrawn."""
+    reason = np.full(n, PELVIC_TILT_PROXY_WITHDRAWN, dtype=object)
+    return Measure("pelvic_tilt_proxy", np.full(n, np.nan), np.zeros(n, bool), reason, "deg", "silhouette")
 
 
 def _silhouette_measure(name: str, unit: str, values: np.ndarray, reason: np.ndarray) -> Measure:
@@ -449,8 +449,10 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
     if one.masks is not None:
         # The masks are not filtered, so the silhouette measures are the same in both stages.
         gate = measures["trunk_inclination_2d"]
-        for name, m in _silhouette(one, smooth, view, roll).items():
+        for name, m in _silhouette(one, smooth, view).items():
             measures[name] = raw_measures[name] = _with_view_reasons(m, gate)
+        withdrawn = _withdrawn_pelvic_tilt(one.n_frames)
+        measures["pelvic_tilt_proxy"] = raw_measures["pelvic_tilt_proxy"] = withdrawn
 
     notes.insert(0, f"landmarks with visibility below {options.min_visibility:g} treated as missing")
     notes.append(

@@ -34,7 +34,6 @@ KEY_MEASURES = (
     "plumb_offset_knee",
     "lumbar_lordosis_index",
     "lumbar_curve_angle",
-    "pelvic_tilt_proxy",
 )
 
 # Below this share of valid frames a figure is shown as low confidence.
