@@ -73,7 +73,11 @@ def test_csv_columns_exactly_named(tmp_path: Path) -> None:
             f"{name}_3d_valid",
             f"{name}_3d_reason",
         ]
-    assert len(columns) == 3 + 9 * len(PLAIN)
+    neutral = ["hip_flexion_neutral_left", "hip_flexion_neutral_right"]
+    for name in neutral:
+        i = columns.index(name)
+        assert columns[i : i + 3] == [name, f"{name}_valid", f"{name}_reason"]
+    assert len(columns) == 3 + 9 * len(PLAIN) + 3 * len(neutral)
     path = table.write_csv(tmp_path / "m.csv")
     with path.open(newline="") as handle:
         rows = list(csv.reader(handle))

@@ -114,8 +114,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         found[name] = measure_finding(table, name, rows, label, note=note, unit=_UNITS.get(name, "deg"))
     if series.masks is None:
         warnings += (
-            "no segmentation masks: the lumbar curve proxies were not measured "
-            "(analyse with masks kept)",
+            "no segmentation masks: the lumbar curve proxies were not measured (analyse with masks kept)",
         )
     reading = read_posture_type(
         PostureProxies(

@@ -29,6 +29,7 @@ from posturecheck.landmarks import Landmark
 from posturecheck.measures import joint_angles as ja
 from posturecheck.measures import posture
 from posturecheck.measures.filtering import fill_gaps, lowpass_filtfilt
+from posturecheck.measures.neutral import hip_flexion_neutral, hip_neutral
 from posturecheck.measures.silhouette import PELVIC_TILT_PROXY_WITHDRAWN, lumbar_curve
 from posturecheck.measures.swaps import correct_left_right_swaps
 from posturecheck.measures.table import Measure, MeasureTable
@@ -446,6 +447,11 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
     raw_view = estimate_view(raw.image, raw.image_px, raw.world, roll, options.view_limits)
     # The raw plain names use the filtered choice, so both columns measure the same thing.
     raw_measures = _plain(_variants(raw, raw_view, options, roll), chosen)
+    neutral = hip_neutral(measures, np.asarray(one.times_s, dtype=np.float64))
+    for side in ("left", "right"):
+        name = f"hip_flexion_neutral_{side}"
+        measures[name] = hip_flexion_neutral(measures[f"hip_flexion_{side}"], neutral, name)
+        raw_measures[name] = hip_flexion_neutral(raw_measures[f"hip_flexion_{side}"], neutral, name)
     if one.masks is not None:
         # The masks are not filtered, so the silhouette measures are the same in both stages.
         gate = measures["trunk_inclination_2d"]
@@ -479,4 +485,5 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
         view_summary=summarize_view(view),
         n_frames_swap_corrected=n_swapped,
         notes=tuple(notes),
+        hip_neutral=neutral,
     )

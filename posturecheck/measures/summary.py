@@ -131,4 +131,5 @@ def summarize_table(
         "measures": measures,
         "hip_flexion_repetitions": repetitions,
         "hip_flexion_symmetry_index_pct": _finite(symmetry, 1),
+        "hip_neutral": table.hip_neutral.to_dict() if table.hip_neutral is not None else None,
     }

@@ -19,10 +19,14 @@ import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from posturecheck.measures.view import ViewEstimate, ViewSummary
+
+if TYPE_CHECKING:
+    from posturecheck.measures.neutral import HipNeutral
 
 UNITS = ("deg", "%", "cm")
 METHODS = ("2d", "3d", "silhouette")
@@ -89,6 +93,8 @@ class MeasureTable:
     view_summary : the view over the clip.
     n_frames_swap_corrected : frames whose left/right labels were swapped back.
     notes : lines describing the processing (filtering, camera roll, height).
+    hip_neutral : the person's own hip neutral that ``hip_flexion_neutral_<side>``
+        is measured from (:mod:`posturecheck.measures.neutral`); None when not computed.
     """
 
     times_s: np.ndarray
@@ -102,6 +108,7 @@ class MeasureTable:
     view_summary: ViewSummary
     n_frames_swap_corrected: int
     notes: tuple[str, ...] = field(default=())
+    hip_neutral: HipNeutral | None = None
 
     @property
     def n_frames(self) -> int:
