@@ -27,6 +27,7 @@ from posturecheck.measures.view import ViewEstimate, ViewSummary
 
 if TYPE_CHECKING:
     from posturecheck.measures.neutral import HipNeutral
+    from posturecheck.measures.pitch import TiltUsed
 
 UNITS = ("deg", "%", "cm")
 METHODS = ("2d", "3d", "silhouette")
@@ -95,6 +96,8 @@ class MeasureTable:
     notes : lines describing the processing (filtering, camera roll, height).
     hip_neutral : the person's own hip neutral that ``hip_flexion_neutral_<side>``
         is measured from (:mod:`posturecheck.measures.neutral`); None when not computed.
+    camera_tilt : the camera roll and pitch the measures used and where they
+        came from (:mod:`posturecheck.measures.pitch`); None when not computed.
     """
 
     times_s: np.ndarray
@@ -109,6 +112,7 @@ class MeasureTable:
     n_frames_swap_corrected: int
     notes: tuple[str, ...] = field(default=())
     hip_neutral: HipNeutral | None = None
+    camera_tilt: TiltUsed | None = None
 
     @property
     def n_frames(self) -> int:
