@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
-from posturecheck.measures.pitch import camera_up, levelled_world
+from posturecheck.measures.pitch import PersonTilt, camera_up, decide_tilt, levelled_world
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
 
 LAB = {"pitch_deg": 20.0, "roll_deg": 15.0, "distance_m": 5.0}
@@ -122,3 +122,18 @@ def test_tilt_used_is_in_the_summary() -> None:
     tilt = summarize_table(table)["camera_tilt"]
     assert tilt["pitch_source"] == "person" and tilt["pitch_deg"] == pytest.approx(20.0, abs=2.0)
     assert tilt["person_axis"]["confident"] is True
+
+
+def test_a_person_moving_a_lot_is_not_taken_for_a_tilted_camera() -> None:
+    """Axes that disagree widely show the person moving (a kick), not the camera: level, nothing flagged.
+
+    The two cases are the two lab recordings of the module notes: a camera rolled 26 deg whose few
+    upright frames agree within 10 deg, and a kicking person leaning sideways (14 deg of spread).
+    """
+    rolled = PersonTilt(5.0, 26.5, 29, 10.1, False, "only 0.5 s of upright frames (needs 1 s)")
+    kicking = PersonTilt(16.1, -17.3, 53, 13.8, False, "only 0.9 s of upright frames (needs 1 s)")
+    flagged = decide_tilt(None, None, rolled)
+    assert flagged.roll_unknown.startswith("camera roll unknown") and "+26 deg" in flagged.roll_unknown
+    kept = decide_tilt(None, None, kicking)
+    assert (kept.roll_source, kept.roll_unknown, kept.pitch_unknown) == ("level", "", "")
+    assert decide_tilt(3.0, None, rolled).roll_source == "given"

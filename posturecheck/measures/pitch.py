@@ -42,8 +42,14 @@ deadband (:data:`ROLL_DEADBAND_DEG`, :data:`PITCH_DEADBAND_DEG`, both 10 deg)
 is used; inside the deadband the person's own lean cannot be told from the
 camera's, so the camera is taken as level (smaller tilts stay uncorrected,
 as before this estimate existed). An estimate beyond the deadband that is not
-confident makes the measures that need it invalid, with the reason (the
-footage suggests a large tilt that cannot be corrected).
+confident, but whose frames still agree within :data:`SUGGEST_SPREAD_DEG`,
+makes the measures that need it invalid, with the reason (the footage
+suggests a large tilt that cannot be corrected). Frames that disagree more
+show the person moving, not the camera: then the camera is taken as level.
+Checked on two lab recordings: pose2sim's Demo_MultiPerson cam04 (roll 26
+deg by its calibration; 0.5 s of upright frames, spread 10 deg, estimate 26
+deg: flagged) and ``samples/kick_front_portrait.mp4`` (walls plumb; a kicking
+person leaning sideways, spread 14 deg, estimate -17 deg: not flagged).
 """
 
 from __future__ import annotations
@@ -61,6 +67,7 @@ MAX_TILT_DEG = 45.0
 MIN_UPRIGHT_S = 1.0
 MAX_SPREAD_DEG = 6.0
 ROLL_DEADBAND_DEG = 10.0
+SUGGEST_SPREAD_DEG = 12.0
 PITCH_DEADBAND_DEG = 10.0
 
 
@@ -217,31 +224,31 @@ def person_tilt(
 
 
 def _choose(
-    given: float | None, estimate: float | None, confident: bool, deadband: float, what: str, reason: str
+    given: float | None, estimate: float | None, person: PersonTilt, deadband: float, what: str
 ) -> tuple[float, str, str]:
     """Value used, its source and the 'unknown but large' reason for one of roll and pitch."""
     if given is not None:
         return float(given), "given", ""
     if estimate is None or abs(estimate) <= deadband:
         return 0.0, "level", ""
-    if confident:
+    if person.confident:
         return float(estimate), "person", ""
+    if not person.spread_deg <= SUGGEST_SPREAD_DEG:
+        return 0.0, "level", ""
     return (
         0.0,
         "level",
         (
             f"camera {what} unknown: the person's upright axis suggests about {estimate:+.0f} deg, "
-            f"not confidently ({reason})"
+            f"not confidently ({person.reason})"
         ),
     )
 
 
 def decide_tilt(given_roll: float | None, given_pitch: float | None, person: PersonTilt) -> TiltUsed:
     """The roll and pitch the measures use (module notes, "What is used")."""
-    roll, roll_source, roll_unknown = _choose(
-        given_roll, person.roll_deg, person.confident, ROLL_DEADBAND_DEG, "roll", person.reason
-    )
+    roll, roll_source, roll_unknown = _choose(given_roll, person.roll_deg, person, ROLL_DEADBAND_DEG, "roll")
     pitch, pitch_source, pitch_unknown = _choose(
-        given_pitch, person.pitch_deg, person.confident, PITCH_DEADBAND_DEG, "pitch", person.reason
+        given_pitch, person.pitch_deg, person, PITCH_DEADBAND_DEG, "pitch"
     )
     return TiltUsed(roll, pitch, roll_source, pitch_source, roll_unknown, pitch_unknown, person)
