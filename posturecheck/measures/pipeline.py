@@ -7,12 +7,17 @@
 3. bounded gap filling (:func:`posturecheck.measures.filtering.fill_gaps`);
 4. zero-lag low-pass filtering of the landmarks
    (:func:`posturecheck.measures.filtering.lowpass_filtfilt`);
+4a. the camera roll and pitch: given, else from the person's upright axis
+   (:mod:`posturecheck.measures.pitch`, filtered landmarks), else level; the
+   world landmarks of both stages are turned to undo the pitch;
 5. the view of every frame (:mod:`posturecheck.measures.view`);
 6. every measure in its 2D (image) and 3D (world) variant
    (:mod:`posturecheck.measures.joint_angles`, :mod:`posturecheck.measures.posture`),
    and the silhouette measures when the series has masks;
-7. a validity flag and reason for every value, and the choice of variant
-   that fills each plain name.
+7. a validity flag and reason for every value (gravity-referenced ones also
+   invalid where the camera tilt is unknown but suggested large), the choice
+   of variant that fills each plain name, and the hip angle from the
+   person's own neutral (:mod:`posturecheck.measures.neutral`).
 
 Steps 5-7 are also run on the landmarks after step 1 alone, as the table's
 ``raw`` measures.
