@@ -25,7 +25,7 @@ upright with vertical thighs, estimated once per clip (:func:`hip_neutral`):
    :data:`STANDING_HIP_SPREAD_DEG` of each other and their mean within
    :data:`STANDING_HIP_DEG` of the trunk line, held for at least
    :data:`MIN_STANDING_S`. Gravity plays no part, so camera roll and pitch
-   do not matter.
+   do not matter (and lying straight counts as well as standing).
 2. ``"trunk_mean"`` (walking, no standing in the clip): the median of the
    valid ``trunk_inclination`` over the clip, when it is within
    :data:`MAX_UPRIGHT_TRUNK_DEG` of upright and valid for at least
