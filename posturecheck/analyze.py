@@ -193,6 +193,12 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
             "identity_confidence": [round(t.identity_confidence, 2) for t in tracked.tracks],
         },
         "camera_roll": {k: v for k, v in roll.items() if k != "warning"},
+        "camera_pitch": {
+            "deg": measure_options.camera_pitch_deg,
+            "source": "given by the user"
+            if measure_options.camera_pitch_deg is not None
+            else "per person, from their upright axis (measures[].camera_tilt)",
+        },
         "measure_options": {
             "method": measure_options.method,
             "cutoff_hz": measure_options.cutoff_hz,
@@ -327,8 +333,8 @@ def camera_roll(user_roll_deg: float | None, scene: tuple[np.ndarray, np.ndarray
         "source": "assumed level",
         "confidence": None,
         "reason": reason,
-        "warning": "camera roll unknown (" + reason + "): gravity-referenced measures assume a level camera; "
-        "give --roll DEG if it was tilted",
+        "warning": f"camera roll unknown from the scene ({reason}): estimated from each person's upright "
+        "axis where it can be, else a level camera is assumed; give --roll DEG if it was tilted",
     }
 
 

@@ -108,6 +108,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         help="camera roll in degrees, + = camera turned clockwise (default: estimated from the scene)",
     )
     analyze.add_argument(
+        "--pitch",
+        type=float,
+        metavar="DEG",
+        help="camera pitch in degrees, + = tilted down (default: estimated from the person's upright axis)",
+    )
+    analyze.add_argument(
         "--height-cm", type=float, metavar="CM", help="the person's height, for plumb-line offsets in cm"
     )
     analyze.add_argument(
@@ -177,7 +183,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 def _measure_options(args: argparse.Namespace) -> MeasureOptions:
     try:
         return MeasureOptions(
-            method=args.method, cutoff_hz=args.cutoff, camera_roll_deg=args.roll, height_cm=args.height_cm
+            method=args.method,
+            cutoff_hz=args.cutoff,
+            camera_roll_deg=args.roll,
+            camera_pitch_deg=getattr(args, "pitch", None),
+            height_cm=args.height_cm,
         )
     except ValueError as exc:
         raise PostureCheckError(f"invalid option: {exc}") from exc

@@ -91,3 +91,12 @@ def test_privacy_defaults() -> None:
     assert config["server"]["address"] == "127.0.0.1"
     assert 0 < config["server"]["maxUploadSize"] <= 2048
     assert config["client"]["showErrorDetails"] == "none"  # a traceback never reaches the user
+
+
+def test_a_known_camera_pitch_reaches_the_measures() -> None:
+    at = _settings_page()
+    at.toggle(key="settings.pitch_known").set_value(True).run()
+    at.number_input(key="settings.pitch").set_value(20.0).run()
+    settings = at.session_state[KEY]
+    assert settings.camera_pitch_deg == 20.0 and settings.measure_options().camera_pitch_deg == 20.0
+    assert AppSettings().measure_options().camera_pitch_deg is None, "estimated when not known"

@@ -162,3 +162,37 @@ def test_more_extension_than_typical_says_what_can_inflate_it() -> None:
     assert "more than the typical 10-20 deg" in line
     assert "leaning the trunk back and the 2D projection" in line
     assert "at least as much" not in line
+
+
+def test_grades_the_hip_angle_from_the_walkers_own_upright_neutral() -> None:
+    """Issue 11, observation 2: an upright walker's shoulder-hip line leans ~10 deg back; grade as labs do."""
+    frames, _ = walking_frames(hip_flexion_deg=32, hip_extension_deg=12, trunk_line_deg=-10.0)
+    result = _run(film(frames, _camera()))
+    neutral = result.details["hip_neutral"]
+    assert neutral["source"] == "trunk_mean" and neutral["offset_deg"] == pytest.approx(-10.0, abs=0.5)
+    assert "hip_flexion_neutral" in result.details["hip_angle_graded"]
+    for side in ("left", "right"):
+        flexion = result.finding(f"peak_hip_flexion_{side}")
+        extension = result.finding(f"peak_hip_extension_{side}")
+        assert flexion.value == pytest.approx(32, abs=1.0) and flexion.status == "within"
+        assert extension.value == pytest.approx(12, abs=1.0) and extension.status == "within"
+        assert "upright neutral" in extension.note
+    stride = result.details["strides"][0]
+    assert stride["peak_thigh_trunk_extension_deg"] == pytest.approx(22, abs=1.0), "raw angle kept"
+    assert any("from your own upright neutral" in line for line in result.interpretation)
+
+
+@pytest.mark.slow
+def test_sample_walk_is_not_graded_above_and_below_the_norms_at_once(walk_analysis: AnalysisResult) -> None:
+    """Issue 11, observation 2: every stride read 'above' the extension norm and 'below' the flexion norm."""
+    result = GAIT.run(walk_analysis.series, walk_analysis.tables)
+    neutral = result.details["hip_neutral"]
+    assert -15.0 <= neutral["offset_deg"] <= -5.0, neutral
+    used = [s for s in result.details["strides"] if s["used"]]
+    for stride in used:
+        shift = stride["peak_hip_flexion_deg"] - stride["peak_thigh_trunk_flexion_deg"]
+        assert shift == pytest.approx(-neutral["offset_deg"], abs=0.01)
+    graded = [f for f in result.findings if f.name.startswith("stride_") and f.confidence == "high"]
+    extension = [f.status for f in graded if f.name.endswith("extension")]
+    flexion = [f.status for f in graded if f.name.endswith("flexion")]
+    assert not (set(extension) == {"above"} and set(flexion) == {"below"})

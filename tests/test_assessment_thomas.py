@@ -11,7 +11,7 @@ from posturecheck.assessments.result import AssessmentResult
 from posturecheck.landmarks import Landmark
 from posturecheck.pose.series import PoseSeries
 from tests.fixtures.scenes import film, lying_camera, lying_points, tables_of
-from tests.synthetic_skeleton import BodyPose, Camera, make_series
+from tests.synthetic_skeleton import BodyPose, Camera, make_series, skeleton
 
 THOMAS = get_assessment("thomas-test")
 
@@ -27,16 +27,22 @@ def _value(result: AssessmentResult, name: str) -> float:
 
 
 def _hold(
-    n_frames: int = 120, camera: Camera | None = None, noise_frac: float = 0.0005, **pose: float | str
+    n_frames: int = 120,
+    camera: Camera | None = None,
+    noise_frac: float = 0.0005,
+    stand_frames: int = 0,
+    **pose: float | str,
 ) -> PoseSeries:
+    """The test position held ``n_frames``, after ``stand_frames`` of standing upright (the neutral)."""
     points = lying_points(**pose)  # type: ignore[arg-type]
-    return film(
-        [points] * n_frames, camera or lying_camera(str(pose.get("hanging", "left"))), noise_frac=noise_frac
-    )
+    line = float(pose.get("trunk_line_deg", 0.0))
+    standing = skeleton(BodyPose(trunk_inclination=line, hip_flexion_left=line, hip_flexion_right=line), 1.75)
+    frames = [standing] * stand_frames + [points] * n_frames
+    return film(frames, camera or lying_camera(str(pose.get("hanging", "left"))), noise_frac=noise_frac)
 
 
 def test_a_negative_test_reads_the_thigh_below_the_table() -> None:
-    result = _run(_hold(hanging_thigh_deg=-10.0, hanging_knee_deg=85.0, held_hip_deg=125.0))
+    result = _run(_hold(stand_frames=30, hanging_thigh_deg=-10.0, hanging_knee_deg=85.0, held_hip_deg=125.0))
     assert result.view_ok and result.details["hanging_side"] == "left"
     assert _value(result, "hanging_thigh_angle") == pytest.approx(-10, abs=0.5)
     assert _value(result, "hanging_knee_flexion") == pytest.approx(85, abs=1)
@@ -124,3 +130,22 @@ def test_an_undetermined_reading_has_unknown_status() -> None:
     assert result.view_ok and result.finding("hanging_knee_flexion").value is None
     grade = result.finding("thomas_grade")
     assert (grade.value, grade.status, grade.confidence) == ("undetermined", "unknown", "none")
+
+
+def test_the_thigh_is_graded_from_the_persons_own_upright_neutral() -> None:
+    """Issue 11: an upright trunk line reads about -10 deg; the table line is the norm's zero."""
+    series = _hold(stand_frames=45, trunk_line_deg=-10.0, hanging_thigh_deg=4.0, hanging_knee_deg=85.0)
+    result = _run(series)
+    assert result.details["hip_neutral"]["offset_deg"] == pytest.approx(-10.0, abs=0.5)
+    assert _value(result, "hanging_thigh_angle") == pytest.approx(4.0, abs=0.5)
+    assert result.details["hanging_thigh_trunk_deg"] == pytest.approx(-6.0, abs=0.5)
+    assert "upright neutral" in result.finding("hanging_thigh_angle").label
+    assert result.finding("thomas_grade").value == "thigh above the table"
+
+
+def test_without_a_neutral_the_raw_angle_is_graded_with_low_confidence_and_says_so() -> None:
+    result = _run(_hold(hanging_thigh_deg=-10.0, hanging_knee_deg=85.0))
+    thigh = result.finding("hanging_thigh_angle")
+    assert thigh.confidence == "low" and "no upright neutral" in thigh.note
+    assert result.finding("thomas_grade").confidence == "low"
+    assert any(w.startswith("no upright neutral in the clip") for w in result.warnings)

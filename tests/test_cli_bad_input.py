@@ -134,3 +134,8 @@ def test_webcam_without_display_says_so() -> None:
         env={"PATH": "/usr/bin:/bin"},
     )
     assert_one_line_error(result, "display")
+
+
+def test_a_pitch_out_of_range_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("analyze", WALK_CLIP, "--pitch", "95", "--out", tmp_path / "out", "--quiet")
+    assert_one_line_error(result, "invalid option", "camera_pitch_deg must be between -80 and 80")

@@ -74,7 +74,11 @@ def test_csv_columns_exactly_named(tmp_path: Path) -> None:
             f"{name}_3d_valid",
             f"{name}_3d_reason",
         ]
-    assert len(columns) == 3 + 9 * len(PLAIN)
+    neutral = ["hip_flexion_neutral_left", "hip_flexion_neutral_right"]
+    for name in neutral:
+        i = columns.index(name)
+        assert columns[i : i + 3] == [name, f"{name}_valid", f"{name}_reason"]
+    assert len(columns) == 3 + 9 * len(PLAIN) + 3 * len(neutral)
     path = table.write_csv(tmp_path / "m.csv")
     with path.open(newline="") as handle:
         rows = list(csv.reader(handle))
@@ -316,3 +320,24 @@ def test_a_view_half_way_to_the_front_leaves_frontal_tilts_invalid_in_both_varia
         assert near_front.measures[f"{name}_3d"].valid.all()
         assert not near_front.measures[f"{name}_2d"].valid.any()
         assert near_front.chosen[name] == "3d"
+
+
+def test_pelvic_tilt_proxy_is_withdrawn_never_a_number() -> None:
+    """Issue 11: it moved opposite to the true tilt on a rendered body, so it is shown as unavailable."""
+    from posturecheck.assessments.standing_side import run as standing_side
+    from posturecheck.measures.silhouette import PELVIC_TILT_PROXY_WITHDRAWN
+    from posturecheck.measures.summary import summarize_table
+
+    series = make_series([BodyPose()] * 4, Camera(side="right"))
+    source = replace(series.source, inference_width=540, inference_height=960)
+    with_masks = replace(series, source=source)
+    masked = replace(with_masks, masks=_draw_masks(with_masks, 0.5))
+    table = compute_measures(masked, 0, MeasureOptions())
+    tilt = table.measures["pelvic_tilt_proxy"]
+    assert not tilt.valid.any() and np.isnan(tilt.values).all()
+    assert set(tilt.reason) == {PELVIC_TILT_PROXY_WITHDRAWN}
+    assert "moved opposite to true pelvic tilt" in PELVIC_TILT_PROXY_WITHDRAWN
+    assert table.measures["lumbar_lordosis_index"].valid.all(), "the validated lumbar index stays"
+    assert "pelvic_tilt_proxy" not in summarize_table(table)["measures"]
+    result = standing_side(masked, [table])
+    assert all(f.name != "pelvic_tilt_proxy" for f in result.findings)

@@ -31,10 +31,12 @@ class AppSettings:
     cutoff_hz : landmark low-pass cut-off in Hz; ``None`` = no filtering.
     height_cm : the person's standing height, for plumb-line offsets in cm.
     camera_roll_deg : camera roll override (+ = camera turned clockwise);
-        ``None`` = estimate it from the scene.
+        ``None`` = estimate it from the scene (or the person's upright axis).
+    camera_pitch_deg : camera pitch override (+ = camera tilted down);
+        ``None`` = estimate it from the person's upright axis.
     method : "auto", "2d" or "3d" (see :class:`MeasureOptions`).
     masks : keep the person's silhouette (segmentation masks) for the
-        low-back curve and pelvic tilt proxy; larger, slower analyses.
+        low-back curve; larger, slower analyses.
     """
 
     model_path: str | None = None
@@ -42,6 +44,7 @@ class AppSettings:
     cutoff_hz: float | None = DEFAULT_CUTOFF_HZ
     height_cm: float | None = None
     camera_roll_deg: float | None = None
+    camera_pitch_deg: float | None = None
     method: str = "auto"
     masks: bool = False
 
@@ -51,6 +54,7 @@ class AppSettings:
             method=self.method,
             cutoff_hz=self.cutoff_hz,
             camera_roll_deg=self.camera_roll_deg,
+            camera_pitch_deg=self.camera_pitch_deg,
             height_cm=self.height_cm,
         )
 

@@ -14,10 +14,17 @@ the measure table gives, over the stride's valid frames:
 A stride is used when at least :data:`MIN_STRIDE_VALID` of its frames have
 a valid hip angle; per side, the findings are the means over the strides
 used, followed by each stride's own peak hip extension and flexion (low
-confidence for strides not used). The hip angle is the thigh-trunk angle (``docs/measurements.md``), so
-a forward or backward trunk lean moves it; gait laboratories measure the
-femur against the pelvis, so the norms are a guide, not a like-for-like
-comparison. Limited hip extension in late stance is the walking sign
+confidence for strides not used).
+
+The hip angle graded is ``hip_flexion_neutral_<side>``
+(:mod:`posturecheck.measures.neutral`): the thigh-trunk angle with its zero
+moved to the person's own upright neutral (their standing frames in the
+clip, else the median trunk line over the walk), because the gait
+laboratories behind the norms measure the femur against the pelvis with
+zero at the person's upright stance, while the raw thigh-trunk angle of an
+upright walker reads about -10 deg. The offset is in the details
+(``hip_neutral``) and each stride also keeps its raw thigh-trunk peaks.
+Limited hip extension in late stance is the walking sign
 associated with tight hip flexors; a slow pace, short steps, pain or the
 camera angle also reduce it.
 
@@ -64,6 +71,7 @@ WHAT = f"the {NAME} assessment"
 TOPIC = "gait-hip-extension"
 MIN_CLIP_S = 2.0
 MIN_STRIDE_VALID = 0.8
+GRADED_ANGLE = "hip_flexion_neutral: thigh-trunk angle minus your own upright neutral"
 
 _PERRY = "Perry and Burnfield, Gait Analysis: Normal and Pathological Function (2nd ed., 2010)"
 HIP_EXTENSION = NormalRange(
@@ -100,10 +108,13 @@ def _extreme(measure: Measure, rows: slice, largest: bool) -> tuple[float | None
 def _stride_record(table: MeasureTable, stride: Stride) -> dict[str, Any]:
     rows = slice(stride.start, stride.stop + 1)
     side = stride.side
-    hip = table.measures[f"hip_flexion_{side}"]
+    hip = table.measures[f"hip_flexion_neutral_{side}"]
     times = table.times_s[rows]
     flexion, at_flexion = _extreme(hip, rows, largest=True)
     least, at_least = _extreme(hip, rows, largest=False)
+    raw = table.measures[f"hip_flexion_{side}"]
+    raw_flexion, _ = _extreme(raw, rows, largest=True)
+    raw_least, _ = _extreme(raw, rows, largest=False)
     knee, _ = _extreme(table.measures[f"knee_flexion_{side}"], rows, largest=True)
     thigh = table.measures[f"thigh_inclination_{side}"]
     forward, _ = _extreme(thigh, rows, largest=True)
@@ -118,6 +129,8 @@ def _stride_record(table: MeasureTable, stride: Stride) -> dict[str, Any]:
         "peak_hip_flexion_s": None if at_flexion is None else float(times[int(at_flexion)]),
         "peak_hip_extension_deg": None if least is None else -least,
         "peak_hip_extension_s": None if at_least is None else float(times[int(at_least)]),
+        "peak_thigh_trunk_flexion_deg": raw_flexion,
+        "peak_thigh_trunk_extension_deg": None if raw_least is None else -raw_least,
         "peak_knee_flexion_deg": knee,
         "thigh_forward_of_vertical_deg": forward,
         "thigh_behind_vertical_deg": None if backward is None else -backward,
@@ -160,7 +173,7 @@ def _side_findings(side: str, records: list[dict[str, Any]]) -> list[Finding]:
             HIP_EXTENSION,
             confidence,
             fraction,
-            note="degrees of extension, thigh behind the trunk line",
+            note=f"degrees of extension from your upright neutral ({GRADED_ANGLE})",
         ),
         finding(
             f"peak_hip_flexion_{side}",
@@ -170,6 +183,7 @@ def _side_findings(side: str, records: list[dict[str, Any]]) -> list[Finding]:
             HIP_FLEXION,
             confidence,
             fraction,
+            note=f"degrees of flexion from your upright neutral ({GRADED_ANGLE})",
         ),
         finding(
             f"peak_knee_flexion_{side}",
@@ -245,8 +259,10 @@ def _interpretation(found: dict[str, Finding], steps_per_min: float) -> list[str
     if np.isfinite(steps_per_min):
         lines.append(f"Cadence: {steps_per_min:.0f} steps per minute.")
     lines.append(
-        "The hip angle here is the thigh against the trunk line, so leaning the trunk changes it; the ranges "
-        "come from gait laboratories and are a guide. This describes one walk; it is not a diagnosis."
+        "The hip angle graded here is the thigh against the trunk line measured from your own upright "
+        "neutral (zero where you stand upright), as gait laboratories measure it against the pelvis; "
+        "leaning the trunk during the walk still changes it, and the ranges are a guide. This describes one "
+        "walk; it is not a diagnosis."
     )
     return lines
 
@@ -310,6 +326,8 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     found.update({f.name: f for f in _stride_findings(records)})
     if not used:
         warnings += ("no full stride with enough valid frames: walk at least 4-5 steps across the view",)
+    if table.hip_neutral is not None and table.hip_neutral.offset_deg is None:
+        warnings += (f"hip angles not graded: no neutral hip angle ({table.hip_neutral.reason})",)
     for side in ("left", "right"):
         if found[f"peak_hip_extension_{side}"].status == "below":
             warnings += (f"reduced {side} hip extension in late stance (under the typical 10-20 deg)",)
@@ -326,6 +344,8 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
             "bout": {"start_s": float(bout_times[0]), "end_s": float(bout_times[-1])},
             "heel_strikes_s": {side: table.times_s[rows].tolist() for side, rows in strikes.items()},
             "strides": records,
+            "hip_angle_graded": GRADED_ANGLE,
+            "hip_neutral": table.hip_neutral.to_dict() if table.hip_neutral is not None else None,
         },
         education_topic=TOPIC,
     )
@@ -352,6 +372,8 @@ ASSESSMENT = Assessment(
     max_people=1,
     needs_masks=False,
     measures_used=(
+        "hip_flexion_neutral_left",
+        "hip_flexion_neutral_right",
         "hip_flexion_left",
         "hip_flexion_right",
         "knee_flexion_left",
@@ -361,7 +383,8 @@ ASSESSMENT = Assessment(
         "heel and hip landmark paths (heel strikes)",
     ),
     summary_method=(
-        "per stride and side the extremes over the stride's valid frames; per side the means over strides "
+        "per stride and side the extremes of the hip angle from the person's own upright neutral "
+        "(hip_flexion_neutral) over the stride's valid frames; per side the means over strides "
         f"with at least {MIN_STRIDE_VALID:.0%} valid frames; cadence from the median step time"
     ),
     norms=(HIP_EXTENSION, HIP_FLEXION, KNEE_FLEXION),

@@ -1,7 +1,10 @@
 """knee-raise: standing active hip flexion, each side, repeated.
 
-Repetitions are the peaks of each side's hip flexion (thigh-trunk angle,
-see ``docs/measurements.md``) found by
+Repetitions are the peaks of each side's hip angle from the person's own
+upright neutral (``hip_flexion_neutral_<side>``,
+:mod:`posturecheck.measures.neutral`: the thigh-trunk angle with its zero
+moved to the person's standing frames, as goniometric norms measure the
+femur against the pelvis from upright) found by
 :func:`posturecheck.measures.rom.find_repetitions` with a prominence of
 :data:`MIN_RAISE_DEG`. Per side: the peak of every repetition, the best and
 the mean, and the left-right symmetry index of the best raises
@@ -73,6 +76,7 @@ HIP_HIKE_DEG = 5.0
 PELVIS_ROTATION_DEG = 15.0
 # Trunk lengths (tool heuristic, module notes).
 MAX_TRAVEL_TRUNK = 1.0
+GRADED_ANGLE = "hip_flexion_neutral: thigh-trunk angle minus your own upright neutral"
 
 ACTIVE_HIP_FLEXION = NormalRange(
     what="active hip flexion with the knee bent",
@@ -131,7 +135,7 @@ def hip_travel(points: PersonPoints, rows: np.ndarray) -> float:
 def _repetition(table: MeasureTable, rep: Repetition, side: str, yaw: np.ndarray) -> dict[str, Any]:
     """Peak, compensations (True/False, None = not checked) and frame validity of one raise."""
     times = table.times_s
-    hip = table.measures[f"hip_flexion_{side}"]
+    hip = table.measures[f"hip_flexion_neutral_{side}"]
     start, peak, end = (int(np.searchsorted(times, t - 1e-9)) for t in (rep.start_s, rep.peak_s, rep.end_s))
     span = slice(start, end + 1)
     trunk = _change(table.measures.get("trunk_inclination"), start, peak)
@@ -144,6 +148,7 @@ def _repetition(table: MeasureTable, rep: Repetition, side: str, yaw: np.ndarray
         "peak_s": rep.peak_s,
         "end_s": float(times[end]),
         "peak_hip_flexion_deg": rep.peak_deg,
+        "peak_thigh_trunk_flexion_deg": float(table.measures[f"hip_flexion_{side}"].values[peak]),
         "fraction_valid": float(hip.valid[span].mean()),
         "near_side_at_peak": str(table.view.near_side[peak]),
         "trunk_inclination_change_deg": trunk,
@@ -179,6 +184,7 @@ def _side_findings(side: str, reps: list[dict[str, Any]]) -> list[Finding]:
             ACTIVE_HIP_FLEXION,
             confidence,
             fraction,
+            note=GRADED_ANGLE,
         ),
         finding(
             f"mean_hip_flexion_{side}",
@@ -224,7 +230,7 @@ def _interpretation(by_side: dict[str, list[dict[str, Any]]], symmetry: float | 
         best[side] = max(peaks)
         lines.append(
             f"{side.capitalize()} leg: {len(reps)} raise(s), best {max(peaks):.0f} deg, "
-            f"mean {np.mean(peaks):.0f} deg of hip flexion (thigh against trunk)."
+            f"mean {np.mean(peaks):.0f} deg of hip flexion (thigh against trunk, from your upright neutral)."
         )
     if symmetry is not None:
         lines.append(
@@ -284,7 +290,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     yaw = pelvis_yaw(points.world)
     by_side: dict[str, list[dict[str, Any]]] = {}
     for side in ("left", "right"):
-        hip = table.measures[f"hip_flexion_{side}"]
+        hip = table.measures[f"hip_flexion_neutral_{side}"]
         found = find_repetitions(
             hip.values,
             hip.valid,
@@ -316,7 +322,10 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     )
     both = by_side["left"] + by_side["right"]
     findings += _compensation_findings(both)
-    if not both:
+    neutral = table.hip_neutral
+    if neutral is not None and neutral.offset_deg is None:
+        warnings += (f"hip angles not graded: no neutral hip angle ({neutral.reason})",)
+    elif not both:
         warnings += ("no knee raise found: raise each knee toward the chest at least 30 deg, a few times",)
     return AssessmentResult(
         assessment=NAME,
@@ -326,7 +335,11 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         findings=tuple(findings),
         interpretation=tuple(_interpretation(by_side, symmetry)),
         warnings=warnings + tuple(_warnings(table, by_side)),
-        details={"repetitions": both},
+        details={
+            "repetitions": both,
+            "hip_angle_graded": GRADED_ANGLE,
+            "hip_neutral": neutral.to_dict() if neutral is not None else None,
+        },
         education_topic=TOPIC,
     )
 
@@ -357,6 +370,8 @@ ASSESSMENT = Assessment(
     max_people=1,
     needs_masks=False,
     measures_used=(
+        "hip_flexion_neutral_left",
+        "hip_flexion_neutral_right",
         "hip_flexion_left",
         "hip_flexion_right",
         "trunk_inclination",
@@ -364,7 +379,8 @@ ASSESSMENT = Assessment(
         "pelvis rotation (world hip line, computed by the assessment)",
     ),
     summary_method=(
-        "peak hip flexion of every repetition per side; best and mean per side; symmetry index of the best "
+        "peak hip flexion from the person's upright neutral (hip_flexion_neutral) of every repetition per "
+        "side; best and mean per side; symmetry index of the best "
         "raises; compensations counted per repetition from its start to its peak"
     ),
     norms=(ACTIVE_HIP_FLEXION,),

@@ -110,13 +110,11 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         ("craniovertebral_angle_proxy", "forward-head angle (ear over shoulder = 90)", ""),
         ("lumbar_curve_angle", "lumbar-curve angle of the back outline (+ lordotic)", "silhouette proxy"),
         ("lumbar_lordosis_index", "lumbar lordosis index of the back outline (%)", "silhouette proxy"),
-        ("pelvic_tilt_proxy", "pelvic tilt proxy (+ anterior)", "experimental silhouette proxy"),
     ):
         found[name] = measure_finding(table, name, rows, label, note=note, unit=_UNITS.get(name, "deg"))
     if series.masks is None:
         warnings += (
-            "no segmentation masks: the lumbar curve and pelvic tilt proxies were not measured "
-            "(analyse with masks kept)",
+            "no segmentation masks: the lumbar curve proxies were not measured (analyse with masks kept)",
         )
     reading = read_posture_type(
         PostureProxies(
@@ -178,7 +176,6 @@ ASSESSMENT = Assessment(
         "craniovertebral_angle_proxy",
         "lumbar_curve_angle",
         "lumbar_lordosis_index",
-        "pelvic_tilt_proxy",
     ),
     summary_method=(
         "median of each measure over the valid frames of the steadiest 3 s (at least 2 s) of standing; "

@@ -18,6 +18,14 @@ Geometry (image landmarks in pixels, cleaned as the measures' are)
 * **Hanging thigh angle**: angle from ``u`` to the hanging thigh
   (hip -> knee), + above the table line, - below. With the trunk on the
   table it equals that hip's flexion (thigh-trunk angle).
+* **Graded thigh angle** (the finding ``hanging_thigh_angle``): the hanging
+  thigh angle minus the person's own neutral offset
+  (:mod:`posturecheck.measures.neutral`, from straight-body frames in the
+  clip: film a few seconds of standing upright, side-on, before lying
+  down), so that 0 is the thigh where it lies in the person's own neutral,
+  as the norm's table line is. MediaPipe's shoulder-hip line of an upright
+  person reads about -10 deg; without a neutral in the clip the raw angle
+  is graded, with a warning and at most low confidence.
 * **Hanging knee flexion**: angle from the thigh's line to the shank
   (knee -> ankle), + flexion (the shank hanging down), 0 = straight.
 * **Held hip flexion**: angle from ``u`` to the held thigh (the thigh-trunk
@@ -191,12 +199,26 @@ def _not_read(slot: int | None, message: str, warnings: tuple[str, ...] = ()) ->
     return AssessmentResult.refused(NAME, TOPIC, message, people, warnings)
 
 
-def _findings(geometry: dict[str, np.ndarray], rows: np.ndarray) -> tuple[list[Finding], dict[str, float]]:
+def _findings(
+    geometry: dict[str, np.ndarray], rows: np.ndarray, offset: float | None
+) -> tuple[list[Finding], dict[str, float]]:
     values, fractions = {}, {}
     for key in ("hanging_thigh", "hanging_knee", "held_hip", "tilt"):
         values[key], fractions[key] = _median(geometry[key], rows)
+    values["hanging_thigh_trunk"] = values["hanging_thigh"]
+    thigh_confidence = confidence_of(fractions["hanging_thigh"])
+    if offset is not None:
+        values["hanging_thigh"] -= offset
+        thigh_label = "hanging thigh against the table line, from your upright neutral (+ above)"
+        thigh_note = ""
+    else:
+        thigh_label = "hanging thigh against the lying trunk line (+ above)"
+        thigh_note = "no upright neutral in the clip: raw thigh-trunk angle, about 10 deg off the norm's zero"
+        thigh_confidence = "low" if thigh_confidence == "high" else thigh_confidence
     fraction = min(fractions["hanging_thigh"], fractions["hanging_knee"])
     grade, grade_confidence = _grade(values["hanging_thigh"], values["hanging_knee"], fraction)
+    if offset is None and grade_confidence == "high":
+        grade_confidence = "low"
     found = [
         finding(
             "thomas_grade",
@@ -210,12 +232,13 @@ def _findings(geometry: dict[str, np.ndarray], rows: np.ndarray) -> tuple[list[F
         ),
         finding(
             "hanging_thigh_angle",
-            "hanging thigh against the table line (+ above)",
+            thigh_label,
             values["hanging_thigh"],
             "deg",
             THIGH_NORM,
-            confidence_of(fractions["hanging_thigh"]),
+            thigh_confidence,
             fractions["hanging_thigh"],
+            note=thigh_note,
         ),
         finding(
             "hanging_knee_flexion",
@@ -296,7 +319,14 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
             warnings,
         )
     warnings += stance.warnings
-    found, values = _findings(geometry, stance.rows)
+    neutral = table.hip_neutral
+    offset = neutral.offset_deg if neutral is not None else None
+    found, values = _findings(geometry, stance.rows, offset)
+    if offset is None:
+        warnings += (
+            "no upright neutral in the clip: the hanging thigh is graded as the raw thigh-trunk angle, about "
+            "10 deg off the norm's zero; film a few seconds standing upright, side-on, before lying down",
+        )
     if abs(values["tilt"]) > TILT_WARNING_DEG:
         warnings += (
             f"the lying trunk is {abs(values['tilt']):.0f} deg off the image horizontal: harmless if the "
@@ -324,7 +354,16 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
             )
         ),
         warnings=warnings,
-        details={"hanging_side": hanging_side, "held_side": held_side, "window": stance.info},
+        details={
+            "hanging_side": hanging_side,
+            "held_side": held_side,
+            "window": stance.info,
+            "hanging_thigh_trunk_deg": values["hanging_thigh_trunk"],
+            "hip_angle_graded": "hanging thigh angle minus your own upright neutral"
+            if offset is not None
+            else "hanging thigh angle against the lying trunk line (no neutral)",
+            "hip_neutral": neutral.to_dict() if neutral is not None else None,
+        },
         education_topic=TOPIC,
     )
 
@@ -343,6 +382,8 @@ ASSESSMENT = Assessment(
         "hang over the edge, relaxed, the thigh free of the table.",
         "Place the camera level, at table height, 2-3 m away, square to the side of the HANGING leg, with "
         "the head, hips and the hanging foot in the picture.",
+        "Start the clip standing upright, side-on to the camera, for 2-3 seconds before you lie down: this "
+        "sets your own upright neutral, the zero the hanging thigh is graded from.",
         "Wear shorts. Stay relaxed and still for 5 seconds.",
         "Repeat with the other leg hanging, filming from that side (a second clip).",
     ),

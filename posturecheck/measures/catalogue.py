@@ -67,9 +67,11 @@ _PLUMB = "% of height in front (+) of the ankle's vertical"
 _SIDE, _FRONT = ViewNeeded.SIDE, ViewNeeded.FRONT
 
 
-def _sided(base: str, label: str, headline: Headline, meaning: str) -> tuple[MeasureSpec, ...]:
+def _sided(
+    base: str, label: str, headline: Headline, meaning: str, key: bool = True
+) -> tuple[MeasureSpec, ...]:
     return tuple(
-        MeasureSpec(f"{base}_{side}", f"{label}, {side}", "deg", "sagittal", _SIDE, headline, meaning)
+        MeasureSpec(f"{base}_{side}", f"{label}, {side}", "deg", "sagittal", _SIDE, headline, meaning, key)
         for side in ("left", "right")
     )
 
@@ -96,6 +98,13 @@ def _plumb() -> tuple[MeasureSpec, ...]:
 
 CATALOGUE: tuple[MeasureSpec, ...] = (
     *_sided("hip_flexion", "Hip flexion", "max", _HIP),
+    *_sided(
+        "hip_flexion_neutral",
+        "Hip flexion from neutral",
+        "max",
+        "hip flexion less the person's own upright neutral, the norms' zero; + knee forward",
+        key=False,
+    ),
     *_sided("knee_flexion", "Knee flexion", "max", _KNEE),
     *_sided("thigh_inclination", "Thigh inclination", "max", _THIGH),
     MeasureSpec(
@@ -173,12 +182,13 @@ CATALOGUE: tuple[MeasureSpec, ...] = (
     ),
     MeasureSpec(
         "pelvic_tilt_proxy",
-        "Pelvic tilt (experimental proxy)",
+        "Pelvic tilt (withdrawn proxy)",
         "deg",
         "sagittal",
         ViewNeeded.SILHOUETTE,
         "median",
-        "abdomen-to-buttock line; experimental",
+        "withdrawn: it moved opposite to the true pelvic tilt on a rendered body, so it is never a number",
+        key=False,
     ),
 )
 

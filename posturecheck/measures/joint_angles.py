@@ -181,8 +181,9 @@ def thigh_inclination_3d(world: np.ndarray, side: Side, camera_roll_deg: float) 
 
     The sagittal plane here is vertical and normal to the horizontal part of
     the hip-to-hip axis. 0 = thigh vertical, + knee anterior to the hip.
-    Degrees, (F,). Corrected for camera roll; camera pitch is not known and
-    tilts the vertical by its amount.
+    Degrees, (F,). Corrected for camera roll; camera pitch must already be
+    taken out of ``world`` (:func:`posturecheck.measures.pitch.levelled_world`,
+    as the measure pipeline does), else it tilts the vertical by its amount.
     """
     hip, knee, _ = _LEG[side]
     _, anterior, up = world_body_axes(
@@ -196,8 +197,9 @@ def trunk_inclination_3d(world: np.ndarray, camera_roll_deg: float) -> np.ndarra
     """Trunk (mid-hip -> mid-shoulder) against the true vertical, in the body's vertical sagittal plane.
 
     0 = upright, + forward lean, - backward lean. Degrees, (F,). Corrected
-    for camera roll; camera pitch is not known and tilts the vertical by its
-    amount.
+    for camera roll; camera pitch must already be taken out of ``world``
+    (:func:`posturecheck.measures.pitch.levelled_world`, as the measure
+    pipeline does), else it tilts the vertical by its amount.
     """
     _, anterior, up = world_body_axes(
         world[:, Landmark.LEFT_HIP] - world[:, Landmark.RIGHT_HIP], camera_roll_deg

@@ -7,12 +7,17 @@
 3. bounded gap filling (:func:`posturecheck.measures.filtering.fill_gaps`);
 4. zero-lag low-pass filtering of the landmarks
    (:func:`posturecheck.measures.filtering.lowpass_filtfilt`);
+4a. the camera roll and pitch: given, else from the person's upright axis
+   (:mod:`posturecheck.measures.pitch`, filtered landmarks), else level; the
+   world landmarks of both stages are turned to undo the pitch;
 5. the view of every frame (:mod:`posturecheck.measures.view`);
 6. every measure in its 2D (image) and 3D (world) variant
    (:mod:`posturecheck.measures.joint_angles`, :mod:`posturecheck.measures.posture`),
    and the silhouette measures when the series has masks;
-7. a validity flag and reason for every value, and the choice of variant
-   that fills each plain name.
+7. a validity flag and reason for every value (gravity-referenced ones also
+   invalid where the camera tilt is unknown but suggested large), the choice
+   of variant that fills each plain name, and the hip angle from the
+   person's own neutral (:mod:`posturecheck.measures.neutral`).
 
 Steps 5-7 are also run on the landmarks after step 1 alone, as the table's
 ``raw`` measures.
@@ -29,7 +34,9 @@ from posturecheck.landmarks import MIN_VISIBILITY, Landmark
 from posturecheck.measures import joint_angles as ja
 from posturecheck.measures import posture
 from posturecheck.measures.filtering import DEFAULT_CUTOFF_HZ, fill_gaps, lowpass_filtfilt
-from posturecheck.measures.silhouette import lumbar_curve, pelvic_tilt_proxy
+from posturecheck.measures.neutral import hip_flexion_neutral, hip_neutral
+from posturecheck.measures.pitch import TiltUsed, decide_tilt, levelled_world, person_tilt, upright_frames
+from posturecheck.measures.silhouette import PELVIC_TILT_PROXY_WITHDRAWN, lumbar_curve
 from posturecheck.measures.swaps import correct_left_right_swaps
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.view import ViewEstimate, ViewLimits, estimate_view, landmark_name, summarize_view
@@ -66,7 +73,11 @@ class MeasureOptions:
     cutoff_hz : low-pass cut-off for the landmarks, Hz; None = no filtering.
     camera_roll_deg : camera roll (convention of
         :mod:`posturecheck.measures.geometry`: + = camera turned clockwise,
-        picture turned counter-clockwise); None = level camera (0).
+        picture turned counter-clockwise); None = not known: estimated from
+        the person's upright axis (:mod:`posturecheck.measures.pitch`), else
+        level (0).
+    camera_pitch_deg : camera pitch, + = tilted down
+        (:mod:`posturecheck.measures.pitch`); None = not known, as for roll.
     height_cm : the person's standing height; when given, plumb-line
         offsets are also reported in cm.
     min_visibility : landmarks below this MediaPipe visibility are missing.
@@ -80,6 +91,7 @@ class MeasureOptions:
     method: str = "auto"
     cutoff_hz: float | None = DEFAULT_CUTOFF_HZ
     camera_roll_deg: float | None = None
+    camera_pitch_deg: float | None = None
     height_cm: float | None = None
     min_visibility: float = MIN_VISIBILITY
     max_gap_s: float = 0.25
@@ -92,6 +104,8 @@ class MeasureOptions:
             raise ValueError(f"method must be 'auto', '2d' or '3d', not {self.method!r}")
         if self.cutoff_hz is not None and not self.cutoff_hz > 0:
             raise ValueError(f"cutoff_hz must be positive, not {self.cutoff_hz}")
+        if self.camera_pitch_deg is not None and not -80.0 <= self.camera_pitch_deg <= 80.0:
+            raise ValueError(f"camera_pitch_deg must be between -80 and 80, not {self.camera_pitch_deg}")
         if self.height_cm is not None and not 50.0 <= self.height_cm <= 250.0:
             raise ValueError(f"height_cm must be between 50 and 250, not {self.height_cm}")
         if not 0.0 <= self.min_visibility <= 1.0:
@@ -303,6 +317,72 @@ def _variants(
     return out
 
 
+# Measures between two body segments: gravity, so camera roll and pitch, play no part.
+_BODY_ONLY = ("hip_flexion_", "knee_flexion_")
+# Measures whose vertical, when taken from the person's own ankle-to-ear axis, is what they check.
+_AGAINST_PLUMB = ("plumb_offset_", "craniovertebral_angle_proxy_")
+_FROM_AXIS = (
+    "the vertical was taken from the person's own ankle-to-ear axis (camera tilt not given), "
+    "which is what this measure compares against"
+)
+
+
+def _tilt_reason(name: str, tilt: TiltUsed) -> str:
+    """Why a variant cannot be trusted under the camera tilt used, or ""."""
+    if name.startswith(_BODY_ONLY):
+        return ""
+    three = name.endswith("_3d")
+    if tilt.roll_unknown or (three and tilt.pitch_unknown):
+        return tilt.roll_unknown or tilt.pitch_unknown
+    from_axis = tilt.roll_source == "person" or (three and tilt.pitch_source == "person")
+    return _FROM_AXIS if from_axis and name.startswith(_AGAINST_PLUMB) else ""
+
+
+def _tilt_gated(variants: dict[str, Measure], tilt: TiltUsed) -> dict[str, Measure]:
+    """Variants invalid, with the reason, where the camera tilt they need is unknown (module of pitch)."""
+    out = {}
+    for name, m in variants.items():
+        why = _tilt_reason(name, tilt)
+        if why:
+            reason = np.where(m.valid, why, m.reason).astype(object)
+            m = Measure(m.name, m.values, np.zeros(m.valid.shape, bool), reason, m.unit, m.method)
+        out[name] = m
+    return out
+
+
+def _camera_tilt(points: _Points, times_s: np.ndarray, options: MeasureOptions) -> TiltUsed:
+    """The camera roll and pitch to use: given, else from the person's upright axis, else level."""
+    hips = (ja.hip_flexion_3d(points.world, "left"), ja.hip_flexion_3d(points.world, "right"))
+    knees = (ja.knee_flexion_3d(points.world, "left"), ja.knee_flexion_3d(points.world, "right"))
+    person = person_tilt(points.image_px, points.world, upright_frames(hips, knees), times_s)
+    return decide_tilt(options.camera_roll_deg, options.camera_pitch_deg, person)
+
+
+def _levelled(points: _Points, tilt: TiltUsed) -> _Points:
+    return _Points(
+        points.image,
+        points.image_px,
+        levelled_world(points.world, tilt.roll_deg, tilt.pitch_deg),
+        points.detected,
+    )
+
+
+def _tilt_notes(tilt: TiltUsed) -> list[str]:
+    words = {
+        "given": "as given",
+        "person": "estimated from the person's upright axis",
+        "level": "taken as level",
+    }
+    notes = []
+    for what, value, source, unknown in (
+        ("roll", tilt.roll_deg, tilt.roll_source, tilt.roll_unknown),
+        ("pitch", tilt.pitch_deg, tilt.pitch_source, tilt.pitch_unknown),
+    ):
+        line = f"camera {what} {value:+.1f} deg {words[source]}"
+        notes.append(f"{line}; {unknown}: measures needing it are invalid" if unknown else line)
+    return notes
+
+
 def _choose(two: Measure, three: Measure, method: str) -> tuple[str, str]:
     """Which variant fills a plain name, and why, in one line."""
     n = two.valid.size
@@ -315,39 +395,39 @@ def _choose(two: Measure, three: Measure, method: str) -> tuple[str, str]:
     return "3d", f"{counts}: the view suits the 3D variant better"
 
 
-def _silhouette(series: PoseSeries, points: _Points, view: ViewEstimate, roll: float) -> dict[str, Measure]:
-    """Lumbar curve and pelvic tilt proxy from the masks, frame by frame, in mask pixels."""
+def _silhouette(series: PoseSeries, points: _Points, view: ViewEstimate) -> dict[str, Measure]:
+    """Lumbar curve from the masks, frame by frame, in mask pixels.
+
+    The withdrawn ``pelvic_tilt_proxy`` is not computed here: see
+    :func:`_withdrawn_pelvic_tilt`.
+    """
     n = series.n_frames
-    names = ("lumbar_lordosis_index", "lumbar_curve_angle", "pelvic_tilt_proxy")
+    names = ("lumbar_lordosis_index", "lumbar_curve_angle")
     values = {name: np.full(n, np.nan) for name in names}
     reasons = {name: np.full(n, _NO_MASK, dtype=object) for name in names}
     size = np.array([series.source.inference_width, series.source.inference_height], dtype=np.float64)
     xy = points.image[..., :2] * size
     shoulder, hip = ja.mid_shoulder(xy), ja.mid_hip(xy)
-    flexion = np.stack(
-        [np.abs(ja.hip_flexion_2d(points.image_px, view.facing, s)) for s in ("left", "right")]
-    )
-    knee = np.where(
-        (np.nan_to_num(flexion[0]) >= np.nan_to_num(flexion[1]))[:, None],
-        xy[:, L.LEFT_KNEE],
-        xy[:, L.RIGHT_KNEE],
-    )
     for i in range(n):
         mask = series.mask(i, 0)
         if mask is None or not mask.any():
             continue
         facing = int(view.facing[i])
         curve = lumbar_curve(mask, shoulder[i], hip[i], facing)
-        tilt = pelvic_tilt_proxy(mask, hip[i], knee[i], shoulder[i], facing, camera_roll_deg=roll)
-        for name, value, result in (
-            ("lumbar_lordosis_index", curve.lordosis_index, curve),
-            ("lumbar_curve_angle", curve.end_tangent_angle_deg, curve),
-            ("pelvic_tilt_proxy", tilt.angle_deg, tilt),
+        for name, value in (
+            ("lumbar_lordosis_index", curve.lordosis_index),
+            ("lumbar_curve_angle", curve.end_tangent_angle_deg),
         ):
-            values[name][i] = value if result.valid else np.nan
-            reasons[name][i] = result.reason
-    units = {"lumbar_lordosis_index": "%", "lumbar_curve_angle": "deg", "pelvic_tilt_proxy": "deg"}
+            values[name][i] = value if curve.valid else np.nan
+            reasons[name][i] = curve.reason
+    units = {"lumbar_lordosis_index": "%", "lumbar_curve_angle": "deg"}
     return {name: _silhouette_measure(name, units[name], values[name], reasons[name]) for name in names}
+
+
+def _withdrawn_pelvic_tilt(n: int) -> Measure:
+    """The pelvic tilt proxy's column: no value in any frame, with the reason it was withdrawn."""
+    reason = np.full(n, PELVIC_TILT_PROXY_WITHDRAWN, dtype=object)
+    return Measure("pelvic_tilt_proxy", np.full(n, np.nan), np.zeros(n, bool), reason, "deg", "silhouette")
 
 
 def _silhouette_measure(name: str, unit: str, values: np.ndarray, reason: np.ndarray) -> Measure:
@@ -429,7 +509,6 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
     if options.correct_swaps and timed:
         one, report = correct_left_right_swaps(one)
         n_swapped = report.n_frames_corrected
-    roll = 0.0 if options.camera_roll_deg is None else float(options.camera_roll_deg)
     size = np.array([one.source.width, one.source.height], dtype=np.float64)
     hidden = (one.visibility[:, 0] < options.min_visibility)[..., None]
     image = np.where(hidden, np.nan, one.image[:, 0, :, :2].astype(np.float64))
@@ -439,28 +518,36 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
         smooth, notes = _smooth(raw, one.times_s, options, size)
     else:
         smooth, notes = raw, ["stills (no increasing time stamps): no swap correction or filtering"]
+    tilt = _camera_tilt(smooth, np.asarray(one.times_s, dtype=np.float64), options)
+    roll = tilt.roll_deg
+    smooth, raw = _levelled(smooth, tilt), _levelled(raw, tilt)
 
     view = estimate_view(smooth.image, smooth.image_px, smooth.world, roll, options.view_limits)
-    variants = _variants(smooth, view, options, roll)
+    ungated = _variants(smooth, view, options, roll)
+    variants = _tilt_gated(ungated, tilt)
     chosen, why = {}, {}
     for name in dict.fromkeys(n.rsplit("_", 1)[0] for n in variants):
         chosen[name], why[name] = _choose(variants[f"{name}_2d"], variants[f"{name}_3d"], options.method)
     measures = _plain(variants, chosen)
     raw_view = estimate_view(raw.image, raw.image_px, raw.world, roll, options.view_limits)
     # The raw plain names use the filtered choice, so both columns measure the same thing.
-    raw_measures = _plain(_variants(raw, raw_view, options, roll), chosen)
+    raw_measures = _plain(_tilt_gated(_variants(raw, raw_view, options, roll), tilt), chosen)
+    neutral = hip_neutral(measures, np.asarray(one.times_s, dtype=np.float64))
+    for side in ("left", "right"):
+        name = f"hip_flexion_neutral_{side}"
+        measures[name] = hip_flexion_neutral(measures[f"hip_flexion_{side}"], neutral, name)
+        raw_measures[name] = hip_flexion_neutral(raw_measures[f"hip_flexion_{side}"], neutral, name)
     if one.masks is not None:
         # The masks are not filtered, so the silhouette measures are the same in both stages.
-        gate = measures["trunk_inclination_2d"]
-        for name, m in _silhouette(one, smooth, view, roll).items():
+        # The view gate only: the silhouette is read in the trunk's own frame, not against gravity.
+        gate = ungated["trunk_inclination_2d"]
+        for name, m in _silhouette(one, smooth, view).items():
             measures[name] = raw_measures[name] = _with_view_reasons(m, gate)
+        withdrawn = _withdrawn_pelvic_tilt(one.n_frames)
+        measures["pelvic_tilt_proxy"] = raw_measures["pelvic_tilt_proxy"] = withdrawn
 
     notes.insert(0, f"landmarks with visibility below {options.min_visibility:g} treated as missing")
-    notes.append(
-        f"camera roll {roll:+.1f} deg as given"
-        if options.camera_roll_deg is not None
-        else "camera roll not given: camera taken as level"
-    )
+    notes += _tilt_notes(tilt)
     notes.append(
         f"height {options.height_cm:g} cm given: plumb-line offsets also in cm"
         if options.height_cm is not None
@@ -480,4 +567,6 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
         view_summary=summarize_view(view),
         n_frames_swap_corrected=n_swapped,
         notes=tuple(notes),
+        hip_neutral=neutral,
+        camera_tilt=tilt,
     )

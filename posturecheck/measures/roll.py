@@ -18,6 +18,11 @@ The estimate assumes that long straight edges within 15 deg of the image
 vertical (door frames, wall corners, shelves' sides) are truly vertical in
 the world, which holds for a camera looking roughly horizontally; a strongly
 pitched camera makes vertical edges converge and the estimate less certain.
+
+Where the scene has too few such edges, the roll does not have to be given
+up: :mod:`posturecheck.measures.pitch` reads it (and the pitch) from the
+person's own upright axis, per person, in this same convention, and the
+measure pipeline uses that when no roll was given or found here.
 """
 
 from __future__ import annotations

@@ -1,5 +1,12 @@
 """Side-view silhouette measures: the lumbar back curve and a pelvic tilt proxy.
 
+The pelvic tilt proxy is WITHDRAWN from what users see
+(:data:`PELVIC_TILT_PROXY_WITHDRAWN`): on a rendered body with known pelvic
+tilt it moved the wrong way (Pearson r = -0.64 over 150 valid frames, issue
+11). :func:`pelvic_tilt_proxy` stays for research on the method; the
+measure pipeline reports the column as invalid with that reason, never as a
+number.
+
 Both read the outline of one person's segmentation mask in a side (sagittal)
 view, at levels placed from the pose landmarks. They are proxies: the outline
 is skin and clothing, not bone, so they follow changes in one person filmed
@@ -105,6 +112,9 @@ class LumbarCurve:
         """A result that carries only the reason it could not be measured."""
         nan = float("nan")
         return cls(np.empty((0, 2)), nan, nan, nan, nan, False, reason)
+
+
+PELVIC_TILT_PROXY_WITHDRAWN = "not validated: moved opposite to true pelvic tilt on a rendered body"
 
 
 @dataclass(frozen=True)

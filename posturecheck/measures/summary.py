@@ -142,4 +142,6 @@ def summarize_table(
         "measures": measures,
         "hip_flexion_repetitions": repetitions,
         "hip_flexion_symmetry_index_pct": _finite(symmetry, 1),
+        "hip_neutral": table.hip_neutral.to_dict() if table.hip_neutral is not None else None,
+        "camera_tilt": table.camera_tilt.to_dict() if table.camera_tilt is not None else None,
     }

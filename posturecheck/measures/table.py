@@ -19,10 +19,15 @@ import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from posturecheck.measures.view import ViewEstimate, ViewSummary
+
+if TYPE_CHECKING:
+    from posturecheck.measures.neutral import HipNeutral
+    from posturecheck.measures.pitch import TiltUsed
 
 UNITS = ("deg", "%", "cm")
 METHODS = ("2d", "3d", "silhouette")
@@ -89,6 +94,10 @@ class MeasureTable:
     view_summary : the view over the clip.
     n_frames_swap_corrected : frames whose left/right labels were swapped back.
     notes : lines describing the processing (filtering, camera roll, height).
+    hip_neutral : the person's own hip neutral that ``hip_flexion_neutral_<side>``
+        is measured from (:mod:`posturecheck.measures.neutral`); None when not computed.
+    camera_tilt : the camera roll and pitch the measures used and where they
+        came from (:mod:`posturecheck.measures.pitch`); None when not computed.
     """
 
     times_s: np.ndarray
@@ -102,6 +111,8 @@ class MeasureTable:
     view_summary: ViewSummary
     n_frames_swap_corrected: int
     notes: tuple[str, ...] = field(default=())
+    hip_neutral: HipNeutral | None = None
+    camera_tilt: TiltUsed | None = None
 
     @property
     def n_frames(self) -> int:

@@ -15,7 +15,9 @@ _OPTION_FIELDS = ("method", "cutoff_hz", "height_cm")
 def measure_options(summary: dict[str, Any]) -> MeasureOptions:
     """The options the summary's measures were computed with.
 
-    The camera roll is the one the analysis used (``camera_roll.deg``);
+    The camera roll and pitch are the ones the analysis was given or found
+    (``camera_roll.deg``, ``camera_pitch.deg``; None = estimated again from
+    the person, as the analysis did);
     method, cut-off and height are read from ``measure_options`` when the
     summary records them, else the defaults apply. Which variant filled each
     measure is taken from the summary itself (:func:`summary_measure`), so
@@ -23,7 +25,11 @@ def measure_options(summary: dict[str, Any]) -> MeasureOptions:
     """
     recorded = summary.get("measure_options") or {}
     given = {key: recorded[key] for key in _OPTION_FIELDS if key in recorded}
-    return MeasureOptions(camera_roll_deg=(summary.get("camera_roll") or {}).get("deg"), **given)
+    return MeasureOptions(
+        camera_roll_deg=(summary.get("camera_roll") or {}).get("deg"),
+        camera_pitch_deg=(summary.get("camera_pitch") or {}).get("deg"),
+        **given,
+    )
 
 
 def recompute_tables(series: PoseSeries, summary: dict[str, Any]) -> dict[int, MeasureTable]:

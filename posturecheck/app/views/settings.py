@@ -1,4 +1,4 @@
-"""Settings page: the model, people per frame, filtering, height, camera roll, method, silhouettes."""
+"""Settings page: model, people per frame, filtering, height, camera roll and pitch, method, silhouettes."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ def _seed(settings: AppSettings) -> None:
         "height": settings.height_cm if settings.height_cm is not None else 170.0,
         "roll_known": settings.camera_roll_deg is not None,
         "roll": settings.camera_roll_deg if settings.camera_roll_deg is not None else 0.0,
+        "pitch_known": settings.camera_pitch_deg is not None,
+        "pitch": settings.camera_pitch_deg if settings.camera_pitch_deg is not None else 0.0,
         "method": settings.method,
         "masks": settings.masks,
     }
@@ -98,8 +100,21 @@ def render() -> None:
         key=_KEY + "roll",
         disabled=not roll_known,
     )
+    pitch_known = st.toggle(
+        "The camera was tilted up or down by a known amount",
+        key=_KEY + "pitch_known",
+        help="Otherwise the tilt is estimated from the person standing or walking upright when possible.",
+    )
+    pitch = st.number_input(
+        "Camera pitch (degrees, + = tilted down)",
+        -80.0,
+        80.0,
+        step=0.5,
+        key=_KEY + "pitch",
+        disabled=not pitch_known,
+    )
     method = st.radio("Angle method", ANGLE_METHODS, format_func=METHOD_WORDS.get, key=_KEY + "method")
-    masks = st.toggle("Keep silhouettes (low-back curve, pelvic tilt proxy; slower)", key=_KEY + "masks")
+    masks = st.toggle("Keep silhouettes (low-back curve; slower)", key=_KEY + "masks")
     save_settings(
         AppSettings(
             model_path=model_path,
@@ -107,6 +122,7 @@ def render() -> None:
             cutoff_hz=float(cutoff) if filtered else None,
             height_cm=float(height) if height_known else None,
             camera_roll_deg=float(roll) if roll_known else None,
+            camera_pitch_deg=float(pitch) if pitch_known else None,
             method=str(method),
             masks=bool(masks),
         )
