@@ -6,9 +6,11 @@ import re
 
 import pytest
 
-from posturecheck.measures.catalogue import CATALOGUE, KEY_MEASURES, MEASURES, measure_label
+from posturecheck.measures.catalogue import CATALOGUE, KEY_MEASURES, MEASURES, key_figures, measure_label
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.summary import summarize_table
+from posturecheck.reports.history_entry import key_measures
+from posturecheck.reports.key_figures import measure_tables
 from tests.media import WALK_CLIP
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
 from tests.test_cli_bad_input import run_cli
@@ -56,3 +58,24 @@ def test_analyze_prints_the_headline_figures_before_the_files(tmp_path) -> None:
     assert lines.index(hip) < next(i for i, line in enumerate(lines) if line.startswith("landmarks:"))
     quiet = run_cli("analyze", WALK_CLIP, "--out", tmp_path / "quiet", "--no-video", "--quiet")
     assert quiet.returncode == 0 and "Hip flexion" not in quiet.stdout and "landmarks:" in quiet.stdout
+
+
+def test_a_withdrawn_figure_from_an_old_result_is_shown_nowhere() -> None:
+    # A result folder from before the pelvic-tilt proxy was withdrawn still carries its number.
+    figure = {
+        "unit": "deg",
+        "method": "silhouette",
+        "confidence": "high",
+        "median": 12.0,
+        "max": 14.0,
+        "min": 9.0,
+        "range": 5.0,
+        "fraction_valid": 1.0,
+        "fraction_valid_in_view": 1.0,
+    }
+    person = {"person": 1, "measures": {"trunk_inclination": figure, "pelvic_tilt_proxy": figure}}
+    assert list(key_figures(person["measures"])) == ["trunk_inclination"]
+    kept = key_measures({"measures": [person]}, 1)
+    assert {m.name.rsplit("_", 1)[0] for m in kept} == {"trunk_inclination"}
+    (table,) = measure_tables({"measures": [person]}, "Figures")
+    assert "Pelvic tilt" not in str(table)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from posturecheck.app.text import GROUP_TITLES, confidence_mark, format_value, measure_title, plain_reason
-from posturecheck.measures.catalogue import MEASURES
+from posturecheck.measures.catalogue import MEASURES, key_figures
 
 CARDS_PER_ROW = 4
 HEADLINE_WORDS = {"max": "largest shown", "median": "median shown"}
@@ -40,7 +40,7 @@ def measure_cards(person: dict) -> None:
     ``person`` is one entry of ``summary["measures"]`` (see
     :func:`posturecheck.measures.summary.summarize_table`).
     """
-    figures = person["measures"]
+    figures = key_figures(person["measures"])
     groups: dict[str, list[str]] = {}
     missing = []
     for name, figure in figures.items():

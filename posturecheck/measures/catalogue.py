@@ -14,13 +14,15 @@ and in ``docs/measurements.md``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal
+from typing import Literal, TypeVar
 
 from posturecheck.measures.posture import PLUMB_LANDMARKS
 
 Headline = Literal["max", "median"]
+T = TypeVar("T")
 
 
 class ViewNeeded(Enum):
@@ -213,3 +215,13 @@ def measure_label(name: str) -> str:
             base, side = name[: -len(suffix)], suffix[1:]
     words = base.replace("_", " ").capitalize()
     return f"{words}, {side}" if side else words
+
+
+def key_figures(measures: Mapping[str, T]) -> dict[str, T]:
+    """The entries of a summary's ``measures`` that are key figures today, in catalogue order.
+
+    A result folder analysed by an earlier release may carry a measure that
+    has since been withdrawn (``pelvic_tilt_proxy``); front ends show what
+    this returns, so a withdrawn figure is never shown as a number again.
+    """
+    return {name: measures[name] for name in KEY_MEASURES if name in measures}

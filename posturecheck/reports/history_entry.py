@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from posturecheck.errors import InputError
+from posturecheck.measures.catalogue import key_figures
 from posturecheck.reports.build import report_paths
 from posturecheck.reports.result_folder import ResultFolder, recording_time
 from posturecheck.storage import MeasureValue, MediaFile
@@ -130,7 +131,7 @@ def key_measures(summary: dict[str, Any], person: int) -> tuple[MeasureValue, ..
                     finding["name"], _number(value), finding["unit"], float(finding["fraction_valid"])
                 )
     entry = next(p for p in summary["measures"] if p["person"] == person)
-    for name, item in entry["measures"].items():
+    for name, item in key_figures(entry["measures"]).items():
         for statistic in STATISTICS:
             key = f"{name}_{statistic}"
             figures.setdefault(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from posturecheck.assessments.result import AssessmentResult, Finding
-from posturecheck.measures.catalogue import measure_label
+from posturecheck.measures.catalogue import key_figures, measure_label
 from posturecheck.reports.content import RowMark, Table
 from posturecheck.reports.wording import STATUS_WORDS, format_range, format_share, format_value
 
@@ -81,7 +81,7 @@ def measure_tables(summary: dict[str, Any], title: str) -> tuple[Table, ...]:
 def _person_table(person: dict[str, Any], title: str) -> Table:
     rows: list[tuple[str, ...]] = []
     marks: list[RowMark] = []
-    for name, item in person["measures"].items():
+    for name, item in key_figures(person["measures"]).items():
         unit = item["unit"]
         rows.append(
             (
