@@ -21,7 +21,7 @@ import numpy as np
 from streamlit_webrtc import VideoProcessorBase
 
 from posturecheck.app.live.capture import StandingCheck
-from posturecheck.app.live.counters import KneeRaiseCounter, SideCount, SteadyStance
+from posturecheck.app.live.counters import HeldValues, KneeRaiseCounter, SideCount, SteadyStance
 from posturecheck.app.live.figures import LiveFigures, live_figures
 from posturecheck.app.live.overlay import draw_live
 from posturecheck.measures.filtering import OneEuroFilter
@@ -48,7 +48,8 @@ class LiveSnapshot:
     frames_with_pose : of those, frames where a person was found.
     frames_per_second : processed frames per second over the last :data:`RATE_WINDOW_S` s.
     figures : the newest frame's figures.
-    max_hip_flexion : side -> highest valid hip flexion since the start or the last reset.
+    max_hip_flexion : side -> highest hip flexion held for 0.1 s (at least 3 frames with a valid
+        value, :class:`~posturecheck.app.live.counters.HeldValues`) since the start or the last reset.
     knee_raises : side -> counts and peaks.
     capture : "idle", "waiting" (for a steady stance), "capturing" or "done".
     capture_progress : share of the capture done, 0..1.
@@ -84,6 +85,7 @@ class LiveProcessor(VideoProcessorBase):
         self._image_filter = OneEuroFilter(**IMAGE_FILTER)
         self._world_filter = OneEuroFilter(**WORLD_FILTER)
         self._counter = KneeRaiseCounter()
+        self._highest = HeldValues()
         self._steady = SteadyStance()
         self._recent: deque[float] = deque()
         self._standing = StandingCheck()
@@ -121,13 +123,11 @@ class LiveProcessor(VideoProcessorBase):
             self._recent.append(now)
             while self._recent and self._recent[0] < now - RATE_WINDOW_S:
                 self._recent.popleft()
-            self._counter.update(figures.hip_flexion)
+            self._counter.update(figures.hip_flexion, now)
+            self._highest.update(now, figures.hip_flexion)
             px = image[:, :2] * (width, height) if poses.count else None
             steady = self._steady.update(now, px, figures.knee_flexion)
             self._standing.update(now, poses, steady, width, height)
-            highest = dict(self._state.max_hip_flexion)
-            for side, value in figures.hip_flexion.items():
-                highest[side] = max(value, highest.get(side, value))
             span = self._recent[-1] - self._recent[0] if len(self._recent) > 1 else 0.0
             self._state = replace(
                 self._state,
@@ -135,7 +135,7 @@ class LiveProcessor(VideoProcessorBase):
                 frames_with_pose=self._state.frames_with_pose + bool(poses.count),
                 frames_per_second=(len(self._recent) - 1) / span if span > 0 else 0.0,
                 figures=figures,
-                max_hip_flexion=highest,
+                max_hip_flexion=dict(self._highest.highest),
                 knee_raises={side: replace(count) for side, count in self._counter.sides.items()},
                 capture=self._standing.state,
                 capture_progress=self._standing.progress,
@@ -151,6 +151,7 @@ class LiveProcessor(VideoProcessorBase):
         """Start the knee-raise counts and the highest hip flexion again."""
         with self._lock:
             self._counter = KneeRaiseCounter()
+            self._highest = HeldValues()
             self._state = replace(self._state, max_hip_flexion={}, knee_raises={})
 
     def start_capture(self) -> None:
