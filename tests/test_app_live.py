@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit_webrtc.component import WebRtcStreamerContext, WebRtcStreamerState
 
+from posturecheck.analyze import AnalysisResult
 from posturecheck.app.live import figures as live
 from posturecheck.app.live.capture import CAPTURE_S, StandingCheck
 from posturecheck.app.live.counters import HeldValues, KneeRaiseCounter, SteadyStance
@@ -214,6 +215,24 @@ def test_processor_measures_the_walk_and_releases_the_model() -> None:
     processor.on_ended()  # a second stop is harmless
     passed = processor.recv(av.VideoFrame.from_ndarray(np.zeros((360, 640, 3), np.uint8), format="rgb24"))
     assert processor.snapshot().frames_received == 85 and passed.width == 640
+
+
+@pytest.mark.slow
+def test_highest_so_far_on_the_walk_is_the_clips_held_peak(walk_analysis: AnalysisResult) -> None:
+    """The walk played through the live processor at its own frame times (issue 11: the README's live
+    screenshot showed 111.5 / 112.3 deg, set by single frames). The live page follows the first person
+    in view (the walker, then the runner who comes in at 6.7 s), so its highest so far is compared with
+    the largest held peak of either person in the offline analysis."""
+    clock = [0.0]
+    processor = LiveProcessor(check_model(), clock=lambda: clock[0])
+    for frame in open_source(WALK_CLIP, max_side=640):
+        clock[0] = frame.time_s
+        processor.recv(av.VideoFrame.from_ndarray(frame.image, format="rgb24"))
+    highest = processor.snapshot().max_hip_flexion
+    processor.on_ended()
+    for side in ("left", "right"):
+        offline = max(p["measures"][f"hip_flexion_{side}"]["max"] for p in walk_analysis.summary["measures"])
+        assert highest[side] == pytest.approx(offline, abs=6.0), (side, highest[side], offline)
 
 
 def test_a_captured_steady_stance_passes_the_standing_side_assessment() -> None:

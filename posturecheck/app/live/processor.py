@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import av
@@ -72,15 +73,20 @@ class LiveProcessor(VideoProcessorBase):
     ----------
     model : a checked PoseLandmarker bundle.
     camera_roll_deg : camera roll for the gravity-referenced figures (0 = level).
+    clock : seconds, increasing; the time each frame is taken to arrive (a
+        monotonic clock live; a clip's own frame times when a clip is played through).
     """
 
-    def __init__(self, model: ModelInfo, camera_roll_deg: float = 0.0) -> None:
+    def __init__(
+        self, model: ModelInfo, camera_roll_deg: float = 0.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._landmarker = create_landmarker(model, "video", DetectorSettings())
         self._roll = camera_roll_deg
         self._lock = threading.Lock()
         self._model_lock = threading.Lock()
         self._closed = False
-        self._start = time.monotonic()
+        self._clock = clock
+        self._start = clock()
         self._last_ms = -1
         self._image_filter = OneEuroFilter(**IMAGE_FILTER)
         self._world_filter = OneEuroFilter(**WORLD_FILTER)
@@ -94,7 +100,7 @@ class LiveProcessor(VideoProcessorBase):
     def recv(self, frame: av.VideoFrame) -> av.VideoFrame:
         """Process one camera frame and return it with the overlay drawn."""
         rgb = frame.to_ndarray(format="rgb24")
-        now = time.monotonic() - self._start
+        now = self._clock() - self._start
         with self._model_lock:
             if self._closed:
                 return frame
