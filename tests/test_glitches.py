@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-import pytest
 
 from posturecheck.landmarks import MIRROR_INDEX, Landmark
 from posturecheck.measures import glitches as g
@@ -173,12 +172,3 @@ def test_jump_frames_need_a_jump_away_and_back() -> None:
     partial = spike.copy()
     partial[11:] = 50.0
     assert not g.jump_frames(partial, times, 1200.0)[0].any()
-
-
-def test_hampel_outliers_of_a_segment_length() -> None:
-    times = np.arange(60) / 30
-    length = 0.40 + 0.01 * np.sin(np.arange(60))  # 2.5 % jitter
-    length[30] = 0.26
-    outlier, ratio = g.hampel_outliers(length, times)
-    assert np.flatnonzero(outlier).tolist() == [30]
-    assert ratio[30] == pytest.approx(0.26 / 0.40, abs=0.03)

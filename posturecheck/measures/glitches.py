@@ -20,7 +20,8 @@ The checks
    turn and by more than :data:`MIN_JUMP_DEG`, and back to where they were
    within :data:`MAX_GLITCH_S`. Marks every landmark of the frames between
    (the whole pose of those frames is in doubt).
-2. **Broken proportions** (:func:`hampel_outliers` on segment lengths):
+2. **Broken proportions** (:func:`~posturecheck.measures.filtering.hampel_outliers`
+   on segment lengths):
    thigh, shank and trunk (shoulder to hip) of each side, in pixels and in
    metres, against the person's own running median over
    :data:`PROPORTION_WINDOW_S` (a Hampel filter: more than
@@ -62,10 +63,10 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from posturecheck.landmarks import STANCE_JOINTS, Landmark
 from posturecheck.measures.extremes import frame_interval, hold_frames
+from posturecheck.measures.filtering import hampel_outliers
 from posturecheck.measures.geometry import angle_between
 from posturecheck.measures.view import landmark_name
 
@@ -98,8 +99,6 @@ TRACK_EDGE_S = 0.1
 EDGE_MARGIN = 0.01
 # Smallest overlap of two people's boxes, as a share of the smaller box, that can hide one of them.
 MIN_OVERLAP = 0.1
-# A robust standard deviation is this many median absolute deviations (Gaussian data).
-_MAD_TO_SD = 1.4826
 
 L = Landmark
 # Segments checked for proportions: (name, near end, far end); the far end is marked.
@@ -210,49 +209,6 @@ def jump_frames(
                 step_of[rows] = steps[away]
                 break
     return marked, step_of
-
-
-def hampel_outliers(
-    values: np.ndarray,
-    times_s: np.ndarray,
-    window_s: float = PROPORTION_WINDOW_S,
-    n_sigmas: float = HAMPEL_SIGMAS,
-    min_relative: float = PROPORTION_TOLERANCE,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Hampel filter: samples far from the running median of their window.
-
-    Parameters
-    ----------
-    values : (F,) any positive quantity (here segment lengths), NaN where unknown.
-    times_s : (F,) frame times in seconds; their median interval turns
-        ``window_s`` into a centred window of frames.
-    window_s : window length, seconds.
-    n_sigmas : threshold in robust standard deviations (1.4826 median absolute deviations).
-    min_relative : the departure must also exceed this fraction of the
-        running median, so a series that barely moves (MAD near 0) does not
-        flag its ordinary jitter.
-
-    Returns
-    -------
-    outlier : (F,) bool; a sample is judged only when at least half its
-        window is known.
-    ratio : (F,) float, value over its running median (NaN where not judged).
-    """
-    values = np.asarray(values, dtype=np.float64)
-    interval = frame_interval(times_s)
-    half = max(1, round(window_s / 2 / interval)) if np.isfinite(interval) and interval > 0 else 1
-    padded = np.pad(values, half, constant_values=np.nan)
-    windows = sliding_window_view(padded, 2 * half + 1)
-    enough = np.isfinite(windows).sum(axis=1) >= half + 1
-    safe = np.where(enough[:, None], windows, 0.0)
-    with np.errstate(invalid="ignore"):
-        median = np.where(enough, np.nanmedian(safe, axis=1), np.nan)
-        mad = np.nanmedian(np.abs(safe - np.where(enough, median, 0.0)[:, None]), axis=1)
-        departure = np.abs(values - median)
-        limit = np.maximum(n_sigmas * _MAD_TO_SD * mad, min_relative * np.abs(median))
-        outlier = enough & np.isfinite(values) & (departure > limit)
-        ratio = np.where(enough, values / median, np.nan)
-    return outlier, ratio
 
 
 def _boxes(points: np.ndarray) -> np.ndarray:
@@ -389,7 +345,9 @@ def _check_points(reason: np.ndarray, points: np.ndarray, times_s: np.ndarray, u
             _mark_frame(reason, int(row), f"{JUMP}: {name} angle moved {abs(step[row]):.0f} deg")
     for name, near, far in SEGMENTS:
         length = np.linalg.norm(points[:, far] - points[:, near], axis=-1)
-        outlier, ratio = hampel_outliers(length, times_s)
+        outlier, ratio = hampel_outliers(
+            length, times_s, PROPORTION_WINDOW_S, HAMPEL_SIGMAS, PROPORTION_TOLERANCE
+        )
         for row in np.flatnonzero(outlier):
             text = f"{PROPORTIONS}: {name} {ratio[row]:.0%} of its usual length ({unit})"
             _mark_landmark(reason, int(row), int(far), text)
@@ -397,6 +355,7 @@ def _check_points(reason: np.ndarray, points: np.ndarray, times_s: np.ndarray, u
 
 def reject(
     image_norm: np.ndarray,
+    own_norm: np.ndarray,
     image_px: np.ndarray,
     world: np.ndarray,
     detected: np.ndarray,
@@ -409,7 +368,9 @@ def reject(
     Parameters
     ----------
     image_norm : (F, P, 33, 2|3) normalised image landmarks of every person
-        slot as the model gave them (for the overlap check and the frame edge).
+        slot as the model gave them (for the overlap check).
+    own_norm : (F, 33, 2|3) the person's normalised image landmarks, NaN
+        where not visible (for the frame edge).
     image_px : (F, 33, 2) the person's image landmarks in pixels, NaN where
         not visible (jumps and proportions).
     world : (F, 33, 3) the person's world landmarks, metres, NaN where not visible.
@@ -439,7 +400,7 @@ def reject(
     if times_s is not None:
         _check_points(image, image_px, times_s, "in the picture")
         _check_points(world_reason, world, times_s, "in 3D")
-    edge = at_frame_edge(image_norm[:, person])
+    edge = at_frame_edge(own_norm)
     for row, column in zip(*np.nonzero(edge), strict=True):
         for reason in (image, world_reason):
             _mark_landmark(reason, int(row), int(column), f"{landmark_name(int(column))} {FRAME_EDGE}")

@@ -415,7 +415,7 @@ def _reject(
 ) -> tuple[_Points, _Points, list[str]]:
     """The raw points carrying their rejection, the same with rejected landmarks missing, and a note."""
     rejection = reject(
-        series.image, raw.image_px, raw.world, series.detected, times_s, person, options.max_gap_s
+        series.image, raw.image, raw.image_px, raw.world, series.detected, times_s, person, options.max_gap_s
     )
     marked = _Points(raw.image, raw.image_px, raw.world, raw.detected, rejection)
     image = np.where((rejection.image != "")[..., None], np.nan, raw.image)
