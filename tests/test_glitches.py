@@ -48,6 +48,10 @@ def test_a_knee_thrown_up_for_three_frames_is_an_implausible_jump() -> None:
     assert np.abs(hip.values[5:10]).max() < 1.0 and np.abs(hip.values[13:18]).max() < 1.0
     # Measures not needing the left knee are rejected too: the whole pose of those frames is in doubt.
     assert _rejected(table.measures["trunk_inclination"].reason, g.JUMP) == [10, 11, 12]
+    assert "3 frame(s) with landmarks not trusted" in " ".join(table.notes)
+    # Without the rejection the glitch frames pass as valid (issue 11, observation 1).
+    unchecked = compute_measures(glitched, 0, replace(MeasureOptions(), reject_glitches=False))
+    assert unchecked.measures["hip_flexion_left"].valid[10:13].all()
 
 
 def test_a_real_knee_raise_is_not_rejected() -> None:
