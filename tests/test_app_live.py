@@ -8,9 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit_webrtc.component import WebRtcStreamerContext, WebRtcStreamerState
 
+from posturecheck.analyze import AnalysisResult
 from posturecheck.app.live import figures as live
 from posturecheck.app.live.capture import CAPTURE_S, StandingCheck
-from posturecheck.app.live.counters import KneeRaiseCounter, SteadyStance
+from posturecheck.app.live.counters import HeldValues, KneeRaiseCounter, SteadyStance
 from posturecheck.app.live.processor import LiveProcessor
 from posturecheck.app.settings import AppSettings
 from posturecheck.app.views.live import STANDING_MEASURES, standing_check
@@ -72,23 +73,53 @@ def test_nobody_in_view() -> None:
     assert not figures.person and figures.guidance == live.NO_PERSON
 
 
-def test_knee_raises_are_counted_once_per_raise_with_their_peaks() -> None:
+def _feed(counter: KneeRaiseCounter, frames: list[dict[str, float]], start: int = 0) -> list[list[str]]:
+    """Frames at 30 fps from frame ``start``."""
+    return [counter.update(values, (start + i) / 30) for i, values in enumerate(frames)]
+
+
+def test_knee_raises_are_counted_once_per_raise_with_their_held_peaks() -> None:
     counter = KneeRaiseCounter(raise_deg=60, lower_deg=25)
-    trace = [0, 30, 59, 61, 58, 62, 75, 70, 40, 26, 24, 10, 0]  # jitter around 60 and 25 counts nothing extra
-    done = [counter.update({"left": value}) for value in trace]
-    assert counter.sides["left"].count == 1 and counter.sides["left"].last_peak_deg == 75
+    # Jitter around 60 and 25 counts nothing extra; 75 is reached in one frame only, 70 is held for 3.
+    trace = [0, 0, 0, 30, 59, 61, 58, 62, 63, 61, 75, 70, 71, 72, 40, 26, 24, 26, 10, 10, 0]
+    done = _feed(counter, [{"left": value} for value in trace])
+    assert counter.sides["left"].count == 1 and counter.sides["left"].last_peak_deg == 70
     assert done.count(["left"]) == 1 and counter.sides["right"].count == 0
-    for value in (0, 80, 0, 65, 0):
-        counter.update({"left": value, "right": value})
+    held = [value for value in (0, 80, 0, 65, 0) for _ in range(3)]
+    _feed(counter, [{"left": v, "right": v} for v in held], start=len(trace))
     assert counter.sides["left"].count == 3 and counter.sides["right"].count == 2
     assert counter.sides["left"].best_peak_deg == 80
 
 
+def test_a_one_frame_glitch_counts_no_raise() -> None:
+    counter = KneeRaiseCounter()
+    _feed(counter, [{"left": v} for v in (0, 0, 0, 90, 0, 0, 0, 0)])
+    assert counter.sides["left"].count == 0
+
+
 def test_missing_frames_neither_count_nor_cancel_a_raise() -> None:
     counter = KneeRaiseCounter()
-    for value in ({"left": 70.0}, {}, {}, {"left": 10.0}):
-        counter.update(value)
+    _feed(counter, [{"left": 70.0}] * 3 + [{}, {}] + [{"left": 10.0}] * 3)
     assert counter.sides["left"].count == 1
+
+
+def test_highest_so_far_is_a_value_held_for_a_tenth_of_a_second() -> None:
+    highest = HeldValues()
+    for i, value in enumerate((10, 10, 10, 95, 12, 12, 12)):  # a one-frame spike to 95
+        highest.update(i / 30, {"left": float(value)})
+    assert highest.highest == {"left": 12.0}
+    for i, value in enumerate((40, 42, 41), start=7):  # held for 3 frames
+        highest.update(i / 30, {"left": float(value)})
+    assert highest.highest == {"left": 40.0}
+    highest.update(10 / 30, {})  # no valid value: the hold starts again
+    for i, value in enumerate((50, 50), start=11):
+        highest.update(i / 30, {"left": float(value)})
+    assert highest.highest == {"left": 40.0}
+    # At 60 frames/s the hold is 6 frames (0.1 s).
+    fast = HeldValues()
+    for i, value in enumerate([0.0] * 3 + [30.0] * 5 + [0.0] * 3 + [20.0] * 6):
+        fast.update(i / 60, {"right": value})
+    assert fast.highest == {"right": 20.0}
 
 
 def test_counter_thresholds_must_be_ordered() -> None:
@@ -189,6 +220,24 @@ def test_processor_measures_the_walk_and_releases_the_model() -> None:
     processor.on_ended()  # a second stop is harmless
     passed = processor.recv(av.VideoFrame.from_ndarray(np.zeros((360, 640, 3), np.uint8), format="rgb24"))
     assert processor.snapshot().frames_received == 85 and passed.width == 640
+
+
+@pytest.mark.slow
+def test_highest_so_far_on_the_walk_is_the_clips_held_peak(walk_analysis: AnalysisResult) -> None:
+    """The walk played through the live processor at its own frame times (issue 11: the README's live
+    screenshot showed 111.5 / 112.3 deg, set by single frames). The live page follows the first person
+    in view (the walker, then the runner who comes in at 6.7 s), so its highest so far is compared with
+    the largest held peak of either person in the offline analysis."""
+    clock = [0.0]
+    processor = LiveProcessor(check_model(), clock=lambda: clock[0])
+    for frame in open_source(WALK_CLIP, max_side=640):
+        clock[0] = frame.time_s
+        processor.recv(av.VideoFrame.from_ndarray(frame.image, format="rgb24"))
+    highest = processor.snapshot().max_hip_flexion
+    processor.on_ended()
+    for side in ("left", "right"):
+        offline = max(p["measures"][f"hip_flexion_{side}"]["max"] for p in walk_analysis.summary["measures"])
+        assert highest[side] == pytest.approx(offline, abs=6.0), (side, highest[side], offline)
 
 
 def test_a_captured_steady_stance_passes_the_standing_side_assessment() -> None:

@@ -10,7 +10,6 @@ import pytest
 
 from posturecheck.analyze import AnalyzeOptions, analyze_file
 from posturecheck.assessments import AssessmentResult, get_assessment
-from posturecheck.assessments.class_review import steady_values
 from posturecheck.errors import InputError
 from posturecheck.landmarks import Landmark
 from posturecheck.pose.series import PoseSeries
@@ -99,11 +98,23 @@ def test_a_one_frame_glitch_does_not_set_the_range() -> None:
     assert _row(result, "person 1")["hip_flexion_left_max"] == pytest.approx(100, abs=1)
 
 
-def test_steady_values_need_every_frame_of_the_window_valid() -> None:
-    values = np.array([0.0, 1.0, 50.0, 1.0, 0.0, 0.0, 0.0])
-    out = steady_values(values, np.array([True] * 6 + [False]))
-    assert np.isnan(out[[0, 1, 4, 5, 6]]).all()  # windows reaching past the ends or over frame 6
-    np.testing.assert_allclose(out[2:4], [1.0, 1.0])
+def test_a_two_frame_glitch_does_not_set_the_most_flexion_and_a_three_frame_hold_does() -> None:
+    series = _class_clip()
+    tables = tables_of(series, cutoff_hz=None)
+    hip = tables[1].measures["hip_flexion_right"]  # person 2 stands still at 20 deg
+    values = hip.values.copy()
+    values[100:102] = 70.0
+    glitched = replace(
+        tables[1], measures={**tables[1].measures, "hip_flexion_right": replace(hip, values=values)}
+    )
+    result = CLASS.run(series, [tables[0], glitched])
+    assert _row(result, "person 2")["hip_flexion_right_max"] == pytest.approx(20, abs=0.5)
+    values[100:103] = [70.0, 72.0, 71.0]
+    held = replace(
+        tables[1], measures={**tables[1].measures, "hip_flexion_right": replace(hip, values=values)}
+    )
+    result = CLASS.run(series, [tables[0], held])
+    assert _row(result, "person 2")["hip_flexion_right_max"] == 70.0
 
 
 def test_a_photo_is_refused() -> None:
@@ -160,8 +171,8 @@ def test_time_in_view_and_holds_carry_the_share_of_frames_they_rest_on() -> None
     assert holds.fraction_valid == pytest.approx(shared, abs=1e-3)
 
 
-def test_the_summary_method_says_the_extremes_are_of_a_running_median() -> None:
-    assert "running median over 5 frames" in CLASS.summary_method
+def test_the_summary_method_says_the_extremes_are_held_ones() -> None:
+    assert "held for 0.1 s (at least 3 consecutive valid frames" in CLASS.summary_method
 
 
 def test_person_with_a_several_person_assessment_is_refused(tmp_path: Path) -> None:

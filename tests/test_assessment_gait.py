@@ -43,16 +43,19 @@ def test_strides_peaks_and_cadence_of_a_known_walk(camera_side: str) -> None:
     np.testing.assert_allclose(left_strikes, [s for s in strikes if 0 < s < 4.3], atol=1.5 / 30)
     strides = result.details["strides"]
     assert len(strides) == 5 and all(s["used"] for s in strides)
+    # Peaks are the values held for 3 frames (0.1 s): 1 to 1.5 frames from the top at 30 fps, the hip
+    # (22 deg around its mean, 1.1 s period) reads 0.8-1.8 deg under it and the sharp swing-phase knee
+    # peak (60 sin^2 over 0.44 s) 3.3-7.2 deg under it, plus up to 0.5 deg of noise and filtering.
     for stride in strides:
         assert stride["duration_s"] == pytest.approx(1.1, abs=0.04)
-        assert stride["peak_hip_flexion_deg"] == pytest.approx(32, abs=1.0)
-        assert stride["peak_hip_extension_deg"] == pytest.approx(12, abs=1.0)
-        assert stride["peak_knee_flexion_deg"] == pytest.approx(60, abs=1.5)
+        assert 32 - 2.3 <= stride["peak_hip_flexion_deg"] <= 32 - 0.3
+        assert 12 - 2.3 <= stride["peak_hip_extension_deg"] <= 12 - 0.3 + 0.5
+        assert 60 - 7.7 <= stride["peak_knee_flexion_deg"] <= 60 - 2.8
     assert _value(result, "cadence") == pytest.approx(120 / 1.1, abs=1.0)
     stride = result.finding("stride_left_1_peak_hip_extension")
-    assert stride.value == pytest.approx(12, abs=1.0)
+    assert 12 - 2.3 <= stride.value <= 12.2
     assert stride.normal is not None and stride.status == "within"
-    assert result.finding("stride_right_3_peak_hip_flexion").value == pytest.approx(32, abs=1.0)
+    assert 32 - 2.3 <= result.finding("stride_right_3_peak_hip_flexion").value <= 32 - 0.3
     for side in ("left", "right"):
         assert result.finding(f"peak_hip_extension_{side}").status == "within"
         assert result.finding(f"peak_hip_flexion_{side}").confidence == "high"
@@ -174,8 +177,9 @@ def test_grades_the_hip_angle_from_the_walkers_own_upright_neutral() -> None:
     for side in ("left", "right"):
         flexion = result.finding(f"peak_hip_flexion_{side}")
         extension = result.finding(f"peak_hip_extension_{side}")
-        assert flexion.value == pytest.approx(32, abs=1.0) and flexion.status == "within"
-        assert extension.value == pytest.approx(12, abs=1.0) and extension.status == "within"
+        # Peaks are values held for 0.1 s (measures/extremes.py): a walking hip peak reads 1-2 deg low.
+        assert 30.0 <= flexion.value <= 32.5 and flexion.status == "within"
+        assert 10.0 <= extension.value <= 12.5 and extension.status == "within"
         assert "upright neutral" in extension.note
     stride = result.details["strides"][0]
     assert stride["peak_thigh_trunk_extension_deg"] == pytest.approx(22, abs=1.0), "raw angle kept"

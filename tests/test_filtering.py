@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from posturecheck.measures.filtering import OneEuroFilter, fill_gaps, lowpass_filtfilt
+from posturecheck.measures.filtering import OneEuroFilter, fill_gaps, hampel_outliers, lowpass_filtfilt
 
 FPS = 30.0
 
@@ -232,3 +232,24 @@ def test_one_euro_repeated_time_returns_current_estimate():
 def test_empty_series_passes_through():
     assert fill_gaps(np.zeros((0, 33, 3)), np.zeros(0)).shape == (0, 33, 3)
     assert lowpass_filtfilt(np.zeros((0, 2)), np.zeros(0)).shape == (0, 2)
+
+
+def test_hampel_outliers_of_a_segment_length() -> None:
+    times = np.arange(60) / 30
+    length = 0.40 + 0.01 * np.sin(np.arange(60))  # 2.5 % jitter
+    length[30] = 0.26
+    outlier, ratio = hampel_outliers(length, times, window_s=1.0, min_relative=0.25)
+    assert np.flatnonzero(outlier).tolist() == [30]
+    assert ratio[30] == pytest.approx(0.26 / 0.40, abs=0.03)
+
+
+def test_hampel_outliers_need_half_the_window_known_and_the_relative_floor() -> None:
+    times = np.arange(60) / 30
+    flat = np.full(60, 0.40)
+    flat[30] = 0.41  # MAD is 0: without a floor any change would be an outlier
+    assert np.flatnonzero(hampel_outliers(flat, times, window_s=1.0)[0]).tolist() == [30]
+    assert not hampel_outliers(flat, times, window_s=1.0, min_relative=0.05)[0].any()
+    sparse = np.full(60, np.nan)
+    sparse[[10, 20, 30]] = [0.4, 0.1, 0.4]  # too little known around each to judge
+    outlier, ratio = hampel_outliers(sparse, times, window_s=1.0)
+    assert not outlier.any() and np.isnan(ratio).all()

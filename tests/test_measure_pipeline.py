@@ -201,7 +201,13 @@ def test_plumb_line_in_cm_only_with_height() -> None:
 
 def test_several_people_in_one_csv(tmp_path: Path) -> None:
     poses = _walk(15)
-    both = stack_people([make_series(poses, Camera()), make_series(poses, Camera(yaw_deg=30))])
+    first, second = (
+        make_series(poses, Camera(distance_m=6.0)),
+        make_series(poses, Camera(distance_m=6.0, yaw_deg=30)),
+    )
+    first.image[..., 0] -= 0.2  # side by side: people overlapping in the picture are not measured
+    second.image[..., 0] += 0.2
+    both = stack_people([first, second])
     wide = MeasureOptions(view_limits=ViewLimits(sagittal_3d_max_deg=60.0))
     tables = [compute_measures(both, person, wide) for person in (0, 1)]
     assert [t.chosen["hip_flexion_left"] for t in tables] == ["2d", "3d"]

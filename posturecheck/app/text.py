@@ -7,6 +7,7 @@ them and keeps the technical line for a details section.
 
 from __future__ import annotations
 
+from posturecheck.measures import glitches
 from posturecheck.measures.catalogue import ViewNeeded, measure_label
 
 # Card groups: the view each measure needs, in words (the labels themselves come from the catalogue).
@@ -62,6 +63,15 @@ def plain_reason(reason: str) -> str:
         ("facing direction unclear", "it was unclear which way the person faced"),
         ("not standing straight", "the person was not standing straight (knees bent)"),
         ("segmentation mask", "no silhouette was kept: turn on 'Keep silhouettes' under Settings"),
+        (glitches.JUMP, "the detected pose jumped in a way no body moves (a detection glitch): left out"),
+        (glitches.PROPORTIONS, "the detected body was out of proportion (a detection glitch): left out"),
+        (glitches.OVERLAP, "another person overlapped this one in the picture: keep people apart"),
+        (glitches.TRACK_START, "the person was just coming into view"),
+        (glitches.TRACK_END, "the person was about to leave the view"),
+        (
+            glitches.FRAME_EDGE,
+            "part of the body was at the edge of the picture: step back or move the camera back",
+        ),
     )
     for needle, words in rules:
         if needle in reason:

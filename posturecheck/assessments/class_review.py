@@ -17,11 +17,13 @@ Per person:
   with the share of the frames from first to last seen in which the person
   was detected (``fraction_seen``: gaps are lost tracking);
 * per side, the largest (flexion) and smallest (extension, negative) hip
-  angle (thigh against trunk) of its running median over
-  :data:`GLITCH_WIDTH` valid frames (:func:`steady_values`), and the share
-  of their frames that were valid: the hip angle needs a side or oblique
-  view, so people facing the camera have none;
-* steady holds: runs of at least :data:`MIN_HOLD_S` below the steady body
+  angle (thigh against trunk) the person held for
+  :data:`~posturecheck.measures.extremes.MIN_HOLD_S` (at least 3
+  consecutive valid frames: :func:`~posturecheck.measures.extremes.sustained_extreme`,
+  so a glitch of a frame or two cannot set them), and the share of their
+  frames that were valid: the hip angle needs a side or oblique view, so
+  people facing the camera have none;
+* steady holds: runs of at least :data:`MIN_STEADY_S` below the steady body
   speed (:mod:`posturecheck.assessments.steady`), with the median hip
   angles during each, and the share of the frames seen in which the body
   speed could be read (``speed_fraction_valid``);
@@ -41,13 +43,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from posturecheck.assessments.base import Assessment
 from posturecheck.assessments.figures import confidence_of
 from posturecheck.assessments.footage import NO_PERSON, SIDE_VIEW_WORDS, check_clip, person_label
 from posturecheck.assessments.result import AssessmentResult, Finding, finding
 from posturecheck.assessments.steady import body_speed, steady_runs
+from posturecheck.measures.extremes import MIN_HOLD_S, sustained_extreme
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
@@ -58,8 +60,7 @@ TITLE = "Class review (several people)"
 WHAT = f"the {NAME} assessment"
 TOPIC = "hip-flexor-tightness"
 MIN_CLIP_S = 2.0
-MIN_HOLD_S = 2.0
-GLITCH_WIDTH = 5
+MIN_STEADY_S = 2.0
 
 
 def _already_tracked(tracked: TrackedSeries, series: PoseSeries) -> bool:
@@ -72,28 +73,15 @@ def _already_tracked(tracked: TrackedSeries, series: PoseSeries) -> bool:
     return True
 
 
-def steady_values(values: np.ndarray, valid: np.ndarray, width: int = GLITCH_WIDTH) -> np.ndarray:
-    """(F,) running median over ``width`` frames (odd), NaN unless every frame of the window is valid.
-
-    Its extremes ignore one- or two-frame glitches (a mislabelled or
-    misplaced pose) that set the raw extremes, while any position held
-    for ``width`` frames or more keeps its value.
-    """
-    half = width // 2
-    padded = np.pad(np.where(valid, values, np.nan), half, constant_values=np.nan)
-    windows = sliding_window_view(padded, width)
-    full = np.isfinite(windows).all(axis=1)
-    return np.where(full, np.median(np.where(full[:, None], windows, 0.0), axis=1), np.nan)
-
-
 def _hip_range(table: MeasureTable, side: str, seen: np.ndarray) -> dict[str, float | None]:
     hip = table.measures[f"hip_flexion_{side}"]
-    robust = np.where(seen, steady_values(hip.values, hip.valid), np.nan)
-    known = np.isfinite(robust)
+    use = seen & hip.valid
+    most = sustained_extreme(hip.values, use, table.times_s, largest=True)
+    least = sustained_extreme(hip.values, use, table.times_s, largest=False)
     return {
-        "max_deg": float(robust[known].max()) if known.any() else None,
-        "min_deg": float(robust[known].min()) if known.any() else None,
-        "fraction_valid": float((seen & hip.valid).sum() / max(int(seen.sum()), 1)),
+        "max_deg": most.value if most.index is not None else None,
+        "min_deg": least.value if least.index is not None else None,
+        "fraction_valid": float(use.sum() / max(int(seen.sum()), 1)),
     }
 
 
@@ -101,7 +89,7 @@ def _holds(
     series: PoseSeries, table: MeasureTable, seen: np.ndarray, speed: np.ndarray
 ) -> list[dict[str, object]]:
     out = []
-    for run_ in steady_runs(speed, series.times_s, seen, MIN_HOLD_S):
+    for run_ in steady_runs(speed, series.times_s, seen, MIN_STEADY_S):
         rows = run_.rows(series.n_frames)
         hold: dict[str, object] = {
             "start_s": run_.start_s,
@@ -160,7 +148,7 @@ def _findings(person: dict) -> list[Finding]:
         ),
         finding(
             f"person_{slot + 1}_holds",
-            f"{label}: steady holds of {MIN_HOLD_S:g} s or more",
+            f"{label}: steady holds of {MIN_STEADY_S:g} s or more",
             len(person["holds"]),
             "count",
             None,
@@ -300,9 +288,9 @@ ASSESSMENT = Assessment(
     needs_masks=False,
     measures_used=("hip_flexion_left", "hip_flexion_right", "body speed (steady holds)"),
     summary_method=(
-        f"per person: extremes of each hip angle's running median over {GLITCH_WIDTH} frames, all valid "
-        "(so one- or two-frame glitches do not set them), steady runs of 2 s or more, time in view, and the "
-        "clearest frame's box"
+        f"per person: the extremes of each hip angle held for {MIN_HOLD_S:g} s (at least 3 consecutive valid "
+        "frames, so one- or two-frame glitches do not set them), steady runs of 2 s or more, time in view, "
+        "and the clearest frame's box"
     ),
     norms=(),
     education_topic=TOPIC,

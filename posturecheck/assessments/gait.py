@@ -2,7 +2,8 @@
 
 The walking bout, heel strikes, strides and cadence come from
 :mod:`posturecheck.assessments.gait_events`. For every stride of each side
-the measure table gives, over the stride's valid frames:
+the measure table gives, over the stride's valid frames (each extreme one
+held for 0.1 s, :mod:`posturecheck.measures.extremes`):
 
 * peak hip flexion (largest ``hip_flexion_<side>``, usually late swing),
 * peak hip extension (smallest ``hip_flexion_<side>``, late stance),
@@ -62,6 +63,7 @@ from posturecheck.assessments.gait_events import (
 )
 from posturecheck.assessments.points import person_points
 from posturecheck.assessments.result import AssessmentResult, Confidence, Finding, NormalRange, finding
+from posturecheck.measures.extremes import sustained_extreme
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.pose.series import PoseSeries
 
@@ -96,13 +98,14 @@ KNEE_FLEXION = NormalRange(
 )
 
 
-def _extreme(measure: Measure, rows: slice, largest: bool) -> tuple[float | None, float | None]:
-    """Largest (or smallest) valid value in ``rows`` and its row index offset, or Nones."""
-    values = np.where(measure.valid[rows], measure.values[rows], np.nan)
-    if not np.isfinite(values).any():
+def _extreme(
+    measure: Measure, rows: slice, largest: bool, times_s: np.ndarray
+) -> tuple[float | None, float | None]:
+    """Largest (or smallest) value held in ``rows`` (:func:`sustained_extreme`), its row offset; or Nones."""
+    found = sustained_extreme(measure.values[rows], measure.valid[rows], times_s[rows], largest=largest)
+    if found.index is None:
         return None, None
-    index = int(np.nanargmax(values) if largest else np.nanargmin(values))
-    return float(values[index]), float(index)
+    return found.value, float(found.index)
 
 
 def _stride_record(table: MeasureTable, stride: Stride) -> dict[str, Any]:
@@ -110,15 +113,16 @@ def _stride_record(table: MeasureTable, stride: Stride) -> dict[str, Any]:
     side = stride.side
     hip = table.measures[f"hip_flexion_neutral_{side}"]
     times = table.times_s[rows]
-    flexion, at_flexion = _extreme(hip, rows, largest=True)
-    least, at_least = _extreme(hip, rows, largest=False)
+    every = table.times_s
+    flexion, at_flexion = _extreme(hip, rows, True, every)
+    least, at_least = _extreme(hip, rows, False, every)
     raw = table.measures[f"hip_flexion_{side}"]
-    raw_flexion, _ = _extreme(raw, rows, largest=True)
-    raw_least, _ = _extreme(raw, rows, largest=False)
-    knee, _ = _extreme(table.measures[f"knee_flexion_{side}"], rows, largest=True)
+    raw_flexion, _ = _extreme(raw, rows, True, every)
+    raw_least, _ = _extreme(raw, rows, False, every)
+    knee, _ = _extreme(table.measures[f"knee_flexion_{side}"], rows, True, every)
     thigh = table.measures[f"thigh_inclination_{side}"]
-    forward, _ = _extreme(thigh, rows, largest=True)
-    backward, _ = _extreme(thigh, rows, largest=False)
+    forward, _ = _extreme(thigh, rows, True, every)
+    backward, _ = _extreme(thigh, rows, False, every)
     fraction = float(hip.valid[rows].mean())
     return {
         "side": side,

@@ -9,6 +9,8 @@ value is missing. Every column (every trailing index) is treated on its own.
   filter run forwards and backwards.
 * :class:`OneEuroFilter` is the live smoother: causal, one sample at a time,
   little lag when the signal moves fast and strong smoothing when it is still.
+* :func:`hampel_outliers` finds samples far from the running median of their
+  window (a Hampel filter), for series that should barely change.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from scipy import signal
 
 # Time stamps whose intervals all lie within this fraction of the median
 # interval are treated as a uniform frame rate (phone video jitters by a
 # fraction of a millisecond; resampling that away would only add error).
 _UNIFORM_RTOL = 0.01
+# A robust standard deviation is this many median absolute deviations (Gaussian data).
+_MAD_TO_SD = 1.4826
 
 # Low-pass cut-off for landmarks, Hz: human movement at walking pace and slower lies below it
 # (Winter's gait work filters at 6 Hz; Sports2D and Pose2Sim default to the same).
@@ -279,3 +284,47 @@ class OneEuroFilter:
         self._speed = np.where(missing | fresh, 0.0, speed)
         self._t_s = float(t_s)
         return smoothed.copy()
+
+
+def hampel_outliers(
+    values: np.ndarray,
+    times_s: np.ndarray,
+    window_s: float,
+    n_sigmas: float = 3.0,
+    min_relative: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hampel filter: samples far from the running median of their window.
+
+    Parameters
+    ----------
+    values : (F,) any positive quantity (here segment lengths), NaN where unknown.
+    times_s : (F,) frame times in seconds; their median interval turns
+        ``window_s`` into a centred window of frames.
+    window_s : window length, seconds.
+    n_sigmas : threshold in robust standard deviations (1.4826 median absolute deviations).
+    min_relative : the departure must also exceed this fraction of the
+        running median, so a series that barely moves (MAD near 0) does not
+        flag its ordinary jitter.
+
+    Returns
+    -------
+    outlier : (F,) bool; a sample is judged only when at least half its
+        window is known.
+    ratio : (F,) float, value over its running median (NaN where not judged).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    times = np.asarray(times_s, dtype=np.float64)
+    interval = float(np.median(np.diff(times))) if times.size >= 2 else math.nan
+    half = max(1, round(window_s / 2 / interval)) if np.isfinite(interval) and interval > 0 else 1
+    padded = np.pad(values, half, constant_values=np.nan)
+    windows = sliding_window_view(padded, 2 * half + 1)
+    enough = np.isfinite(windows).sum(axis=1) >= half + 1
+    safe = np.where(enough[:, None], windows, 0.0)
+    with np.errstate(invalid="ignore"):
+        median = np.where(enough, np.nanmedian(safe, axis=1), np.nan)
+        mad = np.nanmedian(np.abs(safe - np.where(enough, median, 0.0)[:, None]), axis=1)
+        departure = np.abs(values - median)
+        limit = np.maximum(n_sigmas * _MAD_TO_SD * mad, min_relative * np.abs(median))
+        outlier = enough & np.isfinite(values) & (departure > limit)
+        ratio = np.where(enough, values / median, np.nan)
+    return outlier, ratio

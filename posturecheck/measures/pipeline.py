@@ -4,6 +4,10 @@
 
 1. left/right swap correction (:func:`posturecheck.measures.swaps.correct_left_right_swaps`);
 2. landmarks with visibility below ``min_visibility`` are treated as missing;
+2b. landmarks not to be trusted (implausible jumps, broken proportions, another
+   person overlapping, the ends of a followed stretch, the picture's edge:
+   :func:`posturecheck.measures.glitches.reject`) are treated as missing too,
+   and every measure needing one is invalid in that frame with its reason;
 3. bounded gap filling (:func:`posturecheck.measures.filtering.fill_gaps`);
 4. zero-lag low-pass filtering of the landmarks
    (:func:`posturecheck.measures.filtering.lowpass_filtfilt`);
@@ -34,6 +38,7 @@ from posturecheck.landmarks import MIN_VISIBILITY, Landmark
 from posturecheck.measures import joint_angles as ja
 from posturecheck.measures import posture
 from posturecheck.measures.filtering import DEFAULT_CUTOFF_HZ, fill_gaps, lowpass_filtfilt
+from posturecheck.measures.glitches import Rejection, reject
 from posturecheck.measures.neutral import hip_flexion_neutral, hip_neutral
 from posturecheck.measures.pitch import TiltUsed, decide_tilt, levelled_world, person_tilt, upright_frames
 from posturecheck.measures.silhouette import PELVIC_TILT_PROXY_WITHDRAWN, lumbar_curve
@@ -86,6 +91,7 @@ class MeasureOptions:
     max_standing_knee_deg : plumb-line offsets need both knees within this
         flexion (the stature estimate assumes standing).
     view_limits : view classification thresholds.
+    reject_glitches : reject untrustworthy landmarks first (step 2b of the module notes).
     """
 
     method: str = "auto"
@@ -98,6 +104,7 @@ class MeasureOptions:
     correct_swaps: bool = True
     max_standing_knee_deg: float = 20.0
     view_limits: ViewLimits = field(default_factory=ViewLimits)
+    reject_glitches: bool = True
 
     def __post_init__(self) -> None:
         if self.method not in ANGLE_METHODS:
@@ -134,6 +141,7 @@ class _Points:
     image_px: np.ndarray
     world: np.ndarray
     detected: np.ndarray
+    rejected: Rejection | None = None
 
 
 def _specs(with_cm: bool) -> list[_Spec]:
@@ -259,6 +267,10 @@ def _reasons(
     reason = np.full(values.shape, "", dtype=object)
     missing, first_missing = _needed(spec, ~np.isfinite(coords).all(axis=-1))
     _fill_reasons(reason, missing & ~points.detected, lambda i: "no person detected")
+    if points.rejected is not None:
+        marks = points.rejected.image if method == "2d" else points.rejected.world
+        untrusted, first_untrusted = _needed(spec, marks != "")
+        _fill_reasons(reason, untrusted, lambda i: str(marks[i, first_untrusted[i]]))
     _fill_reasons(
         reason,
         missing,
@@ -464,7 +476,7 @@ def _smooth(
                 f"landmarks not low-pass filtered: {options.cutoff_hz:g} Hz is not below half "
                 f"the {rate:.3g} fps frame rate"
             )
-    return _Points(image, image * size, world, points.detected), notes
+    return _Points(image, image * size, world, points.detected, points.rejected), notes
 
 
 def _plain(variants: dict[str, Measure], chosen: dict[str, str]) -> dict[str, Measure]:
@@ -474,6 +486,27 @@ def _plain(variants: dict[str, Measure], chosen: dict[str, str]) -> dict[str, Me
         measures[name] = variants[f"{name}_{method}"].renamed(name)
         measures[f"{name}_2d"], measures[f"{name}_3d"] = variants[f"{name}_2d"], variants[f"{name}_3d"]
     return measures
+
+
+def _reject(
+    series: PoseSeries,
+    person: int,
+    raw: _Points,
+    times_s: np.ndarray | None,
+    options: MeasureOptions,
+    size: np.ndarray,
+) -> tuple[_Points, _Points, list[str]]:
+    """The raw points carrying their rejection, the same with rejected landmarks missing, and a note."""
+    rejection = reject(
+        series.image, raw.image, raw.image_px, raw.world, series.detected, times_s, person, options.max_gap_s
+    )
+    marked = _Points(raw.image, raw.image_px, raw.world, raw.detected, rejection)
+    image = np.where((rejection.image != "")[..., None], np.nan, raw.image)
+    world = np.where((rejection.world != "")[..., None], np.nan, raw.world)
+    trusted = _Points(image, image * size, world, raw.detected, rejection)
+    n = int((rejection.frames() & raw.detected).sum())
+    note = f"{n} frame(s) with landmarks not trusted (glitches, overlaps, ends of a track, picture edge)"
+    return marked, trusted, [note]
 
 
 def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -> MeasureTable:
@@ -514,10 +547,15 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
     image = np.where(hidden, np.nan, one.image[:, 0, :, :2].astype(np.float64))
     world = np.where(hidden, np.nan, one.world[:, 0].astype(np.float64))
     raw = _Points(image, image * size, world, one.detected[:, 0])
+    trusted, rejection_notes = raw, list[str]()
+    if options.reject_glitches:
+        times = one.times_s if timed else None
+        raw, trusted, rejection_notes = _reject(series, person, raw, times, options, size)
     if timed:
-        smooth, notes = _smooth(raw, one.times_s, options, size)
+        smooth, notes = _smooth(trusted, one.times_s, options, size)
     else:
-        smooth, notes = raw, ["stills (no increasing time stamps): no swap correction or filtering"]
+        smooth, notes = trusted, ["stills (no increasing time stamps): no swap correction or filtering"]
+    notes += rejection_notes
     tilt = _camera_tilt(smooth, np.asarray(one.times_s, dtype=np.float64), options)
     roll = tilt.roll_deg
     smooth, raw = _levelled(smooth, tilt), _levelled(raw, tilt)

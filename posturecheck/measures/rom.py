@@ -3,7 +3,9 @@
 The inputs are one angle per frame in degrees (for example hip flexion:
 positive = flexion, negative = extension, zero = thigh in line with the
 trunk), a per-frame validity flag, true frame times in seconds and the frame
-indices in the source. Only valid, finite frames count.
+indices in the source. Only valid, finite frames count, and every extreme and
+peak is one the series held (:mod:`posturecheck.measures.extremes`): a value
+seen in a single frame never sets it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import signal
+
+from posturecheck.measures.extremes import MIN_HOLD_S, held_series, sustained_extreme
 
 # A repetition starts where the angle last leaves, and ends where it first
 # returns to, the band this fraction of the rise above the neighbouring trough:
@@ -26,12 +30,16 @@ class RangeOfMotion:
 
     Attributes
     ----------
-    max_deg, min_deg : largest and smallest valid angle in degrees (NaN if
-        no frame was valid). For hip flexion, ``max_deg`` is the peak flexion
-        and ``min_deg`` the peak extension (negative when the hip extends).
-    max_time_s, min_time_s : time of those frames in seconds (NaN if none).
+    max_deg, min_deg : largest and smallest angle in degrees the valid series
+        held for :data:`~posturecheck.measures.extremes.MIN_HOLD_S` (see
+        :func:`~posturecheck.measures.extremes.sustained_extreme`; NaN if no
+        run of valid frames was that long). For hip flexion, ``max_deg`` is
+        the peak flexion and ``min_deg`` the peak extension (negative when
+        the hip extends).
+    max_time_s, min_time_s : time of the first frame holding each, seconds (NaN if none).
     max_frame, min_frame : source frame index of those frames (None if none).
-    range_deg : ``max_deg - min_deg`` (NaN if none).
+    range_deg : ``max_deg - min_deg``, 0 if negative (a series swinging faster
+        than the hold), NaN if none.
     fraction_valid : valid frames / all frames, 0..1 (0 for an empty series).
     """
 
@@ -57,7 +65,7 @@ def _valid_mask(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
 def range_of_motion(
     values: np.ndarray, valid: np.ndarray, times_s: np.ndarray, frame_index: np.ndarray
 ) -> RangeOfMotion:
-    """Largest and smallest angle over the valid frames, with when they happened.
+    """Largest and smallest angle the valid series held, with when they were reached.
 
     Parameters
     ----------
@@ -69,25 +77,27 @@ def range_of_motion(
     Returns
     -------
     RangeOfMotion
-        If several frames share the extreme value, the first one is reported.
+        Extremes held for :data:`~posturecheck.measures.extremes.MIN_HOLD_S`
+        (at least 3 consecutive valid frames); if several windows hold the
+        same extreme, the first is reported.
     """
     values = np.asarray(values, dtype=np.float64)
     use = _valid_mask(values, valid)
     n_frames = values.shape[0]
     fraction = float(use.sum() / n_frames) if n_frames else 0.0
-    if not use.any():
+    high = sustained_extreme(values, use, times_s, largest=True)
+    low = sustained_extreme(values, use, times_s, largest=False)
+    if high.index is None or low.index is None:
         return RangeOfMotion(math.nan, math.nan, None, math.nan, math.nan, None, math.nan, fraction)
-    candidates = np.flatnonzero(use)
-    i_max = int(candidates[np.argmax(values[candidates])])
-    i_min = int(candidates[np.argmin(values[candidates])])
     return RangeOfMotion(
-        max_deg=float(values[i_max]),
-        max_time_s=float(times_s[i_max]),
-        max_frame=int(frame_index[i_max]),
-        min_deg=float(values[i_min]),
-        min_time_s=float(times_s[i_min]),
-        min_frame=int(frame_index[i_min]),
-        range_deg=float(values[i_max] - values[i_min]),
+        max_deg=high.value,
+        max_time_s=float(times_s[high.index]),
+        max_frame=int(frame_index[high.index]),
+        min_deg=low.value,
+        min_time_s=float(times_s[low.index]),
+        min_frame=int(frame_index[low.index]),
+        # A series that swings faster than the hold can hold a lower peak than trough: no range then.
+        range_deg=max(high.value - low.value, 0.0),
         fraction_valid=fraction,
     )
 
@@ -102,7 +112,7 @@ class Repetition:
     peak_s : time in seconds of the peak.
     end_s : time in seconds the angle first came back to its resting band after the peak.
     peak_frame : source frame index of the peak.
-    peak_deg : angle at the peak, degrees.
+    peak_deg : the largest angle held at the peak (for at least MIN_HOLD_S), degrees.
     """
 
     start_s: float
@@ -161,7 +171,11 @@ def find_repetitions(
 
     Notes
     -----
-    Invalid frames are skipped, so a brief dropout does not split a
+    Peaks are searched in the held series
+    (:func:`~posturecheck.measures.extremes.held_series`): each peak's angle
+    is the largest the series held for
+    :data:`~posturecheck.measures.extremes.MIN_HOLD_S`, and a spike of one or
+    two frames makes no repetition. Invalid frames are skipped, so a brief dropout does not split a
     repetition; where consecutive valid frames are more than
     ``min_interval_s`` apart the series is cut and each part searched on its
     own, since a whole repetition could hide in such a gap. A repetition
@@ -172,8 +186,9 @@ def find_repetitions(
     them therefore meet near their shared trough.
     """
     values = np.asarray(values, dtype=np.float64)
-    use = _valid_mask(values, valid)
-    v = values[use]
+    held = held_series(values, _valid_mask(values, valid), times_s, MIN_HOLD_S)
+    use = np.isfinite(held)
+    v = held[use]
     t = np.asarray(times_s, dtype=np.float64)[use]
     frames = np.asarray(frame_index)[use]
     if v.size < 3:

@@ -12,6 +12,7 @@ import numpy as np
 
 from posturecheck.draw.skeleton import draw_skeletons
 from posturecheck.io.sources import open_source
+from posturecheck.measures.extremes import sustained_extreme
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 from posturecheck.privacy import blur_faces
@@ -95,12 +96,15 @@ def _candidates(
         if measure is None or not measure.valid.any():
             continue
         measured |= measure.valid
-        values = np.where(measure.valid, measure.values, np.nan)
-        extremes.append((int(np.nanargmax(values)), f"peak {side} hip flexion"))
-        low = int(np.nanargmin(values))
-        if lowest is None or values[low] < lowest[0]:
-            word = f"peak {side} hip extension" if values[low] < 0 else f"least {side} hip flexion"
-            lowest = (float(values[low]), low, word)
+        # Peaks held for 0.1 s, as the summary reports them, so a one-frame glitch is not shown as one.
+        high = sustained_extreme(measure.values, measure.valid, table.times_s)
+        least = sustained_extreme(measure.values, measure.valid, table.times_s, largest=False)
+        if high.index is None or least.index is None:
+            continue
+        extremes.append((high.index, f"peak {side} hip flexion"))
+        if lowest is None or least.value < lowest[0]:
+            word = f"peak {side} hip extension" if least.value < 0 else f"least {side} hip flexion"
+            lowest = (least.value, least.index, word)
     if lowest is not None:
         extremes.append((lowest[1], lowest[2]))
     pool = np.flatnonzero(measured if measured.any() else in_view)

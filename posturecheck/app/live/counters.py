@@ -1,4 +1,11 @@
-"""Knee-raise counting and steady-stance detection on a live stream of figures."""
+"""Knee-raise counting, the highest values so far and steady-stance detection on a live stream of figures.
+
+Every peak here follows the rule of :mod:`posturecheck.measures.extremes`:
+a value counts as reached only when the stream held it over
+:func:`~posturecheck.measures.extremes.hold_frames` consecutive frames with a
+valid value (0.1 s, at least 3 frames), so a glitch of a frame or two sets
+no "highest so far", starts no knee raise and is no raise's peak.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from posturecheck.landmarks import STANCE_JOINTS
+from posturecheck.measures.extremes import MIN_HOLD_S, frame_interval, hold_frames, sustained_extreme
 
 # A knee raise is counted when hip flexion goes above RAISE_DEG and back
 # below LOWER_DEG (hysteresis, so jitter around one threshold counts nothing).
@@ -18,6 +26,53 @@ LOWER_DEG = 25.0
 STEADY_WINDOW_S = 1.5
 STEADY_TOLERANCE = 0.02
 STRAIGHT_KNEE_DEG = 20.0
+
+
+# Recent samples kept per stream to hold values over: enough for 0.1 s at 240 frames/s.
+_RECENT = 32
+
+
+class HeldValues:
+    """The value each stream (e.g. "left", "right") has held up to now, and the highest ever held.
+
+    Fed once per frame with the valid values of that frame (a stream missing
+    from a frame breaks its hold). The held value of a stream is the
+    :func:`~posturecheck.measures.extremes.sustained_extreme` of its latest
+    :func:`~posturecheck.measures.extremes.hold_frames` consecutive valid
+    samples (the frame interval is the median of the recent ones): the
+    largest value all of them reached (``largest=True``), or the smallest
+    value none of them exceeded.
+    """
+
+    def __init__(self, min_duration_s: float = MIN_HOLD_S) -> None:
+        self.min_duration_s = min_duration_s
+        self._recent: dict[str, deque[tuple[float, float]]] = {}
+        self.highest: dict[str, float] = {}
+
+    def update(self, time_s: float, values: dict[str, float]) -> None:
+        """Add one frame (seconds; stream -> valid value); raise :attr:`highest` where more was held."""
+        for name in list(self._recent):
+            if name not in values:
+                self._recent[name].clear()
+        for name, value in values.items():
+            recent = self._recent.setdefault(name, deque(maxlen=_RECENT))
+            recent.append((float(time_s), float(value)))
+            held = self.held(name)
+            if held is not None:
+                self.highest[name] = max(held, self.highest.get(name, held))
+
+    def held(self, name: str, largest: bool = True) -> float | None:
+        """The value ``name`` has held over its latest consecutive valid frames, or None if not yet held."""
+        recent = self._recent.get(name)
+        if not recent:
+            return None
+        times = np.array([t for t, _ in recent])
+        k = hold_frames(frame_interval(times), self.min_duration_s)
+        if len(recent) < k:
+            return None
+        values = np.array([v for _, v in recent])[-k:]
+        found = sustained_extreme(values, np.ones(k, dtype=bool), times[-k:], self.min_duration_s, largest)
+        return found.value if found.index is not None else None
 
 
 @dataclass
@@ -34,13 +89,14 @@ class KneeRaiseCounter:
 
     Parameters
     ----------
-    raise_deg : hip flexion that must be passed on the way up.
-    lower_deg : hip flexion that must be passed on the way back down to count.
+    raise_deg : hip flexion that must be held (module notes) on the way up.
+    lower_deg : hip flexion that must be held on the way back down to count.
 
     Notes
     -----
-    Frames without a valid value (``None``) neither count nor cancel a raise
-    in progress: a raise is counted when the leg is seen coming back down.
+    Frames without a valid value (missing from the dict) neither count nor
+    cancel a raise in progress: a raise is counted when the leg is seen
+    coming back down. A raise's peak is the highest value held during it.
     """
 
     def __init__(self, raise_deg: float = RAISE_DEG, lower_deg: float = LOWER_DEG) -> None:
@@ -50,19 +106,24 @@ class KneeRaiseCounter:
         self.lower_deg = lower_deg
         self.sides = {"left": SideCount(), "right": SideCount()}
         self._peak: dict[str, float | None] = {"left": None, "right": None}
+        self._held = HeldValues()
 
-    def update(self, hip_flexion: dict[str, float]) -> list[str]:
-        """Feed one frame's valid hip flexion per side; returns the sides whose raise just completed."""
+    def update(self, hip_flexion: dict[str, float], time_s: float) -> list[str]:
+        """Feed one frame's valid hip flexion per side at ``time_s`` (s); returns sides just counted."""
+        self._held.update(time_s, hip_flexion)
         done = []
-        for side, value in hip_flexion.items():
+        for side in hip_flexion:
+            high, low = self._held.held(side), self._held.held(side, largest=False)
+            if high is None or low is None:
+                continue
             peak = self._peak[side]
             if peak is None:
-                if value >= self.raise_deg:
-                    self._peak[side] = value
+                if high >= self.raise_deg:
+                    self._peak[side] = high
                 continue
-            if value > peak:
-                self._peak[side] = value
-            elif value <= self.lower_deg:
+            if high > peak:
+                self._peak[side] = high
+            elif low <= self.lower_deg:
                 count = self.sides[side]
                 count.count += 1
                 count.last_peak_deg = peak

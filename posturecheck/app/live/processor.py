@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import av
@@ -21,7 +22,7 @@ import numpy as np
 from streamlit_webrtc import VideoProcessorBase
 
 from posturecheck.app.live.capture import StandingCheck
-from posturecheck.app.live.counters import KneeRaiseCounter, SideCount, SteadyStance
+from posturecheck.app.live.counters import HeldValues, KneeRaiseCounter, SideCount, SteadyStance
 from posturecheck.app.live.figures import LiveFigures, live_figures
 from posturecheck.app.live.overlay import draw_live
 from posturecheck.measures.filtering import OneEuroFilter
@@ -48,7 +49,8 @@ class LiveSnapshot:
     frames_with_pose : of those, frames where a person was found.
     frames_per_second : processed frames per second over the last :data:`RATE_WINDOW_S` s.
     figures : the newest frame's figures.
-    max_hip_flexion : side -> highest valid hip flexion since the start or the last reset.
+    max_hip_flexion : side -> highest hip flexion held for 0.1 s (at least 3 frames with a valid
+        value, :class:`~posturecheck.app.live.counters.HeldValues`) since the start or the last reset.
     knee_raises : side -> counts and peaks.
     capture : "idle", "waiting" (for a steady stance), "capturing" or "done".
     capture_progress : share of the capture done, 0..1.
@@ -71,19 +73,25 @@ class LiveProcessor(VideoProcessorBase):
     ----------
     model : a checked PoseLandmarker bundle.
     camera_roll_deg : camera roll for the gravity-referenced figures (0 = level).
+    clock : seconds, increasing; the time each frame is taken to arrive (a
+        monotonic clock live; a clip's own frame times when a clip is played through).
     """
 
-    def __init__(self, model: ModelInfo, camera_roll_deg: float = 0.0) -> None:
+    def __init__(
+        self, model: ModelInfo, camera_roll_deg: float = 0.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._landmarker = create_landmarker(model, "video", DetectorSettings())
         self._roll = camera_roll_deg
         self._lock = threading.Lock()
         self._model_lock = threading.Lock()
         self._closed = False
-        self._start = time.monotonic()
+        self._clock = clock
+        self._start = clock()
         self._last_ms = -1
         self._image_filter = OneEuroFilter(**IMAGE_FILTER)
         self._world_filter = OneEuroFilter(**WORLD_FILTER)
         self._counter = KneeRaiseCounter()
+        self._highest = HeldValues()
         self._steady = SteadyStance()
         self._recent: deque[float] = deque()
         self._standing = StandingCheck()
@@ -92,7 +100,7 @@ class LiveProcessor(VideoProcessorBase):
     def recv(self, frame: av.VideoFrame) -> av.VideoFrame:
         """Process one camera frame and return it with the overlay drawn."""
         rgb = frame.to_ndarray(format="rgb24")
-        now = time.monotonic() - self._start
+        now = self._clock() - self._start
         with self._model_lock:
             if self._closed:
                 return frame
@@ -121,13 +129,11 @@ class LiveProcessor(VideoProcessorBase):
             self._recent.append(now)
             while self._recent and self._recent[0] < now - RATE_WINDOW_S:
                 self._recent.popleft()
-            self._counter.update(figures.hip_flexion)
+            self._counter.update(figures.hip_flexion, now)
+            self._highest.update(now, figures.hip_flexion)
             px = image[:, :2] * (width, height) if poses.count else None
             steady = self._steady.update(now, px, figures.knee_flexion)
             self._standing.update(now, poses, steady, width, height)
-            highest = dict(self._state.max_hip_flexion)
-            for side, value in figures.hip_flexion.items():
-                highest[side] = max(value, highest.get(side, value))
             span = self._recent[-1] - self._recent[0] if len(self._recent) > 1 else 0.0
             self._state = replace(
                 self._state,
@@ -135,7 +141,7 @@ class LiveProcessor(VideoProcessorBase):
                 frames_with_pose=self._state.frames_with_pose + bool(poses.count),
                 frames_per_second=(len(self._recent) - 1) / span if span > 0 else 0.0,
                 figures=figures,
-                max_hip_flexion=highest,
+                max_hip_flexion=dict(self._highest.highest),
                 knee_raises={side: replace(count) for side, count in self._counter.sides.items()},
                 capture=self._standing.state,
                 capture_progress=self._standing.progress,
@@ -151,6 +157,7 @@ class LiveProcessor(VideoProcessorBase):
         """Start the knee-raise counts and the highest hip flexion again."""
         with self._lock:
             self._counter = KneeRaiseCounter()
+            self._highest = HeldValues()
             self._state = replace(self._state, max_hip_flexion={}, knee_raises={})
 
     def start_capture(self) -> None:

@@ -74,7 +74,7 @@ def _show_snapshot(snap: LiveSnapshot) -> None:
     highest = snap.max_hip_flexion
     st.markdown(
         f"Highest so far: left **{format_value(highest.get('left'), 'deg')}** · "
-        f"right **{format_value(highest.get('right'), 'deg')}** (valid frames only)"
+        f"right **{format_value(highest.get('right'), 'deg')}** (held for 0.1 s, valid frames only)"
     )
     left, right = st.columns(2)
     with left:
