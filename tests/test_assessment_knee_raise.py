@@ -31,7 +31,9 @@ def test_peaks_best_mean_and_symmetry_per_side() -> None:
     assert result.view_ok
     assert [r["side"] for r in result.details["repetitions"]] == ["left"] * 3 + ["right"] * 3
     peaks = [r["peak_hip_flexion_deg"] for r in result.details["repetitions"]]
-    np.testing.assert_allclose(peaks, [p for _, p in RAISES], atol=1.0)
+    # Held peaks (0.1 s, measures/extremes.py) read a sharp raise up to about 1 deg low, and the
+    # angle graded is measured from the person's own standing neutral, itself estimated.
+    np.testing.assert_allclose(peaks, [p for _, p in RAISES], atol=1.5)
     assert _value(result, "repetitions_left") == 3 and _value(result, "repetitions_right") == 3
     assert _value(result, "best_hip_flexion_left") == pytest.approx(100, abs=1)
     assert _value(result, "mean_hip_flexion_right") == pytest.approx(265 / 3, abs=1)

@@ -30,7 +30,7 @@ Steps 5-7 are also run on the landmarks after step 1 alone, as the table's
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -371,12 +371,8 @@ def _camera_tilt(points: _Points, times_s: np.ndarray, options: MeasureOptions) 
 
 
 def _levelled(points: _Points, tilt: TiltUsed) -> _Points:
-    return _Points(
-        points.image,
-        points.image_px,
-        levelled_world(points.world, tilt.roll_deg, tilt.pitch_deg),
-        points.detected,
-    )
+    """The same points with the world landmarks turned level; everything else (rejections too) kept."""
+    return replace(points, world=levelled_world(points.world, tilt.roll_deg, tilt.pitch_deg))
 
 
 def _tilt_notes(tilt: TiltUsed) -> list[str]:
