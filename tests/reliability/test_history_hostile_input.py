@@ -180,3 +180,17 @@ def test_the_app_shows_client_names_as_typed_never_as_markdown(tmp_path: Path, n
         shown = html.unescape(rendered)
         assert not AUTOLINKED.search(shown), shown
         assert name in shown.replace("\u2060", ""), rendered  # word joiners are invisible
+
+
+def test_the_app_names_a_damaged_history_database_in_one_line() -> None:
+    database = default_data_dir() / "history.db"
+    database.parent.mkdir(parents=True)
+    database.write_bytes(os.urandom(8192))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(HISTORY_PAGE).run()
+    assert not at.exception
+    (error,) = at.error
+    shown = re.sub(r"\\(.)", r"\1", error.value).replace("\u2060", "")  # as Markdown shows it
+    assert shown.startswith(f"{database}: cannot use the history database (file is not a database)")
+    assert "SQL" not in shown and "\n" not in shown
