@@ -101,7 +101,7 @@ def _progress_report(history: History, client: ClientInfo, measure: str | None) 
                     history, client, out, [measure] if measure else []
                 )
         except PostureCheckError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(literal(str(exc)), icon=":material/error:")
     files: ReportFiles | None = st.session_state.get(stored)
     if files is not None and files.pdf.is_file():
         offer_report(files, KEY, "Progress report", f"progress-{client.id}")
