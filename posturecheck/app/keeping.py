@@ -98,7 +98,7 @@ def show_keep(result: AnalysisResult, key: str) -> None:
         with st.spinner("Keeping the analysis and writing its report..."):
             kept = keep_copy(result.summary_path.parent, code, person)
     except PostureCheckError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(literal(str(exc)), icon=":material/error:")
         return
     when = kept.entry.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M")
     name = literal(kept.client.code)

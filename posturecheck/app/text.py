@@ -7,6 +7,8 @@ them and keeps the technical line for a details section.
 
 from __future__ import annotations
 
+import re
+
 from posturecheck.measures import glitches
 from posturecheck.measures.catalogue import ViewNeeded, measure_label
 
@@ -162,6 +164,9 @@ def plain_warnings(summary: dict) -> list[str]:
 
 
 _MARKDOWN_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# Invisible, but it breaks the runs GitHub-flavoured Markdown turns into links even when escaped
+# ("http://", "www." and e-mail addresses are found in the text after escapes are undone).
+_WORD_JOINER = "\u2060"
 
 
 def literal(text: str) -> str:
@@ -169,10 +174,17 @@ def literal(text: str) -> str:
 
     Every ASCII punctuation character gets a backslash (CommonMark lets any
     of them be escaped), so an imported name cannot plant a link, an image,
-    emphasis, a heading, a ``:colour[...]`` directive or ``$`` maths; line
-    breaks become spaces.
+    emphasis, a heading, a ``:colour[...]`` directive or ``$`` maths; a word
+    joiner (U+2060, invisible) after each ``:`` and ``@`` and inside ``www``
+    stops bare URLs and e-mail addresses from being linked; line breaks
+    become spaces.
     """
-    return "".join(
-        f"\\{character}" if character in _MARKDOWN_PUNCTUATION else " " if character in "\r\n" else character
+    escaped = "".join(
+        f"\\{character}{_WORD_JOINER if character in ':@' else ''}"
+        if character in _MARKDOWN_PUNCTUATION
+        else " "
+        if character in "\r\n"
+        else character
         for character in text
     )
+    return re.sub("(?i)w(?=ww)", lambda found: found[0] + _WORD_JOINER, escaped)

@@ -8,7 +8,9 @@ stderr, no SQL, no traceback) or in the app (shown as typed, never as a link).
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -145,7 +147,11 @@ HOSTILE_NAMES = (
     "**bold**",
     "<http://example.com>",
     "![x](http://e.com/i.png)",
+    "www.example.com",
+    "ann@example.com",
 )
+# What GitHub-flavoured Markdown (Streamlit's) links by itself in plain text, escaped or not.
+AUTOLINKED = re.compile(r"https?://|www\.|[\w.+-]@[\w-]")
 
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
@@ -165,10 +171,26 @@ def test_the_app_shows_client_names_as_typed_never_as_markdown(tmp_path: Path, n
         at.checkbox(key=f"history.delete.sure.{client.id}").label,
         *(b.proto.label for b in at.get("download_button")),
     ]
-    showing = [text for text in labels if "http" in text or "bold" in text]
+    showing = [text for text in labels if any(word in text for word in ("example", "bold", "i\\.png"))]
     assert len(showing) >= 4, labels  # the heading, the export button, the expander, the confirmation
     markdown = MarkdownIt("commonmark")
     for text in showing:
         rendered = markdown.render(text)
         assert "<a " not in rendered and "<img" not in rendered and "<strong>" not in rendered, rendered
-        assert name in markdown.render(text).replace("&lt;", "<").replace("&gt;", ">"), rendered
+        shown = html.unescape(rendered)
+        assert not AUTOLINKED.search(shown), shown
+        assert name in shown.replace("\u2060", ""), rendered  # word joiners are invisible
+
+
+def test_the_app_names_a_damaged_history_database_in_one_line() -> None:
+    database = default_data_dir() / "history.db"
+    database.parent.mkdir(parents=True)
+    database.write_bytes(os.urandom(8192))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(HISTORY_PAGE).run()
+    assert not at.exception
+    (error,) = at.error
+    shown = re.sub(r"\\(.)", r"\1", error.value).replace("\u2060", "")  # as Markdown shows it
+    assert shown.startswith(f"{database}: cannot use the history database (file is not a database)")
+    assert "SQL" not in shown and "\n" not in shown

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import streamlit as st
+from sqlalchemy.exc import DatabaseError
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
@@ -22,6 +23,7 @@ from posturecheck.reports.history_entry import split_statistic
 from posturecheck.reports.progress_report import build_progress_report, measured_visits
 from posturecheck.storage import ClientInfo, History, SessionInfo, open_history
 from posturecheck.storage.archive import export_archive, import_archive
+from posturecheck.storage.errors import unusable_database
 from posturecheck.storage.exchange import parse_client_json
 
 KEY = "history"
@@ -99,7 +101,7 @@ def _progress_report(history: History, client: ClientInfo, measure: str | None) 
                     history, client, out, [measure] if measure else []
                 )
         except PostureCheckError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(literal(str(exc)), icon=":material/error:")
     files: ReportFiles | None = st.session_state.get(stored)
     if files is not None and files.pdf.is_file():
         offer_report(files, KEY, "Progress report", f"progress-{client.id}")
@@ -225,31 +227,39 @@ def render() -> None:
     try:
         history = open_history()
     except PostureCheckError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(literal(str(exc)), icon=":material/error:")
         return
     with history:
-        st.caption(
-            f"Kept on this computer in {history.url}. Keep a visit from the Analyse page's results "
-            "(or with `posturecheck history add`)."
-        )
-        clients = {c.code: c for c in history.clients()}
-        if not clients:
-            st.info("No clients yet: analyse a clip, then keep it for a client under its results.")
-            _export_import(history, None)
-            return
-        pending = st.session_state.pop(PENDING_CLIENT, None)
-        if pending in clients:
-            st.session_state[f"{KEY}.client"] = pending
-        if st.session_state.get(f"{KEY}.client") not in clients:
-            st.session_state[f"{KEY}.client"] = next(iter(clients))
-        code = st.selectbox("Client", list(clients), key=f"{KEY}.client")
-        client = clients[code]
-        sessions = history.sessions(client.id)
-        st.markdown(f"### {literal(client.code)}: {len(sessions)} visit(s)")
-        _sessions_table(sessions)
-        st.markdown("### Progress")
-        measure = _progress(client, sessions)
-        _progress_report(history, client, measure)
-        st.markdown("### Keep, move or remove")
-        _export_import(history, client)
-        _delete(history, client)
+        try:
+            _page(history)
+        except DatabaseError as exc:  # damaged after it opened, or a server gone away: one line, no SQL
+            st.error(literal(str(unusable_database(history.url, exc.orig))), icon=":material/error:")
+
+
+def _page(history: History) -> None:
+    """The page's content for an open ``history``."""
+    st.caption(
+        f"Kept on this computer in {history.url}. Keep a visit from the Analyse page's results "
+        "(or with `posturecheck history add`)."
+    )
+    clients = {c.code: c for c in history.clients()}
+    if not clients:
+        st.info("No clients yet: analyse a clip, then keep it for a client under its results.")
+        _export_import(history, None)
+        return
+    pending = st.session_state.pop(PENDING_CLIENT, None)
+    if pending in clients:
+        st.session_state[f"{KEY}.client"] = pending
+    if st.session_state.get(f"{KEY}.client") not in clients:
+        st.session_state[f"{KEY}.client"] = next(iter(clients))
+    code = st.selectbox("Client", list(clients), key=f"{KEY}.client")
+    client = clients[code]
+    sessions = history.sessions(client.id)
+    st.markdown(f"### {literal(client.code)}: {len(sessions)} visit(s)")
+    _sessions_table(sessions)
+    st.markdown("### Progress")
+    measure = _progress(client, sessions)
+    _progress_report(history, client, measure)
+    st.markdown("### Keep, move or remove")
+    _export_import(history, client)
+    _delete(history, client)
