@@ -1,19 +1,16 @@
 """Client history: round trip, all-or-nothing saves, migrations, export/import, deletion, progress.
 
-Runs on a SQLite file in a temp folder; set ``POSTURECHECK_TEST_PG_URL`` to
-an empty PostgreSQL database's URL to run the same tests there too (its
-history tables are dropped before and after each test).
+Each test that takes ``url`` runs on a SQLite file in a temp folder and on a
+new database of a throwaway PostgreSQL cluster (``tests/postgresql_cluster.py``).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -37,7 +34,6 @@ from posturecheck.storage.migrations import LATEST_VERSION, VERSION_TABLE, migra
 from posturecheck.storage.models import Base
 from posturecheck.storage.progress_plot import progress_figure
 
-PG_VARIABLE = "POSTURECHECK_TEST_PG_URL"
 HISTORY_TABLES = ("media", "measures", "sessions", "clients", VERSION_TABLE)
 FLEXION = "hip_flexion_left_max"
 TILT = "pelvic_tilt_mean"
@@ -45,24 +41,10 @@ MORNING = datetime(2025, 3, 1, 9, 30, 15, 250000, tzinfo=UTC)
 CEST = timezone(timedelta(hours=2))
 
 
-def _drop_history_tables(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        for table in HISTORY_TABLES:
-            connection.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if os.environ.get(PG_VARIABLE) else []))
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: a SQLite file, or PostgreSQL when configured."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'history.db'}"
-        return
-    pg_url = os.environ[PG_VARIABLE]
-    _drop_history_tables(pg_url)
-    yield pg_url
-    _drop_history_tables(pg_url)
+@pytest.fixture
+def url(history_url: str) -> str:
+    """An empty database: a SQLite file, then one on a real PostgreSQL server (``tests/conftest.py``)."""
+    return history_url
 
 
 def measures(flexion: float) -> list[MeasureValue]:
