@@ -132,3 +132,19 @@ class DeletionReport:
     def complete(self) -> bool:
         """``True`` when no file of the client is left on disk."""
         return not self.files_kept and not self.files_failed
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    """What :meth:`History.save_client_session` stored.
+
+    Attributes
+    ----------
+    session_id : the new session's id.
+    client : the client it was stored for.
+    new_client : ``True`` when the client was created for this session (in the same transaction).
+    """
+
+    session_id: int
+    client: ClientInfo
+    new_client: bool
