@@ -32,14 +32,18 @@ _names = itertools.count(1)
 
 
 def postgres_bindir() -> Path | None:
-    """The folder with ``initdb`` and ``pg_ctl``: ``$POSTURECHECK_PG_BINDIR``, the newest Debian one, PATH."""
+    """The folder with ``initdb`` and ``pg_ctl``, ``None`` if there is none.
+
+    ``$POSTURECHECK_PG_BINDIR`` if set (and only it), else the newest Debian version, else the one on PATH.
+    """
     chosen = os.environ.get(BINDIR_VARIABLE)
-    candidates = [Path(chosen)] if chosen else []
-    versions = sorted(SYSTEM_BINARIES.glob("*/bin"), key=lambda p: _version_key(p.parent.name), reverse=True)
-    candidates += versions
-    on_path = shutil.which("pg_ctl")
-    if on_path:
-        candidates.append(Path(on_path).parent)
+    if chosen:  # when set, only there
+        candidates = [Path(chosen)]
+    else:
+        candidates = sorted(SYSTEM_BINARIES.glob("*/bin"), key=_version_key, reverse=True)
+        on_path = shutil.which("pg_ctl")
+        if on_path:
+            candidates.append(Path(on_path).parent)
     for folder in candidates:
         if all(os.access(folder / tool, os.X_OK) for tool in ("initdb", "pg_ctl", "postgres")):
             return folder
@@ -138,5 +142,6 @@ def throwaway_cluster() -> Iterator[Cluster]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _version_key(name: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in name.split(".") if part.isdigit())
+def _version_key(bindir: Path) -> tuple[int, ...]:
+    """``(15,)`` for ``/usr/lib/postgresql/15/bin``, so 15 sorts after 9.6."""
+    return tuple(int(part) for part in bindir.parent.name.split(".") if part.isdigit())
