@@ -7,9 +7,10 @@ the saves that raised, by message, the sessions found in the database,
 and the wall time of the saves (from the start signal to the slowest
 writer's last save; starting Python is not counted).
 
-Usage: ``python benchmarks/history_concurrency.py [--writers 8] [--saves 50] [--postgresql]``.
+Usage: ``python benchmarks/history_concurrency.py [--writers 8] [--saves 50] [--postgresql] [--migrated]``.
 ``--postgresql`` runs on a throwaway local PostgreSQL cluster (Debian's
-``postgresql`` package) instead of a SQLite file.
+``postgresql`` package) instead of a SQLite file; ``--migrated`` creates the
+schema first, so the writers' first opens do not race to create it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--saves", type=int, default=50)
     parser.add_argument("--postgresql", action="store_true")
+    parser.add_argument("--migrated", action="store_true", help="create the schema before the writers start")
     args = parser.parse_args()
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -46,11 +48,14 @@ def main() -> None:
         for visit in folders:
             write_result_folder(visit, clip=False)
         codes = [f"C-{w // 2}" for w in range(args.writers)]
+        if args.migrated:
+            open_history(url).close()
         run = run_writers(url, folders, codes, args.saves)
         with open_history(url) as history:
             stored = sum(len(history.sessions(c.id)) for c in history.clients())
             empty = sum(not history.sessions(c.id) for c in history.clients())
-    print(f"database: {'postgresql' if args.postgresql else 'sqlite'}")
+    backend = "postgresql" if args.postgresql else "sqlite"
+    print(f"database: {backend}, {'schema made before the writers' if args.migrated else 'new'}")
     print(f"writers x saves: {args.writers} x {args.saves} = {args.writers * args.saves}")
     print(f"saves returned: {len(run.saved)}; sessions stored: {stored}; clients without a session: {empty}")
     print(f"saves that raised: {len(run.failures)}")

@@ -10,8 +10,11 @@ PostgreSQL server (see ``tests/conftest.py``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 
 from posturecheck.storage import HistoryError, engine, open_history
 from posturecheck.storage.location import database_url
@@ -57,3 +60,28 @@ def test_a_writer_that_waits_too_long_for_the_lock_gets_one_clear_error(
         holder.dispose()
         saved = history.save_client_session("LATE", "standing_posture", MORNING, {})
         assert saved.new_client and [c.code for c in history.clients()] == ["LATE"]
+
+
+def test_a_save_holds_the_write_lock_from_its_first_statement(
+    history_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save that read as a reader first could not write after another program's commit."""
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_S", 0.1)
+    other = engine.connect(database_url(history_url))
+    checked: list[str] = []
+
+    def write_from_elsewhere(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not checked and "FROM clients" in statement:
+            checked.append(statement)
+            with pytest.raises(OperationalError), engine.writing(other).begin():
+                pass
+
+    with open_history(history_url) as history:
+        client = history.add_client("C-1")
+        event.listen(Engine, "before_cursor_execute", write_from_elsewhere)
+        try:
+            history.save_session(client, "standing_posture", MORNING, {})
+        finally:
+            event.remove(Engine, "before_cursor_execute", write_from_elsewhere)
+            other.dispose()
+        assert checked and len(history.sessions(client)) == 1
