@@ -1,19 +1,16 @@
 """Client history: round trip, all-or-nothing saves, migrations, export/import, deletion, progress.
 
-Runs on a SQLite file in a temp folder; set ``POSTURECHECK_TEST_PG_URL`` to
-an empty PostgreSQL database's URL to run the same tests there too (its
-history tables are dropped before and after each test).
+A save killed with SIGKILL and parallel saves are in ``tests/reliability/``.
+
+Each test that takes ``url`` runs on a SQLite file in a temp folder and on a
+new database of a throwaway PostgreSQL cluster (``tests/postgresql_cluster.py``).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import sqlite3
-import subprocess
-import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -37,7 +34,6 @@ from posturecheck.storage.migrations import LATEST_VERSION, VERSION_TABLE, migra
 from posturecheck.storage.models import Base
 from posturecheck.storage.progress_plot import progress_figure
 
-PG_VARIABLE = "POSTURECHECK_TEST_PG_URL"
 HISTORY_TABLES = ("media", "measures", "sessions", "clients", VERSION_TABLE)
 FLEXION = "hip_flexion_left_max"
 TILT = "pelvic_tilt_mean"
@@ -45,24 +41,10 @@ MORNING = datetime(2025, 3, 1, 9, 30, 15, 250000, tzinfo=UTC)
 CEST = timezone(timedelta(hours=2))
 
 
-def _drop_history_tables(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        for table in HISTORY_TABLES:
-            connection.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if os.environ.get(PG_VARIABLE) else []))
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: a SQLite file, or PostgreSQL when configured."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'history.db'}"
-        return
-    pg_url = os.environ[PG_VARIABLE]
-    _drop_history_tables(pg_url)
-    yield pg_url
-    _drop_history_tables(pg_url)
+@pytest.fixture
+def url(history_url: str) -> str:
+    """An empty database: a SQLite file, then one on a real PostgreSQL server (``tests/conftest.py``)."""
+    return history_url
 
 
 def measures(flexion: float) -> list[MeasureValue]:
@@ -222,48 +204,6 @@ def test_a_crash_inside_a_save_keeps_earlier_sessions_and_no_half_session(url: s
         [kept] = history.sessions(client)
     assert kept.id == first and kept.result == {"n": 1} and len(kept.measures) == 2 and len(kept.media) == 2
     assert row_counts(url) == {"media": 2, "measures": 2, "sessions": 1, "clients": 1}
-
-
-KILLED_SAVE = """
-import os, sys
-from datetime import datetime, timezone
-from sqlalchemy import Engine, event
-from posturecheck.storage import MeasureValue, MediaFile, open_history
-
-url, media = sys.argv[1], sys.argv[2]
-history = open_history(url)
-client = history.add_client("K-1")
-when = datetime(2025, 1, 1, tzinfo=timezone.utc)
-history.save_session(client, "standing_posture", when, {"n": 1}, [MeasureValue("m", 1.0, "deg", 1.0)])
-sent = []
-
-@event.listens_for(Engine, "before_cursor_execute")
-def die_at_media(conn, cursor, statement, *args):
-    if statement.startswith("INSERT INTO"):
-        table = statement.split()[2]
-        if table == "media":
-            print(" ".join(sent), flush=True)
-            os._exit(17)
-        sent.append(table)
-
-history.save_session(client, "standing_posture", when, {"n": 2}, [MeasureValue("m", 2.0, "deg", 1.0)],
-                     [MediaFile("report", media)])
-"""
-
-
-def test_a_process_killed_mid_save_leaves_only_whole_sessions(url: str, tmp_path: Path) -> None:
-    report = tmp_path / "report.html"
-    report.write_text("<html></html>")
-    done = subprocess.run(
-        [sys.executable, "-c", KILLED_SAVE, url, str(report)], capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 17, done.stderr
-    assert "sessions" in done.stdout.split()
-    with open_history(url) as history:
-        [client] = history.clients()
-        [kept] = history.sessions(client.id)
-    assert kept.result == {"n": 1} and kept.media == ()
-    assert row_counts(url) == {"media": 0, "measures": 1, "sessions": 1, "clients": 1}
 
 
 def _schema(engine: Engine) -> dict[str, Any]:

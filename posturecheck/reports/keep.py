@@ -39,11 +39,11 @@ def keep_in_history(
 ) -> KeptSession:
     """Save the analysis in ``folder`` as a session of client ``code``, creating the client if new.
 
-    All or nothing: when the session cannot be saved, a client created for
-    it is removed again. ``person`` and ``recorded_at`` are as for
-    :func:`~posturecheck.reports.history_entry.history_entry`. The session
-    owns the analysis's files inside ``folder`` (deleting the client deletes
-    them), never a file the summary names elsewhere.
+    All or nothing: the client (when new) and the session are stored in one
+    transaction, so no client is left without it. ``person`` and
+    ``recorded_at`` are as for :func:`~posturecheck.reports.history_entry.history_entry`.
+    The session owns the analysis's files inside ``folder`` (deleting the
+    client deletes them), never a file the summary names elsewhere.
 
     Raises
     ------
@@ -54,11 +54,9 @@ def keep_in_history(
     """
     code = client_code(code)
     entry = history_entry(open_result_folder(folder), person, recorded_at)
-    existing = [c for c in history.clients() if c.code == code]
-    client_id = existing[0].id if existing else history.add_client(code)
     try:
-        session_id = history.save_session(
-            client_id,
+        saved = history.save_client_session(
+            code,
             entry.assessment,
             entry.recorded_at,
             entry.result,
@@ -68,11 +66,5 @@ def keep_in_history(
             media_folder=folder,
         )
     except ValueError as exc:
-        if not existing:
-            history.delete_client(client_id)
         raise HistoryError(f"{folder}: the analysis cannot be saved ({exc})") from exc
-    except BaseException:
-        if not existing:  # a client made for this session goes with it
-            history.delete_client(client_id)
-        raise
-    return KeptSession(session_id, history.client(client_id), not existing, entry)
+    return KeptSession(saved.session_id, saved.client, saved.new_client, entry)

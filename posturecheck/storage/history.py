@@ -3,7 +3,8 @@
 SQLite in the user's data folder by default; any SQLAlchemy URL (e.g.
 PostgreSQL for a clinic) through :func:`open_history` or the
 ``POSTURECHECK_DB_URL`` variable. Every method is one transaction: it
-stores all it was given or nothing.
+stores all it was given or nothing. Writes queue for the history's write
+lock (:func:`.engine.writing`), so several programs can save at once.
 """
 
 from __future__ import annotations
@@ -11,18 +12,18 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, select
-from sqlalchemy.exc import ArgumentError, DatabaseError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from posturecheck.errors import InputError
-from posturecheck.storage.engine import connect
+from posturecheck.storage.engine import connect, writing
 from posturecheck.storage.errors import HistoryError, unusable_database
 from posturecheck.storage.exchange import client_document, read_client_document
 from posturecheck.storage.location import database_url, kept_results_dir
@@ -35,6 +36,7 @@ from posturecheck.storage.records import (
     DeletionReport,
     MeasureValue,
     MediaFile,
+    SavedSession,
     SessionData,
     SessionInfo,
 )
@@ -79,6 +81,7 @@ class History:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._orm = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(writing(engine), expire_on_commit=False)
 
     @property
     def url(self) -> str:
@@ -114,7 +117,7 @@ class History:
             If ``created_at`` is naive.
         """
         created_at = _require_zone(created_at or datetime.now(UTC), "created_at")
-        with self._orm.begin() as db:
+        with self._writing() as db:
             client = self._new_client(db, code.strip(), created_at, notes)
             return client.id
 
@@ -166,34 +169,51 @@ class History:
         ValueError
             If ``recorded_at`` is naive, ``result`` is not strict JSON or two measures share a name.
         """
-        _require_zone(recorded_at, "recorded_at")
-        names = [m.name for m in measures]
-        if len(set(names)) != len(names):
-            raise ValueError(f"a session's measures need distinct names, got {names}")
-        try:
-            stored_result = json.loads(json.dumps(result, allow_nan=False))
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"session result is not strict JSON ({exc})") from exc
-        owned = []
-        for item in media:
-            path = Path(item.path).expanduser().resolve()
-            if not path.is_file():
-                raise InputError(f"{path}: no such file to attach to the session")
-            owned.append(MediaFile(item.kind, path))
-        data = SessionData(
-            recorded_at,
-            assessment,
-            Path(source_name).name,
-            stored_result,
-            result_version,
-            tuple(measures),
-            tuple(owned),
-        )
-        with self._orm.begin() as db:
+        data = _session_data(assessment, recorded_at, result, measures, media, source_name, result_version)
+        with self._writing() as db:
             _get_client(db, client_id)
             record = _add_session(db, client_id, data, media_folder)
             db.flush()
             return record.id
+
+    def save_client_session(
+        self,
+        code: str,
+        assessment: str,
+        recorded_at: datetime,
+        result: Mapping[str, Any],
+        measures: Sequence[MeasureValue] = (),
+        media: Sequence[MediaFile] = (),
+        *,
+        source_name: str = "",
+        result_version: int = 1,
+        media_folder: Path | None = None,
+    ) -> SavedSession:
+        """Store one session for the client with ``code``, creating the client if new: one transaction.
+
+        A client is never stored without the session it was created for,
+        even when the program is killed part-way, and two programs saving
+        for the same new code at once make one client. Parameters are as
+        for :meth:`save_session`, with the client's code (surrounding spaces
+        dropped) instead of its id.
+
+        Raises
+        ------
+        HistoryError
+            If ``code`` is empty, too long or not one line.
+        InputError, ValueError
+            As :meth:`save_session`.
+        """
+        data = _session_data(assessment, recorded_at, result, measures, media, source_name, result_version)
+        code = client_code(code)
+        with self._writing() as db:
+            client = db.scalar(select(Client).where(Client.code == code))
+            new_client = client is None
+            if client is None:
+                client = self._new_client(db, code, datetime.now(UTC), "")
+            record = _add_session(db, client.id, data, media_folder)
+            db.flush()
+            return SavedSession(record.id, _client_info(client), new_client)
 
     def sessions(self, client_id: int) -> list[SessionInfo]:
         """A client's sessions with their measures and media, oldest first."""
@@ -248,7 +268,7 @@ class History:
             If the document is not a supported export or the code is already used.
         """
         data = read_client_document(document)
-        with self._orm.begin() as db:
+        with self._writing() as db:
             client = self._new_client(db, (code or data.code).strip(), data.created_at, data.notes)
             for session in data.sessions:
                 _add_session(db, client.id, session, media_folder)
@@ -283,7 +303,7 @@ class History:
             If the client does not exist.
         """
         owned = select(SessionRecord.id).where(SessionRecord.client_id == client_id).scalar_subquery()
-        with self._engine.begin() as connection:
+        with self._busy_is_an_error(), writing(self._engine).begin() as connection:
             code, _sessions, listed = _client_files(connection, client_id)
             media_rows = connection.execute(delete(Media).where(Media.session_id.in_(owned))).rowcount
             measure_rows = connection.execute(delete(Measure).where(Measure.session_id.in_(owned))).rowcount
@@ -305,6 +325,24 @@ class History:
             failed,
             tuple(not_owned),
         )
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """An ORM session in a write transaction; a lock not had in time is a :class:`HistoryError`."""
+        with self._busy_is_an_error(), self._write.begin() as db:
+            yield db
+
+    @contextlib.contextmanager
+    def _busy_is_an_error(self) -> Iterator[None]:
+        """The write lock not had in time (:data:`.engine.BUSY_TIMEOUT_S`) as one :class:`HistoryError`."""
+        try:
+            yield
+        except OperationalError as exc:
+            if not _is_lock_timeout(exc):
+                raise
+            raise HistoryError(
+                f"{self.url}: the history is busy: another program kept it locked for too long; try again"
+            ) from exc
 
     def _new_client(self, db: Session, code: str, created_at: datetime, notes: str) -> Client:
         code = client_code(code)
@@ -413,6 +451,48 @@ def _remove_emptied_copies(files: Sequence[Path]) -> None:
     for folder in {path.parent for path in files if path.parent.parent.resolve() == kept}:
         with contextlib.suppress(OSError):  # not empty (a file the history does not own), or gone
             folder.rmdir()
+
+
+def _session_data(
+    assessment: str,
+    recorded_at: datetime,
+    result: Mapping[str, Any],
+    measures: Sequence[MeasureValue],
+    media: Sequence[MediaFile],
+    source_name: str,
+    result_version: int,
+) -> SessionData:
+    """A session checked and ready to store (see :meth:`History.save_session` for the checks)."""
+    _require_zone(recorded_at, "recorded_at")
+    names = [m.name for m in measures]
+    if len(set(names)) != len(names):
+        raise ValueError(f"a session's measures need distinct names, got {names}")
+    try:
+        stored_result = json.loads(json.dumps(result, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"session result is not strict JSON ({exc})") from exc
+    owned = []
+    for item in media:
+        path = Path(item.path).expanduser().resolve()
+        if not path.is_file():
+            raise InputError(f"{path}: no such file to attach to the session")
+        owned.append(MediaFile(item.kind, path))
+    return SessionData(
+        recorded_at,
+        assessment,
+        Path(source_name).name,
+        stored_result,
+        result_version,
+        tuple(measures),
+        tuple(owned),
+    )
+
+
+def _is_lock_timeout(error: OperationalError) -> bool:
+    """Whether ``error`` is the write lock not had in time (:data:`.engine.BUSY_TIMEOUT_S`)."""
+    if getattr(error.orig, "sqlstate", None) == "55P03":  # PostgreSQL lock_not_available
+        return True
+    return "database is locked" in str(error.orig)
 
 
 def _require_zone(when: datetime, name: str) -> datetime:

@@ -41,6 +41,7 @@ from sqlalchemy import (
     text,
 )
 
+from posturecheck.storage.engine import writing
 from posturecheck.storage.errors import HistoryError
 
 VERSION_TABLE = "schema_migrations"
@@ -142,7 +143,9 @@ def migrate(engine: Engine, target: int = LATEST_VERSION) -> int:
     """Bring the database up to schema version ``target``; returns the version it is at.
 
     Each step and the record of it commit together, so a failure leaves the
-    database at the last completed version.
+    database at the last completed version. Each step holds the write lock
+    (:func:`.engine.writing`) and is skipped when another program opening
+    the same history has just done it, so two first runs at once both work.
 
     Raises
     ------
@@ -152,9 +155,11 @@ def migrate(engine: Engine, target: int = LATEST_VERSION) -> int:
     """
     if not 0 <= target <= LATEST_VERSION:
         raise ValueError(f"schema version {target} does not exist (latest is {LATEST_VERSION})")
-    with engine.begin() as connection:
-        _version_table(MetaData()).create(connection, checkfirst=True)
+    with engine.connect() as connection:
         current = schema_version(connection)
+    if current < target:
+        with writing(engine).begin() as connection:
+            _version_table(MetaData()).create(connection, checkfirst=True)
     if current > LATEST_VERSION:
         raise HistoryError(
             f"{engine.url.render_as_string(hide_password=True)}: history schema version {current} is newer "
@@ -162,7 +167,9 @@ def migrate(engine: Engine, target: int = LATEST_VERSION) -> int:
         )
     table = _version_table(MetaData())
     for version in range(current + 1, target + 1):
-        with engine.begin() as connection:
+        with writing(engine).begin() as connection:
+            if schema_version(connection) >= version:  # another program opening the history did it
+                continue
             MIGRATIONS[version - 1](connection)
             connection.execute(insert(table).values(version=version, applied_at=datetime.now(UTC)))
     return max(current, target)

@@ -158,3 +158,19 @@ class DeletionPlan:
     to_remove: tuple[Path, ...]
     kept: tuple[Path, ...]
     not_owned: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    """What :meth:`History.save_client_session` stored.
+
+    Attributes
+    ----------
+    session_id : the new session's id.
+    client : the client it was stored for.
+    new_client : ``True`` when the client was created for this session (in the same transaction).
+    """
+
+    session_id: int
+    client: ClientInfo
+    new_client: bool
