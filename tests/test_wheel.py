@@ -61,7 +61,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     venv = work / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], work, env)
     python = venv / "bin" / "python"
-    site = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], work, env).strip())
+    site = Path(
+        _run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], work, env).strip()
+    )
     base_paths = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
     (site / "test_environment_packages.pth").write_text("\n".join(sorted(base_paths)) + "\n")
     _run([*pip, "--python", str(python), "install", "-q", "--no-deps", "--no-index", str(wheel)], work, env)
@@ -87,14 +89,27 @@ def test_the_wheel_analyses_a_clip_and_reports_it_outside_the_repository(
     clip = shutil.copy(WALK_CLIP, tmp_path / "walk.mp4")
     results = tmp_path / "results"
     _run(
-        [str(bin_dir / "posturecheck"), "analyze", str(clip), "--out", str(results), "--no-video", "--quiet",
-         "--csv", str(results / "walk.csv")],
+        [
+            str(bin_dir / "posturecheck"),
+            "analyze",
+            str(clip),
+            "--out",
+            str(results),
+            "--no-video",
+            "--quiet",
+            "--csv",
+            str(results / "walk.csv"),
+            "--export",
+            "trc,mot,c3d",
+        ],
         tmp_path,
         env,
     )
     summary = (results / "walk.summary.json").read_text()
     assert BUNDLED_MODEL_SHA256 in summary
     assert (results / "walk.csv").stat().st_size > 0
+    for fmt in ("trc", "mot", "c3d"):  # C3D: the ezc3d dependency is there
+        assert (results / f"walk.person1.{fmt}").stat().st_size > 0
     _run([str(bin_dir / "posturecheck"), "report", str(results)], tmp_path, env)
     html = (results / "report.html").read_text(encoding="utf-8")
     stylesheet = (ROOT / "posturecheck/reports/templates/report.css").read_text(encoding="utf-8")
@@ -131,4 +146,4 @@ def test_the_wheel_starts_the_app(installed: tuple[Path, dict[str, str]], tmp_pa
         "print(len(all_notes()))\n"
     )
     notes = _run([str(bin_dir / "python"), "-c", script], tmp_path, env)
-    assert int(notes.strip().splitlines()[-1]) == len(list((ROOT / "posturecheck/education/notes").glob("*.md")))
+    assert int(notes.strip().splitlines()[-1]) == len(all_notes())
