@@ -28,8 +28,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import signal
 
+# scipy.signal is imported where it is used: it takes seconds to import, and the app's first page
+# imports this module (through the assessments it lists) without filtering anything.
 from posturecheck.assessments.points import PersonPoints
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.joint_angles import mid_hip
@@ -117,7 +118,9 @@ def heel_strikes(points: PersonPoints, facing: np.ndarray, bout: np.ndarray, sid
     interval = float(np.median(np.diff(points.times_s)))
     # Frames outside the bout sit far below any peak, so no peak is found there.
     padded = np.where(usable, forward, np.nanmin(forward) - 10.0)
-    peaks, _ = signal.find_peaks(
+    from scipy.signal import find_peaks
+
+    peaks, _ = find_peaks(
         padded,
         height=MIN_FORWARD,
         prominence=MIN_PROMINENCE,
