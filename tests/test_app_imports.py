@@ -12,7 +12,18 @@ import sys
 from pathlib import Path
 
 # The pose model runtime, frame readers, filtering, plotting, tables, reports and the history database.
-HEAVY = ("mediapipe", "cv2", "av", "scipy.signal", "matplotlib", "pandas", "reportlab", "sqlalchemy")
+HEAVY = (
+    "mediapipe",
+    "cv2",
+    "av",
+    "scipy.signal",
+    "scipy.ndimage",
+    "scipy.optimize",
+    "matplotlib",
+    "pandas",
+    "reportlab",
+    "sqlalchemy",
+)
 
 
 def test_the_analyse_page_imports_none_of_the_heavy_modules() -> None:

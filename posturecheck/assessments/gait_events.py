@@ -29,11 +29,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# scipy.signal is imported where it is used: it takes seconds to import, and the app's first page
-# imports this module (through the assessments it lists) without filtering anything.
 from posturecheck.assessments.points import PersonPoints
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.joint_angles import mid_hip
+
+# scipy.signal is imported inside the functions that use it: it takes seconds to import, and the app's
+# first page loads this module (through the assessments it lists) without calling them.
 
 MIN_FORWARD = 0.2
 MIN_PROMINENCE = 0.3

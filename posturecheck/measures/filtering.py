@@ -17,8 +17,8 @@ import math
 
 import numpy as np
 
-# scipy.signal is imported where it is used: it takes seconds to import, and the app's first page
-# imports this module (through the assessments it lists) without filtering anything.
+# scipy.signal is imported inside the functions that use it: it takes seconds to import, and the app's
+# first page loads this module (through the assessments it lists) without calling them.
 
 # Time stamps whose intervals all lie within this fraction of the median
 # interval are treated as a uniform frame rate (phone video jitters by a

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# scipy.signal is imported where it is used: it takes seconds to import, and the app's first page
-# imports this module (through the assessments it lists) without filtering anything.
+# scipy.signal is imported inside the functions that use it: it takes seconds to import, and the app's
+# first page loads this module (through the assessments it lists) without calling them.
 
 # A repetition starts where the angle last leaves, and ends where it first
 # returns to, the band this fraction of the rise above the neighbouring trough:
