@@ -6,6 +6,10 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 from posturecheck.app.launch import LOCALHOST
 
@@ -33,3 +37,34 @@ def wait_until_serving(server: subprocess.Popen, port: int, timeout_s: float = S
             assert server.poll() is None, "the app stopped while starting"
             assert time.monotonic() < deadline, f"the app did not answer within {timeout_s:.0f} s"
             time.sleep(POLL_INTERVAL_S)
+
+
+@dataclass
+class AppRun:
+    """A started app: its port, and everything it printed (filled in once it has stopped)."""
+
+    port: int
+    output: str = ""
+
+
+@contextmanager
+def running_app(command: list[str], cwd: Path, env: dict[str, str]) -> Iterator[AppRun]:
+    """Run ``command ... app`` with ``--port`` set to a free port, until it serves; stop it on leaving.
+
+    ``command`` is the ``posturecheck`` command line up to and including ``app``.
+    """
+    run = AppRun(free_port())
+    server = subprocess.Popen(
+        [*command, "--port", str(run.port)],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_until_serving(server, run.port)
+        yield run
+    finally:
+        server.terminate()
+        run.output, _ = server.communicate(timeout=30)

@@ -25,7 +25,7 @@ import pytest
 
 from posturecheck.education.loader import all_notes
 from posturecheck.pose.landmarker import BUNDLED_MODEL_SHA256
-from tests.app_server import free_port, wait_until_serving
+from tests.app_server import running_app
 from tests.media import WALK_CLIP
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,21 +120,9 @@ def test_the_wheel_analyses_a_clip_and_reports_it_outside_the_repository(
 @pytest.mark.slow
 def test_the_wheel_starts_the_app(installed: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     bin_dir, env = installed
-    port = free_port()
-    server = subprocess.Popen(
-        [str(bin_dir / "posturecheck"), "app", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        wait_until_serving(server, port)
-    finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=30)
-    assert "Traceback" not in output
+    with running_app([str(bin_dir / "posturecheck"), "app"], tmp_path, env) as app:
+        pass  # serving: the health endpoint answered
+    assert "Traceback" not in app.output
     # The first page and the notes of the Learn page, run from the installed package.
     script = (
         "from streamlit.testing.v1 import AppTest\n"
