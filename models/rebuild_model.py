@@ -41,7 +41,8 @@ MEDIAPIPE_VERSION = "0.10.14"
 # pinned too: a different builder could lay the same metadata out differently.
 FLATBUFFERS_VERSION = "25.12.19"
 EXPECTED_SHA256 = "32c31069be5550b6d9c31a5ff3e4d6d9bb0b53d1214d54f8f9b8dd0b2fac1a52"
-SHIPPED_MODEL = Path(__file__).resolve().parent / "pose_landmarker_full.task"
+# The shipped bundle lives inside the package; models/pose_landmarker_full.task links to it.
+SHIPPED_MODEL = Path(__file__).resolve().parents[1] / "posturecheck/pose/models/pose_landmarker_full.task"
 # The earliest date a zip entry can hold; a fixed date keeps the bundle reproducible.
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 

@@ -19,6 +19,7 @@ from posturecheck import __version__
 from posturecheck.annotated_video import AnnotatedVideoWriter, render_annotated_video
 from posturecheck.assessments import AssessmentResult, get_assessment
 from posturecheck.errors import InputError, NoPersonError
+from posturecheck.exports import ExportFormat, write_exports
 from posturecheck.io.frames import DEFAULT_MAX_SIDE, Frame
 from posturecheck.io.sources import Expect, open_source
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
@@ -46,7 +47,9 @@ class AnalyzeOptions:
     ``assessment`` names a protocol (see ``posturecheck assessments``) whose
     needs (input kind, people, masks) widen these options; ``person``
     (1-based, as the summary numbers people) picks whom a single-person
-    assessment grades (default: the person in view longest).
+    assessment grades (default: the person in view longest); ``exports``
+    names the formats (:data:`posturecheck.exports.EXPORT_FORMATS`) each
+    measured person is also written in.
     """
 
     out_dir: Path
@@ -63,6 +66,7 @@ class AnalyzeOptions:
     person: int | None = None
     csv_path: Path | None = None
     measure: MeasureOptions = field(default_factory=MeasureOptions)
+    exports: tuple[ExportFormat, ...] = ()
 
 
 @dataclass
@@ -79,6 +83,7 @@ class AnalysisResult:
     assessment: AssessmentResult | None = None
     warnings: list[str] = field(default_factory=list)
     problem: str | None = None
+    export_paths: list[Path] = field(default_factory=list)
 
 
 def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
@@ -175,6 +180,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
     ]
     warnings += measure_warnings(person_summaries)
     csv_path = write_csv(tables, options.csv_path) if options.csv_path is not None and tables else None
+    export_paths = write_exports(series, tables, options.exports, options.out_dir, stem)
     graded = (
         protocol.run(series, assessed_tables(tables, options.person))
         if protocol is not None and tables
@@ -216,6 +222,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
             "landmarks": landmarks_path.name,
             "annotated_video": video_path.name if want_video and video_path is not None else None,
             "csv": str(csv_path) if csv_path else None,
+            "exports": [export.name for export in export_paths],
         },
     }
     summary_path = options.out_dir / f"{stem}.summary.json"
@@ -231,6 +238,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         graded,
         warnings,
         problem,
+        export_paths,
     )
     if not series.detected.any() and series.n_frames:
         raise NoPersonError(

@@ -18,7 +18,8 @@ from posturecheck.app.launch import DEFAULT_PORT, LOCALHOST, address_warning, st
 from posturecheck.assessments import AssessmentResult
 from posturecheck.cli_figures import headline_lines
 from posturecheck.cli_history import Handler, add_report_commands, positive_int
-from posturecheck.errors import PostureCheckError
+from posturecheck.errors import ExportError, PostureCheckError
+from posturecheck.exports import ExportFormat, parse_formats
 from posturecheck.measures.filtering import DEFAULT_CUTOFF_HZ
 from posturecheck.measures.pipeline import ANGLE_METHODS, MeasureOptions
 from posturecheck.native_logs import native_logs_to_file
@@ -87,6 +88,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         help="with --assessment: grade person N of the results (default: the one in view longest)",
     )
     analyze.add_argument("--csv", type=Path, metavar="FILE", help="write per-frame measures to this CSV file")
+    analyze.add_argument(
+        "--export",
+        type=export_formats,
+        default=(),
+        metavar="FORMATS",
+        help="also write each person's landmarks and angles for other tools, comma-separated: "
+        "trc (OpenSim markers), mot (OpenSim angles), c3d (markers and angles)",
+    )
     analyze.add_argument(
         "--method",
         choices=ANGLE_METHODS,
@@ -180,6 +189,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     return parser, handlers
 
 
+def export_formats(text: str) -> tuple[ExportFormat, ...]:
+    """The ``--export`` argument: comma-separated format names; argparse reports a wrong one."""
+    try:
+        return parse_formats(text)
+    except ExportError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def _measure_options(args: argparse.Namespace) -> MeasureOptions:
     try:
         return MeasureOptions(
@@ -209,6 +226,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         assessment=args.assessment,
         person=args.person,
         measure=_measure_options(args),
+        exports=args.export,
     )
     result = analyze_file(args.input, options)
     for warning in result.warnings:
@@ -221,6 +239,8 @@ def _run_analyze(args: argparse.Namespace) -> int:
         print(f"video:     {result.video_path}")
     if result.csv_path is not None:
         print(f"csv:       {result.csv_path}")
+    for export in result.export_paths:
+        print(f"export:    {export}")
     if result.assessment is not None:
         print("\n".join(assessment_lines(result.assessment)))
     if result.problem:

@@ -22,5 +22,9 @@ class NoPersonError(PostureCheckError):
     """No person was found in any frame of the input."""
 
 
+class ExportError(PostureCheckError):
+    """Results cannot be written in an export format as asked (unknown format, missing writer)."""
+
+
 class DisplayError(PostureCheckError):
     """A live view was asked for on a machine with no display."""

@@ -6,9 +6,7 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import tomllib
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,14 +19,9 @@ from posturecheck.app.launch import (
     privacy_problems,
     streamlit_argv,
 )
+from tests.app_server import running_app
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((LOCALHOST, 0))
-        return int(probe.getsockname()[1])
 
 
 def _listening_addresses(port: int) -> set[str]:
@@ -70,33 +63,11 @@ def test_other_addresses_are_warned_about(address: str) -> None:
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux's /proc/net/tcp")
 def test_app_started_elsewhere_listens_on_localhost_only(tmp_path: Path) -> None:
     """Started where there is no config (folder or home), it still binds to 127.0.0.1 only."""
-    port = _free_port()
     env = {**os.environ, "HOME": str(tmp_path)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "posturecheck.cli", "app", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://{LOCALHOST}:{port}/_stcore/health", timeout=2) as reply:
-                    assert reply.status == 200
-                    break
-            except OSError:
-                assert server.poll() is None, "the app stopped while starting"
-                assert time.monotonic() < deadline, "the app did not answer within 60 s"
-                time.sleep(0.5)
-        assert _listening_addresses(port) == {LOCALHOST}
-    finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=30)
-    assert "Traceback" not in output
-    assert f"http://{LOCALHOST}:{port}" in output
+    with running_app([sys.executable, "-m", "posturecheck.cli", "app"], tmp_path, env) as app:
+        assert _listening_addresses(app.port) == {LOCALHOST}
+    assert "Traceback" not in app.output
+    assert f"http://{LOCALHOST}:{app.port}" in app.output
 
 
 def test_streamlits_own_defaults_are_named_as_privacy_problems() -> None:

@@ -7,6 +7,9 @@ every option it ran with, so changing a widget that does not change the
 analysis (a plot's measure, a tab) shows the kept result instead of running
 the model again. Uploads and results live in one temporary folder per
 session, removed with the session.
+
+The pose model runtime and the measures are imported when an analysis runs,
+not when a page that offers one is first drawn (that takes seconds).
 """
 
 from __future__ import annotations
@@ -19,15 +22,19 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from posturecheck.analyze import AnalysisResult, analyze_file
 from posturecheck.app.progress import ProgressBar
 from posturecheck.app.settings import AppSettings
-from posturecheck.assessments import AssessmentResult, get_assessment
 from posturecheck.errors import PostureCheckError
+from posturecheck.exports import EXPORT_FORMATS
 from posturecheck.io.digest import file_sha256
+
+if TYPE_CHECKING:
+    from posturecheck.analyze import AnalysisResult, AnalyzeOptions
+    from posturecheck.assessments import AssessmentResult
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 SAMPLE_CLIPS = {
@@ -146,6 +153,13 @@ def keep_analysis(request: AnalysisRequest, analysis: Analysis) -> None:
         shutil.rmtree(workspace() / "results" / old_key, ignore_errors=True)
 
 
+def analyze_file(path: Path, options: AnalyzeOptions) -> AnalysisResult:
+    """:func:`posturecheck.analyze.analyze_file`, imported when the first analysis runs."""
+    from posturecheck.analyze import analyze_file as analyze
+
+    return analyze(path, options)
+
+
 def run_analysis(
     request: AnalysisRequest, on_progress: Callable[[int, int | None], None] | None = None
 ) -> Analysis:
@@ -161,6 +175,8 @@ def run_analysis(
         Bad input (or the wrong kind for the assessment), a bad model file,
         no person in any frame, or an unknown assessment.
     """
+    from posturecheck.assessments import get_assessment
+
     assessment = get_assessment(request.assessment)
     out_dir = workspace() / "results" / request.key
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -172,6 +188,7 @@ def run_analysis(
         csv_path=out_dir / f"{Path(request.input.name).stem}.measures.csv",
         on_progress=on_progress,
         assessment=assessment.name,
+        exports=EXPORT_FORMATS,
     )
     # analyze_file grades the footage too, so the summary on disk (and the
     # report made from it) carries the assessment.

@@ -197,3 +197,34 @@ def show_downloads(result: AnalysisResult, extra: dict | None = None) -> None:
             mime="video/mp4",
             icon=":material/movie:",
         )
+    show_export_downloads(result)
+
+
+# Per export format: button label and MIME type.
+EXPORT_DOWNLOADS = {
+    ".trc": ("OpenSim markers (TRC)", "text/plain"),
+    ".mot": ("OpenSim angles (MOT)", "text/plain"),
+    ".c3d": ("Markers and angles (C3D)", "application/octet-stream"),
+}
+
+
+def show_export_downloads(result: AnalysisResult) -> None:
+    """A download button per export file (TRC, MOT, C3D per person), if the analysis wrote them."""
+    paths = [path for path in result.export_paths if path.suffix in EXPORT_DOWNLOADS and path.is_file()]
+    if not paths:
+        return
+    st.caption(
+        "For OpenSim, C3D viewers and your own scripts: world landmarks in metres (Y up), angles in degrees."
+    )
+    several = len(paths) > len(EXPORT_DOWNLOADS)  # one file per person and format
+    columns = st.columns(len(EXPORT_DOWNLOADS))
+    for index, path in enumerate(paths):
+        label, mime = EXPORT_DOWNLOADS[path.suffix]
+        columns[index % len(columns)].download_button(
+            f"{label}: {path.name}" if several else label,
+            path.read_bytes(),
+            file_name=path.name,
+            mime=mime,
+            icon=":material/download:",
+            key=f"export.{path.name}",
+        )

@@ -2,19 +2,23 @@
 
 Kept in the session (not in widgets, which Streamlit forgets when their page
 is not shown) and turned into :class:`~posturecheck.analyze.AnalyzeOptions`
-only when an analysis starts.
+only when an analysis starts (the analysis modules are imported then, not
+when a page is drawn).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from posturecheck.analyze import AnalyzeOptions
 from posturecheck.measures.filtering import DEFAULT_CUTOFF_HZ
-from posturecheck.measures.pipeline import MeasureOptions
+
+if TYPE_CHECKING:
+    from posturecheck.analyze import AnalyzeOptions
+    from posturecheck.measures.pipeline import MeasureOptions
 
 _KEY = "posturecheck.settings"
 MAX_PEOPLE = 10
@@ -50,6 +54,8 @@ class AppSettings:
 
     def measure_options(self) -> MeasureOptions:
         """The measurement options these settings stand for."""
+        from posturecheck.measures.pipeline import MeasureOptions
+
         return MeasureOptions(
             method=self.method,
             cutoff_hz=self.cutoff_hz,
@@ -67,6 +73,8 @@ class AppSettings:
         several people whatever the default is); ``masks`` asks for
         silhouettes even when the setting is off (an assessment needs them).
         """
+        from posturecheck.analyze import AnalyzeOptions
+
         return AnalyzeOptions(
             out_dir=out_dir,
             model_path=Path(self.model_path) if self.model_path else None,

@@ -28,11 +28,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import signal
 
 from posturecheck.assessments.points import PersonPoints
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.joint_angles import mid_hip
+
+# scipy.signal is imported inside the functions that use it: it takes seconds to import, and the app's
+# first page loads this module (through the assessments it lists) without calling them.
 
 MIN_FORWARD = 0.2
 MIN_PROMINENCE = 0.3
@@ -117,7 +119,9 @@ def heel_strikes(points: PersonPoints, facing: np.ndarray, bout: np.ndarray, sid
     interval = float(np.median(np.diff(points.times_s)))
     # Frames outside the bout sit far below any peak, so no peak is found there.
     padded = np.where(usable, forward, np.nanmin(forward) - 10.0)
-    peaks, _ = signal.find_peaks(
+    from scipy.signal import find_peaks
+
+    peaks, _ = find_peaks(
         padded,
         height=MIN_FORWARD,
         prominence=MIN_PROMINENCE,

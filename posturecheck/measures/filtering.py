@@ -19,7 +19,9 @@ import math
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from scipy import signal
+
+# scipy.signal is imported inside the functions that use it: it takes seconds to import, and the app's
+# first page loads this module (through the assessments it lists) without calling them.
 
 # Time stamps whose intervals all lie within this fraction of the median
 # interval are treated as a uniform frame rate (phone video jitters by a
@@ -110,7 +112,9 @@ def _butter_sos(cutoff_hz: float, order: int, fs_hz: float) -> np.ndarray:
             f"cut-off {cutoff_hz:g} Hz must be below the Nyquist frequency {fs_hz / 2:g} Hz "
             f"(half the {fs_hz:g} Hz frame rate)"
         )
-    return signal.butter(order, cutoff_hz, btype="low", output="sos", fs=fs_hz)
+    from scipy.signal import butter
+
+    return butter(order, cutoff_hz, btype="low", output="sos", fs=fs_hz)
 
 
 def _min_filtfilt_length(sos: np.ndarray) -> int:
@@ -121,12 +125,14 @@ def _min_filtfilt_length(sos: np.ndarray) -> int:
 
 def _filter_run(block: np.ndarray, times: np.ndarray, dt: float, cutoff_hz: float, order: int) -> np.ndarray:
     """Zero-lag low-pass of one all-finite run ``(n, N)``; too short a run comes back unchanged."""
+    from scipy.signal import sosfiltfilt
+
     intervals = np.diff(times)
     if np.all(np.abs(intervals - dt) <= _UNIFORM_RTOL * dt):
         sos = _butter_sos(cutoff_hz, order, 1.0 / dt)
         if block.shape[0] < _min_filtfilt_length(sos):
             return block
-        return signal.sosfiltfilt(sos, block, axis=0)
+        return sosfiltfilt(sos, block, axis=0)
     # Variable frame rate: filter on a uniform grid spanning the run, then
     # read the result back at the true frame times.
     duration = times[-1] - times[0]
@@ -136,7 +142,7 @@ def _filter_run(block: np.ndarray, times: np.ndarray, dt: float, cutoff_hz: floa
     if n_grid < _min_filtfilt_length(sos):
         return block
     resampled = np.stack([np.interp(grid, times, column) for column in block.T], axis=1)
-    smoothed = signal.sosfiltfilt(sos, resampled, axis=0)
+    smoothed = sosfiltfilt(sos, resampled, axis=0)
     return np.stack([np.interp(times, grid, column) for column in smoothed.T], axis=1)
 
 

@@ -14,8 +14,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import signal
 
+# scipy.signal is imported inside the functions that use it: it takes seconds to import, and the app's
+# first page loads this module (through the assessments it lists) without calling them.
 from posturecheck.measures.extremes import MIN_HOLD_S, held_series, sustained_extreme
 
 # A repetition starts where the angle last leaves, and ends where it first
@@ -197,7 +198,9 @@ def find_repetitions(
     repetitions = []
     for part in _segments(t, min_interval_s):
         pv = v[part]
-        peaks, _ = signal.find_peaks(pv, prominence=min_prominence_deg, distance=distance)
+        from scipy.signal import find_peaks
+
+        peaks, _ = find_peaks(pv, prominence=min_prominence_deg, distance=distance)
         bounds = np.concatenate(([0], peaks, [pv.size - 1]))
         for k, peak in enumerate(peaks):
             start = _rest_edge(pv, int(peak), int(bounds[k]))

@@ -41,9 +41,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import map_coordinates
 
 from posturecheck.measures.geometry import angle_between, image_gravity_axes, norm
+
+# scipy.ndimage is imported inside the functions that use it: it takes seconds to import, and the app's
+# first page loads this module (through the assessments it lists) without calling them.
 
 # Thoracolumbar junction (T12/L1, level of the lower ribs at the back) and the
 # second sacral segment (S2, the dimples of the posterior superior iliac
@@ -395,6 +397,8 @@ def _sample(mask: np.ndarray, rays: np.ndarray) -> np.ndarray:
         return np.zeros(rays.shape[:-1])
     rows = rays[..., 1] - 0.5 - low[1]
     cols = rays[..., 0] - 0.5 - low[0]
+    from scipy.ndimage import map_coordinates
+
     return map_coordinates(crop, [rows, cols], order=1, mode="grid-constant", cval=0.0)
 
 

@@ -23,7 +23,9 @@ from posturecheck.landmarks import NUM_LANDMARKS
 
 RunMode = Literal["image", "video", "live"]
 
-BUNDLED_MODEL = Path(__file__).resolve().parents[2] / "models" / "pose_landmarker_full.task"
+# The bundle ships inside the package (so a wheel install has it); models/README.md documents it.
+BUNDLED_MODEL = Path(__file__).resolve().with_name("models") / "pose_landmarker_full.task"
+BUNDLED_MODEL_SHA256 = "32c31069be5550b6d9c31a5ff3e4d6d9bb0b53d1214d54f8f9b8dd0b2fac1a52"
 _BUNDLE_MEMBERS = {"pose_detector.tflite", "pose_landmarks_detector.tflite"}
 _MODES = {
     "image": vision.RunningMode.IMAGE,
@@ -73,17 +75,25 @@ class FramePoses:
         return int(self.image.shape[0])
 
 
-def check_model(path: str | Path | None = None) -> ModelInfo:
+def check_model(path: str | Path | None = None, expected_sha256: str | None = None) -> ModelInfo:
     """Check that ``path`` (default: the bundled model) is a PoseLandmarker bundle.
+
+    The bundled model must also have its documented sha256
+    (:data:`BUNDLED_MODEL_SHA256`), so a damaged or replaced install is
+    refused instead of measuring with another model; a model the user names
+    is checked against ``expected_sha256`` only when that is given.
 
     Raises
     ------
     ModelError
-        Missing file, not a zip, or a zip without the detector and landmark models.
+        Missing file, not a zip, a zip without the detector and landmark
+        models, or a sha256 other than the expected one.
     """
-    path = Path(path) if path is not None else BUNDLED_MODEL
+    if path is None:
+        path, expected_sha256 = BUNDLED_MODEL, BUNDLED_MODEL_SHA256
+    path = Path(path)
     if not path.is_file():
-        raise ModelError(f"{path}: model file not found (use --model PATH, or reinstall to restore models/)")
+        raise ModelError(f"{path}: model file not found (use --model PATH, or reinstall posturecheck)")
     try:
         with zipfile.ZipFile(path) as bundle:
             names = set(bundle.namelist())
@@ -91,7 +101,13 @@ def check_model(path: str | Path | None = None) -> ModelInfo:
         raise ModelError(f"{path}: not a MediaPipe .task bundle (corrupt or wrong file)") from exc
     if not names >= _BUNDLE_MEMBERS:
         raise ModelError(f"{path}: not a PoseLandmarker bundle (needs {', '.join(sorted(_BUNDLE_MEMBERS))})")
-    return ModelInfo(path=path, sha256=file_sha256(path))
+    digest = file_sha256(path)
+    if expected_sha256 is not None and digest != expected_sha256:
+        raise ModelError(
+            f"{path}: not the expected model file (sha256 {digest[:12]}..., expected "
+            f"{expected_sha256[:12]}...); reinstall posturecheck or give --model PATH"
+        )
+    return ModelInfo(path=path, sha256=digest)
 
 
 LiveCallback = Callable[[FramePoses, int], None]

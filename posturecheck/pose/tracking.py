@@ -60,10 +60,12 @@ import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from posturecheck.landmarks import Landmark
 from posturecheck.pose.series import PoseSeries
+
+# scipy.optimize is imported inside the functions that use it: it takes seconds to import, and the app's
+# first page loads this module (through the assessments it lists) without calling them.
 
 # A landmark with visibility below this is a guess and is left out of distances.
 VISIBLE = 0.5
@@ -345,6 +347,8 @@ def _assign(
     """Pairs (tracklet index, pose index) of the cheapest assignment inside the gate."""
     if not tracklets or not len(points):
         return []
+    from scipy.optimize import linear_sum_assignment
+
     cost = _match_costs(tracklets, time_s, points, visible)
     finite = np.isfinite(cost)
     rows, cols = linear_sum_assignment(np.where(finite, cost, 1e6))

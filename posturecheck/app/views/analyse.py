@@ -1,16 +1,22 @@
-"""Analyse page: choose an assessment, see how to film it, analyse a clip or photo, see what it found."""
+"""Analyse page: choose an assessment, see how to film it, analyse a clip or photo, see what it found.
+
+The first page anyone sees: what shows results (plots, reports, the
+history) is imported once there is a result to show.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from posturecheck.app.analysis import AnalysisRequest, analysis_on_click
-from posturecheck.app.findings import show_assessment
 from posturecheck.app.inputs import pick_input
-from posturecheck.app.keeping import show_keep
-from posturecheck.app.results import show_downloads, show_overview, show_people, show_report, show_warnings
 from posturecheck.app.settings import current_settings
-from posturecheck.assessments import Assessment, list_assessments
+from posturecheck.assessments import list_assessments
+
+if TYPE_CHECKING:
+    from posturecheck.assessments import Assessment
 
 KEY = "analyse"
 DEFAULT_ASSESSMENT = "free"
@@ -62,6 +68,16 @@ def render() -> None:
     )
     if analysis is None:
         return
+    from posturecheck.app.findings import show_assessment
+    from posturecheck.app.keeping import show_keep
+    from posturecheck.app.results import (
+        show_downloads,
+        show_overview,
+        show_people,
+        show_report,
+        show_warnings,
+    )
+
     result = analysis.result
     st.success(f"Results for **{chosen.name}**", icon=":material/check_circle:")
     show_warnings(result)
