@@ -21,7 +21,8 @@ from posturecheck.assessments import AssessmentResult, get_assessment
 from posturecheck.errors import InputError, NoPersonError
 from posturecheck.exports import ExportFormat, write_exports
 from posturecheck.io.frames import DEFAULT_MAX_SIDE, Frame
-from posturecheck.io.sources import Expect, open_source
+from posturecheck.io.kinds import Expect
+from posturecheck.io.sources import open_source
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.roll import estimate_camera_roll
 from posturecheck.measures.summary import CONFIDENT_MAE_DEG, summarize_table

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from posturecheck.assessments.result import AssessmentResult, NormalRange
-from posturecheck.io.sources import Expect
+from posturecheck.io.kinds import Expect
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 

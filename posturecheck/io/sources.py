@@ -20,9 +20,9 @@ import numpy as np
 
 from posturecheck.errors import InputError
 from posturecheck.io.frames import DEFAULT_MAX_SIDE, MAX_IMAGE_PIXELS, MIN_SHORT_SIDE, Frame, working_size
+from posturecheck.io.kinds import Expect
 
 SourceKind = Literal["video", "image", "image_folder", "webcam"]
-Expect = Literal["any", "clip", "image"]
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
 
