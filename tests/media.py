@@ -59,6 +59,7 @@ def cut_clip(source: Path, target: Path, start: int, count: int) -> Path:
     """Frames ``start`` .. ``start + count - 1`` of ``source`` as a new H.264 clip at 30 fps, same size."""
     import av
 
+    target.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(source)) as container:
         stream = container.streams.video[0]
         width, height = stream.codec_context.width, stream.codec_context.height

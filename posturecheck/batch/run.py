@@ -13,7 +13,7 @@ import json
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -174,15 +174,9 @@ def run_batch(inputs: Sequence[BatchInput], settings: BatchSettings) -> BatchRep
         keeper.keep(outcome, *owners[outcome.result])
         progress.finished(outcome)
 
-    to_do = []
-    for job in jobs:
-        earlier = earlier_outcome(job)
-        if earlier is not None:
-            on_done(earlier)
-        else:
-            to_do.append(job)
     interrupted = False
     try:
+        to_do = [job for job in jobs if not _done_before(job, on_done)]
         if to_do:
             _run_engine(to_do, settings, model, progress.frames, on_done)
     except KeyboardInterrupt:
@@ -207,6 +201,14 @@ def run_batch(inputs: Sequence[BatchInput], settings: BatchSettings) -> BatchRep
     table = write_table(outcomes, settings.out_dir)
     record_path = write_record(outcomes, not_done, record, settings.out_dir)
     return BatchReport(outcomes, not_done, table, record_path, interrupted, keeper.kept)
+
+
+def _done_before(job: Job, on_done: Callable[[Outcome], None]) -> bool:
+    """Hand an earlier run's outcome of ``job`` to ``on_done``; ``False`` when it is still to do."""
+    earlier = earlier_outcome(job)
+    if earlier is not None:
+        on_done(earlier)
+    return earlier is not None
 
 
 def _run_engine(
