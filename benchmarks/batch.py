@@ -34,16 +34,18 @@ sys.path.insert(0, str(ROOT))
 from posturecheck.batch.engines import ONE_THREAD_ENV, machine_cores  # noqa: E402
 from tests.media import cut_clip  # noqa: E402
 
-SAMPLES = ("walk_side.mp4", "two_people.mp4", "kick_front_portrait.mp4")
+# The samples cut into clips, with the first frame where someone is in view.
+SAMPLES = {"walk_side.mp4": 60, "two_people.mp4": 0, "kick_front_portrait.mp4": 0}
 
 
 def make_clips(folder: Path, count: int, frames: int) -> list[Path]:
     """``count`` clips of ``frames`` frames cut from the samples in turn, each from a different start."""
     clips = []
+    names = list(SAMPLES)
     for number in range(count):
-        sample = ROOT / "samples" / SAMPLES[number % len(SAMPLES)]
-        start = (number // len(SAMPLES)) * 10
-        clips.append(cut_clip(sample, folder / f"clip{number:02d}.mp4", start, frames))
+        name = names[number % len(names)]
+        start = SAMPLES[name] + (number // len(names)) * 10
+        clips.append(cut_clip(ROOT / "samples" / name, folder / f"clip{number:02d}.mp4", start, frames))
     return clips
 
 

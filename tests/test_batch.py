@@ -241,3 +241,10 @@ def test_ray_engine_without_ray_says_how_to_install_it(tmp_path: Path) -> None:
         "error: the Ray engine needs ray: pip install 'posturecheck[cluster]' (or pip install 'ray>=2.9')"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_batch_help_lists_the_engines_and_the_exit_statuses() -> None:
+    result = run_cli("batch", "--help")
+    assert result.returncode == 0 and "usage: posturecheck batch" in result.stdout
+    text = " ".join(result.stdout.split())
+    assert "{local,ray}" in text and "4 some failed" in text and "130 stopped" in text

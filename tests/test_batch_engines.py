@@ -233,3 +233,65 @@ def test_ray_engine_gives_the_local_engines_table_byte_for_byte(
     assert statuses(out, inputs) == statuses(local_out, inputs)
     assert json.loads((out / "batch.json").read_text())["engine"] == "ray"
     assert shipped.is_file() and file_sha256(shipped) == file_sha256(BUNDLED_MODEL)
+
+
+def pool_workers(parent: int) -> list[int]:
+    """Process ids of the local engine's workers under the batch command ``parent``."""
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    workers = []
+    for child in map(int, children):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except FileNotFoundError:
+            continue
+        if b"spawn_main" in command:
+            workers.append(child)
+    return workers
+
+
+def test_a_worker_that_dies_is_replaced_and_its_input_failed_when_it_kills_the_worker_twice(
+    tmp_path: Path,
+) -> None:
+    clip = cut_clip(WALK_CLIP, tmp_path / "in" / "walk.mp4", 70, 60)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        batch_command(clip, "--out", out, "--workers", "1", "--quiet"),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        killed: set[int] = set()
+        for _ in range(2):
+            wait_for(
+                lambda: out.is_dir() and partial_folders(out) and set(pool_workers(process.pid)) - killed,
+                300,
+                "a worker writing a result folder",
+            )
+            (worker,) = set(pool_workers(process.pid)) - killed
+            os.kill(worker, signal.SIGKILL)
+            killed.add(worker)
+        stdout, stderr = process.communicate(timeout=300)
+    finally:
+        process.kill()
+    assert process.returncode == 4, stderr
+    assert f"failed: {clip}: the worker analysing it stopped (crashed or ran out of memory)" in stderr
+    assert not partial_folders(out)
+    record = json.loads((out / "batch.json").read_text())
+    assert record["counts"]["failed"] == 1 and not record["inputs"][0]["recorded"]
+
+
+def test_a_truncated_clip_is_partial_with_what_was_read_and_analyzes_reason(tmp_path: Path) -> None:
+    whole = cut_clip(WALK_CLIP, tmp_path / "whole.mp4", 70, 20)
+    cut = tmp_path / "in" / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size * 2 // 3])
+    out = tmp_path / "out"
+    result = run_batch(cut, "--out", out, "--quiet", "--no-video")
+    assert result.returncode == 3, result.stderr
+    (item,) = json.loads((out / "batch.json").read_text())["inputs"]
+    assert item["status"] == "partial" and item["recorded"]
+    assert item["reason"].startswith(f"{cut}: video is truncated") and 0 < item["frames"] < 20
+    assert f"partial: {item['reason']}" in result.stderr.splitlines()
+    summary = json.loads((out / result_name(cut) / "cut.summary.json").read_text())
+    assert summary["frames_analysed"] == item["frames"]

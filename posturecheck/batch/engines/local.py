@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import shutil
 import signal
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -27,6 +28,7 @@ from typing import Any
 
 from posturecheck.batch.engines import JOBS_PER_WORKER, ONE_THREAD_ENV, FramesDone, JobDone
 from posturecheck.batch.job import Job, run_job
+from posturecheck.batch.naming import partial_folders
 from posturecheck.batch.resume import Outcome
 
 # Seconds between looks at the frame counts while jobs run.
@@ -94,6 +96,7 @@ def run_local(jobs: Sequence[Job], workers: int, on_frames: FramesDone, on_done:
                 raise
             pool.shutdown(wait=True)
             for job in broken:
+                _remove_partial(job)
                 breaks[job.name] = breaks.get(job.name, 0) + 1
                 if breaks[job.name] >= MAX_BREAKS:
                     on_done(_stopped_worker(job))
@@ -147,6 +150,12 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         process.terminate()
     for process in processes:
         process.join(timeout=5)
+
+
+def _remove_partial(job: Job) -> None:
+    """Remove what a worker that died left half-written for ``job``."""
+    for folder in partial_folders(job.out_dir, job.name):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _stopped_worker(job: Job) -> Outcome:
