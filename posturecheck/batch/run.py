@@ -193,7 +193,7 @@ def run_batch(inputs: Sequence[BatchInput], settings: BatchSettings) -> BatchRep
         "seconds": round(time.perf_counter() - started, 3),
         "interrupted": interrupted,
         "engine": settings.engine,
-        "workers": settings.workers or machine_cores(),
+        "workers": settings.workers or (None if settings.ray_address else machine_cores()),
         "ray_address": settings.ray_address,
         "options": used_options(settings.analysis, settings.write_csv, model),
         "kept_in_history": keeper.kept,

@@ -2,6 +2,12 @@
 
 Both run :func:`posturecheck.batch.job.run_job` on each job and hand every
 outcome to the driver as it comes, through the same two callbacks.
+
+One thread per worker: MediaPipe's XNNPACK inference already uses one
+thread on desktop Linux (its default thread count is 1 off Android, iOS and
+the web); OpenCV and the numeric libraries are limited here. MediaPipe's own
+graph threads mostly wait. ``benchmarks/batch.py`` prints the CPU time over
+wall time of raw inference, which shows how many cores it kept busy.
 """
 
 from __future__ import annotations
