@@ -35,8 +35,11 @@ def batch_command(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "posturecheck.cli", "batch", *map(str, args)]
 
 
-def run_batch(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(batch_command(*args), capture_output=True, text=True, cwd=ROOT, timeout=900)
+def run_batch(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run(
+        batch_command(*args), capture_output=True, text=True, cwd=ROOT, timeout=900, env=environment
+    )
 
 
 def still(path: Path, index: int) -> Path:
@@ -231,7 +234,8 @@ def test_ray_engine_gives_the_local_engines_table_byte_for_byte(
     local_out, _ = local_run
     assert (out / "batch.csv").read_bytes() == (local_out / "batch.csv").read_bytes()
     assert statuses(out, inputs) == statuses(local_out, inputs)
-    assert json.loads((out / "batch.json").read_text())["engine"] == "ray"
+    record = json.loads((out / "batch.json").read_text())
+    assert record["engine"] == "ray" and record["ray_gcs_address"].startswith("127.0.0.1:")
     assert shipped.is_file() and file_sha256(shipped) == file_sha256(BUNDLED_MODEL)
 
 
@@ -296,3 +300,53 @@ def test_a_truncated_clip_is_partial_with_what_was_read_and_analyzes_reason(tmp_
     assert f"partial: {item['reason']}" in result.stderr.splitlines()
     summary = json.loads((out / result_name(cut) / "cut.summary.json").read_text())
     assert summary["frames_analysed"] == item["frames"]
+
+
+RAY_HEAD = """
+import os, sys
+os.environ.update(RAY_USAGE_STATS_ENABLED="0", RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER="0")
+import ray
+ray.init(num_cpus=2, include_dashboard=False)
+print(ray.get_runtime_context().gcs_address, flush=True)
+sys.stdin.read()
+ray.shutdown()
+"""
+
+
+def test_ray_engine_on_a_running_instance_by_its_address(
+    inputs: Path, local_run: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    ray_is_installed()
+    head = subprocess.Popen(
+        [sys.executable, "-c", RAY_HEAD],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert head.stdout is not None and head.stdin is not None
+        address = head.stdout.readline().strip()
+        assert address.startswith("127.0.0.1:"), address
+        out = tmp_path / "ray"
+        # The instance uses Ray's default token authentication; a client joining it says so, as users do.
+        result = run_batch(
+            inputs,
+            "--out",
+            out,
+            "--engine",
+            "ray",
+            "--ray-address",
+            address,
+            "--quiet",
+            env={"RAY_AUTH_MODE": "token"},
+        )
+        head.stdin.close()
+        head.wait(timeout=120)
+    finally:
+        head.kill()
+    assert result.returncode == 4, result.stderr
+    local_out, _ = local_run
+    assert (out / "batch.csv").read_bytes() == (local_out / "batch.csv").read_bytes()
+    assert json.loads((out / "batch.json").read_text())["ray_address"] == address

@@ -7,7 +7,8 @@ and returns its handler. Exit statuses (also in the README):
 * 1: the batch could not run (bad option, manifest or model; no input; Ray missing);
 * 2: the command line itself is wrong (argparse);
 * 3: every input has results, but some only cover part of the input;
-* 4: some inputs failed (recorded in batch.json; the others were analysed);
+* 4: some inputs failed, or could not be kept in the history (recorded in batch.json; the others
+  were analysed);
 * 130: stopped with Ctrl-C (re-run the same command to continue).
 """
 
@@ -155,9 +156,9 @@ def _run_batch(args: argparse.Namespace) -> int:
         verbose=args.verbose,
     )
     if args.engine == "ray":
-        from posturecheck.batch.engines.ray import check_ray_installed
+        from posturecheck.batch.engines.ray import import_ray
 
-        check_ray_installed()
+        import_ray(args.ray_address)
     report = run_batch(collect_inputs(args.inputs, exclude=args.out), settings)
     return _report(report)
 

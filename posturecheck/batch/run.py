@@ -175,10 +175,10 @@ def run_batch(inputs: Sequence[BatchInput], settings: BatchSettings) -> BatchRep
         progress.finished(outcome)
 
     interrupted = False
+    ray_gcs = None
     try:
         to_do = [job for job in jobs if not _done_before(job, on_done)]
-        if to_do:
-            _run_engine(to_do, settings, model, progress.frames, on_done)
+        ray_gcs = _run_engine(to_do, settings, model, progress.frames, on_done) if to_do else None
     except KeyboardInterrupt:
         interrupted = True
         _remove_partial(settings.out_dir)
@@ -195,6 +195,7 @@ def run_batch(inputs: Sequence[BatchInput], settings: BatchSettings) -> BatchRep
         "engine": settings.engine,
         "workers": settings.workers or (None if settings.ray_address else machine_cores()),
         "ray_address": settings.ray_address,
+        "ray_gcs_address": ray_gcs,
         "options": used_options(settings.analysis, settings.write_csv, model),
         "kept_in_history": keeper.kept,
     }
@@ -213,15 +214,16 @@ def _done_before(job: Job, on_done: Callable[[Outcome], None]) -> bool:
 
 def _run_engine(
     jobs: Sequence[Job], settings: BatchSettings, model: ModelInfo, on_frames: Any, on_done: Any
-) -> None:
+) -> str | None:
+    """Run ``jobs`` on the settings' engine; returns the Ray GCS address used (``None``: local engine)."""
     if settings.engine == "ray":
         from posturecheck.batch.engines.ray import run_ray
 
-        run_ray(jobs, settings.workers, model, settings.ray_address, on_frames, on_done)
-        return
+        return run_ray(jobs, settings.workers, model, settings.ray_address, on_frames, on_done)
     from posturecheck.batch.engines.local import run_local
 
     run_local(jobs, min(settings.workers or machine_cores(), len(jobs)), on_frames, on_done)
+    return None
 
 
 def _remove_partial(out_dir: Path) -> None:

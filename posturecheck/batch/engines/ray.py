@@ -8,7 +8,12 @@ and each worker writes them to a temporary file of its own and checks the
 SHA-256 before using it. posturecheck itself must be installed on every node.
 
 Without ``address`` a local Ray instance is started for the batch and
-stopped after it (with one, the driver only disconnects): 127.0.0.1 only, no dashboard, no usage statistics.
+stopped after it (with one, the driver only disconnects): no dashboard, no
+usage statistics, and every one of its servers listening on 127.0.0.1 only.
+On Linux, Ray replaces a loopback ``_node_ip_address`` by the machine's
+address and listens on all interfaces; its single-machine mode (the one it
+uses on macOS and Windows, ``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0``, read
+when ray is imported) keeps it on 127.0.0.1, and the engine checks that it did.
 """
 
 from __future__ import annotations
@@ -37,17 +42,30 @@ class RayEngineError(PostureCheckError):
     """Ray is not installed, or the cluster cannot be reached."""
 
 
-def _import_ray() -> Any:
+# Read by ray when imported: no usage statistics; with SINGLE_MACHINE_ENV, a local instance on 127.0.0.1 only.
+PRIVATE_ENV = {"RAY_USAGE_STATS_ENABLED": "0"}
+SINGLE_MACHINE_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+
+
+def import_ray(address: str | None) -> Any:
+    """Import ray, its environment set first for a cluster at ``address`` or a local instance (``None``).
+
+    An address on 127.0.0.1 or localhost is a single-machine instance: it is
+    joined in Ray's single-machine mode, as it was started.
+
+    Raises
+    ------
+    RayEngineError
+        With the install command, when ray is not installed.
+    """
+    os.environ.update(PRIVATE_ENV)
+    if not address or address.rsplit(":", 1)[0] in (LOCALHOST, "localhost"):
+        os.environ.update(SINGLE_MACHINE_ENV)
     try:
         import ray
     except ImportError as exc:
         raise RayEngineError(INSTALL_HINT) from exc
     return ray
-
-
-def check_ray_installed() -> None:
-    """Raise :class:`RayEngineError` with the install command when ray cannot be imported."""
-    _import_ray()
 
 
 def shipped_model(bundle: bytes, sha256: str) -> Path:
@@ -85,9 +103,15 @@ def _ray_job(job: Job, bundle: bytes, sha256: str) -> Outcome:
 
 
 def start_ray(address: str | None, workers: int) -> Any:
-    """Connect to the cluster at ``address``, or start a local one with ``workers`` CPUs; returns ``ray``."""
-    ray = _import_ray()
-    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+    """Connect to the cluster at ``address``, or start a local one with ``workers`` CPUs; returns ``ray``.
+
+    Raises
+    ------
+    RayEngineError
+        Ray missing, the cluster unreachable, or a local instance that would
+        listen beyond this computer (ray was imported before its environment was set).
+    """
+    ray = import_ray(address)
     runtime_env = {"env_vars": dict(ONE_THREAD_ENV)}
     try:
         if address:
@@ -98,14 +122,21 @@ def start_ray(address: str | None, workers: int) -> Any:
             ray.init(
                 num_cpus=workers,
                 include_dashboard=False,
-                _node_ip_address=LOCALHOST,
                 runtime_env=runtime_env,
                 log_to_driver=False,
                 logging_level=logging.ERROR,
             )
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = address or "a local instance"
-        raise RayEngineError(f"Ray at {where}: cannot start or connect ({str(exc).splitlines()[0]})") from exc
+        cause = str(exc.__cause__ or exc).strip().splitlines() or [exc.__class__.__name__]
+        raise RayEngineError(f"Ray at {where}: cannot start or connect ({cause[0]})") from exc
+    gcs = ray.get_runtime_context().gcs_address
+    if not address and not gcs.startswith(f"{LOCALHOST}:"):
+        ray.shutdown()
+        raise RayEngineError(
+            f"the local Ray instance would listen on {gcs}, not {LOCALHOST} only: ray was imported "
+            "before posturecheck could keep it on this computer; stopped"
+        )
     return ray
 
 
@@ -116,8 +147,10 @@ def run_ray(
     address: str | None,
     on_frames: FramesDone,
     on_done: JobDone,
-) -> None:
-    """Run ``jobs`` as Ray tasks, at most ``workers`` at a time; outcomes reach ``on_done`` as they finish.
+) -> str:
+    """Run ``jobs`` as Ray tasks, at most ``workers`` at a time; returns the address of Ray's GCS used.
+
+    Outcomes reach ``on_done`` as they finish.
 
     ``workers`` ``None``: the cores of this machine for a local instance, the
     cluster's CPUs with an ``address``.
@@ -128,6 +161,7 @@ def run_ray(
     tasks and re-raises :class:`KeyboardInterrupt`.
     """
     ray = start_ray(address, workers or machine_cores())
+    gcs = str(ray.get_runtime_context().gcs_address)
     try:
         limit = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         bundle = ray.put(model.path.read_bytes())
@@ -150,6 +184,7 @@ def run_ray(
             raise
     finally:
         ray.shutdown()  # stops a local instance; only disconnects from a cluster
+    return gcs
 
 
 def _collect(ray: Any, ref: Any, job: Job) -> Outcome:
