@@ -16,6 +16,7 @@ from pathlib import Path
 from posturecheck import __version__
 from posturecheck.app.launch import DEFAULT_PORT, LOCALHOST, address_warning, streamlit_argv
 from posturecheck.assessments import AssessmentResult
+from posturecheck.batch.cli import add_batch_command
 from posturecheck.cli_figures import headline_lines
 from posturecheck.cli_history import Handler, add_report_commands, positive_int
 from posturecheck.errors import ExportError, PostureCheckError
@@ -186,6 +187,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         "app": _run_app,
     }
     handlers.update(add_report_commands(commands))
+    handlers.update(add_batch_command(commands))
     return parser, handlers
 
 

@@ -53,3 +53,20 @@ def frame_of(clip: Path, index: int) -> np.ndarray:
     capture.release()
     assert ok, f"could not read frame {index} of {clip}"
     return bgr
+
+
+def cut_clip(source: Path, target: Path, start: int, count: int) -> Path:
+    """Frames ``start`` .. ``start + count - 1`` of ``source`` as a new H.264 clip at 30 fps, same size."""
+    import av
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with av.open(str(source)) as container:
+        stream = container.streams.video[0]
+        width, height = stream.codec_context.width, stream.codec_context.height
+        with H264Writer(target, width, height, fps=30.0) as writer:
+            for index, frame in enumerate(container.decode(stream)):
+                if index >= start + count:
+                    break
+                if index >= start:
+                    writer.write(frame.to_ndarray(format="rgb24"), (index - start) / 30)
+    return target
