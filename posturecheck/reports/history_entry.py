@@ -157,12 +157,13 @@ def _number(value: float | None) -> float:
 
 
 def owned_files(result: ResultFolder) -> tuple[MediaFile, ...]:
-    """The files of the analysis that exist: summary, landmarks, annotated video, CSV and report."""
+    """The files of the analysis that exist: summary, landmarks, annotated video, CSV, exports and report."""
     files = [MediaFile("summary", result.summary_path)]
     for kind in ("landmarks", "annotated_video", "csv"):
         path = result.output(kind)
         if path is not None:
             files.append(MediaFile(kind, path))
+    files += [MediaFile("export", path) for path in result.exports()]
     report = report_paths(result.folder)
     files += [
         MediaFile(kind, path)

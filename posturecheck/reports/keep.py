@@ -32,7 +32,7 @@ class KeptSession:
 
 def keep_in_history(
     history: History,
-    folder: Path,
+    folder: str | Path,
     code: str,
     person: int | None = None,
     recorded_at: datetime | None = None,
@@ -52,7 +52,7 @@ def keep_in_history(
     HistoryError
         If ``code`` is blank or too long, or the history refuses the session.
     """
-    code = client_code(code)
+    code, folder = client_code(code), Path(folder)
     entry = history_entry(open_result_folder(folder), person, recorded_at)
     try:
         saved = history.save_client_session(

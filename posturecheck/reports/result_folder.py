@@ -47,6 +47,19 @@ class ResultFolder:
             return None
         return owned_file(self.folder / PurePath(name).name, self.folder)
 
+    def exports(self) -> list[Path]:
+        """The export files (TRC, MOT, C3D) the summary lists under ``outputs.exports``; rule as :meth:`output`."""
+        outputs = self.summary.get("outputs")
+        names = outputs.get("exports") if isinstance(outputs, dict) else None
+        if not isinstance(names, list):
+            return []
+        found = (
+            owned_file(self.folder / PurePath(name).name, self.folder)
+            for name in names
+            if isinstance(name, str)
+        )
+        return [path for path in found if path is not None]
+
     def input_clip(self) -> Path | None:
         """The analysed clip or photo if it is still where the summary says (or beside the results)."""
         given = Path(str(self.summary.get("input", "")))
