@@ -48,7 +48,7 @@ class ResultFolder:
         return owned_file(self.folder / PurePath(name).name, self.folder)
 
     def exports(self) -> list[Path]:
-        """The export files (TRC, MOT, C3D) the summary lists under ``outputs.exports``; rule as :meth:`output`."""
+        """The export files (TRC, MOT, C3D) listed under ``outputs.exports``, found as by :meth:`output`."""
         outputs = self.summary.get("outputs")
         names = outputs.get("exports") if isinstance(outputs, dict) else None
         if not isinstance(names, list):
