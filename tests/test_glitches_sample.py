@@ -59,9 +59,12 @@ def test_the_walkers_three_frame_hip_glitch_is_rejected_as_an_implausible_jump(
         hip = walker.measures[f"hip_flexion_{side}"]
         assert not hip.valid[glitch].any()
         assert all(reason.startswith("implausible jump") for reason in hip.reason[glitch])
-        # The 0.1 s either side read 21-29 deg when the low-pass filter smeared the spike into them.
+        # The 0.1 s either side read 21-29 deg, some 20 deg off the model's own (unfiltered) values
+        # there, when the low-pass filter smeared the spike into them; now they follow those values
+        # (the right hip really does swing forward to about 20 deg just after the glitch).
         around = (walker.times_s > 5.28) & (walker.times_s < 5.62) & hip.valid
-        assert around.sum() == 7 and hip.values[around].max() < 15.0
+        unfiltered = walker.raw[f"hip_flexion_{side}"].values[around]
+        assert around.sum() == 7 and np.abs(hip.values[around] - unfiltered).max() < 8.0
 
 
 def test_the_first_frames_after_coming_into_view_are_not_trusted(two_people: AnalysisResult) -> None:
