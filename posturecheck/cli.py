@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from posturecheck import __version__
@@ -19,10 +20,8 @@ from posturecheck.assessments import AssessmentResult
 from posturecheck.batch.cli import add_batch_command
 from posturecheck.cli_figures import headline_lines
 from posturecheck.cli_history import Handler, add_report_commands, positive_int
-from posturecheck.errors import ExportError, PostureCheckError
-from posturecheck.exports import ExportFormat, parse_formats
-from posturecheck.measures.filtering import DEFAULT_CUTOFF_HZ
-from posturecheck.measures.pipeline import ANGLE_METHODS, MeasureOptions
+from posturecheck.cli_options import add_analysis_options, analysis_options
+from posturecheck.errors import PostureCheckError
 from posturecheck.native_logs import native_logs_to_file
 
 EXIT_ERROR = 1
@@ -53,88 +52,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         metavar="DIR",
         help="folder for the results (default: %(default)s)",
     )
-    analyze.add_argument(
-        "--model",
-        type=Path,
-        metavar="PATH",
-        help="a MediaPipe PoseLandmarker .task bundle (default: the bundled full model)",
-    )
-    analyze.add_argument(
-        "--people",
-        type=positive_int,
-        default=1,
-        metavar="N",
-        help="most people to find per frame (default: %(default)s)",
-    )
-    analyze.add_argument(
-        "--expect",
-        choices=("any", "clip", "image"),
-        default="any",
-        help="refuse other kinds of input (default: take clips, photos and folders)",
-    )
-    analyze.add_argument(
-        "--masks",
-        action="store_true",
-        help="keep the segmentation masks (needed for silhouette measures; larger files)",
-    )
-    analyze.add_argument(
-        "--assessment",
-        metavar="NAME",
-        help="run a guided assessment (see 'posturecheck assessments'): graded results with norms",
-    )
-    analyze.add_argument(
-        "--person",
-        type=positive_int,
-        metavar="N",
-        help="with --assessment: grade person N of the results (default: the one in view longest)",
-    )
     analyze.add_argument("--csv", type=Path, metavar="FILE", help="write per-frame measures to this CSV file")
-    analyze.add_argument(
-        "--export",
-        type=export_formats,
-        default=(),
-        metavar="FORMATS",
-        help="also write each person's landmarks and angles for other tools, comma-separated: "
-        "trc (OpenSim markers), mot (OpenSim angles), c3d (markers and angles)",
-    )
-    analyze.add_argument(
-        "--method",
-        choices=ANGLE_METHODS,
-        default="auto",
-        help="which variant fills the plain measure names: image-plane (2d), world landmarks (3d), "
-        "or the one the view supports best (default)",
-    )
-    analyze.add_argument(
-        "--cutoff",
-        type=float,
-        default=DEFAULT_CUTOFF_HZ,
-        metavar="HZ",
-        help="low-pass cut-off for landmarks, Hz (default: %(default)s)",
-    )
-    analyze.add_argument(
-        "--roll",
-        type=float,
-        metavar="DEG",
-        help="camera roll in degrees, + = camera turned clockwise (default: estimated from the scene)",
-    )
-    analyze.add_argument(
-        "--pitch",
-        type=float,
-        metavar="DEG",
-        help="camera pitch in degrees, + = tilted down (default: estimated from the person's upright axis)",
-    )
-    analyze.add_argument(
-        "--height-cm", type=float, metavar="CM", help="the person's height, for plumb-line offsets in cm"
-    )
-    analyze.add_argument(
-        "--blur-faces",
-        action="store_true",
-        help="blur faces in the annotated video (privacy of shared media)",
-    )
-    analyze.add_argument("--no-video", action="store_true", help="do not write the annotated video")
-    analyze.add_argument(
-        "--quiet", action="store_true", help="no progress bar and no figures (the files are still written)"
-    )
+    add_analysis_options(analyze)
 
     commands.add_parser(
         "assessments",
@@ -191,45 +110,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     return parser, handlers
 
 
-def export_formats(text: str) -> tuple[ExportFormat, ...]:
-    """The ``--export`` argument: comma-separated format names; argparse reports a wrong one."""
-    try:
-        return parse_formats(text)
-    except ExportError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
-
-
-def _measure_options(args: argparse.Namespace) -> MeasureOptions:
-    try:
-        return MeasureOptions(
-            method=args.method,
-            cutoff_hz=args.cutoff,
-            camera_roll_deg=args.roll,
-            camera_pitch_deg=getattr(args, "pitch", None),
-            height_cm=args.height_cm,
-        )
-    except ValueError as exc:
-        raise PostureCheckError(f"invalid option: {exc}") from exc
-
-
 def _run_analyze(args: argparse.Namespace) -> int:
-    from posturecheck.analyze import AnalyzeOptions, analyze_file
+    from posturecheck.analyze import analyze_file
 
-    options = AnalyzeOptions(
-        out_dir=args.out,
-        model_path=args.model,
-        num_people=args.people,
-        expect=args.expect,
-        masks=args.masks,
-        annotated_video=not args.no_video,
-        blur_faces=args.blur_faces,
-        progress=not args.quiet,
-        csv_path=args.csv,
-        assessment=args.assessment,
-        person=args.person,
-        measure=_measure_options(args),
-        exports=args.export,
-    )
+    options = replace(analysis_options(args, args.out), csv_path=args.csv)
     result = analyze_file(args.input, options)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from posturecheck.cli_history import Handler, positive_int
+from posturecheck.cli_options import add_analysis_options, analysis_options
 from posturecheck.errors import PostureCheckError
 
 if TYPE_CHECKING:
@@ -75,75 +77,13 @@ def add_batch_command(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
     return {"batch": _run_batch}
 
 
-def add_analysis_options(parser: argparse.ArgumentParser) -> None:
-    """The options of an analysis, named as ``analyze`` names them (model, people, assessment, measures)."""
-    parser.add_argument("--model", type=Path, metavar="PATH", help="a MediaPipe PoseLandmarker .task bundle")
-    parser.add_argument(
-        "--people",
-        type=positive_int,
-        default=1,
-        metavar="N",
-        help="most people to find per frame (default: 1)",
-    )
-    parser.add_argument(
-        "--expect", choices=("any", "clip", "image"), default="any", help="refuse other kinds of input"
-    )
-    parser.add_argument(
-        "--masks", action="store_true", help="keep the segmentation masks (silhouette measures)"
-    )
-    parser.add_argument("--assessment", metavar="NAME", help="run a guided assessment on every input")
-    parser.add_argument(
-        "--person", type=positive_int, metavar="N", help="with --assessment: grade person N of each result"
-    )
-    parser.add_argument(
-        "--method",
-        choices=("auto", "2d", "3d"),
-        default="auto",
-        help="which variant fills the plain measures",
-    )
-    parser.add_argument(
-        "--cutoff",
-        type=float,
-        default=6.0,
-        metavar="HZ",
-        help="low-pass cut-off for landmarks, Hz (default: 6)",
-    )
-    parser.add_argument("--roll", type=float, metavar="DEG", help="camera roll, + = turned clockwise")
-    parser.add_argument(
-        "--height-cm", type=float, metavar="CM", help="the person's height, for offsets in cm"
-    )
-    parser.add_argument("--blur-faces", action="store_true", help="blur faces in the annotated videos")
-    parser.add_argument("--no-video", action="store_true", help="do not write the annotated videos")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-
-
 def _run_batch(args: argparse.Namespace) -> int:
-    from posturecheck.analyze import AnalyzeOptions
     from posturecheck.batch.inputs import collect_inputs
     from posturecheck.batch.run import BatchSettings, run_batch
-    from posturecheck.measures.pipeline import MeasureOptions
 
     if args.ray_address and args.engine != "ray":
         raise PostureCheckError("--ray-address needs --engine ray")
-    try:
-        measure = MeasureOptions(
-            method=args.method, cutoff_hz=args.cutoff, camera_roll_deg=args.roll, height_cm=args.height_cm
-        )
-    except ValueError as exc:
-        raise PostureCheckError(f"invalid option: {exc}") from exc
-    analysis = AnalyzeOptions(
-        out_dir=args.out,
-        model_path=args.model,
-        num_people=args.people,
-        expect=args.expect,
-        masks=args.masks,
-        annotated_video=not args.no_video,
-        blur_faces=args.blur_faces,
-        progress=False,
-        assessment=args.assessment,
-        person=args.person,
-        measure=measure,
-    )
+    analysis = replace(analysis_options(args, args.out), progress=False)
     settings = BatchSettings(
         out_dir=args.out,
         analysis=analysis,

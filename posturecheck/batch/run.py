@@ -138,6 +138,7 @@ def used_options(options: AnalyzeOptions, write_csv: bool, model: ModelInfo) -> 
         "assessment": options.assessment,
         "person": options.person,
         "csv": write_csv,
+        "exports": list(options.exports),
         "measure": asdict(options.measure),
     }
 
