@@ -54,6 +54,7 @@ from posturecheck.analyze import AnalyzeOptions, analyze_file  # noqa: E402
 from posturecheck.landmarks import Landmark  # noqa: E402
 from posturecheck.measures import joint_angles as ja  # noqa: E402
 from posturecheck.measures import posture  # noqa: E402
+from posturecheck.measures.catalogue import CATALOGUE, ViewNeeded
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures  # noqa: E402
 from posturecheck.measures.view import ViewLimits  # noqa: E402
 from posturecheck.pose.series import PoseSeries  # noqa: E402
@@ -386,16 +387,9 @@ def reference_points(views: Views, assignment: np.ndarray) -> tuple[np.ndarray, 
 
 # Measures compared, with the reference each is held against (posturecheck's own 3D definitions,
 # on the triangulated landmarks, gravity exact: roll 0 in the lab-aligned world frame).
-SAGITTAL = (
-    "hip_flexion_left",
-    "hip_flexion_right",
-    "knee_flexion_left",
-    "knee_flexion_right",
-    "thigh_inclination_left",
-    "thigh_inclination_right",
-    "trunk_inclination",
-)
-FRONTAL = ("pelvic_obliquity", "shoulder_tilt", "trunk_lateral_lean")
+# The catalogue's key angles needing a side view, and its frontal angles (degrees, not % shifts).
+SAGITTAL = tuple(s.name for s in CATALOGUE if s.key and s.view is ViewNeeded.SIDE)
+FRONTAL = tuple(s.name for s in CATALOGUE if s.key and s.plane == "frontal" and s.unit == "deg")
 VIEW_BINS = (0.0, 15.0, 30.0, 45.0, 60.0, 75.0, 90.0)
 # The reference frame is used where at least this many views agree on the person.
 MIN_REFERENCE_VIEWS = 3
