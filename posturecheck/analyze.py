@@ -150,6 +150,8 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         if writer is not None:
             writer.close()
     tracked = track_people(extraction.series)
+    ended_early = extraction.ended_early
+    del extraction  # the untracked landmarks, as large as the tracked ones
     series = tracked.series
     if want_video and video_path is not None and writer is None:
         render_annotated_video(
@@ -159,7 +161,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
 
     landmarks_path = series.save(options.out_dir / f"{stem}.landmarks.npz")
     warnings = presence_warnings(series)
-    problem = str(extraction.ended_early) if extraction.ended_early else None
+    problem = str(ended_early) if ended_early else None
     roll = camera_roll(options.measure.camera_roll_deg, scene[0] if scene else None)
     if roll["warning"]:
         warnings.append(roll["warning"])
