@@ -20,6 +20,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -94,13 +95,21 @@ def peak_of_analysis(clip: Path, out: Path) -> tuple[float, float, int]:
     return usage.ru_maxrss / 1024, time.perf_counter() - started, process.returncode
 
 
+def people_found(out: Path, clip: Path) -> str:
+    """How many people the analysis tracked (each has a table as long as the clip), from its summary."""
+    summary = out / f"{clip.stem}.summary.json"
+    if not summary.exists():
+        return "?"
+    return str(json.loads(summary.read_text())["tracking"]["people_found"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("durations", nargs="*", type=float, default=[10, 60, 600], help="clip lengths, s")
     parser.add_argument("--sample", type=Path, default=SAMPLE, help="clip to loop (default: %(default)s)")
-    parser.add_argument("--keep", type=Path, help="folder to make (or reuse) the clips in")
+    parser.add_argument("--keep", type=Path, help="folder for the clips (reused) and results")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -110,12 +119,12 @@ def main() -> None:
         rows = []
         for seconds in args.durations:
             clip = make_clip(folder / f"loop_{seconds:g}s.mp4", seconds, frames)
-            out = Path(scratch) / f"out_{seconds:g}s"
+            out = folder / f"out_{seconds:g}s"
             peak, wall, status = peak_of_analysis(clip, out)
             rows.append((seconds, peak))
             print(
                 f"{seconds:8.0f} s clip ({seconds * FPS:.0f} frames): peak {peak:6.0f} MiB, "
-                f"{wall:7.0f} s wall, exit {status}",
+                f"{wall:7.0f} s wall, exit {status}, {people_found(out, clip)} people tracked",
                 flush=True,
             )
     if len(rows) >= 2:
