@@ -24,3 +24,7 @@ class NoPersonError(PostureCheckError):
 
 class DisplayError(PostureCheckError):
     """A live view was asked for on a machine with no display."""
+
+
+class OutputError(PostureCheckError):
+    """A results folder or file cannot be written (not a folder, no permission, missing folder)."""
