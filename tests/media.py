@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 
@@ -53,3 +54,18 @@ def frame_of(clip: Path, index: int) -> np.ndarray:
     capture.release()
     assert ok, f"could not read frame {index} of {clip}"
     return bgr
+
+
+def walk_excerpt(path: Path, start: int, count: int) -> Path:
+    """Frames ``start`` to ``start + count`` of the sample walk as a clip of their own."""
+    with av.open(str(WALK_CLIP)) as container:
+        frames = [
+            frame.to_ndarray(format="rgb24")
+            for index, frame in enumerate(container.decode(video=0))
+            if start <= index < start + count
+        ]
+    height, width = frames[0].shape[:2]
+    with H264Writer(path, width, height, fps=30.0) as writer:
+        for index, rgb in enumerate(frames):
+            writer.write(rgb, index / 30)
+    return path

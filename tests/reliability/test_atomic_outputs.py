@@ -15,27 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-import av
 import pytest
 
-from posturecheck.io.video_sink import H264Writer
-from tests.media import WALK_CLIP
+from tests.media import walk_excerpt
 from tests.test_cli_bad_input import ROOT, assert_one_line_error, run_cli
-
-
-def walk_excerpt(path: Path, start: int, count: int) -> Path:
-    """Frames ``start`` to ``start + count`` of the sample walk as a clip of their own."""
-    with av.open(str(WALK_CLIP)) as container:
-        frames = [
-            frame.to_ndarray(format="rgb24")
-            for index, frame in enumerate(container.decode(video=0))
-            if start <= index < start + count
-        ]
-    height, width = frames[0].shape[:2]
-    with H264Writer(path, width, height, fps=30.0) as writer:
-        for index, rgb in enumerate(frames):
-            writer.write(rgb, index / 30)
-    return path
 
 
 def fingerprints(folder: Path) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Client names in any script reach the PDF report; characters it cannot show are named, not dropped silently."""
+"""Client names in any script reach the PDF report; characters it cannot show are named, not lost silently."""
 
 from __future__ import annotations
 
