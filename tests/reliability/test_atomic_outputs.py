@@ -39,6 +39,7 @@ def first_run(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     return out, files
 
 
+@pytest.mark.slow
 def test_a_run_failing_after_the_model_leaves_the_previous_results(
     tmp_path: Path, first_run: tuple[Path, dict[str, str]]
 ) -> None:
@@ -54,6 +55,7 @@ def test_a_run_failing_after_the_model_leaves_the_previous_results(
     assert fingerprints(out) == before
 
 
+@pytest.mark.slow
 def test_a_run_stopped_with_ctrl_c_leaves_the_previous_results(
     tmp_path: Path, first_run: tuple[Path, dict[str, str]]
 ) -> None:

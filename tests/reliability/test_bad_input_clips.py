@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from tests.media import WALK_CLIP, frame_of, write_clip
@@ -41,6 +42,7 @@ def _walk_frames(indices: range) -> list[Image.Image]:
     return pictures
 
 
+@pytest.mark.slow
 def test_animated_gif_is_analysed_as_a_clip(tmp_path: Path) -> None:
     pictures = _walk_frames(range(100, 112))
     gif = tmp_path / "walk.gif"
@@ -56,6 +58,7 @@ def test_animated_gif_is_analysed_as_a_clip(tmp_path: Path) -> None:
     assert summary["people"], "the walker is found"
 
 
+@pytest.mark.slow
 def test_single_frame_gif_is_analysed_as_a_still(tmp_path: Path) -> None:
     gif = tmp_path / "stand.gif"
     _walk_frames(range(120, 121))[0].save(gif)
