@@ -11,26 +11,28 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
 
 from posturecheck import __version__
 from posturecheck.annotated_video import AnnotatedVideoWriter, render_annotated_video
-from posturecheck.assessments import AssessmentResult, get_assessment
+from posturecheck.assessments import Assessment, AssessmentResult, get_assessment
 from posturecheck.errors import InputError, NoPersonError
 from posturecheck.exports import ExportFormat, write_exports
 from posturecheck.io.frames import DEFAULT_MAX_SIDE, Frame
 from posturecheck.io.kinds import Expect
-from posturecheck.io.sources import open_source
+from posturecheck.io.outputs import StagedFiles, check_writable_file, ready_folder
+from posturecheck.io.sources import FrameSource, open_source
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.roll import estimate_camera_roll
 from posturecheck.measures.summary import CONFIDENT_MAE_DEG, summarize_table
 from posturecheck.measures.table import MeasureTable, write_csv
-from posturecheck.pose.extract import extract_poses
-from posturecheck.pose.landmarker import DetectorSettings, check_model
+from posturecheck.pose.extract import Extraction, extract_poses
+from posturecheck.pose.landmarker import DetectorSettings, ModelInfo, check_model
 from posturecheck.pose.series import PoseSeries
-from posturecheck.pose.tracking import track_people
+from posturecheck.pose.tracking import TrackedSeries, track_people
 
 # A person seen in less than this fraction of frames gets a warning.
 LOW_PRESENCE_FRACTION = 0.8
@@ -91,18 +93,98 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
     """Run the pose model over ``path`` and write the results into ``options.out_dir``.
 
     Files written: ``<stem>.landmarks.npz`` (the :class:`PoseSeries`, its
-    slots the tracker's stable person IDs), ``<stem>.summary.json`` and, for
-    clips, ``<stem>.annotated.mp4``.
+    slots the tracker's stable person IDs), ``<stem>.summary.json``, for
+    clips ``<stem>.annotated.mp4``, and the CSV if asked for. They are
+    written under temporary names and renamed together once all are
+    complete, so a failed or interrupted run leaves the folder's previous
+    results as they were.
 
     Raises
     ------
-    InputError, ModelError
-        Bad input, model or options: before any output is written, except a
-        ``person`` who turns out not to be in the results (known only after
-        the landmarks file is written).
+    InputError, ModelError, OutputError
+        Bad input, model, options or results folder/CSV path: before the
+        analysis starts, except a ``person`` who turns out not to be in the
+        results (known only once the model has run; nothing is written then).
     NoPersonError
-        No person in any frame (the files are still written, to show what was seen).
+        No person in any frame of an input read whole (the files are still
+        written, to show what was seen). An input that ended early is
+        returned with its ``problem`` and a warning instead: its damage is
+        what to fix first.
     """
+    protocol, options = _with_assessment_needs(options)
+    model = check_model(options.model_path)
+    source = open_source(path, options.expect, options.max_side)
+    description = source.description
+    ready_folder(options.out_dir)
+    if options.csv_path is not None:
+        check_writable_file(options.csv_path)
+    stem = Path(path).stem if description.kind != "webcam" else "webcam"
+    video_path = options.out_dir / f"{stem}.annotated.mp4"
+    want_video = description.kind == "video" and options.annotated_video
+
+    with StagedFiles() as staged:
+        started = time.perf_counter()
+        video_file = staged.path_for(video_path) if want_video else None
+        extraction, scene = _run_model(path, source, model, options, video_file)
+        tracked = track_people(extraction.series)
+        ended_early = extraction.ended_early
+        del extraction  # the untracked landmarks, as large as the tracked ones
+        series = tracked.series
+        if video_file is not None and options.num_people != 1:
+            render_annotated_video(
+                path, series, video_file, options.max_side, options.blur_faces, options.progress
+            )
+        elapsed = time.perf_counter() - started
+
+        landmarks_path = options.out_dir / f"{stem}.landmarks.npz"
+        series.save(staged.path_for(landmarks_path))
+        problem = str(ended_early) if ended_early else None
+        measured = _measure(series, options, scene, problem)
+        csv_path = None
+        if options.csv_path is not None and measured.tables:
+            write_csv(measured.tables, staged.path_for(options.csv_path))
+            csv_path = options.csv_path
+        graded = (
+            protocol.run(series, assessed_tables(measured.tables, options.person))
+            if protocol is not None and measured.tables
+            else None
+        )
+        export_paths = write_exports(
+            series, measured.tables, options.exports, options.out_dir, stem, staged.path_for
+        )
+        outputs = {
+            "landmarks": landmarks_path.name,
+            "annotated_video": video_path.name if want_video else None,
+            "csv": str(csv_path) if csv_path else None,
+            "exports": [export.name for export in export_paths],
+        }
+        summary = _summary(path, tracked, measured, graded, problem, elapsed, outputs)
+        summary_path = options.out_dir / f"{stem}.summary.json"
+        staged.path_for(summary_path).write_text(json.dumps(summary, indent=2))
+        staged.commit()
+    result = AnalysisResult(
+        series,
+        landmarks_path,
+        summary_path,
+        video_path if want_video else None,
+        summary,
+        measured.tables,
+        csv_path,
+        graded,
+        measured.warnings,
+        problem,
+        export_paths,
+    )
+    if not series.detected.any() and series.n_frames and not problem:
+        raise NoPersonError(
+            f"{path}: no person found in any of the {series.n_frames} frames "
+            f"(whole body in view, well lit, not too small?)"
+        )
+    return result
+
+
+def _with_assessment_needs(options: AnalyzeOptions) -> tuple[Assessment | None, AnalyzeOptions]:
+    """The assessment asked for, and the options widened to what it needs (input kind, people, masks)."""
     protocol = get_assessment(options.assessment) if options.assessment else None
     # A several-person assessment reviews everyone; choosing one person has no meaning there.
     if protocol is not None and protocol.max_people > 1 and options.person is not None:
@@ -116,28 +198,34 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
             num_people=max(options.num_people, protocol.max_people),
             masks=options.masks or protocol.needs_masks,
         )
-    model = check_model(options.model_path)
-    source = open_source(path, options.expect, options.max_side)
+    return protocol, options
+
+
+def _run_model(
+    path: str | Path,
+    source: FrameSource,
+    model: ModelInfo,
+    options: AnalyzeOptions,
+    video_file: Path | None,
+) -> tuple[Extraction, tuple[np.ndarray, np.ndarray] | None]:
+    """The landmarks of every frame, and the first frame with a person (for the camera roll).
+
+    One person: the video is drawn into ``video_file`` while the model runs.
+    Several: after the tracker (by the caller), so the IDs drawn are the IDs
+    in the results.
+    """
     description = source.description
     settings = DetectorSettings(num_poses=options.num_people, masks=options.masks)
-    options.out_dir.mkdir(parents=True, exist_ok=True)
-    stem = Path(path).stem if description.kind != "webcam" else "webcam"
-    video_path = options.out_dir / f"{stem}.annotated.mp4" if description.kind == "video" else None
-
-    started = time.perf_counter()
     progress = tqdm(
         total=description.n_frames,
         unit="frame",
-        disable=not options.progress or video_path is None,
+        disable=not options.progress or description.kind != "video",
         desc=Path(path).name,
         leave=False,
     )
-    # One person: the video is drawn while the model runs. Several: after the
-    # tracker, so the IDs drawn are the IDs in the results.
-    want_video = video_path is not None and options.annotated_video
     writer = None
-    if want_video and video_path is not None and options.num_people == 1:
-        writer = AnnotatedVideoWriter(video_path, description, options.blur_faces)
+    if video_file is not None and options.num_people == 1:
+        writer = AnnotatedVideoWriter(video_file, description, options.blur_faces)
     scene: list[tuple[np.ndarray, np.ndarray]] = []
 
     def on_frame(frame: Frame, landmarks: np.ndarray, visibility: np.ndarray) -> None:
@@ -155,18 +243,29 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         progress.close()
         if writer is not None:
             writer.close()
-    tracked = track_people(extraction.series)
-    series = tracked.series
-    if want_video and video_path is not None and writer is None:
-        render_annotated_video(
-            path, series, video_path, options.max_side, options.blur_faces, options.progress
-        )
-    elapsed = time.perf_counter() - started
+    return extraction, scene[0] if scene else None
 
-    landmarks_path = series.save(options.out_dir / f"{stem}.landmarks.npz")
+
+@dataclass(frozen=True)
+class _Measured:
+    """The measures of every person seen, their summaries, and the warnings so far."""
+
+    tables: list[MeasureTable]
+    person_summaries: list[dict]
+    roll: dict
+    options: MeasureOptions
+    warnings: list[str]
+
+
+def _measure(
+    series: PoseSeries,
+    options: AnalyzeOptions,
+    scene: tuple[np.ndarray, np.ndarray] | None,
+    problem: str | None,
+) -> _Measured:
+    """Camera roll, per-person measure tables and summaries, and the warnings about them."""
     warnings = presence_warnings(series)
-    problem = str(extraction.ended_early) if extraction.ended_early else None
-    roll = camera_roll(options.measure.camera_roll_deg, scene[0] if scene else None)
+    roll = camera_roll(options.measure.camera_roll_deg, scene)
     if roll["warning"]:
         warnings.append(roll["warning"])
     measure_options = replace(options.measure, camera_roll_deg=roll["deg"])
@@ -180,14 +279,24 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         for table in tables
     ]
     warnings += measure_warnings(person_summaries)
-    csv_path = write_csv(tables, options.csv_path) if options.csv_path is not None and tables else None
-    export_paths = write_exports(series, tables, options.exports, options.out_dir, stem)
-    graded = (
-        protocol.run(series, assessed_tables(tables, options.person))
-        if protocol is not None and tables
-        else None
-    )
-    summary = {
+    if problem and series.n_frames and not series.detected.any():
+        # The damage is what to fix first (the frames lost may hold the person), so it is the error.
+        warnings.append(f"no person found in the {series.n_frames} frames that could be read")
+    return _Measured(tables, person_summaries, roll, measure_options, warnings)
+
+
+def _summary(
+    path: str | Path,
+    tracked: TrackedSeries,
+    measured: _Measured,
+    graded: AssessmentResult | None,
+    problem: str | None,
+    elapsed: float,
+    outputs: dict[str, Any],
+) -> dict:
+    """The summary JSON of an analysis."""
+    series = tracked.series
+    return {
         "posturecheck_version": __version__,
         "input": str(path),
         "source": asdict(series.source),
@@ -199,54 +308,28 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
             "short_detections_dropped": tracked.n_dropped_tracks,
             "identity_confidence": [round(t.identity_confidence, 2) for t in tracked.tracks],
         },
-        "camera_roll": {k: v for k, v in roll.items() if k != "warning"},
+        "camera_roll": {k: v for k, v in measured.roll.items() if k != "warning"},
         "camera_pitch": {
-            "deg": measure_options.camera_pitch_deg,
+            "deg": measured.options.camera_pitch_deg,
             "source": "given by the user"
-            if measure_options.camera_pitch_deg is not None
+            if measured.options.camera_pitch_deg is not None
             else "per person, from their upright axis (measures[].camera_tilt)",
         },
         "measure_options": {
-            "method": measure_options.method,
-            "cutoff_hz": measure_options.cutoff_hz,
-            "height_cm": measure_options.height_cm,
+            "method": measured.options.method,
+            "cutoff_hz": measured.options.cutoff_hz,
+            "height_cm": measured.options.height_cm,
         },
-        "measures": person_summaries,
+        "measures": measured.person_summaries,
         "assessment": graded.to_dict() if graded is not None else None,
-        "warnings": warnings,
+        "warnings": measured.warnings,
         "problem": problem,
         "processing": {
             "seconds": round(elapsed, 3),
             "frames_per_second": round(series.n_frames / elapsed, 2),
         },
-        "outputs": {
-            "landmarks": landmarks_path.name,
-            "annotated_video": video_path.name if want_video and video_path is not None else None,
-            "csv": str(csv_path) if csv_path else None,
-            "exports": [export.name for export in export_paths],
-        },
+        "outputs": outputs,
     }
-    summary_path = options.out_dir / f"{stem}.summary.json"
-    summary_path.write_text(json.dumps(summary, indent=2))
-    result = AnalysisResult(
-        series,
-        landmarks_path,
-        summary_path,
-        video_path if want_video else None,
-        summary,
-        tables,
-        csv_path,
-        graded,
-        warnings,
-        problem,
-        export_paths,
-    )
-    if not series.detected.any() and series.n_frames:
-        raise NoPersonError(
-            f"{path}: no person found in any of the {series.n_frames} frames "
-            f"(whole body in view, well lit, not too small?)"
-        )
-    return result
 
 
 def assessed_tables(tables: list[MeasureTable], person: int | None) -> list[MeasureTable]:

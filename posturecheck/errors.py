@@ -28,3 +28,7 @@ class ExportError(PostureCheckError):
 
 class DisplayError(PostureCheckError):
     """A live view was asked for on a machine with no display."""
+
+
+class OutputError(PostureCheckError):
+    """A results folder or file cannot be written (not a folder, no permission, missing folder)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 
@@ -57,7 +58,6 @@ def frame_of(clip: Path, index: int) -> np.ndarray:
 
 def cut_clip(source: Path, target: Path, start: int, count: int) -> Path:
     """Frames ``start`` .. ``start + count - 1`` of ``source`` as a new H.264 clip at 30 fps, same size."""
-    import av
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(source)) as container:
@@ -70,3 +70,8 @@ def cut_clip(source: Path, target: Path, start: int, count: int) -> Path:
                 if index >= start:
                     writer.write(frame.to_ndarray(format="rgb24"), (index - start) / 30)
     return target
+
+
+def walk_excerpt(path: Path, start: int, count: int) -> Path:
+    """Frames ``start`` to ``start + count`` of the sample walk as a clip of their own."""
+    return cut_clip(WALK_CLIP, path, start, count)

@@ -10,7 +10,7 @@ valid) is set out in :mod:`posturecheck.exports.content`; the layouts in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Literal, cast
 
@@ -52,8 +52,14 @@ def write_exports(
     formats: Iterable[ExportFormat],
     out_dir: Path,
     stem: str,
+    write_to: Callable[[Path], Path] = lambda final: final,
 ) -> list[Path]:
     """Write each person's markers and angles in each of ``formats`` into ``out_dir``; returns the paths.
+
+    ``write_to`` maps each file's final path to the path it is written at
+    (an analysis writes under temporary names and renames them all at the
+    end, :class:`posturecheck.io.outputs.StagedFiles`); the final paths are
+    returned.
 
     ``tables`` are the measured people's tables (one per person, as
     :func:`posturecheck.analyze.analyze_file` returns them); each table's
@@ -74,11 +80,12 @@ def write_exports(
         angles = angle_columns(table)
         for fmt in wanted:
             path = out_dir / f"{stem}.person{table.person + 1}.{fmt}"
+            target = write_to(path)
             if fmt == "trc":
-                write_trc(path, series.times_s, frame_numbers, markers, MARKER_NAMES, rate)
+                write_trc(target, series.times_s, frame_numbers, markers, MARKER_NAMES, rate)
             elif fmt == "mot":
-                write_mot(path, table.times_s, angles)
+                write_mot(target, table.times_s, angles)
             else:
-                write_c3d(path, markers, MARKER_NAMES, angles, rate, first)
+                write_c3d(target, markers, MARKER_NAMES, angles, rate, first)
             paths.append(path)
     return paths

@@ -26,8 +26,10 @@ SourceKind = Literal["video", "image", "image_folder", "webcam"]
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
 
-# ffmpeg demuxers that mean "a still picture", not a clip.
-_IMAGE_DEMUXERS = ("image2", "png_pipe", "jpeg_pipe", "bmp_pipe", "webp_pipe", "tiff_pipe", "gif")
+# ffmpeg demuxers that mean "a still picture", not a clip. A GIF is either:
+# one with a single frame is opened as a still (open_source), an animated one as a clip.
+_IMAGE_DEMUXERS = ("image2", "png_pipe", "jpeg_pipe", "bmp_pipe", "webp_pipe", "tiff_pipe")
+_GIF_SIGNATURES = (b"GIF87a", b"GIF89a")
 
 # A camera that gives no frame for this long is taken as disconnected.
 CAMERA_TIMEOUT_S = 2.0
@@ -234,6 +236,8 @@ class ImageSource:
 
 
 def _read_image(path: str) -> np.ndarray:
+    if _is_gif(Path(path)):
+        return _read_still_gif(path)
     header = cv2.imread(path, cv2.IMREAD_REDUCED_GRAYSCALE_8)
     if header is None:
         raise InputError(f"{path}: not a readable image")
@@ -244,6 +248,18 @@ def _read_image(path: str) -> np.ndarray:
         raise InputError(f"{path}: not a readable image")
     _check_size(path, bgr.shape[1], bgr.shape[0])
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+def _read_still_gif(path: str) -> np.ndarray:
+    """The first frame of a GIF as (h, w, 3) RGB, decoded by FFmpeg (OpenCV reads GIFs only from 4.11)."""
+    try:
+        with av.open(path, mode="r") as container:
+            stream = container.streams.video[0]
+            _check_size(path, stream.codec_context.width, stream.codec_context.height)
+            rgb: np.ndarray = next(container.decode(stream)).to_ndarray(format="rgb24")
+    except (av.error.FFmpegError, StopIteration, IndexError) as exc:
+        raise InputError(f"{path}: not a readable image (damaged GIF)") from exc
+    return rgb
 
 
 class ImageFolderSource:
@@ -341,6 +357,16 @@ def open_source(path: str | Path, expect: Expect = "any", max_side: int = DEFAUL
         the message names the file and the problem.
     """
     path = Path(path)
+    try:
+        return _open_by_content(path, expect, max_side)
+    except PermissionError as exc:
+        raise InputError(
+            f"{path}: cannot be read (permission denied); allow reading it, or copy it where you can read it"
+        ) from exc
+
+
+def _open_by_content(path: Path, expect: Expect, max_side: int) -> FrameSource:
+    """:func:`open_source` of a path whose permission errors the caller words."""
     name = str(path)
     if not path.exists():
         raise InputError(f"{name}: no such file or folder")
@@ -350,7 +376,7 @@ def open_source(path: str | Path, expect: Expect = "any", max_side: int = DEFAUL
         return ImageFolderSource(path, max_side)
     if path.stat().st_size == 0:
         raise InputError(f"{name}: file is empty (0 bytes)")
-    if _looks_like_image(path):
+    if _looks_like_image(path) or (_is_gif(path) and _gif_frames(path) == 1):
         if expect == "clip":
             raise InputError(f"{name}: is a still image; a video clip is needed here")
         return ImageSource(path, max_side)
@@ -367,3 +393,22 @@ def _looks_like_image(path: Path) -> bool:
     signatures = (b"\x89PNG", b"\xff\xd8\xff", b"BM", b"II*\x00", b"MM\x00*")
     is_webp = head.startswith(b"RIFF") and head[8:12] == b"WEBP"
     return is_webp or any(head.startswith(sig) for sig in signatures)
+
+
+def _is_gif(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(6) in _GIF_SIGNATURES
+
+
+def _gif_frames(path: Path) -> int:
+    """Frames in a GIF, counted up to 2 (0 if FFmpeg cannot read it: the clip reader then says why)."""
+    try:
+        with av.open(str(path), mode="r") as container:
+            count = 0
+            for packet in container.demux(video=0):
+                count += packet.size > 0
+                if count > 1:
+                    break
+            return count
+    except (av.error.FFmpegError, IndexError):
+        return 0

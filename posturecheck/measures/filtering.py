@@ -33,6 +33,8 @@ _MAD_TO_SD = 1.4826
 # Low-pass cut-off for landmarks, Hz: human movement at walking pace and slower lies below it
 # (Winter's gait work filters at 6 Hz; Sports2D and Pose2Sim default to the same).
 DEFAULT_CUTOFF_HZ = 6.0
+# Columns gap-filled at once (bounds the temporaries of fill_gaps).
+_GAP_FILL_COLUMNS = 8
 
 
 def _as_float_columns(values: np.ndarray, times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -79,6 +81,17 @@ def fill_gaps(values: np.ndarray, times_s: np.ndarray, max_gap_s: float = 0.25) 
         missing samples stay NaN; valid samples are unchanged.
     """
     flat, times = _as_float_columns(values, times_s)
+    filled = np.empty_like(flat)
+    # A dozen (F, columns) temporaries per block: a few columns at a time keeps
+    # them small next to the values themselves, however long the clip.
+    for start in range(0, flat.shape[1], _GAP_FILL_COLUMNS):
+        block = slice(start, start + _GAP_FILL_COLUMNS)
+        filled[:, block] = _fill_gap_columns(flat[:, block], times, max_gap_s)
+    return filled.reshape(np.shape(values)).astype(_result_dtype(values))
+
+
+def _fill_gap_columns(flat: np.ndarray, times: np.ndarray, max_gap_s: float) -> np.ndarray:
+    """:func:`fill_gaps` of a float64 ``(F, N)`` block."""
     n_frames = flat.shape[0]
     valid = np.isfinite(flat)
     frame = np.arange(n_frames)[:, None]
@@ -94,8 +107,7 @@ def fill_gaps(values: np.ndarray, times_s: np.ndarray, max_gap_s: float = 0.25) 
     weight = (times[:, None] - t_prev) / span
     v_prev = np.take_along_axis(flat, prev_safe, axis=0)
     v_next = np.take_along_axis(flat, next_safe, axis=0)
-    filled = np.where(fillable, v_prev + weight * (v_next - v_prev), flat)
-    return filled.reshape(np.shape(values)).astype(_result_dtype(values))
+    return np.where(fillable, v_prev + weight * (v_next - v_prev), flat)
 
 
 def _finite_runs(valid: np.ndarray) -> list[tuple[int, int]]:

@@ -213,9 +213,16 @@ def _values(
 
 
 def _fill_reasons(reason: np.ndarray, failed: np.ndarray, text: Callable[[int], str]) -> None:
-    """Write ``text(frame)`` into the frames that failed and have no reason yet."""
+    """Write ``text(frame)`` into the frames that failed and have no reason yet.
+
+    Equal texts are stored as one shared string: a reason with a number in it
+    (a view angle, a knee angle) repeats over many frames, and a new string
+    per frame would cost about 100 bytes per frame and measure.
+    """
+    shared: dict[str, str] = {}
     for i in np.flatnonzero(failed & (reason == "")):
-        reason[i] = text(int(i))
+        line = text(int(i))
+        reason[i] = shared.setdefault(line, line)
 
 
 def _view_check(
@@ -308,8 +315,8 @@ def _reasons(
             ),
         )
     _fill_reasons(reason, ~np.isfinite(values), lambda i: "could not be computed")
-    # Object arrays share one Python string per distinct reason: a fixed-width
-    # str array costs 4 bytes per character per frame, per measure.
+    # An object array of shared strings (see _fill_reasons): a fixed-width
+    # str array would cost 4 bytes per character per frame, per measure.
     return reason.astype(object)
 
 

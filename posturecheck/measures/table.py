@@ -16,7 +16,7 @@ an empty cell for NaN.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -140,21 +140,27 @@ class MeasureTable:
         reasons strings. With ``include_raw`` each measure also has a
         ``<name>_raw`` column with the unfiltered value.
         """
-        rows: list[dict[str, object]] = []
+        columns = self.columns(include_raw)
+        return [dict(zip(columns, row, strict=True)) for row in self.iter_rows(include_raw)]
+
+    def iter_rows(self, include_raw: bool = False) -> Iterator[list[object]]:
+        """The rows of :meth:`to_rows` one at a time, as lists in :meth:`columns` order.
+
+        Nothing is built for the whole table, so writing a long clip's
+        measures costs no memory beyond the table itself.
+        """
+        arrays: list[np.ndarray] = []
+        for name, m in self.measures.items():
+            arrays += [m.values, m.valid, m.reason]
+            if include_raw:
+                arrays.append(self.raw[name].values)
+        kinds = [array.dtype.kind for array in arrays]
         for i in range(self.n_frames):
-            row: dict[str, object] = {
-                "time_s": float(self.times_s[i]),
-                "frame": int(self.frame_index[i]),
-                "person": self.person,
-            }
-            for name, m in self.measures.items():
-                row[name] = float(m.values[i])
-                row[f"{name}_valid"] = int(bool(m.valid[i]))
-                row[f"{name}_reason"] = str(m.reason[i])
-                if include_raw:
-                    row[f"{name}_raw"] = float(self.raw[name].values[i])
-            rows.append(row)
-        return rows
+            row: list[object] = [float(self.times_s[i]), int(self.frame_index[i]), self.person]
+            for array, kind in zip(arrays, kinds, strict=True):
+                value = array[i]
+                row.append(float(value) if kind == "f" else int(value) if kind == "b" else str(value))
+            yield row
 
     def write_csv(self, path: str | Path, include_raw: bool = False) -> Path:
         """Write this table as CSV (module notes); returns the path."""
@@ -172,16 +178,22 @@ def write_csv(tables: Sequence[MeasureTable], path: str | Path, include_raw: boo
 
     The columns are the union of the tables' columns, in order of first
     appearance; a measure one table lacks is left empty in its rows.
-    Returns the path.
+    Rows are written as they are made (:meth:`MeasureTable.iter_rows`), so
+    memory does not grow with the clip. Returns the path.
     """
     path = Path(path)
     columns: list[str] = []
     for table in tables:
         columns += [c for c in table.columns(include_raw) if c not in columns]
+    position = {column: index for index, column in enumerate(columns)}
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, restval="")
-        writer.writeheader()
+        writer = csv.writer(handle)
+        writer.writerow(columns)
         for table in tables:
-            for row in table.to_rows(include_raw):
-                writer.writerow({key: _cell(value) for key, value in row.items()})
+            places = [position[column] for column in table.columns(include_raw)]
+            for row in table.iter_rows(include_raw):
+                line: list[object] = [""] * len(columns)
+                for place, value in zip(places, row, strict=True):
+                    line[place] = _cell(value)
+                writer.writerow(line)
     return path

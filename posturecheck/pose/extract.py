@@ -8,7 +8,7 @@ are kept.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -31,25 +31,55 @@ FrameCallback = Callable[[Frame, np.ndarray, np.ndarray], None]
 """Called per frame with the frame, its (P, 33, 3) slotted image landmarks and (P, 33) visibility."""
 
 
-@dataclass
-class _SeriesBuilder:
-    """Accumulates one frame at a time; arrays are stacked once at the end."""
+class _Rows:
+    """Rows of one shape and type, appended one at a time into one growing array.
 
-    n_people: int
-    work_size: tuple[int, int]
-    keep_masks: bool
-    times: list[float] = field(default_factory=list)
-    indices: list[int] = field(default_factory=list)
-    image: list[np.ndarray] = field(default_factory=list)
-    world: list[np.ndarray] = field(default_factory=list)
-    visibility: list[np.ndarray] = field(default_factory=list)
-    presence: list[np.ndarray] = field(default_factory=list)
-    masks: list[np.ndarray] = field(default_factory=list)
+    A list of small per-frame arrays costs about 1.5 kB a frame in Python
+    objects and is copied once more when stacked; this costs the rows alone.
+    Capacity doubles when full; pages not yet written are not resident.
+    """
+
+    def __init__(self, shape: tuple[int, ...], dtype: type, capacity: int) -> None:
+        self._data: np.ndarray = np.empty((max(capacity, 1), *shape), dtype=dtype)
+        self.count = 0
+
+    def append(self, row: np.ndarray | float | int) -> None:
+        """Add one row at the end."""
+        if self.count == len(self._data):
+            grown = np.empty((2 * len(self._data), *self._data.shape[1:]), dtype=self._data.dtype)
+            grown[: self.count] = self._data
+            self._data = grown
+        self._data[self.count] = row
+        self.count += 1
+
+    def array(self) -> np.ndarray:
+        """The rows so far, (count, *shape), a view (no copy)."""
+        return self._data[: self.count]
+
+
+class _SeriesBuilder:
+    """Accumulates one frame at a time into arrays sized for the expected frame count."""
+
+    def __init__(self, n_people: int, work_size: tuple[int, int], keep_masks: bool, expected: int) -> None:
+        self.n_people = n_people
+        self.work_size = work_size
+        self.keep_masks = keep_masks
+        capacity = expected + 1 if expected else 256
+        shape = (n_people, NUM_LANDMARKS)
+        self.times = _Rows((), np.float64, capacity)
+        self.indices = _Rows((), np.int64, capacity)
+        self.image = _Rows(shape + (3,), np.float32, capacity)
+        self.world = _Rows(shape + (3,), np.float32, capacity)
+        self.visibility = _Rows(shape, np.float32, capacity)
+        self.presence = _Rows(shape, np.float32, capacity)
+        width, height = work_size
+        mask_shape = (n_people, height, (width + 7) // 8)
+        self.masks = _Rows(mask_shape, np.uint8, capacity if keep_masks else 0)
 
     def last_image(self) -> np.ndarray:
         """(P, 33, 3) most recent landmarks of each slot (NaN: never seen)."""
         last = np.full((self.n_people, NUM_LANDMARKS, 3), np.nan, dtype=np.float32)
-        for frame_image in reversed(self.image[-30:]):
+        for frame_image in self.image.array()[-30:][::-1]:
             missing = np.isnan(last[:, 0, 0])
             if not missing.any():
                 break
@@ -81,22 +111,21 @@ class _SeriesBuilder:
         self.presence.append(presence)
         return image
 
+    def last_visibility(self) -> np.ndarray:
+        """(P, 33) visibility of the frame added last."""
+        return self.visibility.array()[-1]
+
     def build(self, source: SourceInfo) -> PoseSeries:
-        """Stack everything into a :class:`PoseSeries`."""
-        empty = (0, self.n_people, NUM_LANDMARKS)
-
-        def stack(items: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
-            return np.stack(items) if items else np.zeros(shape, dtype=np.float32)
-
+        """The rows so far as a :class:`PoseSeries` (views of the builder's arrays, no copy)."""
         return PoseSeries(
-            times_s=np.asarray(self.times, dtype=np.float64),
-            frame_index=np.asarray(self.indices, dtype=np.int64),
-            image=stack(self.image, empty + (3,)),
-            world=stack(self.world, empty + (3,)),
-            visibility=stack(self.visibility, empty),
-            presence=stack(self.presence, empty),
+            times_s=self.times.array(),
+            frame_index=self.indices.array(),
+            image=self.image.array(),
+            world=self.world.array(),
+            visibility=self.visibility.array(),
+            presence=self.presence.array(),
             source=source,
-            masks=np.stack(self.masks) if self.keep_masks and self.masks else None,
+            masks=self.masks.array() if self.keep_masks and self.masks.count else None,
         )
 
 
@@ -142,7 +171,10 @@ def extract_poses(
     folders in IMAGE mode (each picture on its own).
     """
     builder = _SeriesBuilder(
-        settings.num_poses, (description.work_width, description.work_height), settings.masks
+        settings.num_poses,
+        (description.work_width, description.work_height),
+        settings.masks,
+        description.n_frames or 0,
     )
     ended_early: SourceEndedEarly | None = None
     try:
@@ -171,4 +203,4 @@ def _run(
             poses = detect(landmarker, mode, frame.image, timestamp_ms)
             slotted = builder.add(frame, poses)
             if on_frame is not None:
-                on_frame(frame, slotted, builder.visibility[-1])
+                on_frame(frame, slotted, builder.last_visibility())

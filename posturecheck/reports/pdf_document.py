@@ -7,8 +7,7 @@ report is not a diagnosis.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from html import escape
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -37,6 +36,8 @@ from posturecheck.reports.pdf_style import (
     RULE,
     SOFT,
     STYLES,
+    markup,
+    missing_characters,
     register_fonts,
 )
 
@@ -92,7 +93,11 @@ def _page_furniture(canvas: Canvas, doc: SimpleDocTemplate, client: str) -> None
     canvas.drawString(MARGIN, height - MARGIN + 2.5 * mm, "POSTURECHECK")
     canvas.setFont(FONT, 7)
     canvas.setFillColor(SOFT)
-    canvas.drawRightString(width - MARGIN, height - MARGIN + 2.5 * mm, f"Client: {client}")
+    # A paragraph, not drawString, so a client named in Chinese, Japanese or Korean shows.
+    name = Paragraph(markup(f"Client: {client}"), STYLES["running_head"])
+    _, name_height = name.wrap(FRAME_WIDTH / 2, 2 * MARGIN)
+    # Its first baseline one font size below its top, level with the brand's.
+    name.drawOn(canvas, width / 2, height - MARGIN + 2.5 * mm - name_height + STYLES["running_head"].fontSize)
     canvas.drawString(MARGIN, MARGIN - 4 * mm, "Measurement and education aid, not a diagnosis.")
     canvas.drawRightString(width - MARGIN, MARGIN - 4 * mm, f"Page {doc.page}")
     canvas.restoreState()
@@ -101,8 +106,9 @@ def _page_furniture(canvas: Canvas, doc: SimpleDocTemplate, client: str) -> None
 def _story(report: Report) -> list[Flowable]:
     story: list[Flowable] = [
         Paragraph("POSTURECHECK", STYLES["brand"]),
-        Paragraph(escape(report.title), STYLES["title"]),
+        Paragraph(markup(report.title), STYLES["title"]),
         _facts(report.facts),
+        *_not_shown(report),
         Spacer(1, 4 * mm),
         _statement(report),
     ]
@@ -133,24 +139,47 @@ def _story(report: Report) -> list[Flowable]:
         _heading("How the figures were computed"),
         *_bullets(report.processing, "small_bullet"),
         Spacer(1, 4 * mm),
-        Paragraph(escape(report.privacy), STYLES["small"]),
-        Paragraph(escape(report.footer), STYLES["small"]),
+        Paragraph(markup(report.privacy), STYLES["small"]),
+        Paragraph(markup(report.footer), STYLES["small"]),
     ]
     return story
 
 
+def _not_shown(report: Report) -> list[Flowable]:
+    """A line naming the characters no font of the PDF has (most emoji), if the report holds any."""
+    missing = missing_characters(_texts(report))
+    if not missing:
+        return []
+    names = ", ".join(f"U+{ord(character):04X}" for character in missing)
+    return [Paragraph(f"Characters this PDF cannot show (no font here has them): {names}.", STYLES["small"])]
+
+
+def _texts(report: Report) -> Iterator[str]:
+    """Every text the report shows, to check that its fonts cover them."""
+    yield report.title
+    for label, value in report.facts:
+        yield from (label, value)
+    yield from report.summary_lines
+    for table in (report.setup, *report.figures):
+        yield from (table.title, table.caption or "", *table.columns)
+        for row in table.rows:
+            yield from row
+    yield from (picture.caption for picture in (*report.plots, *report.key_frames))
+    yield from (report.key_frames_note, *report.warnings, *report.processing, report.footer)
+
+
 def _heading(text: str) -> Paragraph:
-    return Paragraph(escape(text), STYLES["h2"])
+    return Paragraph(markup(text), STYLES["h2"])
 
 
 def _bullets(lines: Sequence[str], style: str = "bullet") -> list[Flowable]:
-    return [Paragraph(escape(line), STYLES[style], bulletText="•") for line in lines]
+    return [Paragraph(markup(line), STYLES[style], bulletText="•") for line in lines]
 
 
 def _facts(facts: Sequence[tuple[str, str]]) -> PdfTable:
     cells = [
-        [Paragraph(escape(label.upper()), STYLES["fact_label"]) for label, _ in facts],
-        [Paragraph(escape(value), STYLES["fact_value"]) for _, value in facts],
+        [Paragraph(markup(label.upper()), STYLES["fact_label"]) for label, _ in facts],
+        [Paragraph(markup(value), STYLES["fact_value"]) for _, value in facts],
     ]
     columns = [[label.upper(), value] for label, value in facts]
     table = PdfTable(cells, colWidths=_column_widths(columns, STYLES["fact_value"].fontSize, FACT_PADDING))
@@ -172,9 +201,9 @@ def _facts(facts: Sequence[tuple[str, str]]) -> PdfTable:
 
 def _statement(report: Report) -> PdfTable:
     cell = [
-        Paragraph(f"<b>What this measures.</b> {escape(report.what_it_measures)}", STYLES["body"]),
+        Paragraph(f"<b>What this measures.</b> {markup(report.what_it_measures)}", STYLES["body"]),
         Paragraph(
-            f'<font color="#c53030"><b>Not a diagnosis.</b></font> {escape(report.not_a_diagnosis)}',
+            f'<font color="#c53030"><b>Not a diagnosis.</b></font> {markup(report.not_a_diagnosis)}',
             STYLES["body"],
         ),
     ]
@@ -194,10 +223,10 @@ def _statement(report: Report) -> PdfTable:
 
 def _table(table: Table) -> list[Flowable]:
     """A report table: header repeated on every page, marks as a coloured bar before the row."""
-    rows = [[Paragraph(escape(column), STYLES["head"]) for column in table.columns]]
+    rows = [[Paragraph(markup(column), STYLES["head"]) for column in table.columns]]
     for index, row in enumerate(table.rows):
         style = STYLES["cell_muted"] if table.mark(index) == "muted" else STYLES["cell"]
-        rows.append([Paragraph(escape(cell), style) for cell in row])
+        rows.append([Paragraph(markup(cell), style) for cell in row])
     grid = PdfTable(
         rows,
         colWidths=_column_widths(
@@ -227,11 +256,11 @@ def _table(table: Table) -> list[Flowable]:
     # A long table may start low on a page and run on (its header repeats), but never with its title alone.
     story: list[Flowable] = [
         CondPageBreak(TABLE_START_SPACE),
-        Paragraph(escape(table.title), STYLES["table_title"]),
+        Paragraph(markup(table.title), STYLES["table_title"]),
         grid,
     ]
     if table.caption:
-        story.append(Paragraph(escape(table.caption), STYLES["small"]))
+        story.append(Paragraph(markup(table.caption), STYLES["small"]))
     return story
 
 
@@ -274,13 +303,13 @@ def _image(picture: Picture, width: float, max_height: float | None = None) -> I
 
 
 def _picture(picture: Picture) -> list[Flowable]:
-    return [_image(picture, FRAME_WIDTH), Paragraph(escape(picture.caption), STYLES["small"])]
+    return [_image(picture, FRAME_WIDTH), Paragraph(markup(picture.caption), STYLES["small"])]
 
 
 def _key_frame_block(report: Report) -> list[Flowable]:
     """The key frames with the note on how to read them, or why there are none."""
     if not report.key_frames:
-        return [Paragraph(escape(report.key_frames_note), STYLES["small"])]
+        return [Paragraph(markup(report.key_frames_note), STYLES["small"])]
     return [
         _key_frames(report.key_frames),
         Paragraph(
@@ -297,7 +326,7 @@ def _key_frames(frames: Sequence[Picture]) -> PdfTable:
     column = (FRAME_WIDTH - GAP * (len(frames) - 1)) / len(frames)
     cells = [
         [_image(frame, column, KEY_FRAME_MAX_HEIGHT) for frame in frames],
-        [Paragraph(escape(frame.caption), STYLES["small"]) for frame in frames],
+        [Paragraph(markup(frame.caption), STYLES["small"]) for frame in frames],
     ]
     grid = PdfTable(
         cells, colWidths=[column + (GAP if i < len(frames) - 1 else 0) for i in range(len(frames))]
