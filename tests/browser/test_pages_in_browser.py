@@ -118,9 +118,11 @@ def test_history_shows_a_clients_progress_over_visits(
     download.value.save_as(exported)
     assert len(json.loads(exported.read_text())["sessions"]) == 3
     page.get_by_text("Delete C-001", exact=True).click()
-    # check() confirms the box is ticked (a click during a rerun can be lost), then the rerun that
-    # enables the button must finish before it is clicked.
-    page.get_by_role("checkbox", name=re.compile(r"Delete C-001 with 3 visit\(s\)")).check()
+    # Tick the confirmation once no rerun is in flight (a click during one was lost), through its label
+    # (its accessible name is the label's Markdown source); check() confirms it took, and the rerun
+    # that enables the button must finish before the button is clicked.
+    wait_until_idle(page)
+    page.locator("label").filter(has_text=re.compile(r"Delete C-001 with 3 visit\(s\)")).check()
     wait_until_idle(page)
     page.get_by_role("button", name="Delete", exact=True).click()
     page.get_by_text("No clients yet").wait_for()
