@@ -27,21 +27,23 @@ SCHEMA_VERSION = 1
 
 @dataclass(frozen=True)
 class TrialFigure:
-    """One figure of one clip: its key, label for people, value and unit."""
+    """One figure of one clip: its key, label for people, value, unit and confidence ("high" or "low")."""
 
     key: str
     label: str
     value: float
     unit: str
+    confidence: str
 
 
 @dataclass(frozen=True)
 class FigureRepeatability:
-    """One figure across the clips: the values and their repeatability."""
+    """One figure across the clips: the values, their repeatability and the lowest confidence among them."""
 
     key: str
     label: str
     unit: str
+    confidence: str
     values: tuple[float, ...]
     result: Repeatability
 
@@ -50,7 +52,7 @@ def trial_figures(result: AnalysisResult) -> dict[str, TrialFigure]:
     """The numeric figures of one analysis, by key (see the module docstring for which)."""
     if result.assessment is not None:
         return {
-            item.name: TrialFigure(item.name, item.label, float(item.value), item.unit)
+            item.name: TrialFigure(item.name, item.label, float(item.value), item.unit, item.confidence)
             for item in result.assessment.findings
             if isinstance(item.value, float) and math.isfinite(item.value)
         }
@@ -66,7 +68,9 @@ def trial_figures(result: AnalysisResult) -> dict[str, TrialFigure]:
         value = figure.get(statistic)
         if figure.get("confidence") != "none" and value is not None:
             key = f"{name}_{statistic}"
-            figures[key] = TrialFigure(key, measure_label(name), float(value), figure["unit"])
+            figures[key] = TrialFigure(
+                key, measure_label(name), float(value), figure["unit"], figure["confidence"]
+            )
     return figures
 
 
@@ -77,7 +81,13 @@ def compare_trials(trials: Sequence[dict[str, TrialFigure]]) -> list[FigureRepea
     for key in shared:
         values = tuple(trial[key].value for trial in trials)
         first = trials[0][key]
-        out.append(FigureRepeatability(key, first.label, first.unit, values, repeatability(np.array(values))))
+        low = any(trial[key].confidence != "high" for trial in trials)
+        confidence = "low" if low else "high"
+        out.append(
+            FigureRepeatability(
+                key, first.label, first.unit, confidence, values, repeatability(np.array(values))
+            )
+        )
     return out
 
 
@@ -117,7 +127,7 @@ def repeatability_lines(figures: Sequence[FigureRepeatability]) -> list[str]:
         values = ", ".join(f"{v:.1f}" for v in f.values)
         icc = "" if r.icc is None else f", ICC {r.icc:.2f}"
         error = f"SEM {r.sem:.1f} {f.unit}, MDC95 {r.mdc95:.1f} {f.unit}{icc}"
-        lines.append(f"  {f.label:<{width}}  {values} {f.unit}: {error}")
+        lines.append(f"  {f.label:<{width}}  [confidence {f.confidence}]  {values} {f.unit}: {error}")
     lines.append(
         "  a change between visits larger than a figure's MDC95 is beyond this set-up's measurement "
         "error; a smaller one may be the camera, not the body. With few clips the SEM is itself "
