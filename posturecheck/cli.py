@@ -112,11 +112,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 def _run_analyze(args: argparse.Namespace) -> int:
     from posturecheck.analyze import analyze_file
+    from posturecheck.cli_words import cli_warning
 
     options = replace(analysis_options(args, args.out), csv_path=args.csv)
     result = analyze_file(args.input, options)
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {cli_warning(warning)}", file=sys.stderr)
     if result.assessment is None and not args.quiet:
         print("\n".join(headline_lines(result.summary)))
     print(f"landmarks: {result.landmarks_path}")

@@ -12,6 +12,7 @@ import pytest
 
 from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file
 from posturecheck.landmarks import Landmark
+from posturecheck.measures.reasons import WarningCode
 from posturecheck.pose.series import PoseSeries
 from tests.media import WALK_CLIP, frame_of
 
@@ -45,7 +46,7 @@ def test_summary_json(walk_analysis: AnalysisResult) -> None:
     assert summary["frames_analysed"] == 230
     assert summary["source"]["width"] == 1280 and summary["source"]["fps"] == 30.0
     assert summary["people"][0]["first_seen_s"] == pytest.approx(1.9, abs=0.3)
-    assert any("in view in" in warning for warning in summary["warnings"])
+    assert any(warning["code"] == "low_presence" for warning in summary["warnings"])
 
 
 def test_annotated_video_is_h264_with_every_frame(walk_analysis: AnalysisResult) -> None:
@@ -130,4 +131,4 @@ def test_front_view_flags_hip_flexion_instead_of_showing_it(tmp_path: Path) -> N
     roll_known = result.summary["camera_roll"]["deg"] is not None
     assert pelvis["fraction_valid_in_view"] > 0.9
     assert pelvis["confidence"] == ("high" if roll_known else "low")
-    assert any("hip flexion valid in only" in warning for warning in result.warnings)
+    assert any(warning.code is WarningCode.HIP_FEW_VALID for warning in result.warnings)
