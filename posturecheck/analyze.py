@@ -76,9 +76,17 @@ class AnalysisResult:
     """What an analysis wrote and found. ``problem`` is set when the input ended early.
 
     ``warnings`` are codes with data (:mod:`posturecheck.measures.reasons`); each front end words them.
+
+    ``tracked`` is the tracking result the analysis made once (people with
+    stable IDs, their track details): give it, not :attr:`series`, to an
+    assessment (:meth:`~posturecheck.assessments.base.Assessment.run`) so
+    nothing tracks again. Each of ``tables`` records the options it was
+    measured with (:attr:`MeasureTable.options
+    <posturecheck.measures.table.MeasureTable.options>`: the user's, with the
+    camera roll the analysis was given or found).
     """
 
-    series: PoseSeries
+    tracked: TrackedSeries
     landmarks_path: Path
     summary_path: Path
     video_path: Path | None
@@ -89,6 +97,11 @@ class AnalysisResult:
     warnings: list[AnalysisWarning] = field(default_factory=list)
     problem: str | None = None
     export_paths: list[Path] = field(default_factory=list)
+
+    @property
+    def series(self) -> PoseSeries:
+        """The landmarks, slot ``k`` the tracked person ``k`` (``tracked.series``)."""
+        return self.tracked.series
 
 
 def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
@@ -147,7 +160,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
             write_csv(measured.tables, staged.path_for(options.csv_path))
             csv_path = options.csv_path
         graded = (
-            protocol.run(series, assessed_tables(measured.tables, options.person))
+            protocol.run(tracked, assessed_tables(measured.tables, options.person))
             if protocol is not None and measured.tables
             else None
         )
@@ -165,7 +178,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         staged.path_for(summary_path).write_text(json.dumps(summary, indent=2))
         staged.commit()
     result = AnalysisResult(
-        series,
+        tracked,
         landmarks_path,
         summary_path,
         video_path if want_video else None,
