@@ -330,11 +330,7 @@ def _summary(
             if measured.options.camera_pitch_deg is not None
             else "per person, from their upright axis (measures[].camera_tilt)",
         },
-        "measure_options": {
-            "method": measured.options.method,
-            "cutoff_hz": measured.options.cutoff_hz,
-            "height_cm": measured.options.height_cm,
-        },
+        "measure_options": options_record(measured.options),
         "measures": measured.person_summaries,
         "assessment": graded.to_dict() if graded is not None else None,
         "warnings": [warning.to_dict() for warning in measured.warnings],
@@ -345,6 +341,19 @@ def _summary(
         },
         "outputs": outputs,
     }
+
+
+def options_record(options: MeasureOptions) -> dict[str, Any]:
+    """The summary's ``measure_options``: every field of ``options`` but the camera roll and pitch.
+
+    Those two have sections of their own (``camera_roll``, ``camera_pitch``:
+    the value and where it came from). Read back by
+    :func:`posturecheck.reports.recompute.measure_options`, so measures made
+    again from the landmarks file use all the options the analysis used.
+    """
+    record = asdict(options)
+    del record["camera_roll_deg"], record["camera_pitch_deg"]
+    return record
 
 
 def assessed_tables(tables: list[MeasureTable], person: int | None) -> list[MeasureTable]:
