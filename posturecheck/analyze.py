@@ -76,9 +76,17 @@ class AnalysisResult:
     """What an analysis wrote and found. ``problem`` is set when the input ended early.
 
     ``warnings`` are codes with data (:mod:`posturecheck.measures.reasons`); each front end words them.
+
+    ``tracked`` is the tracking result the analysis made once (people with
+    stable IDs, their track details): give it, not :attr:`series`, to an
+    assessment (:meth:`~posturecheck.assessments.base.Assessment.run`) so
+    nothing tracks again. Each of ``tables`` records the options it was
+    measured with (:attr:`MeasureTable.options
+    <posturecheck.measures.table.MeasureTable.options>`: the user's, with the
+    camera roll the analysis was given or found).
     """
 
-    series: PoseSeries
+    tracked: TrackedSeries
     landmarks_path: Path
     summary_path: Path
     video_path: Path | None
@@ -89,6 +97,11 @@ class AnalysisResult:
     warnings: list[AnalysisWarning] = field(default_factory=list)
     problem: str | None = None
     export_paths: list[Path] = field(default_factory=list)
+
+    @property
+    def series(self) -> PoseSeries:
+        """The landmarks, slot ``k`` the tracked person ``k`` (``tracked.series``)."""
+        return self.tracked.series
 
 
 def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
@@ -147,7 +160,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
             write_csv(measured.tables, staged.path_for(options.csv_path))
             csv_path = options.csv_path
         graded = (
-            protocol.run(series, assessed_tables(measured.tables, options.person))
+            protocol.run(tracked, assessed_tables(measured.tables, options.person))
             if protocol is not None and measured.tables
             else None
         )
@@ -165,7 +178,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         staged.path_for(summary_path).write_text(json.dumps(summary, indent=2))
         staged.commit()
     result = AnalysisResult(
-        series,
+        tracked,
         landmarks_path,
         summary_path,
         video_path if want_video else None,
@@ -317,11 +330,7 @@ def _summary(
             if measured.options.camera_pitch_deg is not None
             else "per person, from their upright axis (measures[].camera_tilt)",
         },
-        "measure_options": {
-            "method": measured.options.method,
-            "cutoff_hz": measured.options.cutoff_hz,
-            "height_cm": measured.options.height_cm,
-        },
+        "measure_options": options_record(measured.options),
         "measures": measured.person_summaries,
         "assessment": graded.to_dict() if graded is not None else None,
         "warnings": [warning.to_dict() for warning in measured.warnings],
@@ -332,6 +341,19 @@ def _summary(
         },
         "outputs": outputs,
     }
+
+
+def options_record(options: MeasureOptions) -> dict[str, Any]:
+    """The summary's ``measure_options``: every field of ``options`` but the camera roll and pitch.
+
+    Those two have sections of their own (``camera_roll``, ``camera_pitch``:
+    the value and where it came from). Read back by
+    :func:`posturecheck.reports.recompute.measure_options`, so measures made
+    again from the landmarks file use all the options the analysis used.
+    """
+    record = asdict(options)
+    del record["camera_roll_deg"], record["camera_pitch_deg"]
+    return record
 
 
 def assessed_tables(tables: list[MeasureTable], person: int | None) -> list[MeasureTable]:

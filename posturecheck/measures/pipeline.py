@@ -605,6 +605,7 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
         view=view,
         view_summary=summarize_view(view),
         n_frames_swap_corrected=n_swapped,
+        options=options,
         notes=tuple(notes),
         hip_neutral=neutral,
         camera_tilt=tilt,
