@@ -1,0 +1,88 @@
+"""The 95 % interval of a key figure: known answers for the measurement and spread terms."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from posturecheck.measures.expected_error import BANDS, ErrorBand, expected_error
+from posturecheck.measures.pipeline import MeasureOptions, compute_measures
+from posturecheck.measures.summary import summarize_table
+from posturecheck.measures.uncertainty import Interval95, interval_95, interval_of
+from tests.test_summary import stepping_series
+
+# Worked by hand: a normal error with mean absolute value 1 has SD sqrt(pi/2) = 1.253314;
+# its 95 % half-width is 1.959964 x 1.253314 = 2.456431.
+HALF_WIDTH_PER_MAE = 2.456431
+# Student's t, 0.975 quantile (printed tables): 1 and 3 degrees of freedom.
+T_1, T_3 = 12.706205, 3.182446
+
+
+def band(mae_deg: float) -> ErrorBand:
+    return ErrorBand("frontal", "2d", True, 75.0, 90.0, mae_deg, 0.02, 123)
+
+
+def test_measurement_term_alone_is_the_normal_95_percent_half_width_of_the_mae() -> None:
+    interval = interval_95(band(10.0))
+    assert interval is not None
+    assert interval.half_width_deg == pytest.approx(10.0 * HALF_WIDTH_PER_MAE, abs=0.01)
+    assert (interval.expected_error_deg, interval.spread_deg, interval.n) == (10.0, None, None)
+    assert "75-90 deg from a side view" in interval.basis and "123 frames" in interval.basis
+
+
+def test_spread_between_strides_adds_in_quadrature_with_a_t_quantile() -> None:
+    # Four strides 10, 12, 14, 16: s = sqrt(20 / 3) = 2.581989, standard error s / 2 = 1.290994.
+    interval = interval_95(band(5.0), [10.0, 12.0, 14.0, 16.0], "strides")
+    assert interval is not None and interval.n == 4
+    assert interval.spread_deg == pytest.approx(1.290994, abs=1e-3)
+    expected = math.hypot(5.0 * HALF_WIDTH_PER_MAE, T_3 * 1.290994)
+    assert interval.half_width_deg == pytest.approx(expected, abs=0.01)
+    assert "4 strides" in interval.basis
+    # Two strides: the t quantile is 12.7, not 1.96, so a spread of 2 deg weighs heavily.
+    two = interval_95(band(1.0), [20.0, 22.0], "strides")
+    assert two is not None
+    assert two.half_width_deg == pytest.approx(math.hypot(HALF_WIDTH_PER_MAE, T_1 * 1.0), abs=0.01)
+
+
+def test_one_repetition_has_no_spread_term_and_no_measured_error_gives_no_interval() -> None:
+    one = interval_95(band(4.0), [31.0], "raises")
+    assert one is not None and one.n == 1 and one.spread_deg is None
+    assert one.half_width_deg == pytest.approx(4.0 * HALF_WIDTH_PER_MAE, abs=0.01)
+    # The spread alone is never shown as the whole uncertainty.
+    assert interval_95(None, [10.0, 12.0, 14.0, 16.0], "strides") is None
+    assert interval_95(None) is None
+
+
+def test_the_interval_round_trips_through_its_json_form() -> None:
+    interval = interval_95(band(5.0), [10.0, 12.0, 14.0])
+    assert interval is not None
+    assert Interval95.from_dict(interval.to_dict()) == interval
+    assert interval_of({"interval_95": interval.to_dict()}) == interval
+    assert interval_of({"interval_95": None}) is None and interval_of({}) is None
+
+
+def test_the_normal_reading_of_the_table_roughly_matches_its_share_over_15_deg() -> None:
+    # The conversion assumes a normal error; the table's share over 15 deg checks it (module notes).
+    from scipy.stats import norm
+
+    predicted = np.array([2 * norm.sf(15.0 / (b.mae_deg * math.sqrt(math.pi / 2))) for b in BANDS])
+    measured = np.array([b.over15 for b in BANDS])
+    assert abs(float(np.mean(predicted - measured))) < 0.05
+    assert float(np.mean(np.abs(predicted - measured))) < 0.1
+
+
+def test_the_summary_carries_the_interval_where_an_error_was_measured_and_none_elsewhere() -> None:
+    series, _ = stepping_series()
+    table = compute_measures(series, 0, MeasureOptions(cutoff_hz=None))
+    figures = summarize_table(table, series.detected[:, 0], roll_known=False)["measures"]
+    trunk = figures["trunk_inclination"]
+    # Side view, roll unknown: 2D trunk inclination takes the least error measured with the roll unknown.
+    band_used = expected_error("trunk_inclination", "2d", 0.0, roll_known=False)
+    assert band_used is not None and trunk["expected_error_deg"] == band_used.mae_deg == 12.9
+    assert trunk["interval_95"]["half_width_deg"] == pytest.approx(12.9 * HALF_WIDTH_PER_MAE, abs=0.01)
+    assert trunk["interval_95"]["spread_deg"] is None and trunk["interval_95"]["n"] is None
+    # No real-footage error for a side view of hip flexion, none for a measure in %.
+    assert figures["hip_flexion_left"]["interval_95"] is None
+    assert figures["plumb_offset_hip"]["interval_95"] is None
