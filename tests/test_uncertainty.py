@@ -7,10 +7,14 @@ import math
 import numpy as np
 import pytest
 
+from posturecheck.assessments import get_assessment
+from posturecheck.assessments.result import AssessmentResult
 from posturecheck.measures.expected_error import BANDS, ErrorBand, expected_error
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.summary import summarize_table
 from posturecheck.measures.uncertainty import Interval95, interval_95, interval_of
+from tests.fixtures.scenes import knee_raise_poses, tables_of
+from tests.synthetic_skeleton import BodyPose, Camera, make_series
 from tests.test_summary import stepping_series
 
 # Worked by hand: a normal error with mean absolute value 1 has SD sqrt(pi/2) = 1.253314;
@@ -86,3 +90,24 @@ def test_the_summary_carries_the_interval_where_an_error_was_measured_and_none_e
     # No real-footage error for a side view of hip flexion, none for a measure in %.
     assert figures["hip_flexion_left"]["interval_95"] is None
     assert figures["plumb_offset_hip"]["interval_95"] is None
+
+
+def test_a_front_view_finding_carries_its_interval_and_a_side_view_mean_has_none() -> None:
+    front = get_assessment("standing-front")
+    series = make_series([BodyPose(pelvic_obliquity=4)] * 90, Camera(yaw_deg=90), noise_frac=0.0005)
+    tables = tables_of(series)
+    result = front.run(series, tables)
+    pelvis = result.finding("pelvic_obliquity")
+    assert pelvis.interval_95 is not None and pelvis.interval_95.n is None  # a median, not a mean
+    tilt = tables[0].camera_tilt
+    assert tilt is not None
+    band_used = expected_error("pelvic_obliquity", "2d", 90.0, roll_known=tilt.roll_source == "given")
+    assert band_used is not None and pelvis.interval_95.expected_error_deg == band_used.mae_deg
+    assert pelvis.interval_95.half_width_deg == pytest.approx(band_used.mae_deg * HALF_WIDTH_PER_MAE, abs=0.01)
+    assert AssessmentResult.from_dict(result.to_dict()) == result
+    # Knee raises filmed from the side: a mean of three raises, but no error measured for a side view.
+    raises = [("left", 100.0), ("left", 95.0), ("left", 100.0), ("right", 90.0), ("right", 85.0)]
+    side = make_series(knee_raise_poses(raises), Camera(side="left"), noise_frac=0.0005)
+    graded = get_assessment("knee-raise").run(side, tables_of(side))
+    mean = graded.finding("mean_hip_flexion_left")
+    assert isinstance(mean.value, float) and mean.interval_95 is None
