@@ -7,12 +7,16 @@ import math
 import numpy as np
 import pytest
 
+from posturecheck.app.cards import interval_words, value_with_interval
+from posturecheck.app.findings import finding_shown
 from posturecheck.assessments import get_assessment
-from posturecheck.assessments.result import AssessmentResult
+from posturecheck.assessments.result import AssessmentResult, finding
+from posturecheck.cli_figures import headline_lines
 from posturecheck.measures.expected_error import BANDS, ErrorBand, expected_error
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.summary import summarize_table
 from posturecheck.measures.uncertainty import Interval95, interval_95, interval_of
+from posturecheck.reports.key_figures import findings_table, measure_tables
 from tests.fixtures.scenes import knee_raise_poses, tables_of
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
 from tests.test_summary import stepping_series
@@ -103,7 +107,9 @@ def test_a_front_view_finding_carries_its_interval_and_a_side_view_mean_has_none
     assert tilt is not None
     band_used = expected_error("pelvic_obliquity", "2d", 90.0, roll_known=tilt.roll_source == "given")
     assert band_used is not None and pelvis.interval_95.expected_error_deg == band_used.mae_deg
-    assert pelvis.interval_95.half_width_deg == pytest.approx(band_used.mae_deg * HALF_WIDTH_PER_MAE, abs=0.01)
+    assert pelvis.interval_95.half_width_deg == pytest.approx(
+        band_used.mae_deg * HALF_WIDTH_PER_MAE, abs=0.01
+    )
     assert AssessmentResult.from_dict(result.to_dict()) == result
     # Knee raises filmed from the side: a mean of three raises, but no error measured for a side view.
     raises = [("left", 100.0), ("left", 95.0), ("left", 100.0), ("right", 90.0), ("right", 85.0)]
@@ -111,3 +117,38 @@ def test_a_front_view_finding_carries_its_interval_and_a_side_view_mean_has_none
     graded = get_assessment("knee-raise").run(side, tables_of(side))
     mean = graded.finding("mean_hip_flexion_left")
     assert isinstance(mean.value, float) and mean.interval_95 is None
+
+
+def test_the_cli_prints_the_interval_or_says_there_is_none() -> None:
+    series, _ = stepping_series()
+    table = compute_measures(series, 0, MeasureOptions(cutoff_hz=None))
+    person = summarize_table(table, series.detected[:, 0], roll_known=False)
+    text = "\n".join(headline_lines({"measures": [person]}))
+    trunk = next(line for line in text.splitlines() if line.strip().startswith("Trunk inclination"))
+    median = person["measures"]["trunk_inclination"]["median"]
+    # 12.9 deg MAE: 1.96 x 1.2533 x 12.9 = 31.7, shown in whole degrees.
+    assert f"median {median:.1f} ± 32 deg  [confidence low" in trunk
+    hip = next(line for line in text.splitlines() if line.strip().startswith("Hip flexion, left"))
+    assert "deg (no uncertainty recorded)  [confidence high" in hip and "±" not in hip
+    assert text.splitlines()[-1].startswith("± is a 95 % interval")
+
+
+def test_app_cards_and_report_tables_show_the_interval_or_say_there_is_none() -> None:
+    series, _ = stepping_series()
+    table = compute_measures(series, 0, MeasureOptions(cutoff_hz=None))
+    person = summarize_table(table, series.detected[:, 0], roll_known=False)
+    trunk, hip = person["measures"]["trunk_inclination"], person["measures"]["hip_flexion_left"]
+    shown = value_with_interval(trunk["median"], "deg", interval_of(trunk))
+    assert shown == f"{trunk['median']:.1f} ± 32°"
+    assert value_with_interval(hip["max"], "deg", interval_of(hip)) == f"{hip['max']:.1f}°"
+    assert interval_words(interval_of(hip)) == "no uncertainty recorded"
+    assert interval_words(interval_of(trunk)).startswith("± is a 95 % interval: error measured")
+    (report,) = measure_tables({"measures": [person]}, "Figures")
+    cells = {row[0]: row[report.columns.index("± 95 %")] for row in report.rows}
+    assert cells["Trunk inclination"] == "± 32°" and cells["Hip flexion, left"] == "no uncertainty recorded"
+    assert cells["Pelvic obliquity"] == "–"  # no value, nothing to be unsure of
+    measured = interval_95(band(5.8))
+    pelvis = finding("pelvic_obliquity", "pelvis", 4.0, "deg", None, "high", 1.0, interval=measured)
+    graded = AssessmentResult("standing-front", (0,), True, "front view", findings=(pelvis,))
+    (row,) = findings_table(graded, "Key figures").rows
+    assert row[2] == "± 14°" and finding_shown(pelvis) == "4.0 ± 14°"  # 2.4564 x 5.8 = 14.2

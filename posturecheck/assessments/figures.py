@@ -83,4 +83,6 @@ def measure_finding(
         return finding(name, label, None, unit, normal, "none", 0.0, note)
     value, fraction = window_median(measure, rows)
     interval = interval_95(error_band(table, name, rows))
-    return finding(name, label, value, measure.unit, normal, confidence_of(fraction), fraction, note, interval)
+    return finding(
+        name, label, value, measure.unit, normal, confidence_of(fraction), fraction, note, interval
+    )

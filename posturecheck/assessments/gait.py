@@ -314,7 +314,9 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     steps_per_min, n_steps = cadence(table.times_s, strikes["left"], strikes["right"])
     found = {}
     for side in ("left", "right"):
-        found.update({f.name: f for f in _side_findings(side, [r for r in records if r["side"] == side], table, bout)})
+        found.update(
+            {f.name: f for f in _side_findings(side, [r for r in records if r["side"] == side], table, bout)}
+        )
     used = [r for r in records if r["used"]]
     stride_time = float(np.mean([r["duration_s"] for r in used])) if used else None
     stride_share = float(np.mean([r["fraction_valid"] for r in used])) if used else 0.0

@@ -305,7 +305,9 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
             min_interval_s=MIN_INTERVAL_S,
         )
         by_side[side] = [_repetition(table, rep, side, yaw) for rep in found]
-    findings = _side_findings("left", by_side["left"], table) + _side_findings("right", by_side["right"], table)
+    findings = _side_findings("left", by_side["left"], table) + _side_findings(
+        "right", by_side["right"], table
+    )
     best = {f.name: f for f in findings}
     left, right = best["best_hip_flexion_left"], best["best_hip_flexion_right"]
     symmetry = (

@@ -119,7 +119,7 @@ def t_quantile_95(dof: int) -> float:
 
 
 def standard_error(values: Sequence[float]) -> float | None:
-    """Standard error of the mean of ``values`` (same unit), ``s / sqrt(n)``; None for under 2 finite values."""
+    """Standard error of the mean of ``values`` (their unit), ``s / sqrt(n)``; None under 2 finite ones."""
     finite = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
     if finite.size < 2:
         return None
