@@ -51,7 +51,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from posturecheck.measures.expected_error import ErrorBand
 
@@ -115,6 +114,8 @@ def measurement_half_width(mae_deg: float) -> float:
 
 def t_quantile_95(dof: int) -> float:
     """Student's t quantile 0.975 for ``dof`` (>= 1) degrees of freedom: a two-sided 95 % interval."""
+    from scipy import stats  # only here: the app's first page imports this module and must stay light
+
     return float(stats.t.ppf(0.975, dof))
 
 
