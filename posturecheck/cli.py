@@ -194,11 +194,9 @@ def _keep_repeatability(
     with open_history() as history:
         client = history.keep_measurement_errors(errors, code)
         where = history.url
-    whom = (
-        f"client {client.code}" if client is not None else f"the clinic's default for {errors[0].assessment}"
-    )
+    whom = f"for client {client.code}" if client is not None else "as the clinic's default"
     print(
-        f"kept the SEM and MDC95 of {len(errors)} figure(s) for {whom} in {where}: "
+        f"kept the SEM and MDC95 of {len(errors)} figure(s) of {errors[0].assessment} {whom} in {where}: "
         "changes between visits are now judged against them"
     )
 
