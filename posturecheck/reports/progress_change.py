@@ -97,15 +97,15 @@ class VisitChange:
             low = ", from clips of low confidence" if self.kept.confidence != "high" else ""
             whose = "kept for this client" if self.basis is ErrorBasis.CLIENT_MDC else "the clinic's default"
             return (
-                f"judged against the MDC95 of {format_value(self.threshold, self.unit)} {whose} "
-                f"({self.kept.assessment}, {self.kept.trials} clips on "
-                f"{self.kept.measured_at.astimezone().strftime(DATE)}{low})"
+                f"judged against the MDC95 of {format_value(self.threshold, self.unit)} {whose}: "
+                f"{self.kept.assessment}, {self.kept.trials} clips on "
+                f"{self.kept.measured_at.astimezone().strftime(DATE)}{low}"
             )
         if self.half_widths is not None and self.threshold is not None:
             h1, h2 = (format_value(h, self.unit) for h in self.half_widths)
             return (
-                f"judged against the visits' 95% intervals (±{h1} and ±{h2}: a change must exceed "
-                f"{format_value(self.threshold, self.unit)})"
+                f"judged against the visits' 95% intervals, ±{h1} and ±{h2}: a change must exceed "
+                f"{format_value(self.threshold, self.unit)}"
             )
         return "no repeatability run kept for this figure and no 95% interval with the visits"
 
