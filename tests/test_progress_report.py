@@ -211,3 +211,27 @@ def test_html_and_pdf_say_which_error_judged_the_change(tmp_path: Path) -> None:
     for document in (html, text):
         assert "beyond measurement error" in document and "kept for this client" in document
         assert not DIRECTION_WORDS.search(document)
+
+
+def test_an_interval_is_read_for_each_statistic_but_the_range_and_for_a_finding() -> None:
+    from posturecheck.reports.progress_change import interval_half_width
+    from posturecheck.storage import SessionInfo
+
+    summary = _summary(30.0, {"half_width_deg": 4.0}) | {
+        "assessment": {
+            "findings": [
+                {"name": "hanging_thigh_angle", "value": 12.0, "interval_95": {"half_width_deg": 6.0}}
+            ]
+        }
+    }
+    summary["measures"][0]["measures"]["hip_flexion_left"]["range"] = 50.0
+    visit = SessionInfo(VISITS[0], "thomas-test", "", summary, 1, id=1, client_id=1)
+
+    def width(name: str, value: float, unit: str = "deg") -> float | None:
+        return interval_half_width(visit, MeasureValue(name, value, unit, 0.9))
+
+    assert width("hip_flexion_left_max", 30.0) == 4.0 and width("hip_flexion_left_median", 10.0) == 4.0
+    assert width("hip_flexion_left_range", 50.0) is None  # a difference of two figures: not described
+    assert width("hip_flexion_left_max", 31.0) is None  # no person has the kept value
+    assert width("hip_flexion_left_max", 30.0, "%") is None
+    assert width("hanging_thigh_angle", 12.0) == 6.0 and width("hanging_knee_flexion", 12.0) is None

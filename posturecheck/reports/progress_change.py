@@ -20,9 +20,10 @@ Notes
 -----
 An MDC applies only when both visits used the assessment it was measured
 with: a figure filmed under another protocol moves by other amounts. A
-summary's interval is read only for the measure's headline statistic
-(:class:`~posturecheck.measures.catalogue.MeasureSpec`), the figure it was
-made for, of the person whose kept value it matches, and only in degrees.
+summary's interval (:mod:`posturecheck.measures.uncertainty`) is read for a
+measure's median, most and least (not its range) or an assessment's
+finding, of the person or finding whose value is the kept one, and only in
+degrees.
 """
 
 from __future__ import annotations
@@ -34,13 +35,14 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from posturecheck.measures.catalogue import MEASURES
 from posturecheck.measures.repeatability import ChangeVerdict, judge_change
 from posturecheck.reports.history_entry import split_statistic
 from posturecheck.reports.wording import format_value
 from posturecheck.storage import MeasurementError, MeasureValue, SessionInfo
 
 NO_UNCERTAINTY = "no uncertainty recorded"
+# A measure's interval describes each of its figures, not a range (the difference of two of them).
+INTERVAL_STATISTICS = ("median", "max", "min")
 DATE = "%Y-%m-%d"
 
 
@@ -130,28 +132,53 @@ def kept_error(
 def interval_half_width(session: SessionInfo, figure: MeasureValue) -> float | None:
     """The 95 % half-width (in the figure's unit, > 0) a visit's summary gives ``figure``, or ``None``.
 
-    Read defensively: a summary from before intervals existed, a statistic
-    other than the measure's headline, a unit other than degrees, no person
-    whose value is the kept one, or people with different widths: ``None``.
+    A measure's statistic (``<measure>_<median|max|min>``) takes its measure's
+    ``interval_95``; an assessment's finding (no statistic) its own. Read
+    defensively: a summary from before intervals existed, a range (a
+    difference of two figures, whose shared error the interval does not
+    describe), a unit other than degrees, no person or finding whose value is
+    the kept one, or several with different widths: ``None``.
     """
-    measure, statistic = split_statistic(figure.name)
-    spec = MEASURES.get(measure)
-    if spec is None or statistic != spec.headline or figure.unit != "deg" or not figure.is_measured:
+    if figure.unit != "deg" or not figure.is_measured:
         return None
-    people = session.result.get("measures")
-    if not isinstance(people, list):
+    measure, statistic = split_statistic(figure.name)
+    if statistic is None:
+        candidates = _findings(session.result, figure.name)
+        key = "value"
+    elif statistic in INTERVAL_STATISTICS:
+        candidates = _measure_summaries(session.result, measure)
+        key = statistic
+    else:
         return None
     widths = {
-        _half_width(item.get("interval_95"))
-        for person in people
-        if isinstance(person, Mapping)
-        and isinstance(measures := person.get("measures"), Mapping)
-        and isinstance(item := measures.get(measure), Mapping)
-        and _same(item.get(statistic), figure.value)
+        _half_width(item.get("interval_95")) for item in candidates if _same(item.get(key), figure.value)
     }
     if len(widths) != 1:
         return None
     return widths.pop()
+
+
+def _measure_summaries(result: Mapping[str, Any], measure: str) -> list[Mapping[str, Any]]:
+    """Each person's summary of ``measure`` in a summary JSON (none when the layout is not as expected)."""
+    people = result.get("measures")
+    if not isinstance(people, list):
+        return []
+    return [
+        item
+        for person in people
+        if isinstance(person, Mapping)
+        and isinstance(measures := person.get("measures"), Mapping)
+        and isinstance(item := measures.get(measure), Mapping)
+    ]
+
+
+def _findings(result: Mapping[str, Any], name: str) -> list[Mapping[str, Any]]:
+    """The assessment's findings named ``name`` in a summary JSON (none if the layout is unexpected)."""
+    assessment = result.get("assessment")
+    findings = assessment.get("findings") if isinstance(assessment, Mapping) else None
+    if not isinstance(findings, list):
+        return []
+    return [item for item in findings if isinstance(item, Mapping) and item.get("name") == name]
 
 
 def _half_width(interval: Any) -> float | None:
