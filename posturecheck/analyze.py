@@ -25,7 +25,9 @@ from posturecheck.io.frames import DEFAULT_MAX_SIDE, Frame
 from posturecheck.io.kinds import Expect
 from posturecheck.io.outputs import StagedFiles, check_writable_file, ready_folder
 from posturecheck.io.sources import FrameSource, open_source
+from posturecheck.measures import reasons
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.roll import estimate_camera_roll
 from posturecheck.measures.summary import CONFIDENT_MAE_DEG, summarize_table
 from posturecheck.measures.table import MeasureTable, write_csv
@@ -33,9 +35,6 @@ from posturecheck.pose.extract import Extraction, extract_poses
 from posturecheck.pose.landmarker import DetectorSettings, ModelInfo, check_model
 from posturecheck.pose.series import PoseSeries
 from posturecheck.pose.tracking import TrackedSeries, track_people
-
-# A person seen in less than this fraction of frames gets a warning.
-LOW_PRESENCE_FRACTION = 0.8
 
 
 @dataclass(frozen=True)
@@ -74,9 +73,20 @@ class AnalyzeOptions:
 
 @dataclass
 class AnalysisResult:
-    """What an analysis wrote and found. ``problem`` is set when the input ended early."""
+    """What an analysis wrote and found. ``problem`` is set when the input ended early.
 
-    series: PoseSeries
+    ``warnings`` are codes with data (:mod:`posturecheck.measures.reasons`); each front end words them.
+
+    ``tracked`` is the tracking result the analysis made once (people with
+    stable IDs, their track details): give it, not :attr:`series`, to an
+    assessment (:meth:`~posturecheck.assessments.base.Assessment.run`) so
+    nothing tracks again. Each of ``tables`` records the options it was
+    measured with (:attr:`MeasureTable.options
+    <posturecheck.measures.table.MeasureTable.options>`: the user's, with the
+    camera roll the analysis was given or found).
+    """
+
+    tracked: TrackedSeries
     landmarks_path: Path
     summary_path: Path
     video_path: Path | None
@@ -84,9 +94,14 @@ class AnalysisResult:
     tables: list[MeasureTable] = field(default_factory=list)
     csv_path: Path | None = None
     assessment: AssessmentResult | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[AnalysisWarning] = field(default_factory=list)
     problem: str | None = None
     export_paths: list[Path] = field(default_factory=list)
+
+    @property
+    def series(self) -> PoseSeries:
+        """The landmarks, slot ``k`` the tracked person ``k`` (``tracked.series``)."""
+        return self.tracked.series
 
 
 def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
@@ -145,7 +160,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
             write_csv(measured.tables, staged.path_for(options.csv_path))
             csv_path = options.csv_path
         graded = (
-            protocol.run(series, assessed_tables(measured.tables, options.person))
+            protocol.run(tracked, assessed_tables(measured.tables, options.person))
             if protocol is not None and measured.tables
             else None
         )
@@ -163,7 +178,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         staged.path_for(summary_path).write_text(json.dumps(summary, indent=2))
         staged.commit()
     result = AnalysisResult(
-        series,
+        tracked,
         landmarks_path,
         summary_path,
         video_path if want_video else None,
@@ -254,7 +269,7 @@ class _Measured:
     person_summaries: list[dict]
     roll: dict
     options: MeasureOptions
-    warnings: list[str]
+    warnings: list[AnalysisWarning]
 
 
 def _measure(
@@ -281,7 +296,7 @@ def _measure(
     warnings += measure_warnings(person_summaries)
     if problem and series.n_frames and not series.detected.any():
         # The damage is what to fix first (the frames lost may hold the person), so it is the error.
-        warnings.append(f"no person found in the {series.n_frames} frames that could be read")
+        warnings.append(AnalysisWarning(WarningCode.NO_PERSON_READ, {"frames": series.n_frames}))
     return _Measured(tables, person_summaries, roll, measure_options, warnings)
 
 
@@ -315,14 +330,10 @@ def _summary(
             if measured.options.camera_pitch_deg is not None
             else "per person, from their upright axis (measures[].camera_tilt)",
         },
-        "measure_options": {
-            "method": measured.options.method,
-            "cutoff_hz": measured.options.cutoff_hz,
-            "height_cm": measured.options.height_cm,
-        },
+        "measure_options": options_record(measured.options),
         "measures": measured.person_summaries,
         "assessment": graded.to_dict() if graded is not None else None,
-        "warnings": measured.warnings,
+        "warnings": [warning.to_dict() for warning in measured.warnings],
         "problem": problem,
         "processing": {
             "seconds": round(elapsed, 3),
@@ -330,6 +341,19 @@ def _summary(
         },
         "outputs": outputs,
     }
+
+
+def options_record(options: MeasureOptions) -> dict[str, Any]:
+    """The summary's ``measure_options``: every field of ``options`` but the camera roll and pitch.
+
+    Those two have sections of their own (``camera_roll``, ``camera_pitch``:
+    the value and where it came from). Read back by
+    :func:`posturecheck.reports.recompute.measure_options`, so measures made
+    again from the landmarks file use all the options the analysis used.
+    """
+    record = asdict(options)
+    del record["camera_roll_deg"], record["camera_pitch_deg"]
+    return record
 
 
 def assessed_tables(tables: list[MeasureTable], person: int | None) -> list[MeasureTable]:
@@ -370,25 +394,25 @@ def people_summary(series: PoseSeries) -> list[dict]:
     return people
 
 
-def presence_warnings(series: PoseSeries) -> list[str]:
-    """Plain-words warnings for people out of view for part of the input."""
-    warnings: list[str] = []
+def presence_warnings(series: PoseSeries) -> list[AnalysisWarning]:
+    """People in view in under :data:`~posturecheck.measures.reasons.LOW_PRESENCE_FRACTION` of the frames."""
+    warnings: list[AnalysisWarning] = []
     if series.n_frames < 2:
         return warnings
     for person in people_summary(series):
-        if person["fraction_detected"] < LOW_PRESENCE_FRACTION:
-            warnings.append(
-                f"person {person['person']} was in view in {person['fraction_detected']:.0%} of frames "
-                f"({person['first_seen_s']:.1f}-{person['last_seen_s']:.1f} s); "
-                "measures cover only those frames"
-            )
+        if person["fraction_detected"] < reasons.LOW_PRESENCE_FRACTION:
+            data = {
+                "person": person["person"],
+                "fraction": person["fraction_detected"],
+                "first_s": person["first_seen_s"],
+                "last_s": person["last_seen_s"],
+            }
+            warnings.append(AnalysisWarning(WarningCode.LOW_PRESENCE, data))
     return warnings
 
 
 # A scene-based roll estimate below this confidence is not used.
 MIN_ROLL_CONFIDENCE = 0.5
-# An unknown roll is worth a warning; a known one larger than this too.
-LARGE_ROLL_DEG = 3.0
 
 
 def camera_roll(user_roll_deg: float | None, scene: tuple[np.ndarray, np.ndarray] | None) -> dict:
@@ -396,7 +420,9 @@ def camera_roll(user_roll_deg: float | None, scene: tuple[np.ndarray, np.ndarray
 
     The user's value wins; otherwise the roll is estimated from long vertical
     edges of the first frame with a person (the people's boxes left out);
-    otherwise the camera is taken as level, with a warning.
+    otherwise the camera is taken as level, with a warning. ``"warning"``
+    holds an :class:`AnalysisWarning` or ``None`` (an estimated roll warns
+    over :data:`~posturecheck.measures.reasons.LARGE_ROLL_DEG`).
     """
     if user_roll_deg is not None:
         return {"deg": user_roll_deg, "source": "given by the user", "confidence": None, "warning": None}
@@ -405,9 +431,8 @@ def camera_roll(user_roll_deg: float | None, scene: tuple[np.ndarray, np.ndarray
         estimate = estimate_camera_roll(image, exclude=people_boxes(landmarks, image.shape[:2]))
         if estimate.roll_deg is not None and estimate.confidence >= MIN_ROLL_CONFIDENCE:
             warning = (
-                f"camera is rolled {estimate.roll_deg:+.1f} deg (estimated from the scene's vertical edges); "
-                "gravity-referenced measures are corrected for it"
-                if abs(estimate.roll_deg) > LARGE_ROLL_DEG
+                AnalysisWarning(WarningCode.ROLL_CORRECTED, {"deg": round(estimate.roll_deg, 2)})
+                if abs(estimate.roll_deg) > reasons.LARGE_ROLL_DEG
                 else None
             )
             return {
@@ -425,8 +450,7 @@ def camera_roll(user_roll_deg: float | None, scene: tuple[np.ndarray, np.ndarray
         "source": "assumed level",
         "confidence": None,
         "reason": reason,
-        "warning": f"camera roll unknown from the scene ({reason}): estimated from each person's upright "
-        "axis where it can be, else a level camera is assumed; give --roll DEG if it was tilted",
+        "warning": AnalysisWarning(WarningCode.ROLL_UNKNOWN, {"why": reason}),
     }
 
 
@@ -445,8 +469,8 @@ def people_boxes(landmarks: np.ndarray, shape: tuple[int, int], margin: float = 
     return mask
 
 
-def measure_warnings(person_summaries: list[dict]) -> list[str]:
-    """Plain-words warnings for hip flexion that the view could not support."""
+def measure_warnings(person_summaries: list[dict]) -> list[AnalysisWarning]:
+    """Hip flexion the view could not support: its expected error, or its few valid frames."""
     warnings = []
     for person in person_summaries:
         for side in ("left", "right"):
@@ -454,15 +478,16 @@ def measure_warnings(person_summaries: list[dict]) -> list[str]:
             if hip is None or hip["confidence"] == "high":
                 continue
             expected = hip.get("expected_error_deg")
+            who = {"person": person["person"], "side": side}
             if expected is not None and expected > CONFIDENT_MAE_DEG:
                 warnings.append(
-                    f"person {person['person']}: {side} hip flexion is expected to be about "
-                    f"{expected:.0f} deg off from this view (measured on real multi-camera footage)"
+                    AnalysisWarning(WarningCode.HIP_EXPECTED_ERROR, {**who, "error_deg": expected})
                 )
             else:
-                why = f": mostly {hip['main_reason_invalid']}" if hip["main_reason_invalid"] else ""
-                warnings.append(
-                    f"person {person['person']}: {side} hip flexion valid in only "
-                    f"{hip['fraction_valid_in_view']:.0%} of the frames they were in view{why}"
-                )
+                data = {
+                    **who,
+                    "fraction": hip["fraction_valid_in_view"],
+                    "reason": hip["main_reason_invalid"],
+                }
+                warnings.append(AnalysisWarning(WarningCode.HIP_FEW_VALID, data))
     return warnings

@@ -23,7 +23,9 @@ from posturecheck.cli_figures import headline_lines
 from posturecheck.cli_history import Handler, add_report_commands, positive_int
 from posturecheck.cli_options import add_analysis_options, analysis_options
 from posturecheck.errors import PostureCheckError
+from posturecheck.measures.uncertainty import Interval95
 from posturecheck.native_logs import native_logs_to_file
+from posturecheck.reports.wording import NO_INTERVAL, format_plus_minus
 
 if TYPE_CHECKING:
     from posturecheck.repeatability_run import FigureRepeatability
@@ -129,11 +131,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 def _run_analyze(args: argparse.Namespace) -> int:
     from posturecheck.analyze import analyze_file
+    from posturecheck.cli_words import cli_warning
 
     options = replace(analysis_options(args, args.out), csv_path=args.csv)
     result = analyze_file(args.input, options)
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {cli_warning(warning)}", file=sys.stderr)
     if result.assessment is None and not args.quiet:
         print("\n".join(headline_lines(result.summary)))
     print(f"landmarks: {result.landmarks_path}")
@@ -209,14 +212,24 @@ def _bounds_text(low: float | None, high: float | None) -> str:
     return f"{low:g} to {high:g}"
 
 
+def _finding_interval(value: float, interval: Interval95 | None) -> str:
+    """``"12.0 ± 25 deg"``, or ``"12.0 deg (no uncertainty recorded)"``."""
+    if interval is None:
+        return f"{value:.1f} deg ({NO_INTERVAL})"
+    return f"{value:.1f} {format_plus_minus(interval, ' deg')}"
+
+
 def assessment_lines(graded: AssessmentResult) -> list[str]:
     """An assessment result as plain lines: view check, findings with norms and confidence, interpretation."""
     lines = [f"\nassessment: {graded.assessment}", f"  view: {graded.view_message}"]
     sources_shown: set[str] = set()
     for item in graded.findings:
         value = f"{item.value:.1f}" if isinstance(item.value, float) else str(item.value)
+        value += f" {item.unit}"
+        if isinstance(item.value, float) and item.unit == "deg":
+            value = _finding_interval(item.value, item.interval_95)
         lines.append(
-            f"  {item.label}: {value} {item.unit}  [{item.status}; confidence {item.confidence}, "
+            f"  {item.label}: {value}  [{item.status}; confidence {item.confidence}, "
             f"{item.fraction_valid:.0%} of frames]"
         )
         if item.note:

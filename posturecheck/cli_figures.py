@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from posturecheck.measures.catalogue import MEASURES, measure_label
+from posturecheck.measures.uncertainty import interval_of
+from posturecheck.reports.wording import INTERVAL_NOTE, NO_INTERVAL, format_plus_minus
 
 STATISTIC_WORDS = {"max": "most", "median": "median"}
 UNIT_WORDS = {"deg": "deg", "%": "%", "cm": "cm"}
@@ -15,13 +17,23 @@ def _value(value: float | None, unit: str) -> str:
     return "-" if value is None else f"{value:.1f} {UNIT_WORDS.get(unit, unit)}"
 
 
+def _with_interval(value: float | None, unit: str, figure: Mapping[str, Any]) -> str:
+    """``"41.5 ± 32 deg"``, or the value and ``(no uncertainty recorded)`` when it has no interval."""
+    if value is None:
+        return "-"
+    interval = interval_of(figure)
+    if interval is None:
+        return f"{_value(value, unit)} ({NO_INTERVAL})"
+    return f"{value:.1f} {format_plus_minus(interval, ' ' + UNIT_WORDS.get(unit, unit))}"
+
+
 def figure_line(name: str, figure: Mapping[str, Any], width: int) -> str:
-    """One measurable figure: label, headline statistic with unit, confidence and the share it rests on."""
+    """One measurable figure: label, headline with unit and 95 % interval, confidence, valid share."""
     spec = MEASURES.get(name)
     statistic = spec.headline if spec else "median"
     unit = figure.get("unit", "")
     share = figure.get("fraction_valid_in_view", figure.get("fraction_valid", 0.0))
-    headline = f"{STATISTIC_WORDS[statistic]} {_value(figure.get(statistic), unit)}"
+    headline = f"{STATISTIC_WORDS[statistic]} {_with_interval(figure.get(statistic), unit, figure)}"
     return (
         f"  {measure_label(name):<{width}}  {headline}"
         f"  [confidence {figure.get('confidence')}, valid in {share:.0%} of the frames in view; "
@@ -34,7 +46,9 @@ def headline_lines(summary: Mapping[str, Any]) -> list[str]:
 
     ``summary`` is an analysis summary (``<stem>.summary.json``). Figures
     whose confidence is ``"none"`` (no valid frame) are listed by name only,
-    so a number is never printed without the confidence it rests on.
+    so a number is never printed without the confidence it rests on; each
+    number carries its 95 % interval or says it has none, and a last line
+    says what the interval is.
     """
     lines: list[str] = []
     for person in summary.get("measures", []):
@@ -47,4 +61,6 @@ def headline_lines(summary: Mapping[str, Any]) -> list[str]:
         missing = [measure_label(name) for name in figures if name not in shown]
         if missing:
             lines.append(f"  not measurable in this footage: {'; '.join(missing)}")
+    if lines:
+        lines.append(INTERVAL_NOTE)
     return lines

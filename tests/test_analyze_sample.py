@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import av
@@ -12,6 +13,8 @@ import pytest
 
 from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file
 from posturecheck.landmarks import Landmark
+from posturecheck.measures.pipeline import MeasureOptions
+from posturecheck.measures.reasons import WarningCode
 from posturecheck.pose.series import PoseSeries
 from tests.media import WALK_CLIP, frame_of
 
@@ -45,7 +48,7 @@ def test_summary_json(walk_analysis: AnalysisResult) -> None:
     assert summary["frames_analysed"] == 230
     assert summary["source"]["width"] == 1280 and summary["source"]["fps"] == 30.0
     assert summary["people"][0]["first_seen_s"] == pytest.approx(1.9, abs=0.3)
-    assert any("in view in" in warning for warning in summary["warnings"])
+    assert any(warning["code"] == "low_presence" for warning in summary["warnings"])
 
 
 def test_annotated_video_is_h264_with_every_frame(walk_analysis: AnalysisResult) -> None:
@@ -70,6 +73,17 @@ def test_walker_and_later_runner_get_different_ids(walk_analysis: AnalysisResult
     assert series.n_people == 2
     walker, runner = series.detected[:, 0], series.detected[:, 1]
     assert series.times_s[walker].max() < series.times_s[runner].min()
+
+
+def test_the_result_keeps_its_tracks_and_each_table_the_options_it_used(
+    walk_analysis: AnalysisResult,
+) -> None:
+    tracked = walk_analysis.tracked
+    assert tracked.series is walk_analysis.series and len(tracked.tracks) == tracked.series.n_people == 2
+    confidences = walk_analysis.summary["tracking"]["identity_confidence"]
+    assert confidences == [round(track.identity_confidence, 2) for track in tracked.tracks]
+    used = replace(MeasureOptions(), camera_roll_deg=walk_analysis.summary["camera_roll"]["deg"])
+    assert [table.options for table in walk_analysis.tables] == [used] * len(walk_analysis.tables)
 
 
 def test_walking_hip_flexion_is_plausible(walk_analysis: AnalysisResult) -> None:
@@ -130,4 +144,4 @@ def test_front_view_flags_hip_flexion_instead_of_showing_it(tmp_path: Path) -> N
     roll_known = result.summary["camera_roll"]["deg"] is not None
     assert pelvis["fraction_valid_in_view"] > 0.9
     assert pelvis["confidence"] == ("high" if roll_known else "low")
-    assert any("hip flexion valid in only" in warning for warning in result.warnings)
+    assert any(warning.code is WarningCode.HIP_FEW_VALID for warning in result.warnings)

@@ -168,6 +168,11 @@ def test_plot_shows_invalid_frames_apart_with_their_reason(walk_analysis: Analys
     assert set(crosses.text) <= {plain_reason(r) for r in measure.reason[doubtful]}
 
 
+def _few_valid(reason: str) -> dict:
+    """A hip-flexion warning as the summary JSON keeps it."""
+    return {"code": "hip_few_valid", "person": 1, "side": "left", "fraction": 0.2, "reason": reason}
+
+
 def _person(label: str, confidence: str = "high", reason: str = "") -> dict:
     hip = {"confidence": confidence, "fraction_valid": 0.2, "main_reason_invalid": reason}
     return {
@@ -182,18 +187,16 @@ def _person(label: str, confidence: str = "high", reason: str = "") -> dict:
     [
         ({"measures": [_person("front")]}, "seen mostly from the front"),
         ({"measures": [_person("oblique")]}, "seen at an angle"),
-        ({"measures": [_person("side", "low", "left knee not visible (visibility < 0.5)")]}, "hard to see"),
-        ({"measures": [_person("side", "low", "left ankle outside the frame")]}, "step back"),
-        (
-            {"camera_roll": {"source": "assumed level", "deg": None}},
-            "could not tell whether the camera was level",
-        ),
-        ({"camera_roll": {"source": "estimated from the scene", "deg": 6.0}}, "tilted about 6° (clockwise)"),
+        ({"warnings": [_few_valid("left knee not visible (visibility < 0.5)")]}, "hard to see"),
+        ({"warnings": [_few_valid("left ankle outside the frame")]}, "step back"),
+        ({"warnings": [{"code": "roll_unknown", "why": "no frame with a person"}]}, "could not tell whether"),
+        ({"warnings": [{"code": "roll_corrected", "deg": 6.0}]}, "tilted about 6° (clockwise)"),
         ({"problem": "clip.mp4: truncated"}, "ended early"),
         (
             {
-                "frames_analysed": 100,
-                "people": [{"person": 2, "fraction_detected": 0.5, "first_seen_s": 1.0, "last_seen_s": 3.0}],
+                "warnings": [
+                    {"code": "low_presence", "person": 2, "fraction": 0.5, "first_s": 1.0, "last_s": 3.0}
+                ]
             },
             "Person 2 was in view for 50%",
         ),

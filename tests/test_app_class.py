@@ -34,7 +34,7 @@ def _jpeg(url: str) -> np.ndarray:
 
 
 def test_each_person_gets_a_thumbnail_of_their_clearest_frame(two_people: AnalysisResult) -> None:
-    people = get_assessment("class").run(two_people.series, two_people.tables).details["people"]
+    people = get_assessment("class").run(two_people.tracked, two_people.tables).details["people"]
     source = two_people.series.source
     urls = thumbnails(TWO_PEOPLE_CLIP, people, (source.width, source.height))
     assert len(urls) == len(people) == 2

@@ -12,7 +12,9 @@ from posturecheck.analyze import AnalyzeOptions, analyze_file
 from posturecheck.assessments import AssessmentResult, get_assessment
 from posturecheck.errors import InputError
 from posturecheck.landmarks import Landmark
+from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.tracking import track_people
 from tests.fixtures.scenes import knee_raise_poses, tables_of
 from tests.media import TWO_PEOPLE_CLIP, write_clip
 from tests.synthetic_skeleton import BodyPose, Camera, make_series, stack_people
@@ -32,6 +34,18 @@ def _class_clip() -> PoseSeries:
     b.image[:60] = np.nan
     b.visibility[:60] = 0.0
     return stack_people([a, b])
+
+
+def _swapped(series: PoseSeries) -> PoseSeries:
+    """``series`` with its two slots exchanged from a little after half way: slots that are not stable IDs."""
+    half = series.n_frames // 2 + 20
+    return replace(
+        series,
+        image=np.concatenate([series.image[:half], series.image[half:, ::-1]]),
+        world=np.concatenate([series.world[:half], series.world[half:, ::-1]]),
+        visibility=np.concatenate([series.visibility[:half], series.visibility[half:, ::-1]]),
+        presence=np.concatenate([series.presence[:half], series.presence[half:, ::-1]]),
+    )
 
 
 def _row(result: AssessmentResult, label: str) -> dict:
@@ -69,14 +83,7 @@ def test_the_thumbnail_box_frames_the_person() -> None:
 
 def test_people_who_swap_slots_are_tracked_and_kept_apart() -> None:
     series = _class_clip()
-    half = series.n_frames // 2 + 20
-    swapped = replace(
-        series,
-        image=np.concatenate([series.image[:half], series.image[half:, ::-1]]),
-        world=np.concatenate([series.world[:half], series.world[half:, ::-1]]),
-        visibility=np.concatenate([series.visibility[:half], series.visibility[half:, ::-1]]),
-        presence=np.concatenate([series.presence[:half], series.presence[half:, ::-1]]),
-    )
+    swapped = _swapped(series)
     result = CLASS.run(swapped, tables_of(swapped))
     assert any("not stable IDs" in w for w in result.warnings)
     assert len(result.people) == 2
@@ -149,6 +156,38 @@ def test_tracked_people_are_reviewed_from_the_tables_given() -> None:
     assert result.view_ok and result.people == (1,) and result.warnings == ()
     assert [row["person"] for row in result.details["table"]] == ["person 2"]
     assert _row(result, "person 2")["hip_flexion_right_max"] == pytest.approx(20, abs=1)
+
+
+def test_people_tracked_by_the_review_are_measured_with_the_options_given() -> None:
+    # A custom cut-off and camera roll: the measures recomputed on the tracked slots are those
+    # compute_measures gives with these options, not with the defaults.
+    custom = MeasureOptions(cutoff_hz=3.0, camera_roll_deg=5.0)
+    swapped = _swapped(_class_clip())
+    result = CLASS.run(swapped, [compute_measures(swapped, k, custom) for k in range(2)])
+    assert any("not stable IDs" in w for w in result.warnings)
+    tracked = track_people(swapped).series
+    expected = CLASS.run(tracked, [compute_measures(tracked, k, custom) for k in range(2)])
+    defaults = CLASS.run(tracked, tables_of(tracked))
+    assert result.details["people"] == expected.details["people"]
+    assert result.details["people"] != defaults.details["people"], "the cut-off must show in the figures"
+
+
+def test_the_tracks_given_are_used_as_they_are_not_tracked_again() -> None:
+    # A third person seen for 0.3 s: tracking with the default 0.5 s minimum drops them, tracking
+    # that keeps tracks of 0.2 s follows them. Given the second tracking, the review keeps all three.
+    series = _class_clip()
+    ghost = make_series([BodyPose()] * series.n_frames, CAMERA)
+    ghost.image[..., 0] += 0.4
+    ghost.image[:150] = ghost.image[159:] = np.nan
+    ghost.visibility[:150] = ghost.visibility[159:] = 0.0
+    three = stack_people([series, ghost])
+    assert track_people(three).n_dropped_tracks == 1, "default tracking leaves the brief one out"
+    tracked = track_people(three, min_duration_s=0.2)
+    assert tracked.series.n_people == 3 and tracked.n_dropped_tracks == 0
+    result = CLASS.run(tracked, tables_of(tracked.series))
+    assert result.view_ok and result.people == (0, 1, 2) and result.warnings == ()
+    assert result.details["dropped_detections"] == 0
+    assert _row(result, "person 3")["in_view_s"] == pytest.approx(0.3, abs=0.05)
 
 
 def test_time_in_view_and_holds_carry_the_share_of_frames_they_rest_on() -> None:

@@ -22,13 +22,14 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from posturecheck.analyze import AnalysisResult, people_summary
+from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file, people_summary
 from posturecheck.assessments import AssessmentResult, Finding, NormalRange, get_assessment
 from posturecheck.errors import InputError
 from posturecheck.io.video_sink import H264Writer
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.summary import summarize_table
+from posturecheck.measures.view import ViewLimits
 from posturecheck.pose.series import PoseSeries
 from posturecheck.privacy.face_region import face_circles
 from posturecheck.reports import build_report
@@ -36,9 +37,11 @@ from posturecheck.reports.assemble import UNBLURRED_WARNING
 from posturecheck.reports.build import report_paths
 from posturecheck.reports.education_note import find_note, note_topic
 from posturecheck.reports.key_frames import key_frame_image, read_frames
+from posturecheck.reports.recompute import measure_options, recompute_tables
 from posturecheck.reports.result_folder import open_result_folder
 from posturecheck.reports.time_plots import time_figure
 from posturecheck.reports.wording import format_value
+from tests.media import WALK_CLIP
 from tests.synthetic_skeleton import BodyPose, Camera, make_series, stack_people
 
 WIDTH, HEIGHT = 320, 576
@@ -165,7 +168,7 @@ def test_report_html_and_pdf_show_the_key_figures(tmp_path: Path) -> None:
         assert "AB-1042" in text and "walk.mp4" in text
         assert "not a diagnosis" in text.lower()
         assert "Setup and view checks" in text and "side view" in text
-        assert summary["warnings"][0] in text
+        assert "Person 1 was in view for 90% of the clip" in text  # an old English line, in plain words
     source = files.html.read_text(encoding="utf-8")
     images = re.findall(r'<img src="data:image/(png|jpeg);base64,', source)
     assert images.count("png") == 1 and images.count("jpeg") == 3  # the plot, three key frames
@@ -334,3 +337,25 @@ def test_report_on_the_sample_walk(walk_analysis: AnalysisResult, tmp_path: Path
     row = int(np.flatnonzero(series.detected[:, 0])[len(np.flatnonzero(series.detected[:, 0])) // 2])
     frame = read_frames(Path(walk_analysis.summary["input"]), [int(series.frame_index[row])])
     _assert_blurred_only_in_faces(next(iter(frame.values())), series, row)
+
+
+@pytest.mark.slow
+def test_measures_made_again_for_a_report_use_every_option_the_analysis_used(tmp_path: Path) -> None:
+    custom = MeasureOptions(
+        cutoff_hz=3.0,
+        camera_roll_deg=5.0,
+        min_visibility=0.6,
+        max_gap_s=0.1,
+        view_limits=ViewLimits(sagittal_3d_max_deg=60.0),
+    )
+    options = AnalyzeOptions(out_dir=tmp_path, measure=custom, progress=False, annotated_video=False)
+    result = analyze_file(WALK_CLIP, options)
+    summary = json.loads(result.summary_path.read_text())
+    assert measure_options(summary) == custom
+    assert result.tables and all(table.options == custom for table in result.tables)
+    again = recompute_tables(result.series, summary)
+    for table in result.tables:
+        redone = again[table.person + 1]
+        for name, measure in table.measures.items():
+            np.testing.assert_array_equal(redone.measures[name].values, measure.values, err_msg=name)
+            np.testing.assert_array_equal(redone.measures[name].valid, measure.valid, err_msg=name)

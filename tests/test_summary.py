@@ -10,6 +10,7 @@ import pytest
 from posturecheck.analyze import measure_warnings
 from posturecheck.measures.expected_error import expected_error, measure_kind
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.summary import confidence_label, summarize_table
 from posturecheck.pose.series import PoseSeries
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
@@ -112,6 +113,5 @@ def test_hip_warning_says_the_expected_error_when_that_lowered_the_confidence() 
         }
     ]
     assert measure_warnings(people) == [
-        "person 1: left hip flexion is expected to be about 12 deg off from this view "
-        "(measured on real multi-camera footage)"
+        AnalysisWarning(WarningCode.HIP_EXPECTED_ERROR, {"person": 1, "side": "left", "error_deg": 12.4})
     ]

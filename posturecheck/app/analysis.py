@@ -194,7 +194,7 @@ def run_analysis(
     # report made from it) carries the assessment.
     result = analyze_file(request.input.path, options)
     graded = (
-        result.assessment if result.assessment is not None else assessment.run(result.series, result.tables)
+        result.assessment if result.assessment is not None else assessment.run(result.tracked, result.tables)
     )
     analysis = Analysis(result, graded)
     keep_analysis(request, analysis)

@@ -6,9 +6,25 @@ import streamlit as st
 
 from posturecheck.app.text import GROUP_TITLES, confidence_mark, format_value, measure_title, plain_reason
 from posturecheck.measures.catalogue import MEASURES, key_figures
+from posturecheck.measures.uncertainty import Interval95, interval_of
+from posturecheck.reports.wording import NO_INTERVAL, format_plus_minus
 
 CARDS_PER_ROW = 4
 HEADLINE_WORDS = {"max": "largest shown", "median": "median shown"}
+
+
+def value_with_interval(value: float | None, unit: str, interval: Interval95 | None) -> str:
+    """A card's large value: ``"31.6 ± 32°"`` with its 95 % interval, else as :func:`format_value` has it."""
+    if value is None or interval is None:
+        return format_value(value, unit)
+    return f"{value:.1f} {format_plus_minus(interval)}"
+
+
+def interval_words(interval: Interval95 | None) -> str:
+    """What a card says about its ± under the value: the interval's basis, or that there is none."""
+    if interval is None:
+        return NO_INTERVAL
+    return f"± is a 95 % interval: {interval.basis}"
 
 
 def _card(name: str, figure: dict) -> None:
@@ -16,10 +32,11 @@ def _card(name: str, figure: dict) -> None:
     spec = MEASURES.get(name)
     headline = spec.headline if spec else "median"
     unit = figure["unit"]
+    interval = interval_of(figure)
     with st.container(border=True):
         st.metric(
             label=measure_title(name),
-            value=format_value(figure[headline], unit),
+            value=value_with_interval(figure[headline], unit, interval),
             help=spec.meaning if spec else None,
         )
         low, high = format_value(figure["min"], unit), format_value(figure["max"], unit)
@@ -32,6 +49,7 @@ def _card(name: str, figure: dict) -> None:
             f"{confidence_mark(figure['confidence'])}  \n"
             f"valid in {share:.0%} of the frames in view · {figure['method'].upper()}{error}"
         )
+        st.caption(interval_words(interval))
 
 
 def measure_cards(person: dict) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from posturecheck.app.cards import interval_words, value_with_interval
 from posturecheck.app.text import confidence_mark
 from posturecheck.app.views.learn import note_link
 from posturecheck.assessments import AssessmentResult, Finding, NormalRange
@@ -30,6 +31,13 @@ def finding_value(value: float | str | None, unit: str) -> str:
     return f"{value:.1f}{UNITS.get(unit, ' ' + unit)}"
 
 
+def finding_shown(item: Finding) -> str:
+    """A finding's large value: with its 95 % interval (``"12.0 ± 25°"``) where it has one."""
+    if isinstance(item.value, float) and item.interval_95 is not None:
+        return value_with_interval(item.value, item.unit, item.interval_95)
+    return finding_value(item.value, item.unit)
+
+
 def reference_text(normal: NormalRange, unit: str) -> str:
     """A reference range in words: ``"10.0° to 20.0°"``, ``"at least 120.0°"``, ``"expected: negative"``."""
     if normal.expected is not None:
@@ -46,7 +54,7 @@ def _card(item: Finding) -> None:
     label = item.label[:1].upper() + item.label[1:]
     with st.container(border=True):
         st.markdown(f"**{label}**")
-        st.metric(label, finding_value(item.value, item.unit), label_visibility="collapsed")
+        st.metric(label, finding_shown(item), label_visibility="collapsed")
         if item.normal is not None:
             st.caption(
                 f"Reference: {reference_text(item.normal, item.unit)} ({item.normal.what})",
@@ -58,6 +66,8 @@ def _card(item: Finding) -> None:
         )
         if item.note:
             st.caption(item.note)
+        if isinstance(item.value, float) and item.unit == "deg":
+            st.caption(interval_words(item.interval_95))
 
 
 def finding_cards(findings: tuple[Finding, ...]) -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 from posturecheck.analyze import AnalysisResult
 from posturecheck.app.cards import measure_cards
 from posturecheck.app.plots import PLOT_CONFIG, measures_figure
-from posturecheck.app.text import measure_title, plain_warnings
+from posturecheck.app.text import measure_title, plain_warnings, technical_line
 from posturecheck.draw.skeleton import draw_skeletons
 from posturecheck.errors import PostureCheckError
 from posturecheck.io.sources import open_source
@@ -22,12 +22,14 @@ DEFAULT_PLOTTED = ("hip_flexion_left", "hip_flexion_right")
 
 
 def show_warnings(result: AnalysisResult) -> None:
-    """Plain-words warnings first; the pipeline's exact lines in a details section."""
+    """Plain-words warnings first; the stored codes and data in a details section."""
     for warning in plain_warnings(result.summary):
         st.warning(warning, icon=":material/warning:")
     if result.warnings or result.problem:
         with st.expander("Technical details of the warnings"):
-            for line in ([result.problem] if result.problem else []) + result.warnings:
+            for line in ([result.problem] if result.problem else []) + [
+                technical_line(warning) for warning in result.warnings
+            ]:
                 st.markdown(f"- `{line}`")
 
 

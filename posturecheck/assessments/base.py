@@ -5,7 +5,9 @@ Each assessment module builds one :class:`Assessment`; the registry in
 instructions, runs the pose model on the footage, computes a
 :class:`~posturecheck.measures.table.MeasureTable` per person slot with
 detections (:func:`posturecheck.measures.pipeline.compute_measures`) and
-calls :meth:`Assessment.run`.
+calls :meth:`Assessment.run`, with the analysis' tracking result
+(:class:`~posturecheck.pose.tracking.TrackedSeries`) when it has one, so an
+assessment that follows people uses those tracks instead of tracking again.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from posturecheck.assessments.result import AssessmentResult, NormalRange
 from posturecheck.io.kinds import Expect
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.tracking import TrackedSeries
 
 Runner = Callable[[PoseSeries, list[MeasureTable]], AssessmentResult]
+TrackedRunner = Callable[[TrackedSeries, list[MeasureTable]], AssessmentResult]
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,9 @@ class Assessment:
         its source.
     education_topic : the educational note it points to.
     runner : the function behind :meth:`run`.
+    tracked_runner : for assessments that follow people (``"class"``), the
+        function behind :meth:`run` when it is given a tracking result;
+        ``None`` for the others, which take the tracked series' landmarks.
     """
 
     name: str
@@ -58,18 +65,23 @@ class Assessment:
     norms: tuple[NormalRange, ...]
     education_topic: str
     runner: Runner = field(repr=False, compare=False)
+    tracked_runner: TrackedRunner | None = field(default=None, repr=False, compare=False)
 
-    def run(self, series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
+    def run(self, series: PoseSeries | TrackedSeries, tables: list[MeasureTable]) -> AssessmentResult:
         """Assess ``series``.
 
         Parameters
         ----------
-        series : PoseSeries
-            The landmarks of the footage (all person slots).
+        series : PoseSeries or TrackedSeries
+            The landmarks of the footage (all person slots), or the tracking
+            result of an analysis (:attr:`posturecheck.analyze.AnalysisResult.tracked`):
+            its tracks are then used as they are, never tracked again.
         tables : list of MeasureTable
-            ``compute_measures(series, slot, options)`` for each person slot
-            with detections. Single-person assessments take the person seen
-            in most frames and say so in a warning when there were several.
+            ``compute_measures(series, slot, options)`` (on the tracked
+            series' landmarks when ``series`` is a tracking result) for each
+            person slot with detections. Single-person assessments take the
+            person seen in most frames and say so in a warning when there
+            were several.
 
         Returns
         -------
@@ -77,4 +89,8 @@ class Assessment:
             With ``view_ok`` False and a message saying what to change when
             the footage does not suit the assessment.
         """
+        if isinstance(series, TrackedSeries):
+            if self.tracked_runner is not None:
+                return self.tracked_runner(series, tables)
+            return self.runner(series.series, tables)
         return self.runner(series, tables)

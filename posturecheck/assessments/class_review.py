@@ -1,15 +1,21 @@
 """class: review of a class video with several people: who was in view, how far their hips moved, their holds.
 
 People are followed with stable IDs by
-:func:`posturecheck.pose.tracking.track_people`. Pass a series whose slots
-already are its tracks (as the analysis produces once it tracks people):
-the measure tables given are then used as they are, with the options they
-were computed with, and the result's ``people`` are the slots of those
-tables (give every person's table to review everyone). Only if tracking
-changes the slots (an untracked series) are the measures recomputed, for
-every track, on the tracked series with default
-:class:`~posturecheck.measures.pipeline.MeasureOptions`, and a warning says
-so; the slots are then those of ``track_people(series).series``.
+:func:`posturecheck.pose.tracking.track_people`. An analysis tracks them
+once and keeps the result (:attr:`posturecheck.analyze.AnalysisResult.tracked`);
+given that :class:`~posturecheck.pose.tracking.TrackedSeries`
+(:func:`run_tracked`, or :meth:`Assessment.run
+<posturecheck.assessments.base.Assessment.run>` with it), the review uses its
+tracks and the measure tables given as they are, never tracking again, and
+the result's ``people`` are the slots of those tables (give every person's
+table to review everyone). Given only landmarks (:func:`run`), it tracks
+them; when tracking leaves the slots as they are, the tables are used as
+they are too. Only if tracking changes the slots (an untracked series) are
+the measures recomputed, for every track, on the tracked series with the
+options the tables given were computed with (:attr:`MeasureTable.options
+<posturecheck.measures.table.MeasureTable.options>`, those of the first:
+the tables of one analysis share them), and a warning says so; the slots
+are then those of ``track_people(series).series``.
 
 Per person:
 
@@ -33,9 +39,8 @@ Per person:
   crop.
 
 Any one person can then be assessed like a single-person clip: run the
-assessment on ``series`` with only that person's table
-(``[compute_measures(series, slot, options)]``), or on
-``series.person(slot)`` with ``[compute_measures(series.person(slot), 0, options)]``.
+assessment on ``series`` with only that person's table, or on
+``series.person(slot)`` with ``[compute_measures(series.person(slot), 0, table.options)]``.
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ from posturecheck.assessments.footage import NO_PERSON, SIDE_VIEW_WORDS, check_c
 from posturecheck.assessments.result import AssessmentResult, Finding, finding
 from posturecheck.assessments.steady import body_speed, steady_runs
 from posturecheck.measures.extremes import MIN_HOLD_S, sustained_extreme
-from posturecheck.measures.pipeline import MeasureOptions, compute_measures
+from posturecheck.measures.pipeline import compute_measures
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 from posturecheck.pose.tracking import TrackedSeries, TrackInfo, thumbnail_box, track_people
@@ -212,27 +217,47 @@ def _row(person: dict) -> dict[str, object]:
     }
 
 
-def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
-    """Review a class clip (module notes)."""
+def _refusal(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult | None:
+    """Why the footage cannot be reviewed (nobody measured, not a clip long enough); ``None`` if it can."""
     if not tables:
         return AssessmentResult.refused(NAME, TOPIC, NO_PERSON)
     clip = check_clip(series, WHAT, MIN_CLIP_S)
-    if not clip.ok:
-        return AssessmentResult.refused(NAME, TOPIC, clip.message)
+    return None if clip.ok else AssessmentResult.refused(NAME, TOPIC, clip.message)
+
+
+def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
+    """Review a class clip from its landmarks, tracking the people first (module notes)."""
+    refused = _refusal(series, tables)
+    if refused is not None:
+        return refused
     tracked = track_people(series)
-    warnings: tuple[str, ...] = ()
     if _already_tracked(tracked, series):
-        by_slot = {t.person: t for t in tables}
-        followed = [(by_slot[k], track) for k, track in enumerate(tracked.tracks) if k in by_slot]
-    else:
-        followed = [
-            (compute_measures(tracked.series, k, MeasureOptions()), track)
-            for k, track in enumerate(tracked.tracks)
-        ]
-        warnings += (
-            "the footage's person slots were not stable IDs: people were tracked and their measures "
-            "recomputed with default options; slots refer to the tracked series",
-        )
+        return _review(tracked, tables, ())
+    options = tables[0].options
+    recomputed = [compute_measures(tracked.series, k, options) for k in range(tracked.series.n_people)]
+    warning = (
+        "the footage's person slots were not stable IDs: people were tracked and their measures "
+        "recomputed with the options they were measured with; slots refer to the tracked series"
+    )
+    return _review(tracked, recomputed, (warning,))
+
+
+def run_tracked(tracked: TrackedSeries, tables: list[MeasureTable]) -> AssessmentResult:
+    """Review a class clip from an analysis' tracking result: its tracks and ``tables`` as they are.
+
+    ``tables`` are measures of ``tracked.series``' slots (module notes).
+    """
+    refused = _refusal(tracked.series, tables)
+    return refused if refused is not None else _review(tracked, tables, ())
+
+
+def _review(
+    tracked: TrackedSeries, tables: list[MeasureTable], warnings: tuple[str, ...]
+) -> AssessmentResult:
+    """The review of the people of ``tables``, followed by ``tracked``'s tracks of their slots."""
+    series = tracked.series
+    by_slot = {t.person: t for t in tables}
+    followed = [(by_slot[k], track) for k, track in enumerate(tracked.tracks) if k in by_slot]
     if not followed:
         return AssessmentResult.refused(NAME, TOPIC, "nobody stayed in view long enough to be followed")
     interval = float(np.median(np.diff(series.times_s)))
@@ -295,4 +320,5 @@ ASSESSMENT = Assessment(
     norms=(),
     education_topic=TOPIC,
     runner=run,
+    tracked_runner=run_tracked,
 )

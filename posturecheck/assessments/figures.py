@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from posturecheck.assessments.result import Confidence, Finding, NormalRange, finding
+from posturecheck.measures.expected_error import ErrorBand, expected_error
 from posturecheck.measures.summary import confidence_label
 from posturecheck.measures.table import Measure, MeasureTable
+from posturecheck.measures.uncertainty import interval_95
 
 
 def confidence_of(fraction_valid: float) -> Confidence:
@@ -41,6 +43,24 @@ def window_median(measure: Measure, rows: np.ndarray) -> tuple[float, float]:
     return float(np.median(measure.values[use])), float(use.sum() / n)
 
 
+def error_band(table: MeasureTable, name: str, rows: np.ndarray) -> ErrorBand | None:
+    """The error measured for measure ``name`` over the frames ``rows`` ((F,) bool); None if none was.
+
+    As the summary reads it (:func:`posturecheck.measures.expected_error.expected_error`): the
+    measure's variant, the median view of its valid frames among ``rows``, and whether the
+    camera roll was given or estimated from the scene (``TiltUsed.roll_source == "given"``;
+    read as known when the table does not say).
+    """
+    measure = table.measures.get(name)
+    if measure is None:
+        return None
+    views = table.view.off_side_deg[rows & measure.valid]
+    views = views[np.isfinite(views)]
+    tilt = table.camera_tilt
+    roll_known = tilt.roll_source == "given" if tilt is not None else None
+    return expected_error(name, measure.method, float(np.median(views)) if views.size else np.nan, roll_known)
+
+
 def measure_finding(
     table: MeasureTable,
     name: str,
@@ -53,7 +73,8 @@ def measure_finding(
     """A finding holding the median of measure ``name`` over the frames ``rows``.
 
     Confidence follows :func:`posturecheck.measures.summary.confidence_label`
-    of the valid share of those frames. A measure the table lacks (e.g. a
+    of the valid share of those frames; the 95 % interval rests on the error
+    measured for the case (:func:`error_band`). A measure the table lacks (e.g. a
     silhouette measure without masks) gives no value, confidence "none" and
     the ``unit`` given.
     """
@@ -61,4 +82,7 @@ def measure_finding(
     if measure is None:
         return finding(name, label, None, unit, normal, "none", 0.0, note)
     value, fraction = window_median(measure, rows)
-    return finding(name, label, value, measure.unit, normal, confidence_of(fraction), fraction, note)
+    interval = interval_95(error_band(table, name, rows))
+    return finding(
+        name, label, value, measure.unit, normal, confidence_of(fraction), fraction, note, interval
+    )

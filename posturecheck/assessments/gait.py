@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from posturecheck.assessments.base import Assessment
-from posturecheck.assessments.figures import capped_confidence
+from posturecheck.assessments.figures import capped_confidence, error_band
 from posturecheck.assessments.footage import (
     NO_PERSON,
     SIDE_VIEW_WORDS,
@@ -65,6 +65,7 @@ from posturecheck.assessments.points import person_points
 from posturecheck.assessments.result import AssessmentResult, Confidence, Finding, NormalRange, finding
 from posturecheck.measures.extremes import sustained_extreme
 from posturecheck.measures.table import Measure, MeasureTable
+from posturecheck.measures.uncertainty import Interval95, interval_95
 from posturecheck.pose.series import PoseSeries
 
 NAME = "gait"
@@ -149,14 +150,22 @@ def _confidence(n_used: int, fraction: float) -> Confidence:
     return "high" if n_used >= 2 and fraction >= MIN_STRIDE_VALID else "low"
 
 
-def _side_findings(side: str, records: list[dict[str, Any]]) -> list[Finding]:
+def _side_findings(
+    side: str, records: list[dict[str, Any]], table: MeasureTable, rows: np.ndarray
+) -> list[Finding]:
+    """Strides measured and the means over them of one side; ``rows``: the walking bout's frames."""
     used = [r for r in records if r["used"]]
     fraction = float(np.mean([r["fraction_valid"] for r in used])) if used else 0.0
     confidence = _confidence(len(used), fraction)
 
+    def values(key: str) -> list[float]:
+        return [float(r[key]) for r in used if r[key] is not None]
+
     def mean(key: str) -> float | None:
-        values = [float(r[key]) for r in used if r[key] is not None]
-        return float(np.mean(values)) if values else None
+        return float(np.mean(values(key))) if values(key) else None
+
+    def interval(key: str, measure: str) -> Interval95 | None:
+        return interval_95(error_band(table, f"{measure}_{side}", rows), values(key), "strides")
 
     return [
         finding(
@@ -178,6 +187,7 @@ def _side_findings(side: str, records: list[dict[str, Any]]) -> list[Finding]:
             confidence,
             fraction,
             note=f"degrees of extension from your upright neutral ({GRADED_ANGLE})",
+            interval=interval("peak_hip_extension_deg", "hip_flexion_neutral"),
         ),
         finding(
             f"peak_hip_flexion_{side}",
@@ -188,6 +198,7 @@ def _side_findings(side: str, records: list[dict[str, Any]]) -> list[Finding]:
             confidence,
             fraction,
             note=f"degrees of flexion from your upright neutral ({GRADED_ANGLE})",
+            interval=interval("peak_hip_flexion_deg", "hip_flexion_neutral"),
         ),
         finding(
             f"peak_knee_flexion_{side}",
@@ -197,6 +208,7 @@ def _side_findings(side: str, records: list[dict[str, Any]]) -> list[Finding]:
             KNEE_FLEXION,
             confidence,
             fraction,
+            interval=interval("peak_knee_flexion_deg", "knee_flexion"),
         ),
     ]
 
@@ -302,7 +314,9 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     steps_per_min, n_steps = cadence(table.times_s, strikes["left"], strikes["right"])
     found = {}
     for side in ("left", "right"):
-        found.update({f.name: f for f in _side_findings(side, [r for r in records if r["side"] == side])})
+        found.update(
+            {f.name: f for f in _side_findings(side, [r for r in records if r["side"] == side], table, bout)}
+        )
     used = [r for r in records if r["used"]]
     stride_time = float(np.mean([r["duration_s"] for r in used])) if used else None
     stride_share = float(np.mean([r["fraction_valid"] for r in used])) if used else 0.0

@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from posturecheck.assessments.base import Assessment
-from posturecheck.assessments.figures import confidence_of
+from posturecheck.assessments.figures import confidence_of, error_band
 from posturecheck.assessments.footage import (
     LIMITS,
     NO_PERSON,
@@ -62,6 +62,7 @@ from posturecheck.landmarks import Landmark
 from posturecheck.measures.joint_angles import mid_hip
 from posturecheck.measures.rom import Repetition, find_repetitions, symmetry_index
 from posturecheck.measures.table import Measure, MeasureTable
+from posturecheck.measures.uncertainty import interval_95
 from posturecheck.pose.series import PoseSeries
 
 NAME = "knee-raise"
@@ -160,12 +161,14 @@ def _repetition(table: MeasureTable, rep: Repetition, side: str, yaw: np.ndarray
     }
 
 
-def _side_findings(side: str, reps: list[dict[str, Any]]) -> list[Finding]:
+def _side_findings(side: str, reps: list[dict[str, Any]], table: MeasureTable) -> list[Finding]:
+    """Raises found, the best and the mean of one side; intervals from the error measured over the clip."""
     peaks = [float(r["peak_hip_flexion_deg"]) for r in reps]
     fraction = float(np.mean([r["fraction_valid"] for r in reps])) if reps else 0.0
     confidence = confidence_of(fraction)
     best = max(peaks) if peaks else None
     mean = float(np.mean(peaks)) if peaks else None
+    band = error_band(table, f"hip_flexion_neutral_{side}", seen_rows(table))
     return [
         finding(
             f"repetitions_{side}",
@@ -185,6 +188,7 @@ def _side_findings(side: str, reps: list[dict[str, Any]]) -> list[Finding]:
             confidence,
             fraction,
             note=GRADED_ANGLE,
+            interval=interval_95(band),
         ),
         finding(
             f"mean_hip_flexion_{side}",
@@ -194,6 +198,7 @@ def _side_findings(side: str, reps: list[dict[str, Any]]) -> list[Finding]:
             ACTIVE_HIP_FLEXION,
             confidence,
             fraction,
+            interval=interval_95(band, peaks, "raises"),
         ),
     ]
 
@@ -300,7 +305,9 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
             min_interval_s=MIN_INTERVAL_S,
         )
         by_side[side] = [_repetition(table, rep, side, yaw) for rep in found]
-    findings = _side_findings("left", by_side["left"]) + _side_findings("right", by_side["right"])
+    findings = _side_findings("left", by_side["left"], table) + _side_findings(
+        "right", by_side["right"], table
+    )
     best = {f.name: f for f in findings}
     left, right = best["best_hip_flexion_left"], best["best_hip_flexion_right"]
     symmetry = (

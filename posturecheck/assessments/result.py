@@ -35,6 +35,7 @@ import numpy as np
 
 from posturecheck.education import TOPICS
 from posturecheck.errors import PostureCheckError
+from posturecheck.measures.uncertainty import Interval95
 
 SCHEMA_VERSION = 1
 
@@ -96,6 +97,10 @@ class Finding:
     fraction_valid : share (0..1) of the frames the finding rests on that
         were valid.
     note : caveats in one line (e.g. "experimental", "rule-based reading").
+    interval_95 : the 95 % interval of a value in degrees, with the spread
+        between strides or repetitions where the value is their mean
+        (:mod:`posturecheck.measures.uncertainty`); None where no error was
+        measured for the case, or there is no value.
     """
 
     name: str
@@ -107,6 +112,7 @@ class Finding:
     confidence: Confidence
     fraction_valid: float
     note: str = ""
+    interval_95: Interval95 | None = None
 
 
 def status_of(value: float | str | None, normal: NormalRange | None) -> Status:
@@ -135,12 +141,18 @@ def finding(
     confidence: Confidence,
     fraction_valid: float,
     note: str = "",
+    interval: Interval95 | None = None,
 ) -> Finding:
-    """A :class:`Finding` with its status worked out and a non-finite value turned into ``None``."""
+    """A :class:`Finding` with its status worked out and a non-finite value turned into ``None``.
+
+    ``interval`` is kept only with a numeric value.
+    """
     if isinstance(value, float) and not math.isfinite(value):
         value = None
     if confidence != "none" and value is None:
         confidence = "none"
+    if value is None or isinstance(value, str):
+        interval = None
     return Finding(
         name=name,
         label=label,
@@ -151,6 +163,7 @@ def finding(
         confidence=confidence,
         fraction_valid=round(float(fraction_valid), 3),
         note=note,
+        interval_95=interval,
     )
 
 
@@ -268,7 +281,13 @@ class AssessmentResult:
             )
         try:
             findings = tuple(
-                Finding(**{**item, "normal": NormalRange(**item["normal"]) if item["normal"] else None})
+                Finding(
+                    **{
+                        **item,
+                        "normal": NormalRange(**item["normal"]) if item["normal"] else None,
+                        "interval_95": Interval95.from_dict(item.get("interval_95")),
+                    }
+                )
                 for item in data["findings"]
             )
             return cls(

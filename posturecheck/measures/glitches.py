@@ -68,15 +68,14 @@ from posturecheck.landmarks import STANCE_JOINTS, Landmark
 from posturecheck.measures.extremes import frame_interval, hold_frames
 from posturecheck.measures.filtering import hampel_outliers
 from posturecheck.measures.geometry import angle_between
+from posturecheck.measures.reasons import FRAME_EDGE as FRAME_EDGE
+from posturecheck.measures.reasons import JUMP as JUMP
+from posturecheck.measures.reasons import OVERLAP as OVERLAP
+from posturecheck.measures.reasons import PROPORTIONS as PROPORTIONS
+from posturecheck.measures.reasons import TRACK_END, TRACK_START, Invalid, reason_line
 from posturecheck.measures.view import landmark_name
 
-# Reasons, as the first words of a frame's reason (details follow a colon).
-JUMP = "implausible jump"
-PROPORTIONS = "implausible body proportions"
-OVERLAP = "overlaps person"
-TRACK_START = "just came into view"
-TRACK_END = "about to leave the view"
-FRAME_EDGE = "at the edge of the picture"
+# The reasons' phrases (JUMP, OVERLAP, ...) and lines come from posturecheck.measures.reasons.
 
 # Fastest a joint angle can change, deg/s (module notes: published maxima and the margin above them).
 MAX_SPEED_DEG_S = {"hip": 1200.0, "knee": 2500.0}
@@ -343,14 +342,15 @@ def _check_points(reason: np.ndarray, points: np.ndarray, times_s: np.ndarray, u
         angle = joint_angle(points, proximal, joint, distal)
         marked, step = jump_frames(angle, times_s, MAX_SPEED_DEG_S[kind])
         for row in np.flatnonzero(marked):
-            _mark_frame(reason, int(row), f"{JUMP}: {name} angle moved {abs(step[row]):.0f} deg")
+            text = reason_line(Invalid.GLITCH_JUMP, joint=name, step_deg=abs(step[row]))
+            _mark_frame(reason, int(row), text)
     for name, near, far in SEGMENTS:
         length = np.linalg.norm(points[:, far] - points[:, near], axis=-1)
         outlier, ratio = hampel_outliers(
             length, times_s, PROPORTION_WINDOW_S, HAMPEL_SIGMAS, PROPORTION_TOLERANCE
         )
         for row in np.flatnonzero(outlier):
-            text = f"{PROPORTIONS}: {name} {ratio[row]:.0%} of its usual length ({unit})"
+            text = reason_line(Invalid.GLITCH_PROPORTIONS, segment=name, ratio=ratio[row], space=unit)
             _mark_landmark(reason, int(row), int(far), text)
 
 
@@ -392,7 +392,7 @@ def reject(
     shared = np.full((n_frames, image_px.shape[1]), "", dtype=object)
     other = overlapping_person(image_norm, detected, person)
     for row in np.flatnonzero(other >= 0):
-        _mark_frame(shared, int(row), f"{OVERLAP} {other[row] + 1}: one may hide the other")
+        _mark_frame(shared, int(row), reason_line(Invalid.OVERLAP, other=other[row] + 1))
     if times_s is not None:
         edges = track_edges(detected[:, person], times_s, max_gap_s)
         for row in np.flatnonzero(edges != ""):
@@ -404,5 +404,6 @@ def reject(
     edge = at_frame_edge(own_norm)
     for row, column in zip(*np.nonzero(edge), strict=True):
         for reason in (image, world_reason):
-            _mark_landmark(reason, int(row), int(column), f"{landmark_name(int(column))} {FRAME_EDGE}")
+            text = reason_line(Invalid.FRAME_EDGE, landmark=landmark_name(int(column)))
+            _mark_landmark(reason, int(row), int(column), text)
     return Rejection(image=image, world=world_reason)

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from posturecheck.measures.reasons import Invalid, reason_line
 from posturecheck.measures.table import Measure
 
 STANDING_KNEE_DEG = 10.0
@@ -161,7 +162,7 @@ def hip_flexion_neutral(hip: Measure, neutral: HipNeutral, name: str) -> Measure
     Invalid in every frame, with the reason, when the neutral is unknown.
     """
     if neutral.offset_deg is None:
-        reason = np.full(hip.values.shape, f"no neutral hip angle: {neutral.reason}", dtype=object)
+        reason = np.full(hip.values.shape, reason_line(Invalid.NO_NEUTRAL, why=neutral.reason), dtype=object)
         nan = np.full(hip.values.shape, np.nan)
         return Measure(name, nan, np.zeros(hip.valid.shape, bool), reason, hip.unit, hip.method)
     return Measure(name, hip.values - neutral.offset_deg, hip.valid, hip.reason, hip.unit, hip.method)

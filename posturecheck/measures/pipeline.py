@@ -41,6 +41,7 @@ from posturecheck.measures.filtering import DEFAULT_CUTOFF_HZ, fill_gaps, lowpas
 from posturecheck.measures.glitches import Rejection, reject
 from posturecheck.measures.neutral import hip_flexion_neutral, hip_neutral
 from posturecheck.measures.pitch import TiltUsed, decide_tilt, levelled_world, person_tilt, upright_frames
+from posturecheck.measures.reasons import Invalid, reason_line
 from posturecheck.measures.silhouette import PELVIC_TILT_PROXY_WITHDRAWN, lumbar_curve
 from posturecheck.measures.swaps import correct_left_right_swaps
 from posturecheck.measures.table import Measure, MeasureTable
@@ -62,7 +63,7 @@ _BUTTERWORTH_ORDER = 4
 PREFER_2D_SHARE = 0.75
 # How the plain measure names are filled: the variant the view supports best, image plane or world.
 ANGLE_METHODS = ("auto", "2d", "3d")
-_NO_MASK = "no segmentation mask of the person in this frame"
+_NO_MASK = reason_line(Invalid.NO_MASK)
 
 
 @dataclass(frozen=True)
@@ -227,30 +228,23 @@ def _fill_reasons(reason: np.ndarray, failed: np.ndarray, text: Callable[[int], 
 
 def _view_check(
     spec: _Spec, method: str, view: ViewEstimate, limits: ViewLimits
-) -> tuple[np.ndarray, str, str]:
-    """Frames whose view does not suit the measure, what view it needs, and the limit in words."""
+) -> tuple[np.ndarray, Invalid, dict[str, str]]:
+    """Frames whose view does not suit the measure, the code saying so, and its fixed numbers."""
     away = view.off_side_deg
     with np.errstate(invalid="ignore"):
         if spec.plane == "sagittal" and method == "2d":
-            return ~(away <= limits.side_max_deg), "a side view", f"limit {limits.side_max_deg:.0f}"
+            limit = {"also": "", "limit": f"limit {limits.side_max_deg:.0f}"}
+            return ~(away <= limits.side_max_deg), Invalid.NEEDS_SIDE_VIEW, limit
         if spec.plane == "sagittal":
             wide = limits.sagittal_3d_max_deg > limits.side_max_deg
-            return (
-                ~(away <= limits.sagittal_3d_max_deg),
-                "a side or oblique view" if wide else "a side view",
-                (f"limit {limits.sagittal_3d_max_deg:.0f}"),
-            )
+            also = " or oblique" if wide else ""
+            limit = {"also": also, "limit": f"limit {limits.sagittal_3d_max_deg:.0f}"}
+            return ~(away <= limits.sagittal_3d_max_deg), Invalid.NEEDS_SIDE_VIEW, limit
         if method == "2d":
-            return (
-                ~(away >= limits.front_min_deg),
-                "a front or back view",
-                f"needs {limits.front_min_deg:.0f}",
-            )
-        return (
-            ~(away >= limits.frontal_3d_min_deg),
-            "a front, back or oblique view",
-            (f"needs {limits.frontal_3d_min_deg:.0f}"),
-        )
+            limit = {"also": " or back", "limit": f"needs {limits.front_min_deg:.0f}"}
+            return ~(away >= limits.front_min_deg), Invalid.NEEDS_FRONT_VIEW, limit
+        limit = {"also": ", back or oblique", "limit": f"needs {limits.frontal_3d_min_deg:.0f}"}
+        return ~(away >= limits.frontal_3d_min_deg), Invalid.NEEDS_FRONT_VIEW, limit
 
 
 def _needed(spec: _Spec, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -273,7 +267,7 @@ def _reasons(
     coords = points.image if method == "2d" else points.world
     reason = np.full(values.shape, "", dtype=object)
     missing, first_missing = _needed(spec, ~np.isfinite(coords).all(axis=-1))
-    _fill_reasons(reason, missing & ~points.detected, lambda i: "no person detected")
+    _fill_reasons(reason, missing & ~points.detected, lambda i: reason_line(Invalid.NO_PERSON))
     if points.rejected is not None:
         marks = points.rejected.image if method == "2d" else points.rejected.world
         untrusted, first_untrusted = _needed(spec, marks != "")
@@ -281,27 +275,34 @@ def _reasons(
     _fill_reasons(
         reason,
         missing,
-        lambda i: f"{landmark_name(first_missing[i])} not visible (visibility < {options.min_visibility:g})",
+        lambda i: reason_line(
+            Invalid.NOT_VISIBLE,
+            landmark=landmark_name(first_missing[i]),
+            min_visibility=options.min_visibility,
+        ),
     )
     outside, first_outside = _needed(spec, view.outside)
-    _fill_reasons(reason, outside, lambda i: f"{landmark_name(first_outside[i])} outside the frame")
+    _fill_reasons(
+        reason,
+        outside,
+        lambda i: reason_line(Invalid.OUTSIDE_FRAME, landmark=landmark_name(first_outside[i])),
+    )
     limit = options.view_limits.min_person_extent
     with np.errstate(invalid="ignore"):
         small = ~(view.extent >= limit)
     _fill_reasons(
-        reason, small, lambda i: f"person spans {view.extent[i]:.0%} of the frame (needs {limit:.0%})"
+        reason, small, lambda i: reason_line(Invalid.TOO_SMALL, extent=view.extent[i], min_extent=limit)
     )
-    wrong_view, needs, limit_text = _view_check(spec, method, view, options.view_limits)
+    wrong_view, code, fixed = _view_check(spec, method, view, options.view_limits)
     _fill_reasons(
         reason,
         wrong_view,
-        lambda i: (
-            f"{view.label[i]} view: {spec.label} needs {needs} "
-            f"({view.off_side_deg[i]:.0f} deg from side, {limit_text})"
+        lambda i: reason_line(
+            code, view=view.label[i], measure=spec.label, off_side_deg=view.off_side_deg[i], **fixed
         ),
     )
     if spec.plane == "sagittal" and method == "2d":
-        _fill_reasons(reason, view.facing == 0, lambda i: "facing direction unclear")
+        _fill_reasons(reason, view.facing == 0, lambda i: reason_line(Invalid.FACING_UNCLEAR))
     if spec.standing:
         knee = np.fmax(np.abs(knees[0]), np.abs(knees[1]))
         with np.errstate(invalid="ignore"):
@@ -309,12 +310,11 @@ def _reasons(
         _fill_reasons(
             reason,
             bent,
-            lambda i: (
-                f"not standing straight (knee flexion {knee[i]:.0f} deg, "
-                f"limit {options.max_standing_knee_deg:.0f})"
+            lambda i: reason_line(
+                Invalid.NOT_STANDING, knee_deg=knee[i], limit_deg=options.max_standing_knee_deg
             ),
         )
-    _fill_reasons(reason, ~np.isfinite(values), lambda i: "could not be computed")
+    _fill_reasons(reason, ~np.isfinite(values), lambda i: reason_line(Invalid.NOT_COMPUTED))
     # An object array of shared strings (see _fill_reasons): a fixed-width
     # str array would cost 4 bytes per character per frame, per measure.
     return reason.astype(object)
@@ -340,10 +340,7 @@ def _variants(
 _BODY_ONLY = ("hip_flexion_", "knee_flexion_")
 # Measures whose vertical, when taken from the person's own ankle-to-ear axis, is what they check.
 _AGAINST_PLUMB = ("plumb_offset_", "craniovertebral_angle_proxy_")
-_FROM_AXIS = (
-    "the vertical was taken from the person's own ankle-to-ear axis (camera tilt not given), "
-    "which is what this measure compares against"
-)
+_FROM_AXIS = reason_line(Invalid.VERTICAL_FROM_PERSON)
 
 
 def _tilt_reason(name: str, tilt: TiltUsed) -> str:
@@ -434,7 +431,7 @@ def _silhouette(series: PoseSeries, points: _Points, view: ViewEstimate) -> dict
             ("lumbar_curve_angle", curve.end_tangent_angle_deg),
         ):
             values[name][i] = value if curve.valid else np.nan
-            reasons[name][i] = curve.reason
+            reasons[name][i] = reason_line(Invalid.SILHOUETTE, why=curve.reason) if curve.reason else ""
     units = {"lumbar_lordosis_index": "%", "lumbar_curve_angle": "deg"}
     return {name: _silhouette_measure(name, units[name], values[name], reasons[name]) for name in names}
 
@@ -446,7 +443,8 @@ def _withdrawn_pelvic_tilt(n: int) -> Measure:
 
 
 def _silhouette_measure(name: str, unit: str, values: np.ndarray, reason: np.ndarray) -> Measure:
-    reason = np.where((reason == "") & ~np.isfinite(values), "could not be computed", reason).astype(object)
+    failed = (reason == "") & ~np.isfinite(values)
+    reason = np.where(failed, reason_line(Invalid.NOT_COMPUTED), reason).astype(object)
     return Measure(name, values, reason == "", reason, unit, "silhouette")
 
 
@@ -607,6 +605,7 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
         view=view,
         view_summary=summarize_view(view),
         n_frames_swap_corrected=n_swapped,
+        options=options,
         notes=tuple(notes),
         hip_neutral=neutral,
         camera_tilt=tilt,

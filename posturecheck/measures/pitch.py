@@ -60,6 +60,7 @@ import numpy as np
 
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.geometry import midpoint, unit
+from posturecheck.measures.reasons import Invalid, reason_line
 
 UPRIGHT_KNEE_DEG = 35.0
 UPRIGHT_HIP_DEG = 25.0
@@ -238,10 +239,7 @@ def _choose(
     return (
         0.0,
         "level",
-        (
-            f"camera {what} unknown: the person's upright axis suggests about {estimate:+.0f} deg, "
-            f"not confidently ({person.reason})"
-        ),
+        reason_line(Invalid.TILT_UNKNOWN, axis=what, suggested_deg=estimate, why=person.reason),
     )
 
 

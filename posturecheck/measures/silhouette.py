@@ -43,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from posturecheck.measures.geometry import angle_between, image_gravity_axes, norm
+from posturecheck.measures.reasons import Invalid, reason_line
 
 # scipy.ndimage is imported inside the functions that use it: it takes seconds to import, and the app's
 # first page loads this module (through the assessments it lists) without calling them.
@@ -116,7 +117,7 @@ class LumbarCurve:
         return cls(np.empty((0, 2)), nan, nan, nan, nan, False, reason)
 
 
-PELVIC_TILT_PROXY_WITHDRAWN = "not validated: moved opposite to true pelvic tilt on a rendered body"
+PELVIC_TILT_PROXY_WITHDRAWN = reason_line(Invalid.WITHDRAWN)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from posturecheck.measures.catalogue import KEY_MEASURES
 from posturecheck.measures.expected_error import expected_error
 from posturecheck.measures.rom import find_repetitions, range_of_motion, symmetry_index
 from posturecheck.measures.table import Measure, MeasureTable
+from posturecheck.measures.uncertainty import interval_95
 
 # Below this share of valid frames a figure is shown as low confidence.
 LOW_CONFIDENCE_FRACTION = 0.5
@@ -61,6 +62,9 @@ def summarize_measure(
     frames, with the camera roll known or not (``roll_known``; None = not
     said, read as known), None where that footage has no figure
     (:func:`posturecheck.measures.expected_error.expected_error`).
+    ``interval_95``: the 95 % interval of the figures from that error, in
+    degrees (:mod:`posturecheck.measures.uncertainty`), None where none was
+    measured.
     """
     rom = range_of_motion(measure.values, measure.valid, table.times_s, table.frame_index)
     in_view_fraction = (
@@ -75,6 +79,7 @@ def summarize_measure(
         measure.name, measure.method, float(np.median(views)) if views.size else math.nan, roll_known
     )
     expected = band.mae_deg if band is not None else None
+    interval = interval_95(band)
     reasons = [r for r in measure.reason[~measure.valid] if r]
     common_reason = max(set(reasons), key=reasons.count) if reasons else ""
     return {
@@ -84,6 +89,7 @@ def summarize_measure(
         "fraction_valid_in_view": round(in_view_fraction, 3),
         "confidence": confidence_label(in_view_fraction, expected),
         "expected_error_deg": expected,
+        "interval_95": interval.to_dict() if interval is not None else None,
         "median": _finite(float(np.median(values)) if values.size else None),
         "max": _finite(rom.max_deg),
         "max_time_s": _finite(rom.max_time_s, 3),

@@ -27,6 +27,7 @@ from posturecheck.measures.view import ViewEstimate, ViewSummary
 
 if TYPE_CHECKING:
     from posturecheck.measures.neutral import HipNeutral
+    from posturecheck.measures.pipeline import MeasureOptions
     from posturecheck.measures.pitch import TiltUsed
 
 UNITS = ("deg", "%", "cm")
@@ -93,6 +94,10 @@ class MeasureTable:
     view : per-frame view estimate (filtered landmarks).
     view_summary : the view over the clip.
     n_frames_swap_corrected : frames whose left/right labels were swapped back.
+    options : the :class:`~posturecheck.measures.pipeline.MeasureOptions` the
+        table was computed with (the user's cut-off, camera roll, height...),
+        so measures made again from other landmarks (another person slot, the
+        slots of a tracked series) use the same options, never the defaults.
     notes : lines describing the processing (filtering, camera roll, height).
     hip_neutral : the person's own hip neutral that ``hip_flexion_neutral_<side>``
         is measured from (:mod:`posturecheck.measures.neutral`); None when not computed.
@@ -110,6 +115,7 @@ class MeasureTable:
     view: ViewEstimate
     view_summary: ViewSummary
     n_frames_swap_corrected: int
+    options: MeasureOptions
     notes: tuple[str, ...] = field(default=())
     hip_neutral: HipNeutral | None = None
     camera_tilt: TiltUsed | None = None

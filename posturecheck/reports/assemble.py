@@ -11,6 +11,7 @@ from posturecheck import __version__
 from posturecheck.assessments import AssessmentResult, UnknownAssessmentError, get_assessment
 from posturecheck.errors import InputError
 from posturecheck.measures.catalogue import measure_label
+from posturecheck.measures.reasons import read_warnings
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 from posturecheck.reports.angle_overlay import joint_angles, key_frame_picture
@@ -18,6 +19,7 @@ from posturecheck.reports.content import Picture, Report, Table
 from posturecheck.reports.education_note import find_note, note_topic
 from posturecheck.reports.key_figures import findings_table, measure_tables
 from posturecheck.reports.key_frames import KeyFrame, choose_key_frames, key_frame_image, read_frames
+from posturecheck.reports.plain_words import warning_words
 from posturecheck.reports.recompute import recompute_tables
 from posturecheck.reports.result_folder import ResultFolder, recording_time
 from posturecheck.reports.setup_checks import setup_table
@@ -63,7 +65,10 @@ def assemble_report(
     summary = result.summary
     assessment = _assessment(summary)
     made_at = (made_at or datetime.now()).astimezone()
-    warnings = [*summary.get("warnings", []), *(assessment.warnings if assessment else ())]
+    warnings = [
+        *(warning_words(warning) for warning in read_warnings(summary)),
+        *(assessment.warnings if assessment else ()),
+    ]
     series = _landmarks(result, warnings)
     tables = recompute_tables(series, summary) if series is not None else {}
     people = {person["person"]: person for person in summary.get("measures", [])}

@@ -5,12 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from posturecheck.assessments.result import AssessmentResult, Finding
-from posturecheck.measures.catalogue import key_figures, measure_label
+from posturecheck.measures.catalogue import MEASURES, key_figures, measure_label
+from posturecheck.measures.uncertainty import Interval95, interval_of
 from posturecheck.reports.content import RowMark, Table
-from posturecheck.reports.wording import STATUS_WORDS, format_range, format_share, format_value
+from posturecheck.reports.wording import (
+    INTERVAL_NOTE,
+    NO_INTERVAL,
+    STATUS_WORDS,
+    format_plus_minus,
+    format_range,
+    format_share,
+    format_value,
+)
 
 _METHOD_WORDS = {"2d": "2D image", "3d": "3D world", "silhouette": "silhouette"}
 CONFIDENCE_MARKS: dict[str, RowMark] = {"none": "muted", "low": "caution"}
+
+
+def interval_text(interval: Interval95 | None, has_value: bool) -> str:
+    """A table's "95 % interval" cell: ``"± 32°"``, the words for none, or ``"–"`` without a value."""
+    if not has_value:
+        return "–"
+    return format_plus_minus(interval) if interval is not None else NO_INTERVAL
 
 
 def findings_table(result: AssessmentResult, title: str) -> Table:
@@ -32,6 +48,7 @@ def findings_table(result: AssessmentResult, title: str) -> Table:
             (
                 finding.label,
                 format_value(finding.value, finding.unit),
+                _finding_interval(finding),
                 reference or "–",
                 normal.source if normal is not None and normal.source else "–",
                 STATUS_WORDS.get(finding.status, finding.status),
@@ -44,13 +61,33 @@ def findings_table(result: AssessmentResult, title: str) -> Table:
     described = [f"The reference ranges describe: {'; '.join(ranges)}."] if ranges else []
     return Table(
         title=title,
-        columns=("Finding", "Value", "Reference range", "Source of the range", "Status", "Confidence"),
+        columns=(
+            "Finding",
+            "Value",
+            "95 % interval",
+            "Reference range",
+            "Source of the range",
+            "Status",
+            "Confidence",
+        ),
         rows=tuple(rows),
         marks=tuple(marks),
         caption=" ".join(
-            ["Valid: share of the frames the finding rests on whose measures were valid.", *described, *notes]
+            [
+                "Valid: share of the frames the finding rests on whose measures were valid.",
+                INTERVAL_NOTE,
+                *described,
+                *notes,
+            ]
         ),
     )
+
+
+def _finding_interval(finding: Finding) -> str:
+    """The interval cell of a finding: only numbers in degrees can have one."""
+    if not isinstance(finding.value, float) or finding.unit != "deg":
+        return "–"
+    return interval_text(finding.interval_95, True)
 
 
 def _finding_mark(finding: Finding) -> RowMark:
@@ -83,10 +120,13 @@ def _person_table(person: dict[str, Any], title: str) -> Table:
     marks: list[RowMark] = []
     for name, item in key_figures(person["measures"]).items():
         unit = item["unit"]
+        spec = MEASURES.get(name)
+        headline = item.get(spec.headline if spec else "median")
         rows.append(
             (
                 measure_label(name),
                 format_value(item["median"], unit),
+                interval_text(interval_of(item), headline is not None),
                 format_value(item["max"], unit),
                 format_value(item["min"], unit),
                 format_value(item["range"], unit),
@@ -98,13 +138,14 @@ def _person_table(person: dict[str, Any], title: str) -> Table:
         marks.append(CONFIDENCE_MARKS.get(item["confidence"], ""))
     return Table(
         title=title,
-        columns=("Measure", "Median", "Max", "Min", "Range", "Valid", "Confidence", "From"),
+        columns=("Measure", "Median", "± 95 %", "Max", "Min", "Range", "Valid", "Confidence", "From"),
         rows=tuple(rows),
         marks=tuple(marks),
         caption=" ".join(
             [
                 "Over valid frames only. Valid: share of the frames the person was in view in which the "
                 "value could be trusted (view, visibility, size); confidence is low below 50 %.",
+                INTERVAL_NOTE,
                 *_person_extras(person),
             ]
         ),

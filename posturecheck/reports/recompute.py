@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.table import Measure, MeasureTable
+from posturecheck.measures.view import ViewLimits
 from posturecheck.pose.series import PoseSeries
 
-# MeasureOptions fields a summary may record under "measure_options".
-_OPTION_FIELDS = ("method", "cutoff_hz", "height_cm")
+# MeasureOptions fields a summary may record under "measure_options" (the
+# camera roll and pitch have sections of their own).
+_OPTION_FIELDS = frozenset(f.name for f in fields(MeasureOptions)) - {"camera_roll_deg", "camera_pitch_deg"}
+_VIEW_LIMIT_FIELDS = frozenset(f.name for f in fields(ViewLimits))
 
 
 def measure_options(summary: dict[str, Any]) -> MeasureOptions:
@@ -18,13 +22,19 @@ def measure_options(summary: dict[str, Any]) -> MeasureOptions:
     The camera roll and pitch are the ones the analysis was given or found
     (``camera_roll.deg``, ``camera_pitch.deg``; None = estimated again from
     the person, as the analysis did);
-    method, cut-off and height are read from ``measure_options`` when the
-    summary records them, else the defaults apply. Which variant filled each
+    the other options (method, cut-off, height, visibility threshold, gap
+    filling, swap correction, glitch rejection, view limits...) are read from
+    ``measure_options`` (:func:`posturecheck.analyze.options_record`); an
+    older summary that records only some of them gets the defaults for the
+    rest. Which variant filled each
     measure is taken from the summary itself (:func:`summary_measure`), so
     the plotted values match the summarised ones either way.
     """
     recorded = summary.get("measure_options") or {}
     given = {key: recorded[key] for key in _OPTION_FIELDS if key in recorded}
+    if isinstance(given.get("view_limits"), dict):
+        limits = given["view_limits"]
+        given["view_limits"] = ViewLimits(**{k: limits[k] for k in _VIEW_LIMIT_FIELDS if k in limits})
     return MeasureOptions(
         camera_roll_deg=(summary.get("camera_roll") or {}).get("deg"),
         camera_pitch_deg=(summary.get("camera_pitch") or {}).get("deg"),

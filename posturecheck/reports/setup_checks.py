@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from posturecheck.measures import reasons
 from posturecheck.measures.view import ViewLimits, frontal_view_words, sagittal_view_words
 from posturecheck.reports.content import RowMark, Table
 
-# A person in view for less than this share of the frames gets a caution mark
-# (the analysis warns from the same share).
-MIN_PRESENCE = 0.8
 # Camera roll estimates at or above this confidence are marked as good.
 TRUSTED_ROLL_CONFIDENCE = 0.5
 
@@ -84,7 +82,9 @@ def _presence_row(person: dict[str, Any]) -> tuple[str, str, RowMark]:
         f"in {share:.0%} of frames ({person['first_seen_s']:.1f}–{person['last_seen_s']:.1f} s), "
         f"mean landmark visibility {person['mean_visibility']:.2f}"
     )
-    return f"Person {person['person']} in view", text, "good" if share >= MIN_PRESENCE else "caution"
+    # The analysis warns from the same share.
+    mark: RowMark = "good" if share >= reasons.LOW_PRESENCE_FRACTION else "caution"
+    return f"Person {person['person']} in view", text, mark
 
 
 def _view_row(number: int, view: dict[str, Any]) -> tuple[str, str, RowMark]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from posturecheck.measures.uncertainty import Interval95
+
 WHAT_IT_MEASURES = (
     "posturecheck estimates body landmarks (shoulders, hips, knees, ankles, head) in each video frame "
     "with Google's MediaPipe pose model and computes joint and posture angles from them: hip and knee "
@@ -22,6 +24,14 @@ PRIVACY = "Made on this computer; nothing was sent anywhere. Faces in the pictur
 PRIVACY_UNBLURRED = (
     "Made on this computer; nothing was sent anywhere. Faces in the pictures are NOT blurred (asked for "
     "when the report was made)."
+)
+
+# What a figure without a 95 % interval says instead (posturecheck.measures.uncertainty, "No interval").
+NO_INTERVAL = "no uncertainty recorded"
+INTERVAL_NOTE = (
+    "± is a 95 % interval: the error measured on real multi-camera footage for the figure's view and "
+    "method, with the spread between strides or repetitions where the figure is their mean "
+    "(docs/measurements.md)."
 )
 
 STATUS_WORDS = {
@@ -66,3 +76,10 @@ def format_range(low: float | None, high: float | None, unit: str) -> str:
     if high is not None:
         return f"at most {format_value(high, unit)}"
     return ""
+
+
+def format_plus_minus(interval: Interval95 | None, degree_sign: str = "°") -> str:
+    """``"± 32°"``: a 95 % half-width in whole degrees; ``""`` without an interval."""
+    if interval is None:
+        return ""
+    return f"± {interval.half_width_deg:.0f}{degree_sign}"

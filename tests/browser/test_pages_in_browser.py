@@ -118,14 +118,12 @@ def test_history_shows_a_clients_progress_over_visits(
     download.value.save_as(exported)
     assert len(json.loads(exported.read_text())["sessions"]) == 3
     page.get_by_text("Delete C-001", exact=True).click()
-    # Tick the confirmation once no rerun is in flight (a click during one was lost), through its label
-    # (its accessible name is the label's Markdown source); check() confirms it took, and the rerun
-    # that enables the button must finish before the button is clicked.
-    wait_until_idle(page)
+    # The tick and the click go in one form submission, so no rerun lies between them. The checkbox's
+    # accessible name is the label's Markdown source, so it is found through its label.
     page.locator("label").filter(has_text=re.compile(r"Delete C-001 with 3 visit\(s\)")).check()
-    wait_until_idle(page)
     page.get_by_role("button", name="Delete", exact=True).click()
     page.get_by_text("No clients yet").wait_for()
+    wait_until_idle(page)  # a file given while the delete's rerun is still drawing the page is lost
     page.locator("input[type=file]").set_input_files(str(exported))
     page.get_by_role("heading", name="C-001: 3 visit(s)").wait_for()
     no_traceback(page)

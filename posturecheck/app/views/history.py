@@ -212,12 +212,18 @@ def _delete(history: History, client: ClientInfo) -> None:
             "(imported, or kept before this version):",
             plan.not_owned,
         )
-        sure = st.checkbox(
-            f"Delete {name} with {plan.sessions} visit(s); this {removes}. This cannot be undone.",
-            key=f"{KEY}.delete.sure.{client.id}",
-        )
-        if not st.button("Delete", disabled=not sure, type="primary", key=f"{KEY}.delete.{client.id}"):
-            return
+        # A form sends the tick and the click together: a button enabled by the tick needed a rerun in
+        # between, and a click landing during that rerun was lost.
+        with st.form(key=f"{KEY}.delete.form.{client.id}", border=False):
+            sure = st.checkbox(
+                f"Delete {name} with {plan.sessions} visit(s); this {removes}. This cannot be undone.",
+                key=f"{KEY}.delete.sure.{client.id}",
+            )
+            if not st.form_submit_button("Delete", type="primary", key=f"{KEY}.delete.{client.id}"):
+                return
+            if not sure:
+                st.warning("Tick the box above to confirm; nothing was deleted.", icon=":material/warning:")
+                return
         report = history.delete_client(client.id)
     st.session_state.pop(f"{KEY}.client", None)
     removed = f"{report.sessions} visit(s) and {len(report.files_removed)} file(s)"

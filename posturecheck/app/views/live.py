@@ -8,6 +8,7 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 from posturecheck.app.cards import measure_cards
 from posturecheck.app.findings import show_assessment
 from posturecheck.app.live.capture import CAPTURE_S
+from posturecheck.app.live.counters import LOWER_DEG, RAISE_DEG
 from posturecheck.app.live.processor import LiveProcessor, LiveSnapshot
 from posturecheck.app.live.streamer import keep_stream_alive
 from posturecheck.app.navigation import PAGES
@@ -84,7 +85,7 @@ def _show_snapshot(snap: LiveSnapshot) -> None:
         st.metric(
             "Knee raises",
             f"L {raises.get('left', 0)} · R {raises.get('right', 0)}",
-            help="Counted when the hip passes 60° and comes back below 25°.",
+            help=f"Counted when the hip passes {RAISE_DEG:.0f}° and comes back below {LOWER_DEG:.0f}°.",
         )
     view = f"{figures.view} view, {figures.off_side_deg:.0f}° from side-on" if figures.person else "nobody"
     st.caption(
