@@ -70,6 +70,10 @@ def test_two_visits_show_as_progress_with_their_confidence(
     assert chart["data"][0]["y"] == pytest.approx([expected, expected], abs=0.01)
     lines = [m.value for m in at.markdown if "valid in" in m.value][0].splitlines()
     assert len(lines) == 2 and all("confidence" in line for line in lines)
+    # The same clip twice: no change, judged against the visits' own intervals when the analysis gave one.
+    interval = walk_analysis.summary["measures"][0]["measures"]["hip_flexion_left"].get("interval_95")
+    (change,) = [m.value for m in at.markdown if m.value.startswith("- ") and " to " in m.value]
+    assert ("within measurement error" if interval else "no uncertainty recorded") in change
     at.selectbox(key="history.measure").set_value("trunk_inclination_median").run()
     assert not at.exception and len(json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]) == 2
     at.button(key="history.make_report").click().run()
