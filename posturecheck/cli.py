@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from posturecheck import __version__
 from posturecheck.app.launch import DEFAULT_PORT, LOCALHOST, address_warning, streamlit_argv
@@ -25,6 +26,9 @@ from posturecheck.errors import PostureCheckError
 from posturecheck.measures.uncertainty import Interval95
 from posturecheck.native_logs import native_logs_to_file
 from posturecheck.reports.wording import NO_INTERVAL, format_plus_minus
+
+if TYPE_CHECKING:
+    from posturecheck.repeatability_run import FigureRepeatability
 
 EXIT_ERROR = 1
 EXIT_PARTIAL = 3
@@ -100,6 +104,19 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     repeat.add_argument("--assessment", metavar="NAME", help="compare this assessment's graded findings")
     repeat.add_argument("--person", type=positive_int, metavar="N", help="with --assessment: grade person N")
     repeat.add_argument("--model", type=Path, metavar="PATH", help="a PoseLandmarker .task bundle")
+    keep = repeat.add_mutually_exclusive_group()
+    keep.add_argument(
+        "--client",
+        metavar="CODE",
+        help="keep each figure's SEM and MDC95 in the history for this client (created if new): "
+        "their progress is then judged against it",
+    )
+    keep.add_argument(
+        "--clinic-default",
+        action="store_true",
+        help="keep each figure's SEM and MDC95 as the clinic's default for this assessment, "
+        "used for clients without their own",
+    )
     handlers: dict[str, Handler] = {
         "analyze": _run_analyze,
         "repeatability": _run_repeatability,
@@ -154,8 +171,37 @@ def _run_repeatability(args: argparse.Namespace) -> int:
         assessment=args.assessment,
         person=args.person,
     )
-    print("\n".join(repeatability_lines(run_repeatability(args.clips, options))))
+    if args.client is not None:
+        from posturecheck.storage.history import client_code
+
+        client_code(args.client)  # a bad code is refused before the clips are analysed
+    figures = run_repeatability(args.clips, options)
+    print("\n".join(repeatability_lines(figures)))
+    if args.client is not None or args.clinic_default:
+        _keep_repeatability(figures, args.assessment, args.client)
     return 0
+
+
+def _keep_repeatability(
+    figures: Sequence[FigureRepeatability], assessment: str | None, code: str | None
+) -> None:
+    """Keep the figures' errors in the history for client ``code`` (``None``: the clinic's default)."""
+    from datetime import UTC, datetime
+
+    from posturecheck.repeatability_run import measurement_errors
+    from posturecheck.storage import open_history
+
+    errors = measurement_errors(figures, assessment, datetime.now(UTC))
+    if not errors:
+        raise PostureCheckError("no figure moved between the clips, so no measurement error was kept")
+    with open_history() as history:
+        client = history.keep_measurement_errors(errors, code)
+        where = history.url
+    whom = f"for client {client.code}" if client is not None else "as the clinic's default"
+    print(
+        f"kept the SEM and MDC95 of {len(errors)} figure(s) of {errors[0].assessment} {whom} in {where}: "
+        "changes between visits are now judged against them"
+    )
 
 
 def _bounds_text(low: float | None, high: float | None) -> str:

@@ -256,6 +256,7 @@ def _list(history: History, args: argparse.Namespace) -> int:
 
 
 def _progress(history: History, args: argparse.Namespace) -> int:
+    from posturecheck.reports.progress_change import visit_changes
     from posturecheck.reports.progress_report import measured_visits
 
     client = find_client(history, args.client)
@@ -265,11 +266,18 @@ def _progress(history: History, args: argparse.Namespace) -> int:
         figure.savefig(out, dpi=150)
     except OSError as exc:
         raise InputError(f"{out}: cannot write the plot ({exc.strerror or exc})") from exc
+    sessions = history.sessions(client.id)
     # Each figure is printed with the share of frames it rested on in its session.
-    for when, kept in measured_visits(history.sessions(client.id), args.measure):
+    for when, kept in measured_visits(sessions, args.measure):
         print(
             f"{when.astimezone().strftime(DATE_FORMAT)}  {kept.value:.1f} {unit}  "
             f"(valid in {kept.valid_fraction:.0%} of the frames in view)"
+        )
+    # Each change is stated with the error it was judged against, never as better or worse.
+    for change in visit_changes(sessions, args.measure, history.measurement_errors(client.id)):
+        print(
+            f"change {change.before_at.astimezone().strftime(DATE_FORMAT)} -> "
+            f"{change.after_at.astimezone().strftime(DATE_FORMAT)}: {change.sentence()}"
         )
     print(f"{len(points)} session(s) with {args.measure}; plot: {out}")
     return 0
@@ -291,21 +299,28 @@ def client_progress(
 ) -> tuple[Figure, list[tuple[datetime, float]], str]:
     """A client's progress on one measure: the plot, its ``(recorded_at, value)`` points and the unit.
 
+    Each change between visits is drawn as beyond, within, or with no recorded measurement
+    error (:mod:`posturecheck.reports.progress_change`).
+
     Raises
     ------
     HistoryError
         If none of the client's sessions has the measure (the message suggests names that do).
     """
+    from posturecheck.reports.progress_change import visit_changes
     from posturecheck.storage.progress_plot import progress_figure
 
-    units = {m.name: m.unit for s in history.sessions(client.id) for m in s.measures}
+    sessions = history.sessions(client.id)
+    units = {m.name: m.unit for s in sessions for m in s.measures}
     if measure not in units:
         containing = [name for name in sorted(units) if measure in name][:4]
         close = containing or difflib.get_close_matches(measure, list(units), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise HistoryError(f"client {client.code} has no measure {measure!r}{hint}")
     points = history.progress(client.id, measure)
-    return progress_figure(points, measure, units[measure]), points, units[measure]
+    verdicts = [c.verdict for c in visit_changes(sessions, measure, history.measurement_errors(client.id))]
+    figure = progress_figure(points, measure, units[measure], verdicts=verdicts)
+    return figure, points, units[measure]
 
 
 def _safe(text: str) -> str:

@@ -12,6 +12,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,8 @@ from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file
 from posturecheck.errors import InputError
 from posturecheck.measures.catalogue import MEASURES, measure_label
 from posturecheck.measures.repeatability import Repeatability, repeatability
+from posturecheck.reports.history_entry import PLAIN_ANALYSIS
+from posturecheck.storage import MeasurementError
 
 REPEATABILITY_FILE = "repeatability.json"
 SCHEMA_VERSION = 1
@@ -133,4 +136,53 @@ def repeatability_lines(figures: Sequence[FigureRepeatability]) -> list[str]:
         "error; a smaller one may be the camera, not the body. With few clips the SEM is itself "
         "uncertain (3 clips: its 95% interval spans about 0.5x to 6x)."
     )
+    lines.append("what size of change this set-up can detect between two visits filmed the same way:")
+    for f in figures:
+        lines.append(f"  {detectable_change_words(f)}")
     return lines
+
+
+def detectable_change_words(figure: FigureRepeatability) -> str:
+    """One figure's minimal detectable change in plain words."""
+    mdc = figure.result.mdc95
+    if not mdc > 0:
+        return (
+            f"{figure.label}: the clips gave the same value, so no error could be measured "
+            "(the same clip given twice?); film the test again"
+        )
+    low = (
+        " (rests on low-confidence values: film again for a firmer figure)"
+        if figure.confidence != "high"
+        else ""
+    )
+    return (
+        f"{figure.label}: a change of more than {mdc:.1f} {figure.unit} is beyond measurement error; "
+        f"a smaller one cannot be told from it{low}"
+    )
+
+
+def measurement_errors(
+    figures: Sequence[FigureRepeatability], assessment: str | None, measured_at: datetime
+) -> list[MeasurementError]:
+    """The figures' errors to keep in the history; figures whose clips did not differ at all are left out.
+
+    Parameters
+    ----------
+    figures : from :func:`run_repeatability`.
+    assessment : the assessment the clips were graded with; ``None`` for measurements alone.
+    measured_at : when the run was made (timezone-aware).
+    """
+    return [
+        MeasurementError(
+            assessment or PLAIN_ANALYSIS,
+            f.key,
+            f.unit,
+            f.result.sem,
+            f.result.mdc95,
+            f.result.trials,
+            f.confidence,
+            measured_at,
+        )
+        for f in figures
+        if f.result.mdc95 > 0
+    ]

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from posturecheck.analyze import AnalysisResult
 from posturecheck.reports.keep import keep_in_history
-from posturecheck.storage import open_history
+from posturecheck.storage import MeasurementError, MeasureValue, open_history
 from posturecheck.storage.location import kept_results_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +70,10 @@ def test_two_visits_show_as_progress_with_their_confidence(
     assert chart["data"][0]["y"] == pytest.approx([expected, expected], abs=0.01)
     lines = [m.value for m in at.markdown if "valid in" in m.value][0].splitlines()
     assert len(lines) == 2 and all("confidence" in line for line in lines)
+    # The same clip twice: no change, judged against the visits' own intervals when the analysis gave one.
+    interval = walk_analysis.summary["measures"][0]["measures"]["hip_flexion_left"].get("interval_95")
+    (change,) = [m.value for m in at.markdown if m.value.startswith("- ") and " to " in m.value]
+    assert ("within measurement error" if interval else "no uncertainty recorded") in change
     at.selectbox(key="history.measure").set_value("trunk_inclination_median").run()
     assert not at.exception and len(json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"]) == 2
     at.button(key="history.make_report").click().run()
@@ -158,3 +162,40 @@ def test_importing_into_a_history_that_has_clients_selects_the_imported_one(
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error and at.selectbox(key="history.client").value == "C-009"
     assert at.selectbox(key="history.client").options == ["C-001", "C-009"]
+
+
+def _visits_by_hand(mdc95: float | None) -> None:
+    """Client C-010's two visits, left hip flexion 30.0° then 36.5°, with a kept MDC95 (``None``: none)."""
+    with open_history() as history:
+        client = history.add_client("C-010")
+        for when, value in zip(VISITS, (30.0, 36.5), strict=True):
+            figure = MeasureValue("hip_flexion_left_max", value, "deg", 0.9)
+            history.save_session(client, "analysis", when, {}, [figure], source_name="walk.mp4")
+        if mdc95 is not None:
+            error = MeasurementError(
+                "analysis", figure.name, "deg", mdc95 / 2.77, mdc95, 3, "high", VISITS[0]
+            )
+            history.keep_measurement_errors([error], "C-010")
+
+
+@pytest.mark.parametrize(
+    ("mdc95", "words", "dash"),
+    [
+        (None, "no uncertainty recorded", "dot"),
+        (8.0, "within measurement error", "dash"),
+        (5.0, "beyond measurement error", "solid"),
+    ],
+)
+def test_each_change_between_visits_says_how_it_compares_with_measurement_error(
+    data_home: Path, mdc95: float | None, words: str, dash: str
+) -> None:
+    _visits_by_hand(mdc95)
+    at = _history_page()
+    assert not at.exception and at.selectbox(key="history.measure").value == "hip_flexion_left_max"
+    (change,) = [m.value for m in at.markdown if "measurement error" in m.value or "uncertainty" in m.value]
+    assert words in change and change.count("\n- ") == 0  # one change between two visits
+    assert ("kept for this client" in change) == (mdc95 is not None)
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert chart["data"][0]["y"] == [30.0, 36.5] and chart["data"][0]["mode"] == "markers"
+    (segment,) = chart["data"][1:]
+    assert segment["line"]["dash"] == dash and segment["name"].startswith(words)

@@ -43,3 +43,28 @@ def test_choosing_a_note_updates_the_address() -> None:
 def test_an_unknown_topic_falls_back_to_the_first_note() -> None:
     at = _learn("no-such-note")
     assert at.radio(key="learn.topic").value == TOPICS[0]
+
+
+def test_the_measurement_error_note_shows_the_clinics_own_beside_the_published_figures() -> None:
+    from datetime import UTC, datetime
+
+    from posturecheck.storage import MeasurementError, open_history
+    from posturecheck.storage.location import database_url
+
+    at = _learn("measurement-error")
+    assert "No repeatability kept as the clinic's default yet" in at.info[0].value
+    assert not Path(str(database_url().database)).exists()  # reading the note made no history
+    error = MeasurementError(
+        "thomas-test", "hanging_thigh_angle", "deg", 2.0, 5.54, 3, "low", datetime.now(UTC)
+    )
+    with open_history() as history:
+        history.keep_measurement_errors([error])
+    at = _learn("measurement-error")
+    assert not at.info and any("Pua" in m.value for m in at.markdown)  # the published figures
+    (row,) = at.dataframe[0].value.to_dict("records")
+    assert (row["Assessment"], row["Figure"], row["MDC95"], row["Confidence"]) == (
+        "thomas-test",
+        "hanging_thigh_angle",
+        "5.5 deg",
+        "low",
+    )

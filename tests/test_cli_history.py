@@ -11,6 +11,7 @@ import json
 import math
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from tests.test_report import write_result_folder
 
 Run = Callable[..., int]
 TABLES = ("clients", "sessions", "measures", "media")
+HIP = "hip_flexion_left_max"
 
 
 @pytest.fixture
@@ -263,3 +265,54 @@ def test_deleting_removes_emptied_kept_copies_but_no_other_folder(run: Run, tmp_
     assert run("history", "delete", "--client", "AB-1", "--yes") == 0
     assert not kept.exists() and list(kept_results_dir().iterdir()) == []
     assert (tmp_path / "mine").is_dir() and list((tmp_path / "mine").iterdir()) == []
+
+
+def _two_visits(run: Run, tmp_path: Path) -> list[float]:
+    """Two visits of client AB-1 (left hip flexion max from swings of 15 then 30 deg); their values."""
+    values = []
+    for name, amplitude, date in (("march", 15.0, "2025-03-01T09:30"), ("april", 30.0, "2025-04-01T09:30")):
+        summary = write_result_folder(tmp_path / name, amplitude=amplitude)
+        values.append(summary["measures"][0]["measures"]["hip_flexion_left"]["max"])
+        assert run("history", "add", str(tmp_path / name), "--client", "AB-1", "--date", date) == 0
+    return values
+
+
+def _progress_changes(run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """The change lines ``history progress`` prints for left hip flexion."""
+    capsys.readouterr()
+    plot = tmp_path / "progress.png"
+    assert run("history", "progress", "--client", "AB-1", "--measure", HIP, "--out", str(plot)) == 0
+    return [line for line in capsys.readouterr().out.splitlines() if line.startswith("change ")]
+
+
+def test_history_progress_judges_each_change_against_the_kept_mdc(
+    run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from posturecheck.measures.repeatability import ChangeVerdict
+    from posturecheck.storage import MeasurementError
+
+    before, after = _two_visits(run, tmp_path)
+    change = after - before
+    assert change > 2.0  # the swings differ, so the test can tell within from beyond
+
+    # A history kept before uncertainties existed: the change is a number, judged against nothing.
+    (line,) = _progress_changes(run, tmp_path, capsys)
+    assert (
+        line.startswith("change 2025-03-01 09:30 -> 2025-04-01 09:30: +")
+        and "no uncertainty recorded" in line
+    )
+    assert "beyond" not in line and "within" not in line
+
+    for mdc95, verdict in (
+        (change + 1.0, ChangeVerdict.WITHIN_ERROR),
+        (change - 1.0, ChangeVerdict.BEYOND_ERROR),
+    ):
+        error = MeasurementError("analysis", HIP, "deg", mdc95 / 2.77, mdc95, 3, "high", datetime.now(UTC))
+        with open_history() as history:
+            history.keep_measurement_errors([error], "AB-1")
+            figure, _, _ = client_progress(history, find_client(history, "AB-1"), HIP)
+        (line,) = _progress_changes(run, tmp_path, capsys)
+        assert f"{verdict.value} (judged against the MDC95 of {mdc95:.1f}° kept for this client" in line
+        segment = figure.axes[0].lines[1]  # the line from the first visit to the second
+        assert segment.get_linestyle() == ("-" if verdict is ChangeVerdict.BEYOND_ERROR else "--")
+        assert figure.axes[0].get_legend().get_texts()[0].get_text().startswith(verdict.value)

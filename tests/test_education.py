@@ -20,6 +20,7 @@ EXPECTED_TOPICS = {
     "pelvic-tilt",
     "posture-types",
     "thomas-test",
+    "measurement-error",
 }
 
 # Phrases that would turn a note into advice, a prescription or a promise

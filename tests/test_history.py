@@ -23,6 +23,7 @@ from sqlalchemy import Engine, MetaData, Table, create_engine, event, func, inse
 from posturecheck.errors import InputError
 from posturecheck.storage import (
     HistoryError,
+    MeasurementError,
     MeasureValue,
     MediaFile,
     SessionInfo,
@@ -497,3 +498,83 @@ def test_bad_saves_are_refused_and_store_nothing(url: str, tmp_path: Path) -> No
 def test_an_unusable_database_url_is_one_clear_error(bad_url: str, problem: str) -> None:
     with pytest.raises(HistoryError, match=problem):
         open_history(bad_url)
+
+
+def _error(name: str, mdc95: float, assessment: str = "thomas-test") -> MeasurementError:
+    """A repeatability kept for ``name``: three clips, SEM = MDC95 / 2.77."""
+    return MeasurementError(assessment, name, "deg", mdc95 / 2.77, mdc95, 3, "high", MORNING)
+
+
+def test_a_version_3_database_is_migrated_and_its_visits_open_without_uncertainties(url: str) -> None:
+    engine = connect(database_url(url))
+    assert migrate(engine, target=3) == 3
+    with engine.begin() as connection:
+        assert not inspect(connection).has_table("measurement_errors")
+        tables = MetaData()
+        clients, sessions, rows = (
+            Table(name, tables, autoload_with=connection) for name in ("clients", "sessions", "measures")
+        )
+        client = connection.execute(
+            insert(clients).values(code="OLD-3", created_at=MORNING, notes="").returning(clients.c.id)
+        ).scalar_one()
+        for day, value in ((0, 98.0), (14, 104.0)):
+            session = connection.execute(
+                insert(sessions)
+                .values(
+                    client_id=client,
+                    recorded_at=MORNING + timedelta(days=day),
+                    assessment="thomas-test",
+                    source_name="a.mp4",
+                    result={"n": day},
+                    result_version=1,
+                )
+                .returning(sessions.c.id)
+            ).scalar_one()
+            connection.execute(
+                insert(rows).values(
+                    session_id=session, name=FLEXION, value=value, unit="deg", valid_fraction=0.8
+                )
+            )
+    engine.dispose()
+
+    with open_history(url) as history:
+        assert history.measurement_errors(client) == []
+        assert [value for _, value in history.progress(client, FLEXION)] == [98.0, 104.0]
+        history.keep_measurement_errors([_error(FLEXION, 5.0)], "OLD-3")
+        [kept] = history.measurement_errors(client)
+    assert (kept.client_id, kept.name, kept.mdc95, kept.measured_at) == (client, FLEXION, 5.0, MORNING)
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        assert schema_version(connection) == LATEST_VERSION == 4
+    assert _schema(engine) == _model_schema()
+    engine.dispose()
+
+
+def test_measurement_errors_are_kept_per_client_or_as_the_clinic_default_and_replaced(url: str) -> None:
+    with open_history(url) as history:
+        assert history.keep_measurement_errors([_error(FLEXION, 9.0)]) is None  # the clinic's default
+        new = history.keep_measurement_errors([_error(FLEXION, 6.0), _error(TILT, 4.0)], "C-1")
+        assert new is not None and new.code == "C-1" and history.sessions(new.id) == []
+        other = history.add_client("C-2")
+        history.keep_measurement_errors([_error(FLEXION, 7.0)], "C-1")  # replaces the first run's
+        mine = [(e.client_id, e.name, e.mdc95) for e in history.measurement_errors(new.id)]
+        assert mine == [(new.id, FLEXION, 7.0), (new.id, TILT, 4.0), (None, FLEXION, 9.0)]
+        assert [(e.client_id, e.mdc95) for e in history.measurement_errors(other)] == [(None, 9.0)]
+        assert [e.mdc95 for e in history.measurement_errors(None)] == [9.0]
+        with pytest.raises(HistoryError, match="needs a name or code"):
+            history.keep_measurement_errors([_error(FLEXION, 1.0)], "  ")
+        with pytest.raises(ValueError, match="MDC95 0.0 is not a number > 0"):
+            _error(FLEXION, 0.0)
+
+        document = history.export_client(new.id)
+        assert [e["mdc95"] for e in document["measurement_errors"]] == [7.0, 4.0]  # not the clinic's
+        history.delete_client(new.id)
+        assert [e.client_id for e in history.measurement_errors(other)] == [None]  # the default stays
+        copy = history.import_client(document)
+        assert [(e.client_id, e.mdc95) for e in history.measurement_errors(copy)][:2] == [
+            (copy, 7.0),
+            (copy, 4.0),
+        ]
+        del document["measurement_errors"]  # an export from before errors were kept
+        older = history.import_client(document, code="C-3")
+        assert [e.client_id for e in history.measurement_errors(older)] == [None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import av
@@ -13,6 +14,14 @@ import numpy as np
 import pytest
 
 from posturecheck.measures.repeatability import ChangeVerdict, judge_change, repeatability
+from posturecheck.repeatability_run import (
+    TrialFigure,
+    compare_trials,
+    detectable_change_words,
+    measurement_errors,
+    repeatability_lines,
+)
+from posturecheck.storage import open_history
 from tests.media import WALK_CLIP
 from tests.test_cli_bad_input import run_cli
 
@@ -79,7 +88,7 @@ def test_three_filmings_of_the_walk_give_a_repeatability_card(tmp_path: Path) ->
         _reframed(WALK_CLIP, tmp_path / "again.mp4", crop=0.04, scale=1.0),
         _reframed(WALK_CLIP, tmp_path / "third.mp4", crop=0.0, scale=0.8),
     ]
-    done = run_cli("repeatability", *clips, "--out", tmp_path / "out")
+    done = run_cli("repeatability", *clips, "--out", tmp_path / "out", "--client", "C-1")
     assert done.returncode == 0, done.stderr
     hip = next(line for line in done.stdout.splitlines() if line.strip().startswith("Hip flexion, left"))
     assert re.search(r"SEM \d+\.\d deg, MDC95 \d+\.\d deg$", hip), hip
@@ -88,6 +97,17 @@ def test_three_filmings_of_the_walk_give_a_repeatability_card(tmp_path: Path) ->
     assert len(figure["values"]) == 3
     assert figure["result"]["sem"] == pytest.approx(float(np.std(figure["values"], ddof=1)))
     assert figure["result"]["mdc95"] == pytest.approx(2.7718 * figure["result"]["sem"], rel=1e-3)
+    # Kept for client C-1 (new), and said in words.
+    assert "kept the SEM and MDC95 of" in done.stdout and "for client C-1" in done.stdout
+    mdc = figure["result"]["mdc95"]
+    assert (
+        f"Hip flexion, left: a change of more than {mdc:.1f} deg is beyond measurement error" in done.stdout
+    )
+    with open_history() as history:
+        (client,) = history.clients()
+        kept = {e.name: e for e in history.measurement_errors(client.id)}
+    assert client.code == "C-1" and kept["hip_flexion_left_max"].mdc95 == pytest.approx(mdc)
+    assert kept["hip_flexion_left_max"].assessment == "analysis" and kept["hip_flexion_left_max"].trials == 3
 
 
 def test_one_clip_is_not_enough(tmp_path: Path) -> None:
@@ -97,3 +117,46 @@ def test_one_clip_is_not_enough(tmp_path: Path) -> None:
         done.stderr.strip()
         == "error: repeatability needs the same test filmed at least twice (three is usual)"
     )
+
+
+def _trials(*values: tuple[float, float]) -> list[dict[str, TrialFigure]]:
+    """Trials of two figures: left hip flexion (max) and trunk lean (median), one pair of values per clip."""
+    return [
+        {
+            "hip_flexion_left_max": TrialFigure(
+                "hip_flexion_left_max", "Hip flexion, left", hip, "deg", "high"
+            ),
+            "trunk_inclination_median": TrialFigure(
+                "trunk_inclination_median", "Trunk lean", trunk, "deg", "low"
+            ),
+        }
+        for hip, trunk in values
+    ]
+
+
+def test_a_run_is_kept_for_a_client_and_says_what_change_it_can_detect() -> None:
+    # Hip 30, 32, 34: SEM 2, MDC95 5.54. Trunk lean the same in every clip: no error measured.
+    figures = compare_trials(_trials((30.0, 4.0), (32.0, 4.0), (34.0, 4.0)))
+    hip, trunk = figures
+    assert detectable_change_words(hip) == (
+        "Hip flexion, left: a change of more than 5.5 deg is beyond measurement error; "
+        "a smaller one cannot be told from it"
+    )
+    assert "no error could be measured" in detectable_change_words(trunk)
+    assert detectable_change_words(hip) in "\n".join(repeatability_lines(figures))
+
+    errors = measurement_errors(figures, "thomas-test", datetime.now(UTC))
+    assert [(e.assessment, e.name, e.trials) for e in errors] == [("thomas-test", "hip_flexion_left_max", 3)]
+    assert errors[0].mdc95 == pytest.approx(1.959964 * math.sqrt(2) * 2.0)
+    with open_history() as history:
+        client = history.keep_measurement_errors(errors, "C-5")
+        assert client is not None
+        (kept,) = history.measurement_errors(client.id)
+    assert (kept.client_id, kept.sem, kept.confidence) == (client.id, pytest.approx(2.0), "high")
+
+
+def test_a_bad_client_code_is_refused_before_any_clip_is_analysed(tmp_path: Path) -> None:
+    done = run_cli("repeatability", tmp_path / "none.mp4", tmp_path / "none.mp4", "--client", "  ")
+    assert (done.returncode, done.stderr.strip()) == (1, "error: a client needs a name or code")
+    both = run_cli("repeatability", WALK_CLIP, WALK_CLIP, "--client", "C-1", "--clinic-default")
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr

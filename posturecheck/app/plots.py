@@ -14,12 +14,22 @@ import numpy as np
 import plotly.graph_objects as go
 
 from posturecheck.app.text import UNITS, measure_title, plain_reason
+from posturecheck.measures.repeatability import ChangeVerdict
 from posturecheck.measures.summary import confidence_label
 from posturecheck.measures.table import MeasureTable
 
 INVALID_COLOUR = "rgba(130, 130, 130, 0.55)"
 AXIS_TITLES = {"deg": "degrees", "%": "%", "cm": "cm"}
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# How a change between visits is drawn: only one beyond measurement error is a solid line in colour.
+CHANGE_LINES: dict[ChangeVerdict | None, tuple[dict[str, str], str]] = {
+    ChangeVerdict.BEYOND_ERROR: ({"dash": "solid"}, "beyond measurement error"),
+    ChangeVerdict.WITHIN_ERROR: (
+        {"dash": "dash", "color": INVALID_COLOUR},
+        "within measurement error (not a measurable change)",
+    ),
+    None: ({"dash": "dot", "color": INVALID_COLOUR}, "no uncertainty recorded"),
+}
 
 
 def measures_figure(table: MeasureTable, names: Sequence[str]) -> go.Figure:
@@ -84,7 +94,11 @@ def measures_figure(table: MeasureTable, names: Sequence[str]) -> go.Figure:
 
 
 def progress_figure(
-    points: Sequence[tuple[datetime, float]], valid_shares: Sequence[float], title: str, unit: str
+    points: Sequence[tuple[datetime, float]],
+    valid_shares: Sequence[float],
+    title: str,
+    unit: str,
+    verdicts: Sequence[ChangeVerdict | None],
 ) -> go.Figure:
     """One key figure over a client's sessions, each point marked with the confidence it rests on.
 
@@ -94,13 +108,20 @@ def progress_figure(
     valid_shares : per point, the share (0..1) of the frames with the person in view its value rested on.
     title : the figure's display name.
     unit : the value's unit (``"deg"``, ``"%"``, ``"cm"`` or ``""``).
+    verdicts : per change from one point to the next, how it compares with measurement
+        error (``None``: no uncertainty recorded; :mod:`posturecheck.reports.progress_change`).
 
     Returns
     -------
     plotly.graph_objects.Figure
-        A line through the sessions; points of high confidence filled, low
-        confidence hollow, with the date, value and valid share on hover.
+        The sessions as markers (the first trace): high confidence filled,
+        low confidence hollow, with the date, value and valid share on
+        hover. Then one line per change: solid beyond measurement error,
+        grey dashed within it, grey dotted with no uncertainty recorded, so
+        a change within error never looks like a measured one.
     """
+    if len(verdicts) != max(len(points) - 1, 0):
+        raise ValueError(f"{len(points)} points need {len(points) - 1} verdicts, got {len(verdicts)}")
     when = [at.astimezone() for at, _ in points]
     values = [value for _, value in points]
     confidence = [confidence_label(share) for share in valid_shares]
@@ -112,9 +133,10 @@ def progress_figure(
         go.Scatter(
             x=when,
             y=values,
-            mode="lines+markers",
+            mode="markers",
             name=title,
             text=hover,
+            showlegend=False,
             marker={
                 "size": 10,
                 "symbol": ["circle" if mark == "high" else "circle-open" for mark in confidence],
@@ -123,11 +145,28 @@ def progress_figure(
             "<extra></extra>",
         )
     )
+    shown: set[ChangeVerdict | None] = set()
+    for index, verdict in enumerate(verdicts):
+        line, label = CHANGE_LINES[verdict]
+        figure.add_trace(
+            go.Scatter(
+                x=when[index : index + 2],
+                y=values[index : index + 2],
+                mode="lines",
+                line=line,
+                name=label,
+                legendgroup=label,
+                showlegend=verdict not in shown,
+                hoverinfo="skip",
+            )
+        )
+        shown.add(verdict)
     figure.update_layout(
         height=320,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         xaxis_title="session date",
         yaxis_title=AXIS_TITLES.get(unit, unit),
-        showlegend=False,
+        showlegend=bool(verdicts),
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     )
     return figure

@@ -26,6 +26,7 @@ TOPICS: tuple[str, ...] = (
     "pelvic-tilt",
     "posture-types",
     "thomas-test",
+    "measurement-error",
 )
 
 DISCLAIMER = (

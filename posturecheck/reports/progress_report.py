@@ -3,7 +3,9 @@
 Built from the history alone (the key figures kept with each visit), so it
 needs no clip or landmarks file. Each figure is shown per visit with the
 confidence it was kept with; a change between visits is stated with the
-confidence at both ends, never as a finding on its own.
+confidence at both ends and judged against measurement error (a kept MDC95,
+else the visits' 95 % intervals, else "no uncertainty recorded": see
+:mod:`.progress_change`), never as an improvement or a decline.
 """
 
 from __future__ import annotations
@@ -20,13 +22,19 @@ from posturecheck.measures.summary import confidence_label
 from posturecheck.reports.build import ReportFiles, write_report
 from posturecheck.reports.content import Picture, Report, RowMark, Table
 from posturecheck.reports.history_entry import split_statistic
+from posturecheck.reports.progress_change import (
+    VisitChange,
+    measured_sessions,
+    overall_change,
+    visit_changes,
+)
 from posturecheck.reports.wording import (
     NOT_A_DIAGNOSIS,
     WHAT_IT_MEASURES,
     format_share,
     format_value,
 )
-from posturecheck.storage import ClientInfo, History, MeasureValue, SessionInfo
+from posturecheck.storage import ClientInfo, History, MeasurementError, MeasureValue, SessionInfo
 
 # Shown whenever the visits have them; more can be asked for by name.
 DEFAULT_FIGURES = (
@@ -77,53 +85,71 @@ def _mark(figure: MeasureValue | None) -> RowMark:
     return "" if confidence_label(figure.valid_fraction) == "high" else "caution"
 
 
-def _figure_table(name: str, sessions: Sequence[SessionInfo]) -> Table:
+def _figure_table(name: str, sessions: Sequence[SessionInfo], errors: Sequence[MeasurementError]) -> Table:
+    later = [session.id for session, _ in measured_sessions(sessions, name)[1:]]
+    changes = dict(zip(later, visit_changes(sessions, name, errors), strict=True))
     rows, marks = [], []
     for session in sessions:
         figure = _figure_of(session, name)
         measured = figure is not None and figure.is_measured
+        change = changes.get(session.id)
         rows.append(
             (
                 _date(session.recorded_at),
                 format_value(figure.value, figure.unit) if figure is not None and measured else "–",
                 confidence_label(figure.valid_fraction) if figure is not None and measured else "none",
                 format_share(figure.valid_fraction) if figure is not None else "–",
+                _change_cell(change) if change is not None else "–",
                 session.assessment,
             )
         )
         marks.append(_mark(figure))
+    bases = dict.fromkeys(
+        f"{change.basis_words[0].upper()}{change.basis_words[1:]}." for change in changes.values()
+    )
     return Table(
         figure_label(name),
-        ("Visit", "Value", "Confidence", "Valid frames", "Assessment"),
+        ("Visit", "Value", "Confidence", "Valid frames", "Change from the visit before", "Assessment"),
         tuple(rows),
         tuple(marks),
-        caption="Valid frames: the share of the visit's frames, with the person in view, behind the figure.",
+        caption=" ".join(
+            [
+                "Valid frames: the share of the visit's frames, with the person in view, behind the figure.",
+                *bases,
+            ]
+        ),
     )
 
 
-def _change_line(name: str, sessions: Sequence[SessionInfo]) -> str | None:
-    measured = measured_visits(sessions, name)
-    if len(measured) < 2:
+def _change_cell(change: VisitChange) -> str:
+    sign = "+" if change.change > 0 else ""
+    return f"{sign}{format_value(change.change, change.unit)}, {change.verdict_words}"
+
+
+def _change_line(
+    name: str, sessions: Sequence[SessionInfo], errors: Sequence[MeasurementError]
+) -> str | None:
+    change = overall_change(sessions, name, errors)
+    if change is None:
         return None
+    measured = measured_visits(sessions, name)
     (first, a), (last, b) = measured[0], measured[-1]
-    change = format_value(b.value - a.value, a.unit)
-    if b.value - a.value > 0:
-        change = "+" + change
     return (
         f"{figure_label(name)}: {format_value(a.value, a.unit)} on {_date(first)} "
         f"({confidence_label(a.valid_fraction)} confidence), {format_value(b.value, b.unit)} on "
-        f"{_date(last)} ({confidence_label(b.valid_fraction)} confidence); change {change}."
+        f"{_date(last)} ({confidence_label(b.valid_fraction)} confidence); change {change.sentence()}."
     )
 
 
-def _plot(name: str, sessions: Sequence[SessionInfo]) -> Picture | None:
+def _plot(name: str, sessions: Sequence[SessionInfo], errors: Sequence[MeasurementError]) -> Picture | None:
     from posturecheck.storage.progress_plot import progress_figure
 
     measured = measured_visits(sessions, name)
     if len(measured) < 2:
         return None
     points = [(when, figure.value) for when, figure in measured]
-    figure = progress_figure(points, figure_label(name), measured[0][1].unit)
+    verdicts = [change.verdict for change in visit_changes(sessions, name, errors)]
+    figure = progress_figure(points, figure_label(name), measured[0][1].unit, verdicts=verdicts)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=PLOT_DPI)
     width, height = (round(side * PLOT_DPI) for side in figure.get_size_inches())
@@ -132,18 +158,26 @@ def _plot(name: str, sessions: Sequence[SessionInfo]) -> Picture | None:
         "image/png",
         width,
         height,
-        caption=f"{figure_label(name)} at each visit (the tables above give each value's confidence).",
+        caption=f"{figure_label(name)} at each visit (the tables above give each value's confidence). "
+        "A solid line is a change beyond measurement error; dashed, within it (not a measurable change); "
+        "dotted, no uncertainty recorded.",
         alt=f"{figure_label(name)} over visits",
     )
 
 
 def progress_report(
-    client: ClientInfo, sessions: Sequence[SessionInfo], figures: Sequence[str] = ()
+    client: ClientInfo,
+    sessions: Sequence[SessionInfo],
+    figures: Sequence[str] = (),
+    errors: Sequence[MeasurementError] = (),
 ) -> Report:
     """The report of ``client``'s visits: the visits, then per key figure a table and a plot.
 
     ``figures`` names key figures to show besides :data:`DEFAULT_FIGURES`;
-    only figures that at least one visit has are shown.
+    only figures that at least one visit has are shown. ``errors`` are the
+    kept measurement errors that apply to the client
+    (:meth:`~posturecheck.storage.History.measurement_errors`), each change
+    between visits being judged against them (:mod:`.progress_change`).
 
     Raises
     ------
@@ -183,7 +217,7 @@ def progress_report(
         "Camera height, distance and angle change the figures: compare visits filmed the same way, and "
         "read small changes (a few degrees) as within what filming alone can cause."
     )
-    plots = [plot for name in names if (plot := _plot(name, sessions)) is not None]
+    plots = [plot for name in names if (plot := _plot(name, sessions, errors)) is not None]
     return Report(
         title="Progress over visits",
         facts=(
@@ -197,9 +231,11 @@ def progress_report(
         what_it_measures=WHAT_IT_MEASURES,
         not_a_diagnosis=NOT_A_DIAGNOSIS,
         privacy=PRIVACY,
-        summary_lines=tuple(line for name in names if (line := _change_line(name, sessions)) is not None),
+        summary_lines=tuple(
+            line for name in names if (line := _change_line(name, sessions, errors)) is not None
+        ),
         setup=visits,
-        figures=tuple(_figure_table(name, sessions) for name in names),
+        figures=tuple(_figure_table(name, sessions, errors) for name in names),
         plots=tuple(plots),
         key_frames=(),
         key_frames_note="Key frames are in each visit's own report.",
@@ -210,6 +246,12 @@ def progress_report(
             "filtering, method (2D or 3D) and valid frames.",
             "Statistics: most and least are the extremes over the visit's valid frames; median is their "
             "middle value; hip flexion below 0 is extension.",
+            "Changes: beyond measurement error when larger than the MDC95 of a repeatability run kept "
+            "for the client (else the clinic's default for the assessment), else than the combined 95% "
+            "intervals of the two visits (the square root of the sum of their squared half-widths). "
+            "Without either, no uncertainty is recorded and a change is only a number. A change within "
+            "error is not a measurable change; which direction is wanted depends on the person, so no "
+            "direction is judged here.",
         ),
         footer=f"Report by posturecheck {__version__} from the client history.",
     )
@@ -225,5 +267,7 @@ def build_progress_report(
     InputError
         As :func:`progress_report`, or when the files cannot be written.
     """
-    report = progress_report(client, history.sessions(client.id), figures)
+    report = progress_report(
+        client, history.sessions(client.id), figures, history.measurement_errors(client.id)
+    )
     return write_report(report, ReportFiles(out.with_suffix(".html"), out.with_suffix(".pdf")))

@@ -69,7 +69,8 @@ def export_archive(history: History, client_id: int, out: Path) -> ArchiveCounts
     """
     client = history.client(client_id)
     sessions = history.sessions(client_id)
-    document = client_document(client, sessions)
+    own_errors = [error for error in history.measurement_errors(client_id) if error.client_id is not None]
+    document = client_document(client, sessions, own_errors)
     partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
     files = 0
     try:

@@ -7,7 +7,12 @@ Layout (``format_version`` 1)::
      "sessions": [{"recorded_at": ISO 8601, "assessment": str, "source_name": str,
                    "result": {...}, "result_version": int,
                    "measures": [{"name", "value" (null: not measured), "unit", "valid_fraction"}],
-                   "media": [{"kind", "path"}]}]}
+                   "media": [{"kind", "path"}]}],
+     "measurement_errors": [{"assessment", "name", "unit", "sem", "mdc95", "trials",
+                             "confidence", "measured_at": ISO 8601}]}
+
+``measurement_errors`` (the client's own, from repeatability runs) may be
+missing: exports from before it existed open with none.
 
 Times carry their UTC offset. Media are listed by absolute path; the files
 themselves are not in the document. In an archive (:mod:`.archive`) a media
@@ -30,7 +35,14 @@ from typing import Any
 
 from posturecheck.errors import InputError
 from posturecheck.storage.errors import HistoryError
-from posturecheck.storage.records import ClientInfo, MeasureValue, MediaFile, SessionData, SessionInfo
+from posturecheck.storage.records import (
+    ClientInfo,
+    MeasurementError,
+    MeasureValue,
+    MediaFile,
+    SessionData,
+    SessionInfo,
+)
 
 EXPORT_FORMAT = "posturecheck-client"
 EXPORT_FORMAT_VERSION = 1
@@ -44,10 +56,13 @@ class ClientData:
     created_at: datetime
     notes: str
     sessions: tuple[SessionData, ...]
+    measurement_errors: tuple[MeasurementError, ...] = ()
 
 
-def client_document(client: ClientInfo, sessions: Sequence[SessionInfo]) -> dict[str, Any]:
-    """The JSON-serialisable export of ``client`` and their ``sessions`` (layout in the module doc)."""
+def client_document(
+    client: ClientInfo, sessions: Sequence[SessionInfo], errors: Sequence[MeasurementError] = ()
+) -> dict[str, Any]:
+    """The JSON-serialisable export of ``client``, their ``sessions`` and own measurement ``errors``."""
     return {
         "format": EXPORT_FORMAT,
         "format_version": EXPORT_FORMAT_VERSION,
@@ -71,6 +86,19 @@ def client_document(client: ClientInfo, sessions: Sequence[SessionInfo]) -> dict
                 "media": [{"kind": f.kind, "path": str(f.path)} for f in session.media],
             }
             for session in sessions
+        ],
+        "measurement_errors": [
+            {
+                "assessment": e.assessment,
+                "name": e.name,
+                "unit": e.unit,
+                "sem": e.sem,
+                "mdc95": e.mdc95,
+                "trials": e.trials,
+                "confidence": e.confidence,
+                "measured_at": e.measured_at.isoformat(),
+            }
+            for e in errors
         ],
     }
 
@@ -130,6 +158,7 @@ def read_client_document(document: Mapping[str, Any]) -> ClientData:
             created_at=_time(client["created_at"]),
             notes=_text(client["notes"]),
             sessions=tuple(_session(item) for item in document["sessions"]),
+            measurement_errors=tuple(_error(item) for item in document.get("measurement_errors", [])),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise HistoryError(f"client import: malformed export ({type(exc).__name__}: {exc})") from exc
@@ -157,6 +186,19 @@ def _session(item: Mapping[str, Any]) -> SessionData:
             for m in item["measures"]
         ),
         media=tuple(MediaFile(_text(f["kind"], 40), Path(_text(f["path"], 4096))) for f in item["media"]),
+    )
+
+
+def _error(item: Mapping[str, Any]) -> MeasurementError:
+    return MeasurementError(
+        assessment=_text(item["assessment"], 100),
+        name=_text(item["name"], 100),
+        unit=_text(item["unit"], 20),
+        sem=_finite(item["sem"]),
+        mdc95=_finite(item["mdc95"]),
+        trials=int(item["trials"]),
+        confidence=_text(item["confidence"], 10),
+        measured_at=_time(item["measured_at"]),
     )
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy import Connection, Engine, delete, func, or_, select
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -28,12 +28,13 @@ from posturecheck.storage.errors import HistoryError, unusable_database
 from posturecheck.storage.exchange import client_document, read_client_document
 from posturecheck.storage.location import database_url, kept_results_dir
 from posturecheck.storage.migrations import migrate
-from posturecheck.storage.models import Client, Measure, Media, SessionRecord
+from posturecheck.storage.models import Client, Measure, MeasurementErrorRecord, Media, SessionRecord
 from posturecheck.storage.ownership import deletable, owned_file
 from posturecheck.storage.records import (
     ClientInfo,
     DeletionPlan,
     DeletionReport,
+    MeasurementError,
     MeasureValue,
     MediaFile,
     SavedSession,
@@ -238,11 +239,77 @@ class History:
             _get_client(db, client_id)
             return [(when, float(value)) for when, value in db.execute(query) if value is not None]
 
+    def keep_measurement_errors(
+        self, errors: Sequence[MeasurementError], code: str | None = None
+    ) -> ClientInfo | None:
+        """Keep key figures' measurement errors for the client with ``code``, or as the clinic's default.
+
+        One transaction. Each replaces the one kept before for the same
+        client (or default), assessment and figure; the others stay. The
+        errors' own ``client_id`` is not used.
+
+        Parameters
+        ----------
+        errors : from a repeatability run.
+        code : the client's code, created if new; ``None``: the clinic's default per assessment.
+
+        Returns
+        -------
+        ClientInfo or None
+            The client they were kept for; ``None`` for the clinic's default.
+
+        Raises
+        ------
+        HistoryError
+            If ``code`` is empty, too long or not one line.
+        """
+        for error in errors:
+            _require_zone(error.measured_at, "measured_at")
+        with self._writing() as db:
+            client = None
+            if code is not None:
+                code = client_code(code)
+                client = db.scalar(select(Client).where(Client.code == code))
+                if client is None:
+                    client = self._new_client(db, code, datetime.now(UTC), "")
+            client_id = client.id if client is not None else None
+            for error in errors:
+                _replace_error(db, client_id, error)
+            return _client_info(client) if client is not None else None
+
+    def measurement_errors(self, client_id: int | None) -> list[MeasurementError]:
+        """The measurement errors that apply to a client: their own, then the clinic's defaults.
+
+        ``client_id`` ``None``: the clinic's defaults only. Within each, by
+        assessment and figure name.
+        """
+        query = select(MeasurementErrorRecord).order_by(
+            MeasurementErrorRecord.client_id.is_(None),
+            MeasurementErrorRecord.assessment,
+            MeasurementErrorRecord.name,
+            MeasurementErrorRecord.id,
+        )
+        with self._orm() as db:
+            if client_id is None:
+                query = query.where(MeasurementErrorRecord.client_id.is_(None))
+            else:
+                _get_client(db, client_id)
+                query = query.where(
+                    or_(
+                        MeasurementErrorRecord.client_id == client_id,
+                        MeasurementErrorRecord.client_id.is_(None),
+                    )
+                )
+            return [_measurement_error(row) for row in db.scalars(query)]
+
     def export_client(self, client_id: int) -> dict[str, Any]:
-        """A client and all their sessions as a JSON-serialisable document (see :mod:`.exchange`)."""
+        """A client and all their sessions as a JSON-serialisable document (see :mod:`.exchange`).
+
+        The client's own measurement errors go along; the clinic's defaults stay with the clinic.
+        """
         with self._orm() as db:
             client = _client_info(_get_client(db, client_id))
-            return client_document(client, _session_infos(db, client_id))
+            return client_document(client, _session_infos(db, client_id), _own_errors(db, client_id))
 
     def import_client(
         self, document: Mapping[str, Any], code: str | None = None, media_folder: Path | None = None
@@ -272,6 +339,8 @@ class History:
             client = self._new_client(db, (code or data.code).strip(), data.created_at, data.notes)
             for session in data.sessions:
                 _add_session(db, client.id, session, media_folder)
+            for error in data.measurement_errors:
+                _replace_error(db, client.id, error)
             return client.id
 
     def deletion_plan(self, client_id: int) -> DeletionPlan:
@@ -310,6 +379,9 @@ class History:
             session_rows = connection.execute(
                 delete(SessionRecord).where(SessionRecord.client_id == client_id)
             ).rowcount
+            connection.execute(
+                delete(MeasurementErrorRecord).where(MeasurementErrorRecord.client_id == client_id)
+            )
             connection.execute(delete(Client).where(Client.id == client_id))
             to_remove, kept, not_owned = _sort_files(connection, client_id, listed)
         removed, missing, failed = _delete_files({path: listed[path] for path in to_remove})
@@ -539,6 +611,59 @@ def _add_session(db: Session, client_id: int, data: SessionData, media_folder: P
     )
     db.add(record)
     return record
+
+
+def _replace_error(db: Session, client_id: int | None, error: MeasurementError) -> None:
+    """Add ``error`` for ``client_id`` (``None``: the clinic's default), dropping the one it replaces."""
+    owner = (
+        MeasurementErrorRecord.client_id.is_(None)
+        if client_id is None
+        else MeasurementErrorRecord.client_id == client_id
+    )
+    db.execute(
+        delete(MeasurementErrorRecord).where(
+            owner,
+            MeasurementErrorRecord.assessment == error.assessment,
+            MeasurementErrorRecord.name == error.name,
+        )
+    )
+    db.add(
+        MeasurementErrorRecord(
+            client_id=client_id,
+            assessment=error.assessment,
+            name=error.name,
+            unit=error.unit,
+            sem=float(error.sem),
+            mdc95=float(error.mdc95),
+            trials=int(error.trials),
+            confidence=error.confidence,
+            measured_at=error.measured_at,
+        )
+    )
+
+
+def _measurement_error(row: MeasurementErrorRecord) -> MeasurementError:
+    return MeasurementError(
+        row.assessment,
+        row.name,
+        row.unit,
+        row.sem,
+        row.mdc95,
+        row.trials,
+        row.confidence,
+        row.measured_at,
+        row.client_id,
+    )
+
+
+def _own_errors(db: Session, client_id: int) -> list[MeasurementError]:
+    """The measurement errors kept for ``client_id`` themself (not the clinic's defaults)."""
+    query = (
+        select(MeasurementErrorRecord)
+        .where(MeasurementErrorRecord.client_id == client_id)
+        .order_by(MeasurementErrorRecord.assessment, MeasurementErrorRecord.name)
+    )
+    return [_measurement_error(row) for row in db.scalars(query)]
 
 
 def _client_info(client: Client) -> ClientInfo:

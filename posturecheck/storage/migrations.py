@@ -123,10 +123,35 @@ def _v3_media_ownership(connection: Connection) -> None:
     connection.execute(text("ALTER TABLE media ADD COLUMN owned_within TEXT"))
 
 
+def _v4_measurement_errors(connection: Connection) -> None:
+    """Version 4: each key figure's SEM and MDC95 from a repeatability run, a client's or the clinic's.
+
+    Histories from before have none: their progress says "no uncertainty
+    recorded" until a repeatability run is kept.
+    """
+    metadata = MetaData()
+    Table("clients", metadata, autoload_with=connection)
+    Table(
+        "measurement_errors",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("client_id", Integer, ForeignKey("clients.id", ondelete="CASCADE"), nullable=True, index=True),
+        Column("assessment", String(100), nullable=False),
+        Column("name", String(100), nullable=False),
+        Column("unit", String(20), nullable=False),
+        Column("sem", Float, nullable=False),
+        Column("mdc95", Float, nullable=False),
+        Column("trials", Integer, nullable=False),
+        Column("confidence", String(10), nullable=False),
+        Column("measured_at", DateTime(timezone=True), nullable=False),
+    ).create(connection, checkfirst=False)
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _v1_clients_sessions_measures,
     _v2_media_and_progress_index,
     _v3_media_ownership,
+    _v4_measurement_errors,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -1,7 +1,8 @@
 """The history's tables as SQLAlchemy ORM classes (the latest schema; :mod:`.migrations` builds it).
 
-Tables: ``clients`` 1-n ``sessions`` 1-n ``measures`` and ``media``. Child
-rows are deleted with their parent (``ON DELETE CASCADE`` and ORM cascade).
+Tables: ``clients`` 1-n ``sessions`` 1-n ``measures`` and ``media``;
+``measurement_errors`` (a client's, or with no client the clinic's default).
+Child rows are deleted with their parent (``ON DELETE CASCADE`` and ORM cascade).
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ class Client(Base):
     notes: Mapped[str] = mapped_column(Text)
     sessions: Mapped[list[SessionRecord]] = relationship(
         back_populates="client", cascade="all, delete-orphan", passive_deletes=True
+    )
+    measurement_errors: Mapped[list[MeasurementErrorRecord]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
     )
 
 
@@ -110,3 +114,24 @@ class Media(Base):
     path: Mapped[str] = mapped_column(Text)
     owned_within: Mapped[str | None] = mapped_column(Text)
     session: Mapped[SessionRecord] = relationship(back_populates="media")
+
+
+class MeasurementErrorRecord(Base):
+    """A key figure's SEM and MDC95 from a repeatability run (schema version 4).
+
+    ``client_id`` NULL: the clinic's default for ``assessment``. At most one
+    row per client (or default), assessment and name: a new run replaces it.
+    """
+
+    __tablename__ = "measurement_errors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    assessment: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str] = mapped_column(String(20))
+    sem: Mapped[float] = mapped_column(Float)
+    mdc95: Mapped[float] = mapped_column(Float)
+    trials: Mapped[int]
+    confidence: Mapped[str] = mapped_column(String(10))
+    measured_at: Mapped[datetime]

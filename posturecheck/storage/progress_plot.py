@@ -6,12 +6,26 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 import matplotlib.dates as mdates
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from posturecheck.measures.repeatability import ChangeVerdict
+
+# How each change between visits is drawn: only a change beyond error is a line in the series' colour.
+SEGMENT_STYLES: dict[ChangeVerdict | None, tuple[str, str, str]] = {
+    ChangeVerdict.BEYOND_ERROR: ("-", "C0", "beyond measurement error"),
+    ChangeVerdict.WITHIN_ERROR: ("--", "0.6", "within measurement error (not a measurable change)"),
+    None: (":", "0.6", "no uncertainty recorded"),
+}
+
 
 def progress_figure(
-    points: Sequence[tuple[datetime, float]], measure_name: str, unit: str, tz: tzinfo | None = None
+    points: Sequence[tuple[datetime, float]],
+    measure_name: str,
+    unit: str,
+    tz: tzinfo | None = None,
+    verdicts: Sequence[ChangeVerdict | None] | None = None,
 ) -> Figure:
     """Plot one measure over sessions, as :meth:`History.progress` returns it.
 
@@ -21,6 +35,9 @@ def progress_figure(
     measure_name : shown as the title and y label.
     unit : unit of the values, e.g. ``"deg"``; ``""`` for none.
     tz : time zone the dates are labelled in; the machine's local zone by default.
+    verdicts : per change from one point to the next (``len(points) - 1`` of them), how it
+        compares with measurement error (``None``: no uncertainty recorded); see
+        :mod:`posturecheck.reports.progress_change`. Not given: the points joined by one line.
 
     Returns
     -------
@@ -28,7 +45,10 @@ def progress_figure(
         One axes with the values joined in time order (one line, markers at
         the sessions; x in matplotlib date numbers, days since 1970 UTC),
         drawn on an Agg canvas so it can be saved or rendered without a
-        display. With no points the axes say so.
+        display. With ``verdicts`` the sessions are markers and each change
+        its own segment: solid beyond error, grey dashed within it, grey
+        dotted with no uncertainty, with a legend, so a change within error
+        never looks like a measured one. With no points the axes say so.
     """
     zone = tz or datetime.now().astimezone().tzinfo
     figure = Figure(figsize=(6.4, 3.6), layout="constrained")
@@ -43,9 +63,35 @@ def progress_figure(
         )
         return figure
     days = mdates.date2num([when for when, _ in points])
-    axes.plot(days, [value for _, value in points], marker="o")
+    values = [value for _, value in points]
+    if verdicts is None:
+        axes.plot(days, values, marker="o")
+    else:
+        _draw_changes(axes, days, values, verdicts)
     locator = mdates.AutoDateLocator(tz=zone)
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=zone))
     axes.set_xlabel("session date")
     return figure
+
+
+def _draw_changes(
+    axes: Axes, days: Sequence[float], values: Sequence[float], verdicts: Sequence[ChangeVerdict | None]
+) -> None:
+    """The sessions as markers, each change between them as a segment styled by its verdict."""
+    if len(verdicts) != len(values) - 1:
+        raise ValueError(f"{len(values)} points need {len(values) - 1} verdicts, got {len(verdicts)}")
+    axes.plot(days, values, linestyle="none", marker="o", color="C0", zorder=3)
+    labelled: set[ChangeVerdict | None] = set()
+    for index, verdict in enumerate(verdicts):
+        style, colour, label = SEGMENT_STYLES[verdict]
+        axes.plot(
+            days[index : index + 2],
+            values[index : index + 2],
+            linestyle=style,
+            color=colour,
+            label=None if verdict in labelled else label,
+        )
+        labelled.add(verdict)
+    if verdicts:
+        axes.legend(loc="best", fontsize="small")

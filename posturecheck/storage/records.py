@@ -46,6 +46,50 @@ class MeasureValue:
 
 
 @dataclass(frozen=True)
+class MeasurementError:
+    """How far one key figure moves when the same test is filmed again: a set-up's repeatability, kept.
+
+    Made by ``posturecheck repeatability`` (see :mod:`posturecheck.measures.repeatability`)
+    and kept for one client, or as the clinic's default for an assessment.
+    A change between two visits larger than ``mdc95`` is beyond this error.
+
+    Attributes
+    ----------
+    assessment : the assessment the clips were graded with, or ``"analysis"`` for measurements
+        alone; it applies to visits of that assessment only.
+    name : the key figure, as the sessions' measures name it (e.g. ``"hip_flexion_left_max"``).
+    unit : the figure's unit.
+    sem : standard error of measurement, in ``unit``, >= 0.
+    mdc95 : minimal detectable change at 95 % confidence (1.96 * sqrt(2) * SEM), in ``unit``, > 0.
+    trials : how many clips it rests on (>= 2).
+    confidence : the lowest confidence ("high" or "low") among the clips' values.
+    measured_at : when the repeatability was run (timezone-aware).
+    client_id : the client it was measured on; ``None`` for the clinic's default.
+    """
+
+    assessment: str
+    name: str
+    unit: str
+    sem: float
+    mdc95: float
+    trials: int
+    confidence: str
+    measured_at: datetime
+    client_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.sem) and self.sem >= 0):
+            raise ValueError(f"measurement error of {self.name!r}: SEM {self.sem} is not a number >= 0")
+        if not (math.isfinite(self.mdc95) and self.mdc95 > 0):
+            raise ValueError(
+                f"measurement error of {self.name!r}: MDC95 {self.mdc95} is not a number > 0 "
+                "(identical clips measure no error)"
+            )
+        if self.trials < 2:
+            raise ValueError(f"measurement error of {self.name!r} needs at least 2 trials, got {self.trials}")
+
+
+@dataclass(frozen=True)
 class MediaFile:
     """A file on disk listed by one session.
 

@@ -20,8 +20,9 @@ from posturecheck.errors import PostureCheckError
 from posturecheck.measures.summary import confidence_label
 from posturecheck.reports import ReportFiles
 from posturecheck.reports.history_entry import split_statistic
+from posturecheck.reports.progress_change import visit_changes
 from posturecheck.reports.progress_report import build_progress_report, measured_visits
-from posturecheck.storage import ClientInfo, History, SessionInfo, open_history
+from posturecheck.storage import ClientInfo, History, MeasurementError, SessionInfo, open_history
 from posturecheck.storage.archive import export_archive, import_archive
 from posturecheck.storage.errors import unusable_database
 from posturecheck.storage.exchange import parse_client_json
@@ -55,8 +56,14 @@ def _sessions_table(sessions: Sequence[SessionInfo]) -> None:
     )
 
 
-def _progress(client: ClientInfo, sessions: Sequence[SessionInfo]) -> str | None:
-    """The progress plot and values of one key figure; returns the figure's name (``None``: none kept)."""
+def _progress(
+    client: ClientInfo, sessions: Sequence[SessionInfo], errors: Sequence[MeasurementError]
+) -> str | None:
+    """The progress plot, values and changes of one key figure; returns its name (``None``: none kept).
+
+    Each change between visits says whether it is beyond measurement error and what it was
+    judged against (:mod:`posturecheck.reports.progress_change`); none is called better or worse.
+    """
     units = {m.name: m.unit for s in sessions for m in s.measures}
     if not units:
         return None
@@ -76,7 +83,11 @@ def _progress(client: ClientInfo, sessions: Sequence[SessionInfo]) -> str | None
         return name
     points = [(when, figure.value) for when, figure in measured]
     valid = [figure.valid_fraction for _, figure in measured]
-    st.plotly_chart(progress_figure(points, valid, figure_title(name), units[name]), config=PLOT_CONFIG)
+    changes = visit_changes(sessions, name, errors)
+    verdicts = [change.verdict for change in changes]
+    st.plotly_chart(
+        progress_figure(points, valid, figure_title(name), units[name], verdicts), config=PLOT_CONFIG
+    )
     st.markdown(
         "\n".join(
             f"- {when.astimezone().strftime(DATE)}: **{format_value(value, units[name])}**, "
@@ -84,6 +95,20 @@ def _progress(client: ClientInfo, sessions: Sequence[SessionInfo]) -> str | None
             for (when, value), share in zip(points, valid, strict=True)
         )
     )
+    if changes:
+        st.markdown("**Changes between visits**")
+        st.markdown(
+            "\n".join(
+                f"- {change.before_at.astimezone().strftime(DATE)} to "
+                f"{change.after_at.astimezone().strftime(DATE)}: {literal(change.sentence())}"
+                for change in changes
+            )
+        )
+        st.caption(
+            "Beyond measurement error: larger than this set-up's error (a kept repeatability run, else "
+            "the visits' 95% intervals). Within it: not a measurable change, whichever way it points. "
+            "Keep a repeatability run with `posturecheck repeatability CLIP CLIP CLIP --client CODE`."
+        )
     return name
 
 
@@ -264,7 +289,7 @@ def _page(history: History) -> None:
     st.markdown(f"### {literal(client.code)}: {len(sessions)} visit(s)")
     _sessions_table(sessions)
     st.markdown("### Progress")
-    measure = _progress(client, sessions)
+    measure = _progress(client, sessions, history.measurement_errors(client.id))
     _progress_report(history, client, measure)
     st.markdown("### Keep, move or remove")
     _export_import(history, client)
