@@ -537,8 +537,89 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
     """
     if not 0 <= person < series.n_people:
         raise ValueError(f"person {person} is not in the series (it has {series.n_people} person slots)")
+    timed = series.n_frames >= 2 and bool(np.all(np.diff(series.times_s) > 0))
+    seen = np.flatnonzero(series.detected[:, person])
+    first, stop = (max(int(seen[0]) - 1, 0), min(int(seen[-1]) + 2, series.n_frames)) if seen.size else (0, 0)
+    part = _rows(series, first, stop)
+    if stop - first < 2 or (first == 0 and stop == series.n_frames) or not _same_rate(part, series):
+        return _measure_rows(series, person, options, timed)
+    # Measured over the person's own frames and one frame without them each side (where there is
+    # one): every frame further out reads like that one (no person detected), and storage and
+    # working arrays follow the person's time in view, not the clip's length.
+    return _padded(_measure_rows(part, person, options, timed), first, series)
+
+
+def _same_rate(part: PoseSeries, series: PoseSeries) -> bool:
+    """Do ``part``'s frames have the median interval of all of ``series``' (within 1 in 10^9)?
+
+    Filtering, glitch and standing checks take the frame rate from the median
+    interval of the frames they are given; measuring a person over their own
+    frames gives the same results only when that is the clip's. Clips with
+    a variable frame rate are measured whole.
+    """
+    whole = float(np.median(np.diff(series.times_s)))
+    own = float(np.median(np.diff(part.times_s)))
+    return abs(own - whole) <= 1e-9 * abs(whole)
+
+
+def _rows(series: PoseSeries, first: int, stop: int) -> PoseSeries:
+    """Frames ``first`` to ``stop`` (exclusive) of every slot (views, no copy)."""
+    rows = slice(first, stop)
+    return replace(
+        series,
+        times_s=series.times_s[rows],
+        frame_index=series.frame_index[rows],
+        image=series.image[rows],
+        world=series.world[rows],
+        visibility=series.visibility[rows],
+        presence=series.presence[rows],
+        masks=None if series.masks is None else series.masks[rows],
+    )
+
+
+def _padded(table: MeasureTable, first: int, series: PoseSeries) -> MeasureTable:
+    """A table measured over frames ``first`` onwards, spread over all of ``series``' frames.
+
+    The table's first (last) frame, where the person is not in view unless
+    it is the series' first (last), stands for every frame before (after) it.
+    """
+    n = series.n_frames
+    view = _padded_view(table.view, first, n)
+    measures = {name: m.padded(first, n) for name, m in table.measures.items()}
+    why = {
+        name: _choose(measures[f"{name}_2d"], measures[f"{name}_3d"], table.options.method)[1]
+        for name in table.why
+    }
+    return replace(
+        table,
+        times_s=np.asarray(series.times_s, dtype=np.float64),
+        frame_index=np.asarray(series.frame_index),
+        measures=measures,
+        raw={name: m.padded(first, n) for name, m in table.raw.items()},
+        why=why,
+        view=view,
+        view_summary=summarize_view(view),
+    )
+
+
+def _padded_view(view: ViewEstimate, first: int, n_frames: int) -> ViewEstimate:
+    """``view`` as frames ``first`` onwards of ``n_frames``, its first and last frame repeated outwards."""
+    arrays = {}
+    for name in ViewEstimate.__dataclass_fields__:
+        part = getattr(view, name)
+        full = np.empty((n_frames, *part.shape[1:]), dtype=part.dtype)
+        stop = first + len(part)
+        full[first:stop] = part
+        full[:first] = part[0]
+        full[stop:] = part[-1]
+        arrays[name] = full
+    return ViewEstimate(**arrays)
+
+
+def _measure_rows(series: PoseSeries, person: int, options: MeasureOptions, timed: bool) -> MeasureTable:
+    """:func:`compute_measures` over all frames of ``series``; ``timed``: are the whole clip's
+    frame times strictly increasing (swap correction and filtering need them)."""
     one = series.person(person)
-    timed = one.n_frames >= 2 and bool(np.all(np.diff(one.times_s) > 0))
     n_swapped = 0
     if options.correct_swaps and timed:
         one, report = correct_left_right_swaps(one)
