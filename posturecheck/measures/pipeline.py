@@ -584,7 +584,7 @@ def _padded(table: MeasureTable, first: int, series: PoseSeries) -> MeasureTable
     it is the series' first (last), stands for every frame before (after) it.
     """
     n = series.n_frames
-    view = _padded_view(table.view, first, n)
+    view = table.view.padded(first, n)
     measures = {name: m.padded(first, n) for name, m in table.measures.items()}
     why = {
         name: _choose(measures[f"{name}_2d"], measures[f"{name}_3d"], table.options.method)[1]
@@ -600,20 +600,6 @@ def _padded(table: MeasureTable, first: int, series: PoseSeries) -> MeasureTable
         view=view,
         view_summary=summarize_view(view),
     )
-
-
-def _padded_view(view: ViewEstimate, first: int, n_frames: int) -> ViewEstimate:
-    """``view`` as frames ``first`` onwards of ``n_frames``, its first and last frame repeated outwards."""
-    arrays = {}
-    for name in ViewEstimate.__dataclass_fields__:
-        part = getattr(view, name)
-        full = np.empty((n_frames, *part.shape[1:]), dtype=part.dtype)
-        stop = first + len(part)
-        full[first:stop] = part
-        full[:first] = part[0]
-        full[stop:] = part[-1]
-        arrays[name] = full
-    return ViewEstimate(**arrays)
 
 
 def _measure_rows(series: PoseSeries, person: int, options: MeasureOptions, timed: bool) -> MeasureTable:
