@@ -455,19 +455,27 @@ def _with_view_reasons(measure: Measure, gate: Measure) -> Measure:
 
 
 def _smooth(
-    points: _Points, times: np.ndarray, options: MeasureOptions, size: np.ndarray
+    points: _Points,
+    times: np.ndarray,
+    options: MeasureOptions,
+    size: np.ndarray,
+    interval_s: float | None = None,
 ) -> tuple[_Points, list[str]]:
-    """Gap filling and low-pass filtering of the landmarks, with notes saying what was done."""
+    """Gap filling and low-pass filtering of the landmarks, with notes saying what was done.
+
+    ``interval_s``: the clip's median frame interval, seconds (default: that of ``times``).
+    """
     image = fill_gaps(points.image, times, options.max_gap_s)
     world = fill_gaps(points.world, times, options.max_gap_s)
     notes = [f"landmark gaps up to {options.max_gap_s:g} s filled by linear interpolation"]
     if options.cutoff_hz is None:
         notes.append("landmarks not low-pass filtered (no cut-off given)")
     else:
-        rate = 1.0 / float(np.median(np.diff(times)))
+        interval = float(np.median(np.diff(times))) if interval_s is None else interval_s
+        rate = 1.0 / interval
         if options.cutoff_hz < rate / 2:
-            image = lowpass_filtfilt(image, times, options.cutoff_hz, _BUTTERWORTH_ORDER)
-            world = lowpass_filtfilt(world, times, options.cutoff_hz, _BUTTERWORTH_ORDER)
+            image = lowpass_filtfilt(image, times, options.cutoff_hz, _BUTTERWORTH_ORDER, interval)
+            world = lowpass_filtfilt(world, times, options.cutoff_hz, _BUTTERWORTH_ORDER, interval)
             notes.append(
                 f"landmarks low-pass filtered at {options.cutoff_hz:g} Hz "
                 f"(Butterworth order {_BUTTERWORTH_ORDER}, forward and backward: no lag)"
@@ -541,21 +549,24 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
     seen = np.flatnonzero(series.detected[:, person])
     first, stop = (max(int(seen[0]) - 1, 0), min(int(seen[-1]) + 2, series.n_frames)) if seen.size else (0, 0)
     part = _rows(series, first, stop)
+    interval = float(np.median(np.diff(series.times_s))) if timed else None
     if stop - first < 2 or (first == 0 and stop == series.n_frames) or not _same_rate(part, series):
-        return _measure_rows(series, person, options, timed)
+        return _measure_rows(series, person, options, timed, interval)
     # Measured over the person's own frames and one frame without them each side (where there is
     # one): every frame further out reads like that one (no person detected), and storage and
     # working arrays follow the person's time in view, not the clip's length.
-    return _padded(_measure_rows(part, person, options, timed), first, series)
+    return _padded(_measure_rows(part, person, options, timed, interval), first, series)
 
 
 def _same_rate(part: PoseSeries, series: PoseSeries) -> bool:
     """Do ``part``'s frames have the median interval of all of ``series``' (within 1 in 10^9)?
 
-    Filtering, glitch and standing checks take the frame rate from the median
-    interval of the frames they are given; measuring a person over their own
-    frames gives the same results only when that is the clip's. Clips with
-    a variable frame rate are measured whole.
+    Glitch and standing checks take the frame rate from the median interval
+    of the frames they are given, to decide how many frames make a time;
+    measuring a person over their own frames gives the same results only
+    when that is the clip's (the low-pass filter, whose coefficients follow
+    the interval continuously, is given the clip's exactly). Clips with a
+    variable frame rate are measured whole.
     """
     whole = float(np.median(np.diff(series.times_s)))
     own = float(np.median(np.diff(part.times_s)))
@@ -602,9 +613,12 @@ def _padded(table: MeasureTable, first: int, series: PoseSeries) -> MeasureTable
     )
 
 
-def _measure_rows(series: PoseSeries, person: int, options: MeasureOptions, timed: bool) -> MeasureTable:
+def _measure_rows(
+    series: PoseSeries, person: int, options: MeasureOptions, timed: bool, interval_s: float | None = None
+) -> MeasureTable:
     """:func:`compute_measures` over all frames of ``series``; ``timed``: are the whole clip's
-    frame times strictly increasing (swap correction and filtering need them)."""
+    frame times strictly increasing (swap correction and filtering need them); ``interval_s``:
+    the clip's median frame interval, seconds (default: that of ``series``)."""
     one = series.person(person)
     n_swapped = 0
     if options.correct_swaps and timed:
@@ -620,7 +634,7 @@ def _measure_rows(series: PoseSeries, person: int, options: MeasureOptions, time
         times = one.times_s if timed else None
         raw, trusted, rejection_notes = _reject(series, person, raw, times, options, size)
     if timed:
-        smooth, notes = _smooth(trusted, one.times_s, options, size)
+        smooth, notes = _smooth(trusted, one.times_s, options, size, interval_s)
     else:
         smooth, notes = trusted, ["stills (no increasing time stamps): no swap correction or filtering"]
     notes += rejection_notes
