@@ -300,14 +300,15 @@ def client_progress(
     """A client's progress on one measure: the plot, its ``(recorded_at, value)`` points and the unit.
 
     Each change between visits is drawn as beyond, within, or with no recorded measurement
-    error (:mod:`posturecheck.reports.progress_change`).
+    error (:mod:`posturecheck.reports.progress_change`); each visit's 95 % interval, where its
+    summary kept one, as an error bar.
 
     Raises
     ------
     HistoryError
         If none of the client's sessions has the measure (the message suggests names that do).
     """
-    from posturecheck.reports.progress_change import visit_changes
+    from posturecheck.reports.progress_change import interval_half_width, measured_sessions, visit_changes
     from posturecheck.storage.progress_plot import progress_figure
 
     sessions = history.sessions(client.id)
@@ -317,9 +318,11 @@ def client_progress(
         close = containing or difflib.get_close_matches(measure, list(units), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise HistoryError(f"client {client.code} has no measure {measure!r}{hint}")
-    points = history.progress(client.id, measure)
+    measured = measured_sessions(sessions, measure)
+    points = [(session.recorded_at, figure.value) for session, figure in measured]
     verdicts = [c.verdict for c in visit_changes(sessions, measure, history.measurement_errors(client.id))]
-    figure = progress_figure(points, measure, units[measure], verdicts=verdicts)
+    widths = [interval_half_width(session, figure) for session, figure in measured]
+    figure = progress_figure(points, measure, units[measure], verdicts=verdicts, half_widths=widths)
     return figure, points, units[measure]
 
 

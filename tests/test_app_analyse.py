@@ -18,7 +18,10 @@ from posturecheck.app.settings import AppSettings
 from posturecheck.app.text import plain_reason, plain_warnings
 from posturecheck.errors import InputError
 from posturecheck.measures.table import write_csv
+from posturecheck.measures.uncertainty import frame_half_width, interval_of, measurement_half_width
+from posturecheck.reports.wording import BAND_LABEL, NO_INTERVAL
 from tests.media import WALK_CLIP, frame_of
+from tests.test_report import HIDDEN_KNEE, SAGITTAL_30_45_MAE_DEG, oblique_walk
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 SETTINGS_KEY = "posturecheck.settings"
@@ -166,6 +169,34 @@ def test_plot_shows_invalid_frames_apart_with_their_reason(walk_analysis: Analys
     doubtful = ~measure.valid & np.isfinite(measure.values)
     assert len(crosses.x) == doubtful.sum() > 0
     assert set(crosses.text) <= {plain_reason(r) for r in measure.reason[doubtful]}
+
+
+def test_plot_shades_the_95_interval_of_the_view_around_valid_frames_only() -> None:
+    table, person, _ = oblique_walk()  # 35 deg from side: 2D sagittal error measured there
+    names = ["hip_flexion_left", "hip_flexion_right"]
+    widths = {name: frame_half_width(interval_of(person["measures"][name])) for name in names}
+    figure = measures_figure(table, names, widths)
+    band, line = figure.data[0], figure.data[1]
+    assert band.fill == "toself" and band.name.endswith(BAND_LABEL) and line.name == "Hip flexion, left"
+    half_width = measurement_half_width(SAGITTAL_30_45_MAE_DEG)
+    measure = table.measures["hip_flexion_left"]
+    x = np.asarray([np.nan if v is None else v for v in band.x], dtype=float)
+    y = np.asarray([np.nan if v is None else v for v in band.y], dtype=float)
+    drawn = np.isfinite(x)
+    assert (~drawn).sum() == 2  # one polygon before the hidden knee, one after, each closed by a None
+    rows = np.searchsorted(table.times_s, x[drawn])
+    offsets = y[drawn] - measure.values[rows]
+    np.testing.assert_allclose(np.abs(offsets), half_width, rtol=1e-9)
+    assert set(rows) == set(np.flatnonzero(measure.valid)) and not measure.valid[HIDDEN_KNEE].any()
+    for row in set(rows):
+        assert sorted(np.sign(offsets[rows == row])) == [-1.0, 1.0]
+
+
+def test_plot_without_a_measured_error_has_no_band_and_says_so() -> None:
+    table, _, _ = oblique_walk()
+    figure = measures_figure(table, ["hip_flexion_left"], {"hip_flexion_left": None})
+    assert not [trace for trace in figure.data if trace.fill]
+    assert figure.data[0].name == f"Hip flexion, left ({NO_INTERVAL})"
 
 
 def _few_valid(reason: str) -> dict:

@@ -20,6 +20,8 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgba
 from pypdf import PdfReader
 
 from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file, people_summary
@@ -29,6 +31,7 @@ from posturecheck.io.video_sink import H264Writer
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.summary import summarize_table
+from posturecheck.measures.table import MeasureTable
 from posturecheck.measures.view import ViewLimits
 from posturecheck.pose.series import PoseSeries
 from posturecheck.privacy.face_region import face_circles
@@ -39,8 +42,8 @@ from posturecheck.reports.education_note import find_note, note_topic
 from posturecheck.reports.key_frames import key_frame_image, read_frames
 from posturecheck.reports.recompute import measure_options, recompute_tables
 from posturecheck.reports.result_folder import open_result_folder
-from posturecheck.reports.time_plots import time_figure
-from posturecheck.reports.wording import format_value
+from posturecheck.reports.time_plots import SIDE_COLOURS, time_figure, time_plot
+from posturecheck.reports.wording import BAND_LABEL, NO_INTERVAL, format_value
 from tests.media import WALK_CLIP
 from tests.synthetic_skeleton import BodyPose, Camera, make_series, stack_people
 
@@ -321,6 +324,66 @@ def test_time_figure_sets_invalid_frames_apart() -> None:
     assert dotted_shown[OBLIQUE].all() and not dotted_shown[measure.valid].any()
     spans = [p for p in hip.patches if p.get_x() == 0.0]
     assert len(spans) == 1  # the frames before the person walks in
+    # A side view: no error was measured there, so no band, and every legend and the caption say so.
+    assert not [c for axes in figure.axes for c in axes.collections if isinstance(c, PolyCollection)]
+    assert all(f"({NO_INTERVAL})" in t.get_text() for axes in figure.axes for t in axes.get_legend().texts)
+    assert BAND_LABEL not in [t.get_text() for t in figure.legends[0].texts]
+    picture = time_plot(table, person, series.detected[:, 0])
+    assert picture is not None and f"No shaded band: {NO_INTERVAL}" in picture.caption
+
+
+# 35 deg from a side view: 2D sagittal angles there have a measured error (docs/validation.md: a mean
+# absolute error of 9.7 deg, camera roll known); the view limit is widened so the frames are valid.
+OBLIQUE_YAW_DEG = 35.0
+SAGITTAL_30_45_MAE_DEG = 9.7
+WIDE_VIEW = MeasureOptions(view_limits=ViewLimits(side_max_deg=50.0, sagittal_3d_max_deg=50.0))
+
+
+def oblique_walk() -> tuple[MeasureTable, dict[str, Any], np.ndarray]:
+    """The walk filmed 35 deg from side, left knee hidden in :data:`HIDDEN_KNEE`: table, summary, in view."""
+    one = make_series(walking_poses(25.0), replace(CAMERA, yaw_deg=OBLIQUE_YAW_DEG), fps=FPS)
+    visibility = one.visibility.copy()
+    visibility[HIDDEN_KNEE, 0, Landmark.LEFT_KNEE] = 0.1
+    series = replace(one, visibility=visibility)
+    table = compute_measures(series, 0, WIDE_VIEW)
+    return table, summarize_table(table, series.detected[:, 0]), series.detected[:, 0]
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) index of each run of True in ``mask``."""
+    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1, strict=True))
+
+
+def test_time_figure_shades_the_95_interval_of_the_error_measured_for_the_view() -> None:
+    table, person, in_view = oblique_walk()
+    measure = table.measures["hip_flexion_left"]
+    assert measure.method == "2d" and measure.valid.sum() > 20 and not measure.valid[HIDDEN_KNEE].any()
+    # 1.96 (95 %) x sqrt(pi / 2) (the standard deviation of a normal error per unit of its MAE) x 9.7
+    half_width = 1.959964 * 1.2533141 * SAGITTAL_30_45_MAE_DEG
+    assert half_width == pytest.approx(23.827, abs=1e-3)
+
+    figure = time_figure(table, person, in_view)
+    assert figure is not None
+    hip = figure.axes[0]
+    left = to_rgba(SIDE_COLOURS["left"], 0.18)
+    (band,) = [c for c in hip.collections if np.allclose(c.get_facecolor()[0], left)]
+    polygons = [path.vertices for path in band.get_paths()]
+    runs = _runs(measure.valid)
+    assert len(polygons) == len(runs) == 2  # before and after the hidden knee: invalid frames have no band
+    times = table.times_s
+    for vertices, (first, last) in zip(polygons, runs, strict=True):
+        rows = np.searchsorted(times, vertices[:, 0])
+        assert np.allclose(times[rows], vertices[:, 0]) and rows.min() == first and rows.max() == last
+        offsets = vertices[:, 1] - measure.values[rows]
+        np.testing.assert_allclose(np.abs(offsets), half_width, rtol=1e-6)
+        for row in range(first, last + 1):  # each valid frame has its upper and its lower edge
+            at = rows == row
+            assert offsets[at].max() > 0 > offsets[at].min()
+    assert BAND_LABEL in [t.get_text() for t in figure.legends[0].texts]
+    assert [t.get_text() for t in hip.get_legend().texts] == ["left", "right"]
+    picture = time_plot(table, person, in_view)
+    assert picture is not None and f"Shaded: the {BAND_LABEL}" in picture.caption
 
 
 @pytest.mark.slow

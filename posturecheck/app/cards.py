@@ -43,11 +43,9 @@ def _card(name: str, figure: dict) -> None:
         median = format_value(figure["median"], unit)
         st.caption(f"{HEADLINE_WORDS[headline]} · median {median} · range {low} to {high}")
         share = figure["fraction_valid_in_view"]
-        expected = figure.get("expected_error_deg")
-        error = f" · about {expected:.0f}° error measured for this view" if expected is not None else ""
         st.markdown(
             f"{confidence_mark(figure['confidence'])}  \n"
-            f"valid in {share:.0%} of the frames in view · {figure['method'].upper()}{error}"
+            f"valid in {share:.0%} of the frames in view · {figure['method'].upper()}"
         )
         st.caption(interval_words(interval))
 

@@ -16,7 +16,9 @@ from posturecheck.draw.skeleton import draw_skeletons
 from posturecheck.errors import PostureCheckError
 from posturecheck.io.sources import open_source
 from posturecheck.measures.table import MeasureTable
+from posturecheck.measures.uncertainty import frame_half_width, interval_of
 from posturecheck.reports import ReportFiles, build_report
+from posturecheck.reports.wording import BAND_LABEL, NO_INTERVAL
 
 DEFAULT_PLOTTED = ("hip_flexion_left", "hip_flexion_right")
 
@@ -84,10 +86,14 @@ def measure_plot(table: MeasureTable, person: dict, key: str) -> None:
     units = {table.measures[name].unit for name in chosen}
     if len(units) > 1:
         st.caption("Measures with different units are plotted one below the other.")
+    widths = {name: frame_half_width(interval_of(person["measures"][name])) for name in chosen}
     for unit in sorted(units):
         same = [name for name in chosen if table.measures[name].unit == unit]
-        st.plotly_chart(measures_figure(table, same), config=PLOT_CONFIG, key=f"{key}.{unit}")
-    st.caption("Solid lines: valid frames. Grey crosses: computed but not valid (hover to see why).")
+        st.plotly_chart(measures_figure(table, same, widths), config=PLOT_CONFIG, key=f"{key}.{unit}")
+    st.caption(
+        "Solid lines: valid frames. Grey crosses: computed but not valid (hover to see why). "
+        f"Shaded: the {BAND_LABEL}; '{NO_INTERVAL}' where no error was measured for the view."
+    )
 
 
 def _repetitions(person: dict) -> None:
