@@ -77,7 +77,7 @@ def measured_visits(sessions: Sequence[SessionInfo], name: str) -> list[tuple[da
 
     Visits without the figure, or where it was not measurable (NaN), are left out.
     """
-    return [(s.recorded_at, f) for s in sessions if (f := _figure_of(s, name)) is not None and f.is_measured]
+    return [(session.recorded_at, figure) for session, figure in measured_sessions(sessions, name)]
 
 
 def _mark(figure: MeasureValue | None) -> RowMark:
