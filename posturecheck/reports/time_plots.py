@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from posturecheck.measures.catalogue import measure_label
+from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.reports.content import Picture
 from posturecheck.reports.recompute import summary_measure
@@ -47,7 +48,7 @@ def series_colour(name: str, index: int) -> str:
 
 def time_plot(
     table: MeasureTable,
-    person_summary: dict[str, Any],
+    person_summary: PersonSummary,
     in_view: np.ndarray,
     marks: Sequence[tuple[float, str]] = (),
 ) -> Picture | None:
@@ -60,7 +61,7 @@ def time_plot(
 
 def time_figure(
     table: MeasureTable,
-    person_summary: dict[str, Any],
+    person_summary: PersonSummary,
     in_view: np.ndarray,
     marks: Sequence[tuple[float, str]] = (),
 ) -> Figure | None:
