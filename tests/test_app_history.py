@@ -66,12 +66,12 @@ def test_two_visits_show_as_progress_with_their_confidence(
     assert "C\\-001: 2 visit(s)" in [m.value for m in at.markdown if m.value.startswith("### ")][0]
     assert at.selectbox(key="history.measure").value == "hip_flexion_left_max"
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
-    expected = walk_analysis.summary["measures"][0]["measures"]["hip_flexion_left"]["max"]
+    expected = walk_analysis.summary.people[0].measures["hip_flexion_left"].max
     assert chart["data"][0]["y"] == pytest.approx([expected, expected], abs=0.01)
     lines = [m.value for m in at.markdown if "valid in" in m.value][0].splitlines()
     assert len(lines) == 2 and all("confidence" in line for line in lines)
     # The same clip twice: no change, judged against the visits' own intervals when the analysis gave one.
-    interval = walk_analysis.summary["measures"][0]["measures"]["hip_flexion_left"].get("interval_95")
+    interval = walk_analysis.summary.people[0].measures["hip_flexion_left"].interval_95
     (change,) = [m.value for m in at.markdown if m.value.startswith("- ") and " to " in m.value]
     assert ("within measurement error" if interval else "no uncertainty recorded") in change
     at.selectbox(key="history.measure").set_value("trunk_inclination_median").run()

@@ -236,7 +236,7 @@ def test_highest_so_far_on_the_walk_is_the_clips_held_peak(walk_analysis: Analys
     highest = processor.snapshot().max_hip_flexion
     processor.on_ended()
     for side in ("left", "right"):
-        offline = max(p["measures"][f"hip_flexion_{side}"]["max"] for p in walk_analysis.summary["measures"])
+        offline = max(p.measures[f"hip_flexion_{side}"].max or 0.0 for p in walk_analysis.summary.people)
         assert highest[side] == pytest.approx(offline, abs=6.0), (side, highest[side], offline)
 
 
@@ -255,6 +255,6 @@ def test_a_captured_steady_stance_passes_the_standing_side_assessment() -> None:
     assert series is not None
     summary, assessed = standing_check(AppSettings(), series)
     assert assessed.view_ok, assessed.view_message
-    assert summary["measures"]["trunk_inclination"]["median"] == pytest.approx(3.0, abs=1.0)
-    assert set(summary["measures"]) <= set(STANDING_MEASURES)
+    assert summary.measures["trunk_inclination"].median == pytest.approx(3.0, abs=1.0)
+    assert set(summary.measures) <= set(STANDING_MEASURES)
     assert any(f.name == "posture_type" for f in assessed.findings)

@@ -20,6 +20,7 @@ from posturecheck.cli_history import add_report_commands, client_progress, find_
 from posturecheck.errors import InputError, PostureCheckError
 from posturecheck.storage import HistoryError, open_history
 from posturecheck.storage.location import kept_results_dir
+from posturecheck.summary_schema import SCHEMA_VERSION, AnalysisSummary
 from tests.test_report import write_result_folder
 
 Run = Callable[..., int]
@@ -103,9 +104,10 @@ def test_a_saved_session_holds_the_summary_key_figures_and_files(run: Run, tmp_p
     assert run("history", "add", str(tmp_path / "visit"), "--client", "AB-1") == 0
     with open_history() as history:
         (session,) = history.sessions(find_client(history, "AB-1").id)
-    assert (
-        session.result == summary and session.assessment == "analysis" and session.source_name == "walk.mp4"
-    )
+    # The summary is kept in today's layout, with its version, whichever layout the folder's file had.
+    assert session.result == AnalysisSummary.from_dict(summary).to_dict()
+    assert session.result_version == SCHEMA_VERSION == session.result["schema_version"]
+    assert session.assessment == "analysis" and session.source_name == "walk.mp4"
     figures = {m.name: m for m in session.measures}
     hip = summary["measures"][0]["measures"]["hip_flexion_left"]
     assert figures["hip_flexion_left_median"].value == pytest.approx(hip["median"])

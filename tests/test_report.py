@@ -44,6 +44,7 @@ from posturecheck.reports.recompute import measure_options, recompute_tables
 from posturecheck.reports.result_folder import open_result_folder
 from posturecheck.reports.time_plots import SIDE_COLOURS, time_figure, time_plot
 from posturecheck.reports.wording import BAND_LABEL, NO_INTERVAL, format_value
+from posturecheck.summary_schema import AnalysisSummary, read_summary
 from tests.media import WALK_CLIP
 from tests.synthetic_skeleton import BodyPose, Camera, make_series, stack_people
 
@@ -55,6 +56,7 @@ ABSENT_FRAMES = 6
 HIDDEN_KNEE = slice(30, 42)  # 0.4 s of the left knee unseen: longer than the gap filler bridges
 OBLIQUE = slice(46, 54)  # the person turned 25 deg toward the camera: image angles computed but not valid
 STEM = "walk"
+SOURCE = {"path": "walk.mp4", "kind": "video", "width": WIDTH, "height": HEIGHT}
 
 
 def walking_poses(amplitude: float) -> list[BodyPose]:
@@ -128,9 +130,9 @@ def write_result_folder(
         "source": asdict(series.source),
         "frames_analysed": series.n_frames,
         "duration_s": float(series.times_s[-1]),
-        "people": people_summary(series),
+        "people": [asdict(person) for person in people_summary(series)],
         "camera_roll": {"deg": None, "source": "assumed level", "confidence": None, "reason": "test scene"},
-        "measures": [summarize_table(t, series.detected[:, t.person]) for t in tables],
+        "measures": [summarize_table(t, series.detected[:, t.person]).to_dict() for t in tables],
         "warnings": ["person 1 was in view in 90% of frames (0.2-2.0 s); measures cover only those frames"],
         "problem": None,
         "outputs": {"landmarks": landmarks.name, "annotated_video": None, "csv": None},
@@ -244,14 +246,21 @@ def test_education_note_is_optional() -> None:
 
 
 def test_note_topic_follows_the_footage() -> None:
-    walking = {
-        "source": {"kind": "video"},
-        "measures": [{"hip_flexion_repetitions": {"left": [1], "right": [1]}}],
-    }
-    assert note_topic(walking) == "gait-hip-extension"
-    assert note_topic({"source": {"kind": "image"}, "measures": []}) == "posture-types"
-    assert note_topic({"source": {"kind": "video"}, "measures": []}) == "about"
-    assert note_topic({**walking, "assessment": {"education_topic": "thomas-test"}}) == "thomas-test"
+    def summary(kind: str, repetitions: bool = False, topic: str | None = None) -> AnalysisSummary:
+        peak = {"start_s": 0.1, "peak_s": 0.2, "end_s": 0.3, "peak_frame": 6, "peak_deg": 30.0}
+        person = {"person": 1, "hip_flexion_repetitions": {"left": [peak], "right": [peak]}}
+        assessment = AssessmentResult.refused("thomas", topic, "not tested") if topic else None
+        return replace(
+            AnalysisSummary.from_dict(
+                {"source": {**SOURCE, "kind": kind}, "measures": [person] if repetitions else []}
+            ),
+            assessment=assessment,
+        )
+
+    assert note_topic(summary("video", repetitions=True)) == "gait-hip-extension"
+    assert note_topic(summary("image")) == "posture-types"
+    assert note_topic(summary("video")) == "about"
+    assert note_topic(summary("video", repetitions=True, topic="thomas-test")) == "thomas-test"
 
 
 def test_result_folder_must_hold_one_analysis(tmp_path: Path) -> None:
@@ -392,13 +401,13 @@ def test_report_on_the_sample_walk(walk_analysis: AnalysisResult, tmp_path: Path
     shutil.copytree(walk_analysis.summary_path.parent, folder)
     files = build_report(folder, "sample client", out=tmp_path / "report")
     page, pdf = page_text(files.html), pdf_text(files.pdf)
-    hip = walk_analysis.summary["measures"][0]["measures"]["hip_flexion_left"]
+    hip = walk_analysis.summary.people[0].measures["hip_flexion_left"]
     for statistic in ("median", "max", "min", "range"):
-        assert shown(hip[statistic]) in page and shown(hip[statistic]) in pdf
+        assert shown(hip.statistic(statistic)) in page and shown(hip.statistic(statistic)) in pdf
     assert len(re.findall(r'<img src="data:image/jpeg', files.html.read_text(encoding="utf-8"))) == 3
     series = walk_analysis.series
     row = int(np.flatnonzero(series.detected[:, 0])[len(np.flatnonzero(series.detected[:, 0])) // 2])
-    frame = read_frames(Path(walk_analysis.summary["input"]), [int(series.frame_index[row])])
+    frame = read_frames(Path(walk_analysis.summary.input), [int(series.frame_index[row])])
     _assert_blurred_only_in_faces(next(iter(frame.values())), series, row)
 
 
@@ -413,7 +422,7 @@ def test_measures_made_again_for_a_report_use_every_option_the_analysis_used(tmp
     )
     options = AnalyzeOptions(out_dir=tmp_path, measure=custom, progress=False, annotated_video=False)
     result = analyze_file(WALK_CLIP, options)
-    summary = json.loads(result.summary_path.read_text())
+    summary = read_summary(result.summary_path)
     assert measure_options(summary) == custom
     assert result.tables and all(table.options == custom for table in result.tables)
     again = recompute_tables(result.series, summary)

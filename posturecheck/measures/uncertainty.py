@@ -178,8 +178,3 @@ def interval_95(
     spread = t_quantile_95(n - 1) * error
     basis += f"; spread between {n} {what} (standard error × t, {n - 1} degrees of freedom)"
     return Interval95(round(math.hypot(measured, spread), 2), band.mae_deg, round(error, 3), n, basis)
-
-
-def interval_of(entry: Mapping[str, Any]) -> Interval95 | None:
-    """The interval of a summary or finding entry (its ``interval_95`` key); None when it has none."""
-    return Interval95.from_dict(entry.get("interval_95"))

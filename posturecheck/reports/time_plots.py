@@ -19,8 +19,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from posturecheck.measures.catalogue import measure_label
+from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import Measure, MeasureTable
-from posturecheck.measures.uncertainty import frame_half_width, interval_of
+from posturecheck.measures.uncertainty import frame_half_width
 from posturecheck.reports.content import Picture
 from posturecheck.reports.recompute import summary_measure
 from posturecheck.reports.wording import BAND_LABEL, NO_INTERVAL
@@ -60,7 +61,7 @@ Series = tuple[str, Measure, float | None]
 
 def time_plot(
     table: MeasureTable,
-    person_summary: dict[str, Any],
+    person_summary: PersonSummary,
     in_view: np.ndarray,
     marks: Sequence[tuple[float, str]] = (),
 ) -> Picture | None:
@@ -72,19 +73,19 @@ def time_plot(
     return _png(figure, f"Measures over time, person {table.person + 1}", bool(marks), plotted)
 
 
-def band_half_width(person_summary: dict[str, Any], name: str) -> float | None:
+def band_half_width(person_summary: PersonSummary, name: str) -> float | None:
     """Half-width (degrees) of the 95 % band around ``name``'s per-frame values; None: no error measured.
 
-    From the measure's summary (``person_summary["measures"][name]``): the per-frame
+    From the measure's summary (``person_summary.measures[name]``): the per-frame
     measurement term of its ``interval_95``
     (:func:`posturecheck.measures.uncertainty.frame_half_width`).
     """
-    entry = (person_summary.get("measures") or {}).get(name)
-    return frame_half_width(interval_of(entry)) if entry else None
+    entry = person_summary.measures.get(name)
+    return frame_half_width(entry.interval_95) if entry is not None else None
 
 
 def _panels(
-    table: MeasureTable, person_summary: dict[str, Any], in_view: np.ndarray
+    table: MeasureTable, person_summary: PersonSummary, in_view: np.ndarray
 ) -> list[tuple[str, list[Series]]]:
     """The panels of :data:`PANELS` with enough valid frames, each with its measures and bands."""
     panels = []
@@ -102,7 +103,7 @@ def _panels(
 
 def time_figure(
     table: MeasureTable,
-    person_summary: dict[str, Any],
+    person_summary: PersonSummary,
     in_view: np.ndarray,
     marks: Sequence[tuple[float, str]] = (),
 ) -> Figure | None:

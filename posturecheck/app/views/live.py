@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
@@ -19,7 +21,7 @@ from posturecheck.assessments import AssessmentResult, get_assessment
 from posturecheck.errors import PostureCheckError
 from posturecheck.measures.catalogue import measure_label
 from posturecheck.measures.pipeline import compute_measures
-from posturecheck.measures.summary import summarize_table
+from posturecheck.measures.summary import PersonSummary, summarize_table
 from posturecheck.pose.landmarker import ModelInfo, check_model
 from posturecheck.pose.series import PoseSeries
 
@@ -94,14 +96,14 @@ def _show_snapshot(snap: LiveSnapshot) -> None:
     )
 
 
-def standing_check(settings: AppSettings, series: PoseSeries) -> tuple[dict, AssessmentResult]:
+def standing_check(settings: AppSettings, series: PoseSeries) -> tuple[PersonSummary, AssessmentResult]:
     """The captured steady seconds through the offline pipeline and the standing-side assessment.
 
     Returns the summary of the standing measures and the assessment's result.
     """
     table = compute_measures(series, 0, settings.measure_options())
     summary = summarize_table(table, series.detected[:, 0])
-    summary["measures"] = {k: v for k, v in summary["measures"].items() if k in STANDING_MEASURES}
+    summary = replace(summary, measures={k: v for k, v in summary.measures.items() if k in STANDING_MEASURES})
     return summary, get_assessment(STANDING_ASSESSMENT).run(series, [table])
 
 
@@ -146,7 +148,7 @@ def _show_standing() -> None:
         show_assessment(f"Standing check: {get_assessment(STANDING_ASSESSMENT).title}", assessed)
         st.caption(
             f"Measured over the {CAPTURE_S:g} steady seconds just captured "
-            f"(view: {summary['view']['label']}); no silhouette is kept live."
+            f"(view: {summary.view.label}); no silhouette is kept live."
         )
         measure_cards(summary)
 
