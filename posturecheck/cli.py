@@ -258,7 +258,7 @@ def _run_assessments(_args: argparse.Namespace) -> int:
 
 
 def _run_webcam(args: argparse.Namespace) -> int:
-    from posturecheck.live import run_live_view
+    from posturecheck.cli_webcam import run_live_view
 
     return run_live_view(args.camera, args.model)
 

@@ -9,13 +9,13 @@ from streamlit.testing.v1 import AppTest
 from streamlit_webrtc.component import WebRtcStreamerContext, WebRtcStreamerState
 
 from posturecheck.analyze import AnalysisResult
-from posturecheck.app.live import figures as live
-from posturecheck.app.live.capture import CAPTURE_S, StandingCheck
-from posturecheck.app.live.counters import HeldValues, KneeRaiseCounter, SteadyStance
-from posturecheck.app.live.processor import LiveProcessor
 from posturecheck.app.settings import AppSettings
 from posturecheck.app.views.live import STANDING_MEASURES, standing_check
+from posturecheck.app.webrtc.processor import LiveProcessor
 from posturecheck.io.sources import open_source
+from posturecheck.live import figures as live
+from posturecheck.live.capture import CAPTURE_S, StandingCheck
+from posturecheck.live.counters import HeldValues, KneeRaiseCounter, SteadyStance
 from posturecheck.measures.view import ViewLimits
 from posturecheck.pose.landmarker import FramePoses, check_model
 from tests.media import WALK_CLIP
@@ -180,7 +180,7 @@ def test_standing_check_keeps_an_unbroken_steady_stretch() -> None:
 def _stream_script(stayed: bool) -> None:
     import streamlit as st
 
-    from posturecheck.app.live.streamer import keep_stream_alive
+    from posturecheck.app.webrtc.streamer import keep_stream_alive
 
     keep_stream_alive("cam", stayed)
     st.write(repr(st.session_state["cam"]._last_rendered_run_count))
@@ -198,7 +198,7 @@ def test_stale_check_is_skipped_only_while_the_user_stays_on_the_page(stayed: bo
 
 def test_streamlit_webrtc_still_keeps_the_count_we_work_around() -> None:
     # If this fails, streamlit-webrtc changed its stale-context check: re-read
-    # posturecheck/app/live/streamer.py against the new library source.
+    # posturecheck/app/webrtc/streamer.py against the new library source.
     context = WebRtcStreamerContext(worker=None, state=WebRtcStreamerState(playing=False, signalling=False))
     assert hasattr(context, "_last_rendered_run_count")
 

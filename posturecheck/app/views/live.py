@@ -7,16 +7,16 @@ from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from posturecheck.app.cards import measure_cards
 from posturecheck.app.findings import show_assessment
-from posturecheck.app.live.capture import CAPTURE_S
-from posturecheck.app.live.counters import LOWER_DEG, RAISE_DEG
-from posturecheck.app.live.processor import LiveProcessor, LiveSnapshot
-from posturecheck.app.live.streamer import keep_stream_alive
 from posturecheck.app.navigation import PAGES
 from posturecheck.app.settings import AppSettings, current_settings
 from posturecheck.app.state import stayed_on
 from posturecheck.app.text import format_value
+from posturecheck.app.webrtc.processor import LiveProcessor, LiveSnapshot
+from posturecheck.app.webrtc.streamer import keep_stream_alive
 from posturecheck.assessments import AssessmentResult, get_assessment
 from posturecheck.errors import PostureCheckError
+from posturecheck.live.capture import CAPTURE_S
+from posturecheck.live.counters import LOWER_DEG, RAISE_DEG
 from posturecheck.measures.catalogue import measure_label
 from posturecheck.measures.pipeline import compute_measures
 from posturecheck.measures.summary import summarize_table

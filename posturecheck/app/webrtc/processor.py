@@ -21,10 +21,10 @@ import av
 import numpy as np
 from streamlit_webrtc import VideoProcessorBase
 
-from posturecheck.app.live.capture import StandingCheck
-from posturecheck.app.live.counters import HeldValues, KneeRaiseCounter, SideCount, SteadyStance
-from posturecheck.app.live.figures import LiveFigures, live_figures
-from posturecheck.app.live.overlay import draw_live
+from posturecheck.live.capture import StandingCheck
+from posturecheck.live.counters import HeldValues, KneeRaiseCounter, SideCount, SteadyStance
+from posturecheck.live.figures import LiveFigures, live_figures
+from posturecheck.live.overlay import draw_live
 from posturecheck.measures.filtering import OneEuroFilter
 from posturecheck.pose.landmarker import DetectorSettings, FramePoses, ModelInfo, create_landmarker, detect
 from posturecheck.pose.series import PoseSeries
@@ -50,7 +50,7 @@ class LiveSnapshot:
     frames_per_second : processed frames per second over the last :data:`RATE_WINDOW_S` s.
     figures : the newest frame's figures.
     max_hip_flexion : side -> highest hip flexion held for 0.1 s (at least 3 frames with a valid
-        value, :class:`~posturecheck.app.live.counters.HeldValues`) since the start or the last reset.
+        value, :class:`~posturecheck.live.counters.HeldValues`) since the start or the last reset.
     knee_raises : side -> counts and peaks.
     capture : "idle", "waiting" (for a steady stance), "capturing" or "done".
     capture_progress : share of the capture done, 0..1.
@@ -161,7 +161,7 @@ class LiveProcessor(VideoProcessorBase):
             self._state = replace(self._state, max_hip_flexion={}, knee_raises={})
 
     def start_capture(self) -> None:
-        """Wait for a steady stance, then keep :data:`~posturecheck.app.live.capture.CAPTURE_S` s of it."""
+        """Wait for a steady stance, then keep :data:`~posturecheck.live.capture.CAPTURE_S` s of it."""
         with self._lock:
             self._standing.start()
             self._state = replace(self._state, capture=self._standing.state, capture_progress=0.0)
