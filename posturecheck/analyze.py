@@ -6,9 +6,8 @@ This is the job behind ``posturecheck analyze``; front ends call
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,12 +28,23 @@ from posturecheck.measures import reasons
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.roll import estimate_camera_roll
-from posturecheck.measures.summary import CONFIDENT_MAE_DEG, summarize_table
+from posturecheck.measures.summary import CONFIDENT_MAE_DEG, PersonSummary, summarize_table
 from posturecheck.measures.table import MeasureTable, write_csv
 from posturecheck.pose.extract import Extraction, extract_poses
 from posturecheck.pose.landmarker import DetectorSettings, ModelInfo, check_model
 from posturecheck.pose.series import PoseSeries
 from posturecheck.pose.tracking import TrackedSeries, track_people
+from posturecheck.summary_schema import (
+    AnalysisSummary,
+    CameraPitch,
+    CameraRoll,
+    Outputs,
+    Presence,
+    Processing,
+    Tracking,
+    summary_path,
+    write_summary,
+)
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,7 @@ class AnalysisResult:
     landmarks_path: Path
     summary_path: Path
     video_path: Path | None
-    summary: dict
+    summary: AnalysisSummary
     tables: list[MeasureTable] = field(default_factory=list)
     csv_path: Path | None = None
     assessment: AssessmentResult | None = None
@@ -108,7 +118,8 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
     """Run the pose model over ``path`` and write the results into ``options.out_dir``.
 
     Files written: ``<stem>.landmarks.npz`` (the :class:`PoseSeries`, its
-    slots the tracker's stable person IDs), ``<stem>.summary.json``, for
+    slots the tracker's stable person IDs), ``<stem>.summary.json``
+    (:class:`~posturecheck.summary_schema.AnalysisSummary`), for
     clips ``<stem>.annotated.mp4``, and the CSV if asked for. They are
     written under temporary names and renamed together once all are
     complete, so a failed or interrupted run leaves the folder's previous
@@ -167,20 +178,20 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         export_paths = write_exports(
             series, measured.tables, options.exports, options.out_dir, stem, staged.path_for
         )
-        outputs = {
-            "landmarks": landmarks_path.name,
-            "annotated_video": video_path.name if want_video else None,
-            "csv": str(csv_path) if csv_path else None,
-            "exports": [export.name for export in export_paths],
-        }
+        outputs = Outputs(
+            landmarks=landmarks_path.name,
+            annotated_video=video_path.name if want_video else None,
+            csv=str(csv_path) if csv_path else None,
+            exports=tuple(export.name for export in export_paths),
+        )
         summary = _summary(path, tracked, measured, graded, problem, elapsed, outputs)
-        summary_path = options.out_dir / f"{stem}.summary.json"
-        staged.path_for(summary_path).write_text(json.dumps(summary, indent=2))
+        summary_file = summary_path(options.out_dir, stem)
+        write_summary(summary, staged.path_for(summary_file))
         staged.commit()
     result = AnalysisResult(
         tracked,
         landmarks_path,
-        summary_path,
+        summary_file,
         video_path if want_video else None,
         summary,
         measured.tables,
@@ -266,8 +277,8 @@ class _Measured:
     """The measures of every person seen, their summaries, and the warnings so far."""
 
     tables: list[MeasureTable]
-    person_summaries: list[dict]
-    roll: dict
+    person_summaries: list[PersonSummary]
+    roll: CameraRoll
     options: MeasureOptions
     warnings: list[AnalysisWarning]
 
@@ -280,17 +291,17 @@ def _measure(
 ) -> _Measured:
     """Camera roll, per-person measure tables and summaries, and the warnings about them."""
     warnings = presence_warnings(series)
-    roll = camera_roll(options.measure.camera_roll_deg, scene)
-    if roll["warning"]:
-        warnings.append(roll["warning"])
-    measure_options = replace(options.measure, camera_roll_deg=roll["deg"])
+    roll, roll_warning = camera_roll(options.measure.camera_roll_deg, scene)
+    if roll_warning is not None:
+        warnings.append(roll_warning)
+    measure_options = replace(options.measure, camera_roll_deg=roll.deg)
     tables = [
         compute_measures(series, slot, measure_options)
         for slot in range(series.n_people)
         if series.detected[:, slot].any()
     ]
     person_summaries = [
-        summarize_table(table, series.detected[:, table.person], roll_known=roll["deg"] is not None)
+        summarize_table(table, series.detected[:, table.person], roll_known=roll.deg is not None)
         for table in tables
     ]
     warnings += measure_warnings(person_summaries)
@@ -307,40 +318,40 @@ def _summary(
     graded: AssessmentResult | None,
     problem: str | None,
     elapsed: float,
-    outputs: dict[str, Any],
-) -> dict:
-    """The summary JSON of an analysis."""
+    outputs: Outputs,
+) -> AnalysisSummary:
+    """The summary of an analysis."""
     series = tracked.series
-    return {
-        "posturecheck_version": __version__,
-        "input": str(path),
-        "source": asdict(series.source),
-        "frames_analysed": series.n_frames,
-        "duration_s": float(series.times_s[-1]) if series.n_frames else 0.0,
-        "people": people_summary(series),
-        "tracking": {
-            "people_found": series.n_people,
-            "short_detections_dropped": tracked.n_dropped_tracks,
-            "identity_confidence": [round(t.identity_confidence, 2) for t in tracked.tracks],
-        },
-        "camera_roll": {k: v for k, v in measured.roll.items() if k != "warning"},
-        "camera_pitch": {
-            "deg": measured.options.camera_pitch_deg,
-            "source": "given by the user"
-            if measured.options.camera_pitch_deg is not None
+    pitch = measured.options.camera_pitch_deg
+    return AnalysisSummary(
+        posturecheck_version=__version__,
+        input=str(path),
+        source=series.source,
+        frames_analysed=series.n_frames,
+        duration_s=float(series.times_s[-1]) if series.n_frames else 0.0,
+        presence=tuple(people_summary(series)),
+        tracking=Tracking(
+            people_found=series.n_people,
+            short_detections_dropped=tracked.n_dropped_tracks,
+            identity_confidence=tuple(round(t.identity_confidence, 2) for t in tracked.tracks),
+        ),
+        camera_roll=measured.roll,
+        camera_pitch=CameraPitch(
+            deg=pitch,
+            source="given by the user"
+            if pitch is not None
             else "per person, from their upright axis (measures[].camera_tilt)",
-        },
-        "measure_options": options_record(measured.options),
-        "measures": measured.person_summaries,
-        "assessment": graded.to_dict() if graded is not None else None,
-        "warnings": [warning.to_dict() for warning in measured.warnings],
-        "problem": problem,
-        "processing": {
-            "seconds": round(elapsed, 3),
-            "frames_per_second": round(series.n_frames / elapsed, 2),
-        },
-        "outputs": outputs,
-    }
+        ),
+        measure_options=options_record(measured.options),
+        people=tuple(measured.person_summaries),
+        assessment=graded,
+        warnings=tuple(measured.warnings),
+        problem=problem,
+        processing=Processing(
+            seconds=round(elapsed, 3), frames_per_second=round(series.n_frames / elapsed, 2)
+        ),
+        outputs=outputs,
+    )
 
 
 def options_record(options: MeasureOptions) -> dict[str, Any]:
@@ -373,8 +384,8 @@ def assessed_tables(tables: list[MeasureTable], person: int | None) -> list[Meas
     return chosen
 
 
-def people_summary(series: PoseSeries) -> list[dict]:
-    """Per person slot: frames seen, fraction, first/last time, mean visibility."""
+def people_summary(series: PoseSeries) -> list[Presence]:
+    """Per person slot seen: frames seen, fraction, first/last time, mean visibility."""
     people = []
     for slot in range(series.n_people):
         seen = series.detected[:, slot]
@@ -382,14 +393,14 @@ def people_summary(series: PoseSeries) -> list[dict]:
             continue
         times = series.times_s[seen]
         people.append(
-            {
-                "person": slot + 1,
-                "frames_detected": int(seen.sum()),
-                "fraction_detected": round(float(seen.mean()), 3),
-                "first_seen_s": round(float(times[0]), 3),
-                "last_seen_s": round(float(times[-1]), 3),
-                "mean_visibility": round(float(series.visibility[seen, slot].mean()), 3),
-            }
+            Presence(
+                person=slot + 1,
+                frames_detected=int(seen.sum()),
+                fraction_detected=round(float(seen.mean()), 3),
+                first_seen_s=round(float(times[0]), 3),
+                last_seen_s=round(float(times[-1]), 3),
+                mean_visibility=round(float(series.visibility[seen, slot].mean()), 3),
+            )
         )
     return people
 
@@ -400,12 +411,12 @@ def presence_warnings(series: PoseSeries) -> list[AnalysisWarning]:
     if series.n_frames < 2:
         return warnings
     for person in people_summary(series):
-        if person["fraction_detected"] < reasons.LOW_PRESENCE_FRACTION:
+        if person.fraction_detected < reasons.LOW_PRESENCE_FRACTION:
             data = {
-                "person": person["person"],
-                "fraction": person["fraction_detected"],
-                "first_s": person["first_seen_s"],
-                "last_s": person["last_seen_s"],
+                "person": person.person,
+                "fraction": person.fraction_detected,
+                "first_s": person.first_seen_s,
+                "last_s": person.last_seen_s,
             }
             warnings.append(AnalysisWarning(WarningCode.LOW_PRESENCE, data))
     return warnings
@@ -415,17 +426,19 @@ def presence_warnings(series: PoseSeries) -> list[AnalysisWarning]:
 MIN_ROLL_CONFIDENCE = 0.5
 
 
-def camera_roll(user_roll_deg: float | None, scene: tuple[np.ndarray, np.ndarray] | None) -> dict:
-    """The camera roll to correct gravity-referenced measures with, and where it came from.
+def camera_roll(
+    user_roll_deg: float | None, scene: tuple[np.ndarray, np.ndarray] | None
+) -> tuple[CameraRoll, AnalysisWarning | None]:
+    """The camera roll to correct gravity-referenced measures with, where it came from, and its warning.
 
     The user's value wins; otherwise the roll is estimated from long vertical
     edges of the first frame with a person (the people's boxes left out);
-    otherwise the camera is taken as level, with a warning. ``"warning"``
-    holds an :class:`AnalysisWarning` or ``None`` (an estimated roll warns
-    over :data:`~posturecheck.measures.reasons.LARGE_ROLL_DEG`).
+    otherwise the camera is taken as level, with a warning. An estimated roll
+    warns over :data:`~posturecheck.measures.reasons.LARGE_ROLL_DEG`; the
+    warning is ``None`` when there is nothing to say.
     """
     if user_roll_deg is not None:
-        return {"deg": user_roll_deg, "source": "given by the user", "confidence": None, "warning": None}
+        return CameraRoll(user_roll_deg, "given by the user"), None
     if scene is not None:
         image, landmarks = scene
         estimate = estimate_camera_roll(image, exclude=people_boxes(landmarks, image.shape[:2]))
@@ -435,23 +448,19 @@ def camera_roll(user_roll_deg: float | None, scene: tuple[np.ndarray, np.ndarray
                 if abs(estimate.roll_deg) > reasons.LARGE_ROLL_DEG
                 else None
             )
-            return {
-                "deg": round(estimate.roll_deg, 2),
-                "source": "estimated from the scene",
-                "confidence": round(estimate.confidence, 2),
-                "reason": estimate.reason,
-                "warning": warning,
-            }
+            roll = CameraRoll(
+                round(estimate.roll_deg, 2),
+                "estimated from the scene",
+                round(estimate.confidence, 2),
+                estimate.reason,
+            )
+            return roll, warning
         reason = estimate.reason
     else:
         reason = "no frame with a person"
-    return {
-        "deg": None,
-        "source": "assumed level",
-        "confidence": None,
-        "reason": reason,
-        "warning": AnalysisWarning(WarningCode.ROLL_UNKNOWN, {"why": reason}),
-    }
+    return CameraRoll(None, "assumed level", None, reason), AnalysisWarning(
+        WarningCode.ROLL_UNKNOWN, {"why": reason}
+    )
 
 
 def people_boxes(landmarks: np.ndarray, shape: tuple[int, int], margin: float = 0.1) -> np.ndarray:
@@ -469,16 +478,16 @@ def people_boxes(landmarks: np.ndarray, shape: tuple[int, int], margin: float = 
     return mask
 
 
-def measure_warnings(person_summaries: list[dict]) -> list[AnalysisWarning]:
+def measure_warnings(person_summaries: Sequence[PersonSummary]) -> list[AnalysisWarning]:
     """Hip flexion the view could not support: its expected error, or its few valid frames."""
     warnings = []
     for person in person_summaries:
         for side in ("left", "right"):
-            hip = person["measures"].get(f"hip_flexion_{side}")
-            if hip is None or hip["confidence"] == "high":
+            hip = person.measures.get(f"hip_flexion_{side}")
+            if hip is None or hip.confidence == "high":
                 continue
-            expected = hip.get("expected_error_deg")
-            who = {"person": person["person"], "side": side}
+            expected = hip.expected_error_deg
+            who = {"person": person.person, "side": side}
             if expected is not None and expected > CONFIDENT_MAE_DEG:
                 warnings.append(
                     AnalysisWarning(WarningCode.HIP_EXPECTED_ERROR, {**who, "error_deg": expected})
@@ -486,8 +495,8 @@ def measure_warnings(person_summaries: list[dict]) -> list[AnalysisWarning]:
             else:
                 data = {
                     **who,
-                    "fraction": hip["fraction_valid_in_view"],
-                    "reason": hip["main_reason_invalid"],
+                    "fraction": hip.fraction_valid_in_view,
+                    "reason": hip.main_reason_invalid,
                 }
                 warnings.append(AnalysisWarning(WarningCode.HIP_FEW_VALID, data))
     return warnings

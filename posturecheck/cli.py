@@ -69,11 +69,18 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
     webcam = commands.add_parser(
         "webcam",
-        help="live view of a webcam with the skeleton drawn",
-        description="Open a window showing the camera with the skeleton drawn. Needs a display.",
+        help="live self-check from a webcam, in a window",
+        description="Open a window showing the camera measured live, as the app's live page does: the "
+        "skeleton, hip flexion, trunk lean, knee raises and set-up guidance, also said in the terminal. "
+        "Needs a display.",
     )
     webcam.add_argument(
-        "--camera", type=int, default=0, metavar="INDEX", help="camera index (default: %(default)s)"
+        "--camera",
+        type=camera_device,
+        default=0,
+        metavar="INDEX_OR_DEVICE",
+        help="camera index, or a device OpenCV opens as a camera (/dev/video2, a stream URL) "
+        "(default: %(default)s)",
     )
     webcam.add_argument("--model", type=Path, metavar="PATH", help="a PoseLandmarker .task bundle")
     app = commands.add_parser(
@@ -257,8 +264,13 @@ def _run_assessments(_args: argparse.Namespace) -> int:
     return 0
 
 
+def camera_device(text: str) -> int | str:
+    """``--camera``: an index (``0``) stays a number; anything else is a device path or stream URL."""
+    return int(text) if text.isdigit() else text
+
+
 def _run_webcam(args: argparse.Namespace) -> int:
-    from posturecheck.live import run_live_view
+    from posturecheck.cli_webcam import run_live_view
 
     return run_live_view(args.camera, args.model)
 

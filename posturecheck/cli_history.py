@@ -256,8 +256,7 @@ def _list(history: History, args: argparse.Namespace) -> int:
 
 
 def _progress(history: History, args: argparse.Namespace) -> int:
-    from posturecheck.reports.progress_change import visit_changes
-    from posturecheck.reports.progress_report import measured_visits
+    from posturecheck.reports.progress_change import interval_half_width, measured_sessions, visit_changes
 
     client = find_client(history, args.client)
     figure, points, unit = client_progress(history, client, args.measure)
@@ -267,11 +266,15 @@ def _progress(history: History, args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InputError(f"{out}: cannot write the plot ({exc.strerror or exc})") from exc
     sessions = history.sessions(client.id)
-    # Each figure is printed with the share of frames it rested on in its session.
-    for when, kept in measured_visits(sessions, args.measure):
+    # Each figure is printed with its 95 % interval (or says it has none) and the share of frames it
+    # rested on in its session.
+    for session, kept in measured_sessions(sessions, args.measure):
+        width = interval_half_width(session, kept)
+        interval = f" ± {width:.0f}" if width is not None else ""
+        unknown = "" if width is not None else "; no uncertainty recorded"
         print(
-            f"{when.astimezone().strftime(DATE_FORMAT)}  {kept.value:.1f} {unit}  "
-            f"(valid in {kept.valid_fraction:.0%} of the frames in view)"
+            f"{session.recorded_at.astimezone().strftime(DATE_FORMAT)}  {kept.value:.1f}{interval} {unit}  "
+            f"(valid in {kept.valid_fraction:.0%} of the frames in view{unknown})"
         )
     # Each change is stated with the error it was judged against, never as better or worse.
     for change in visit_changes(sessions, args.measure, history.measurement_errors(client.id)):
@@ -300,14 +303,15 @@ def client_progress(
     """A client's progress on one measure: the plot, its ``(recorded_at, value)`` points and the unit.
 
     Each change between visits is drawn as beyond, within, or with no recorded measurement
-    error (:mod:`posturecheck.reports.progress_change`).
+    error (:mod:`posturecheck.reports.progress_change`); each visit's 95 % interval, where its
+    summary kept one, as an error bar.
 
     Raises
     ------
     HistoryError
         If none of the client's sessions has the measure (the message suggests names that do).
     """
-    from posturecheck.reports.progress_change import visit_changes
+    from posturecheck.reports.progress_change import interval_half_width, measured_sessions, visit_changes
     from posturecheck.storage.progress_plot import progress_figure
 
     sessions = history.sessions(client.id)
@@ -317,9 +321,11 @@ def client_progress(
         close = containing or difflib.get_close_matches(measure, list(units), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise HistoryError(f"client {client.code} has no measure {measure!r}{hint}")
-    points = history.progress(client.id, measure)
+    measured = measured_sessions(sessions, measure)
+    points = [(session.recorded_at, figure.value) for session, figure in measured]
     verdicts = [c.verdict for c in visit_changes(sessions, measure, history.measurement_errors(client.id))]
-    figure = progress_figure(points, measure, units[measure], verdicts=verdicts)
+    widths = [interval_half_width(session, figure) for session, figure in measured]
+    figure = progress_figure(points, measure, units[measure], verdicts=verdicts, half_widths=widths)
     return figure, points, units[measure]
 
 

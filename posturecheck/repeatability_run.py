@@ -59,21 +59,21 @@ def trial_figures(result: AnalysisResult) -> dict[str, TrialFigure]:
             for item in result.assessment.findings
             if isinstance(item.value, float) and math.isfinite(item.value)
         }
-    people = result.summary.get("people", [])
+    people = result.summary.presence
     if not people:
         return {}
-    longest = max(people, key=lambda p: p["frames_detected"])["person"]
-    person = next(p for p in result.summary["measures"] if p["person"] == longest)
+    longest = max(people, key=lambda p: p.frames_detected).person
+    person = result.summary.person(longest)
+    if person is None:
+        return {}
     figures = {}
-    for name, figure in person["measures"].items():
+    for name, figure in person.measures.items():
         spec = MEASURES.get(name)
         statistic = spec.headline if spec else "median"
-        value = figure.get(statistic)
-        if figure.get("confidence") != "none" and value is not None:
+        value = figure.statistic(statistic)
+        if figure.confidence != "none" and value is not None:
             key = f"{name}_{statistic}"
-            figures[key] = TrialFigure(
-                key, measure_label(name), float(value), figure["unit"], figure["confidence"]
-            )
+            figures[key] = TrialFigure(key, measure_label(name), float(value), figure.unit, figure.confidence)
     return figures
 
 

@@ -80,22 +80,22 @@ def test_the_result_keeps_its_tracks_and_each_table_the_options_it_used(
 ) -> None:
     tracked = walk_analysis.tracked
     assert tracked.series is walk_analysis.series and len(tracked.tracks) == tracked.series.n_people == 2
-    confidences = walk_analysis.summary["tracking"]["identity_confidence"]
-    assert confidences == [round(track.identity_confidence, 2) for track in tracked.tracks]
-    used = replace(MeasureOptions(), camera_roll_deg=walk_analysis.summary["camera_roll"]["deg"])
+    confidences = walk_analysis.summary.tracking.identity_confidence
+    assert confidences == tuple(round(track.identity_confidence, 2) for track in tracked.tracks)
+    used = replace(MeasureOptions(), camera_roll_deg=walk_analysis.summary.camera_roll.deg)
     assert [table.options for table in walk_analysis.tables] == [used] * len(walk_analysis.tables)
 
 
 def test_walking_hip_flexion_is_plausible(walk_analysis: AnalysisResult) -> None:
     """Walking: hip flexion peaks of roughly 20-40 deg, extension peaks below 0."""
-    walker = walk_analysis.summary["measures"][0]
-    assert walker["view"]["label"] == "side"
+    walker = walk_analysis.summary.people[0]
+    assert walker.view.label == "side"
     for side in ("left", "right"):
-        hip = walker["measures"][f"hip_flexion_{side}"]
-        assert hip["confidence"] == "high" and hip["fraction_valid_in_view"] > 0.6
-        peaks = [rep["peak_deg"] for rep in walker["hip_flexion_repetitions"][side]]
-        assert len(peaks) >= 2 and all(15 < peak < 45 for peak in peaks), peaks
-        assert hip["min"] < 0
+        hip = walker.measures[f"hip_flexion_{side}"]
+        assert hip.confidence == "high" and hip.fraction_valid_in_view > 0.6
+        peaks = [rep.peak_deg for rep in walker.hip_flexion_repetitions[side]]
+        assert len(peaks) >= 2 and all(peak is not None and 15 < peak < 45 for peak in peaks), peaks
+        assert hip.min is not None and hip.min < 0
 
 
 def test_csv_has_the_named_columns(tmp_path: Path) -> None:
@@ -133,15 +133,15 @@ def test_front_view_flags_hip_flexion_instead_of_showing_it(tmp_path: Path) -> N
     source = result.series.source
     assert (source.width, source.height) == (1080, 1920)
     assert (source.inference_width, source.inference_height) == (720, 1280)
-    person = result.summary["measures"][0]
-    assert person["view"]["label"] == "front"
-    hip = person["measures"]["hip_flexion_left"]
-    assert hip["fraction_valid_in_view"] < 0.2 and hip["confidence"] != "high"
-    assert "front view" in hip["main_reason_invalid"]
+    person = result.summary.people[0]
+    assert person.view.label == "front"
+    hip = person.measures["hip_flexion_left"]
+    assert hip.fraction_valid_in_view < 0.2 and hip.confidence != "high"
+    assert "front view" in hip.main_reason_invalid
     # A frontal tilt is read against the true horizontal: with the camera roll unknown (taken as
     # level) the error measured on real footage (docs/validation.md) makes it low confidence.
-    pelvis = person["measures"]["pelvic_obliquity"]
-    roll_known = result.summary["camera_roll"]["deg"] is not None
-    assert pelvis["fraction_valid_in_view"] > 0.9
-    assert pelvis["confidence"] == ("high" if roll_known else "low")
+    pelvis = person.measures["pelvic_obliquity"]
+    roll_known = result.summary.camera_roll.deg is not None
+    assert pelvis.fraction_valid_in_view > 0.9
+    assert pelvis.confidence == ("high" if roll_known else "low")
     assert any(warning.code is WarningCode.HIP_FEW_VALID for warning in result.warnings)

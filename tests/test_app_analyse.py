@@ -18,7 +18,11 @@ from posturecheck.app.settings import AppSettings
 from posturecheck.app.text import plain_reason, plain_warnings
 from posturecheck.errors import InputError
 from posturecheck.measures.table import write_csv
+from posturecheck.measures.uncertainty import frame_half_width, measurement_half_width
+from posturecheck.reports.wording import BAND_LABEL, NO_INTERVAL
+from posturecheck.summary_schema import AnalysisSummary
 from tests.media import WALK_CLIP, frame_of
+from tests.test_report import HIDDEN_KNEE, SAGITTAL_30_45_MAE_DEG, oblique_walk
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 SETTINGS_KEY = "posturecheck.settings"
@@ -168,13 +172,47 @@ def test_plot_shows_invalid_frames_apart_with_their_reason(walk_analysis: Analys
     assert set(crosses.text) <= {plain_reason(r) for r in measure.reason[doubtful]}
 
 
+def test_plot_shades_the_95_interval_of_the_view_around_valid_frames_only() -> None:
+    table, person, _ = oblique_walk()  # 35 deg from side: 2D sagittal error measured there
+    names = ["hip_flexion_left", "hip_flexion_right"]
+    widths = {name: frame_half_width(person.measures[name].interval_95) for name in names}
+    figure = measures_figure(table, names, widths)
+    band, line = figure.data[0], figure.data[1]
+    assert band.fill == "toself" and band.name.endswith(BAND_LABEL) and line.name == "Hip flexion, left"
+    half_width = measurement_half_width(SAGITTAL_30_45_MAE_DEG)
+    measure = table.measures["hip_flexion_left"]
+    x = np.asarray([np.nan if v is None else v for v in band.x], dtype=float)
+    y = np.asarray([np.nan if v is None else v for v in band.y], dtype=float)
+    drawn = np.isfinite(x)
+    assert (~drawn).sum() == 2  # one polygon before the hidden knee, one after, each closed by a None
+    rows = np.searchsorted(table.times_s, x[drawn])
+    offsets = y[drawn] - measure.values[rows]
+    np.testing.assert_allclose(np.abs(offsets), half_width, rtol=1e-9)
+    assert set(rows) == set(np.flatnonzero(measure.valid)) and not measure.valid[HIDDEN_KNEE].any()
+    for row in set(rows):
+        assert sorted(np.sign(offsets[rows == row])) == [-1.0, 1.0]
+
+
+def test_plot_without_a_measured_error_has_no_band_and_says_so() -> None:
+    table, _, _ = oblique_walk()
+    figure = measures_figure(table, ["hip_flexion_left"], {"hip_flexion_left": None})
+    assert not [trace for trace in figure.data if trace.fill]
+    assert figure.data[0].name == f"Hip flexion, left ({NO_INTERVAL})"
+
+
 def _few_valid(reason: str) -> dict:
     """A hip-flexion warning as the summary JSON keeps it."""
     return {"code": "hip_few_valid", "person": 1, "side": "left", "fraction": 0.2, "reason": reason}
 
 
 def _person(label: str, confidence: str = "high", reason: str = "") -> dict:
-    hip = {"confidence": confidence, "fraction_valid": 0.2, "main_reason_invalid": reason}
+    hip = {
+        "unit": "deg",
+        "method": "2d",
+        "confidence": confidence,
+        "fraction_valid": 0.2,
+        "main_reason_invalid": reason,
+    }
     return {
         "person": 1,
         "view": {"label": label, "median_degrees_from_side": 40.0},
@@ -187,33 +225,52 @@ def _person(label: str, confidence: str = "high", reason: str = "") -> dict:
     [
         ({"measures": [_person("front")]}, "seen mostly from the front"),
         ({"measures": [_person("oblique")]}, "seen at an angle"),
-        ({"warnings": [_few_valid("left knee not visible (visibility < 0.5)")]}, "hard to see"),
-        ({"warnings": [_few_valid("left ankle outside the frame")]}, "step back"),
-        ({"warnings": [{"code": "roll_unknown", "why": "no frame with a person"}]}, "could not tell whether"),
-        ({"warnings": [{"code": "roll_corrected", "deg": 6.0}]}, "tilted about 6° (clockwise)"),
-        ({"problem": "clip.mp4: truncated"}, "ended early"),
+        (
+            {"measures": [], "warnings": [_few_valid("left knee not visible (visibility < 0.5)")]},
+            "hard to see",
+        ),
+        ({"measures": [], "warnings": [_few_valid("left ankle outside the frame")]}, "step back"),
+        (
+            {"measures": [], "warnings": [{"code": "roll_unknown", "why": "no frame with a person"}]},
+            "could not tell whether",
+        ),
+        (
+            {"measures": [], "warnings": [{"code": "roll_corrected", "deg": 6.0}]},
+            "tilted about 6° (clockwise)",
+        ),
+        ({"measures": [], "problem": "clip.mp4: truncated"}, "ended early"),
         (
             {
+                "measures": [],
                 "warnings": [
                     {"code": "low_presence", "person": 2, "fraction": 0.5, "first_s": 1.0, "last_s": 3.0}
-                ]
+                ],
             },
             "Person 2 was in view for 50%",
         ),
     ],
 )
 def test_warnings_in_plain_words(summary: dict, expected: str) -> None:
-    assert any(expected in line for line in plain_warnings(summary))
+    assert any(expected in line for line in plain_warnings(AnalysisSummary.from_dict(summary)))
 
 
 def test_a_clean_summary_has_no_warning() -> None:
     clean: Callable[[], dict] = lambda: {  # noqa: E731
         "frames_analysed": 10,
-        "people": [{"person": 1, "fraction_detected": 1.0}],
+        "people": [
+            {
+                "person": 1,
+                "frames_detected": 10,
+                "fraction_detected": 1.0,
+                "first_seen_s": 0.0,
+                "last_seen_s": 0.3,
+                "mean_visibility": 0.9,
+            }
+        ],
         "camera_roll": {"source": "estimated from the scene", "deg": 1.0},
         "measures": [_person("side")],
     }
-    assert plain_warnings(clean()) == []
+    assert plain_warnings(AnalysisSummary.from_dict(clean())) == []
 
 
 @pytest.mark.slow

@@ -66,12 +66,12 @@ def test_two_visits_show_as_progress_with_their_confidence(
     assert "C\\-001: 2 visit(s)" in [m.value for m in at.markdown if m.value.startswith("### ")][0]
     assert at.selectbox(key="history.measure").value == "hip_flexion_left_max"
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
-    expected = walk_analysis.summary["measures"][0]["measures"]["hip_flexion_left"]["max"]
+    expected = walk_analysis.summary.people[0].measures["hip_flexion_left"].max
     assert chart["data"][0]["y"] == pytest.approx([expected, expected], abs=0.01)
     lines = [m.value for m in at.markdown if "valid in" in m.value][0].splitlines()
     assert len(lines) == 2 and all("confidence" in line for line in lines)
     # The same clip twice: no change, judged against the visits' own intervals when the analysis gave one.
-    interval = walk_analysis.summary["measures"][0]["measures"]["hip_flexion_left"].get("interval_95")
+    interval = walk_analysis.summary.people[0].measures["hip_flexion_left"].interval_95
     (change,) = [m.value for m in at.markdown if m.value.startswith("- ") and " to " in m.value]
     assert ("within measurement error" if interval else "no uncertainty recorded") in change
     at.selectbox(key="history.measure").set_value("trunk_inclination_median").run()
@@ -192,10 +192,32 @@ def test_each_change_between_visits_says_how_it_compares_with_measurement_error(
     _visits_by_hand(mdc95)
     at = _history_page()
     assert not at.exception and at.selectbox(key="history.measure").value == "hip_flexion_left_max"
-    (change,) = [m.value for m in at.markdown if "measurement error" in m.value or "uncertainty" in m.value]
+    # The values list says "no uncertainty recorded" of a visit without interval: pick the " to " line.
+    (change,) = [m.value for m in at.markdown if m.value.startswith("- ") and " to " in m.value]
     assert words in change and change.count("\n- ") == 0  # one change between two visits
     assert ("kept for this client" in change) == (mdc95 is not None)
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert chart["data"][0]["y"] == [30.0, 36.5] and chart["data"][0]["mode"] == "markers"
     (segment,) = chart["data"][1:]
     assert segment["line"]["dash"] == dash and segment["name"].startswith(words)
+
+
+def test_each_visit_carries_its_95_interval_as_an_error_bar_where_its_summary_kept_one(
+    data_home: Path,
+) -> None:
+    """Visit 1 kept a ± 3.4° interval for left hip flexion; visit 2 is from before intervals: no bar."""
+    interval = {"half_width_deg": 3.4, "expected_error_deg": 1.4, "spread_deg": None, "n": None, "basis": "x"}
+    kept = ({"max": 30.0, "unit": "deg", "interval_95": interval}, {"max": 36.5, "unit": "deg"})
+    with open_history() as history:
+        client = history.add_client("C-011")
+        for when, hip in zip(VISITS, kept, strict=True):
+            summary = {"measures": [{"person": 1, "measures": {"hip_flexion_left": hip}}]}
+            figure = MeasureValue("hip_flexion_left_max", hip["max"], "deg", 0.9)
+            history.save_session(client, "analysis", when, summary, [figure], source_name="walk.mp4")
+    at = _history_page()
+    assert not at.exception and at.selectbox(key="history.measure").value == "hip_flexion_left_max"
+    points = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert points["y"] == [30.0, 36.5]
+    assert points["error_y"]["array"] == [3.4, None] and points["error_y"]["visible"]
+    lines = [m.value for m in at.markdown if "valid in" in m.value][0].splitlines()
+    assert "**30.0°** ± 3°" in lines[0] and "**36.5°** (no uncertainty recorded)" in lines[1]

@@ -1,4 +1,4 @@
-"""The live self-check's parts: per-frame figures and guidance, counters, standing check, processor."""
+"""The app's live page: its WebRTC processor and stream keeper, and the standing check's assessment."""
 
 from __future__ import annotations
 
@@ -9,178 +9,20 @@ from streamlit.testing.v1 import AppTest
 from streamlit_webrtc.component import WebRtcStreamerContext, WebRtcStreamerState
 
 from posturecheck.analyze import AnalysisResult
-from posturecheck.app.live import figures as live
-from posturecheck.app.live.capture import CAPTURE_S, StandingCheck
-from posturecheck.app.live.counters import HeldValues, KneeRaiseCounter, SteadyStance
-from posturecheck.app.live.processor import LiveProcessor
 from posturecheck.app.settings import AppSettings
 from posturecheck.app.views.live import STANDING_MEASURES, standing_check
+from posturecheck.app.webrtc.processor import LiveProcessor
 from posturecheck.io.sources import open_source
-from posturecheck.measures.view import ViewLimits
+from posturecheck.live.capture import StandingCheck
 from posturecheck.pose.landmarker import FramePoses, check_model
 from tests.media import WALK_CLIP
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
-
-POSE = BodyPose(hip_flexion_left=40, knee_flexion_left=30, trunk_inclination=10)
-
-
-def _figures(
-    camera: Camera, pose: BodyPose = POSE, shift_y: float = 0.0, limits: ViewLimits | None = None
-) -> live.LiveFigures:
-    series = make_series([pose], camera)
-    image = series.image[0, 0].copy()
-    image[:, 1] += shift_y
-    return live.live_figures(
-        image, series.world[0, 0], series.visibility[0, 0], (camera.width, camera.height), limits=limits
-    )
-
-
-def test_side_view_gives_2d_angles_of_the_pose() -> None:
-    figures = _figures(Camera())
-    assert figures.method == "2d" and figures.guidance == "" and figures.view == "side"
-    assert figures.hip_flexion["left"] == pytest.approx(40, abs=0.2)
-    assert figures.hip_flexion["right"] == pytest.approx(0, abs=0.2)
-    assert figures.knee_flexion["left"] == pytest.approx(30, abs=0.2)
-    assert figures.trunk_inclination == pytest.approx(10, abs=0.2)
-
-
-def test_oblique_view_asks_to_turn_and_gives_3d_angles_only_where_the_limits_allow() -> None:
-    # Real footage does not support 3D sagittal angles 30 deg from side (docs/validation.md).
-    assert _figures(Camera(yaw_deg=30)).guidance == live.TURN_SIDE_ON
-    figures = _figures(Camera(yaw_deg=30), limits=ViewLimits(sagittal_3d_max_deg=60.0))
-    assert figures.method == "3d" and figures.note == live.ALMOST_SIDE_ON
-    assert figures.hip_flexion["left"] == pytest.approx(40, abs=0.2)
-
-
-def test_front_view_gives_no_angle_and_asks_to_turn() -> None:
-    figures = _figures(Camera(yaw_deg=90))
-    assert figures.guidance == live.TURN_SIDE_ON
-    assert figures.hip_flexion == {} and figures.trunk_inclination is None and figures.method == ""
-
-
-def test_feet_out_of_the_picture_ask_to_step_back() -> None:
-    figures = _figures(Camera(), shift_y=0.5)
-    assert figures.guidance == live.STEP_BACK_FEET and figures.hip_flexion == {}
-
-
-def test_small_person_is_asked_to_come_closer() -> None:
-    assert _figures(Camera(distance_m=20.0)).guidance == live.COME_CLOSER
-
-
-def test_nobody_in_view() -> None:
-    nan = np.full((33, 3), np.nan)
-    figures = live.live_figures(nan, nan, np.zeros(33), (640, 360))
-    assert not figures.person and figures.guidance == live.NO_PERSON
-
-
-def _feed(counter: KneeRaiseCounter, frames: list[dict[str, float]], start: int = 0) -> list[list[str]]:
-    """Frames at 30 fps from frame ``start``."""
-    return [counter.update(values, (start + i) / 30) for i, values in enumerate(frames)]
-
-
-def test_knee_raises_are_counted_once_per_raise_with_their_held_peaks() -> None:
-    counter = KneeRaiseCounter(raise_deg=60, lower_deg=25)
-    # Jitter around 60 and 25 counts nothing extra; 75 is reached in one frame only, 70 is held for 3.
-    trace = [0, 0, 0, 30, 59, 61, 58, 62, 63, 61, 75, 70, 71, 72, 40, 26, 24, 26, 10, 10, 0]
-    done = _feed(counter, [{"left": value} for value in trace])
-    assert counter.sides["left"].count == 1 and counter.sides["left"].last_peak_deg == 70
-    assert done.count(["left"]) == 1 and counter.sides["right"].count == 0
-    held = [value for value in (0, 80, 0, 65, 0) for _ in range(3)]
-    _feed(counter, [{"left": v, "right": v} for v in held], start=len(trace))
-    assert counter.sides["left"].count == 3 and counter.sides["right"].count == 2
-    assert counter.sides["left"].best_peak_deg == 80
-
-
-def test_a_one_frame_glitch_counts_no_raise() -> None:
-    counter = KneeRaiseCounter()
-    _feed(counter, [{"left": v} for v in (0, 0, 0, 90, 0, 0, 0, 0)])
-    assert counter.sides["left"].count == 0
-
-
-def test_missing_frames_neither_count_nor_cancel_a_raise() -> None:
-    counter = KneeRaiseCounter()
-    _feed(counter, [{"left": 70.0}] * 3 + [{}, {}] + [{"left": 10.0}] * 3)
-    assert counter.sides["left"].count == 1
-
-
-def test_highest_so_far_is_a_value_held_for_a_tenth_of_a_second() -> None:
-    highest = HeldValues()
-    for i, value in enumerate((10, 10, 10, 95, 12, 12, 12)):  # a one-frame spike to 95
-        highest.update(i / 30, {"left": float(value)})
-    assert highest.highest == {"left": 12.0}
-    for i, value in enumerate((40, 42, 41), start=7):  # held for 3 frames
-        highest.update(i / 30, {"left": float(value)})
-    assert highest.highest == {"left": 40.0}
-    highest.update(10 / 30, {})  # no valid value: the hold starts again
-    for i, value in enumerate((50, 50), start=11):
-        highest.update(i / 30, {"left": float(value)})
-    assert highest.highest == {"left": 40.0}
-    # At 60 frames/s the hold is 6 frames (0.1 s).
-    fast = HeldValues()
-    for i, value in enumerate([0.0] * 3 + [30.0] * 5 + [0.0] * 3 + [20.0] * 6):
-        fast.update(i / 60, {"right": value})
-    assert fast.highest == {"right": 20.0}
-
-
-def test_counter_thresholds_must_be_ordered() -> None:
-    with pytest.raises(ValueError):
-        KneeRaiseCounter(raise_deg=20, lower_deg=30)
-
-
-def _standing_px(offset: float = 0.0) -> np.ndarray:
-    points = np.zeros((33, 2))
-    points[:, 1] = np.linspace(100, 500, 33)
-    points[:, 0] = 300 + offset
-    return points
-
-
-def test_steady_stance_needs_the_whole_window_still_with_straight_knees() -> None:
-    steady = SteadyStance(window_s=1.5, tolerance=0.02)
-    straight = {"left": 3.0, "right": 2.0}
-    results = [steady.update(i / 30, _standing_px(np.sin(i) * 2), straight) for i in range(60)]
-    assert not any(results[:40]) and all(results[46:])  # 2 px of sway on a 400 px body is still
-    assert not steady.update(2.0, _standing_px(), {"left": 35.0, "right": 2.0})  # a bent knee starts again
-    assert not steady.update(2.1, _standing_px(), straight)
-    moving = SteadyStance(window_s=1.5, tolerance=0.02)
-    assert not any(moving.update(i / 30, _standing_px(i * 2.0), straight) for i in range(60))
-    assert not moving.update(3.0, None, straight)
-
-
-def _poses(series_frame: int = 0) -> FramePoses:
-    series = make_series([BodyPose()], Camera())
-    return FramePoses(
-        series.image[series_frame],
-        series.world[series_frame],
-        series.visibility[series_frame],
-        series.presence[series_frame],
-        None,
-    )
-
-
-def test_standing_check_keeps_an_unbroken_steady_stretch() -> None:
-    check = StandingCheck()
-    assert check.state == "idle" and check.take() is None
-    check.start()
-    poses = _poses()
-    check.update(0.0, poses, False, 640, 360)
-    assert check.state == "waiting"
-    check.update(0.1, poses, True, 640, 360)
-    check.update(0.2, poses, False, 640, 360)  # moved: start again
-    assert check.state == "waiting" and check.progress == 0.0
-    times = np.arange(0.3, 0.3 + CAPTURE_S + 0.1, 1 / 30)
-    for t in times:
-        check.update(float(t), poses, True, 640, 360)
-    assert check.state == "done" and check.progress == 1.0
-    series = check.take()
-    assert series is not None and check.state == "idle"
-    assert series.n_people == 1 and series.times_s[0] == 0 and series.times_s[-1] >= CAPTURE_S
-    assert series.detected.all() and series.source.width == 640
 
 
 def _stream_script(stayed: bool) -> None:
     import streamlit as st
 
-    from posturecheck.app.live.streamer import keep_stream_alive
+    from posturecheck.app.webrtc.streamer import keep_stream_alive
 
     keep_stream_alive("cam", stayed)
     st.write(repr(st.session_state["cam"]._last_rendered_run_count))
@@ -198,7 +40,7 @@ def test_stale_check_is_skipped_only_while_the_user_stays_on_the_page(stayed: bo
 
 def test_streamlit_webrtc_still_keeps_the_count_we_work_around() -> None:
     # If this fails, streamlit-webrtc changed its stale-context check: re-read
-    # posturecheck/app/live/streamer.py against the new library source.
+    # posturecheck/app/webrtc/streamer.py against the new library source.
     context = WebRtcStreamerContext(worker=None, state=WebRtcStreamerState(playing=False, signalling=False))
     assert hasattr(context, "_last_rendered_run_count")
 
@@ -212,14 +54,14 @@ def test_processor_measures_the_walk_and_releases_the_model() -> None:
             continue
         out = processor.recv(av.VideoFrame.from_ndarray(frame.image, format="rgb24"))
         assert (out.height, out.width) == frame.image.shape[:2]
-    snap = processor.snapshot()
+    snap = processor.session.snapshot()
     assert snap.frames_received == 85 and snap.frames_with_pose > 60
     assert {"left", "right"} <= set(snap.max_hip_flexion)
     assert snap.frames_per_second > 0
     processor.on_ended()
     processor.on_ended()  # a second stop is harmless
     passed = processor.recv(av.VideoFrame.from_ndarray(np.zeros((360, 640, 3), np.uint8), format="rgb24"))
-    assert processor.snapshot().frames_received == 85 and passed.width == 640
+    assert processor.session.snapshot().frames_received == 85 and passed.width == 640
 
 
 @pytest.mark.slow
@@ -233,10 +75,10 @@ def test_highest_so_far_on_the_walk_is_the_clips_held_peak(walk_analysis: Analys
     for frame in open_source(WALK_CLIP, max_side=640):
         clock[0] = frame.time_s
         processor.recv(av.VideoFrame.from_ndarray(frame.image, format="rgb24"))
-    highest = processor.snapshot().max_hip_flexion
+    highest = processor.session.snapshot().max_hip_flexion
     processor.on_ended()
     for side in ("left", "right"):
-        offline = max(p["measures"][f"hip_flexion_{side}"]["max"] for p in walk_analysis.summary["measures"])
+        offline = max(p.measures[f"hip_flexion_{side}"].max or 0.0 for p in walk_analysis.summary.people)
         assert highest[side] == pytest.approx(offline, abs=6.0), (side, highest[side], offline)
 
 
@@ -255,6 +97,6 @@ def test_a_captured_steady_stance_passes_the_standing_side_assessment() -> None:
     assert series is not None
     summary, assessed = standing_check(AppSettings(), series)
     assert assessed.view_ok, assessed.view_message
-    assert summary["measures"]["trunk_inclination"]["median"] == pytest.approx(3.0, abs=1.0)
-    assert set(summary["measures"]) <= set(STANDING_MEASURES)
+    assert summary.measures["trunk_inclination"].median == pytest.approx(3.0, abs=1.0)
+    assert set(summary.measures) <= set(STANDING_MEASURES)
     assert any(f.name == "posture_type" for f in assessed.findings)

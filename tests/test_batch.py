@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from posturecheck.analyze import AnalyzeOptions
+from posturecheck.assessments.result import AssessmentResult, Finding
 from posturecheck.batch.inputs import BatchInput, collect_inputs, read_manifest
 from posturecheck.batch.job import Job, run_job
 from posturecheck.batch.naming import partial_folders, result_name
@@ -128,15 +129,9 @@ def _summary(folder: Path, assessment: dict | None = None) -> None:
 def test_table_rows_are_each_persons_figures_with_share_confidence_and_the_grade_of_findings(
     tmp_path: Path,
 ) -> None:
-    finding = {
-        "name": "forward_head",
-        "value": 12.5,
-        "unit": "cm",
-        "fraction_valid": 0.9,
-        "confidence": "high",
-        "status": "above",
-    }
-    _summary(tmp_path / "walk-1", {"assessment": "standing_side", "people": [1], "findings": [finding]})
+    finding = Finding("forward_head", "Forward head", 12.5, "cm", None, "above", "high", 0.9)
+    graded = AssessmentResult("standing_side", (1,), True, "side view", findings=(finding,))
+    _summary(tmp_path / "walk-1", graded.to_dict())
     outcome = Outcome("/in/walk.mp4", "walk-1", "ok", recorded=True)
     rows = input_rows(outcome, tmp_path)
     head = ("/in/walk.mp4", "walk-1", "ok")

@@ -11,6 +11,7 @@ from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.summary import summarize_table
 from posturecheck.reports.history_entry import key_measures
 from posturecheck.reports.key_figures import measure_tables
+from posturecheck.summary_schema import AnalysisSummary
 from tests.media import WALK_CLIP
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
 from tests.test_cli_bad_input import run_cli
@@ -35,7 +36,7 @@ def test_every_measure_the_pipeline_computes_is_in_the_catalogue_with_its_unit()
 def test_the_summary_carries_the_key_measures_in_catalogue_order() -> None:
     series = make_series([BodyPose()] * 10, Camera())
     summary = summarize_table(compute_measures(series, 0, MeasureOptions()))
-    assert tuple(summary["measures"]) == tuple(n for n in KEY_MEASURES if n in summary["measures"])
+    assert tuple(summary.measures) == tuple(n for n in KEY_MEASURES if n in summary.measures)
     assert "plumb_offset_hip_cm" not in KEY_MEASURES
 
 
@@ -82,7 +83,8 @@ def test_a_withdrawn_figure_from_an_old_result_is_shown_nowhere() -> None:
     }
     person = {"person": 1, "measures": {"trunk_inclination": figure, "pelvic_tilt_proxy": figure}}
     assert list(key_figures(person["measures"])) == ["trunk_inclination"]
-    kept = key_measures({"measures": [person]}, 1)
+    summary = AnalysisSummary.from_dict({"measures": [person]})
+    kept = key_measures(summary, 1)
     assert {m.name.rsplit("_", 1)[0] for m in kept} == {"trunk_inclination"}
-    (table,) = measure_tables({"measures": [person]}, "Figures")
+    (table,) = measure_tables(summary, "Figures")
     assert "Pelvic tilt" not in str(table)

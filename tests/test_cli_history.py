@@ -20,6 +20,7 @@ from posturecheck.cli_history import add_report_commands, client_progress, find_
 from posturecheck.errors import InputError, PostureCheckError
 from posturecheck.storage import HistoryError, open_history
 from posturecheck.storage.location import kept_results_dir
+from posturecheck.summary_schema import SCHEMA_VERSION, AnalysisSummary
 from tests.test_report import write_result_folder
 
 Run = Callable[..., int]
@@ -88,7 +89,7 @@ def test_two_visits_make_a_progress_plot_of_two_points(
     expected = [s["measures"][0]["measures"]["hip_flexion_left"]["max"] for s in (first, second)]
     printed = capsys.readouterr().out
     assert "2 session(s) with hip_flexion_left_max" in printed
-    assert printed.count("of the frames in view)") == 2  # each figure with the share of frames it rests on
+    assert printed.count("of the frames in view") == 2  # each figure with the share of frames it rests on
     with open_history() as history:
         figure, points, unit = client_progress(history, find_client(history, "AB-1"), "hip_flexion_left_max")
     assert unit == "deg" and [value for _, value in points] == pytest.approx(expected)
@@ -103,9 +104,10 @@ def test_a_saved_session_holds_the_summary_key_figures_and_files(run: Run, tmp_p
     assert run("history", "add", str(tmp_path / "visit"), "--client", "AB-1") == 0
     with open_history() as history:
         (session,) = history.sessions(find_client(history, "AB-1").id)
-    assert (
-        session.result == summary and session.assessment == "analysis" and session.source_name == "walk.mp4"
-    )
+    # The summary is kept in today's layout, with its version, whichever layout the folder's file had.
+    assert session.result == AnalysisSummary.from_dict(summary).to_dict()
+    assert session.result_version == SCHEMA_VERSION == session.result["schema_version"]
+    assert session.assessment == "analysis" and session.source_name == "walk.mp4"
     figures = {m.name: m for m in session.measures}
     hip = summary["measures"][0]["measures"]["hip_flexion_left"]
     assert figures["hip_flexion_left_median"].value == pytest.approx(hip["median"])
@@ -316,3 +318,29 @@ def test_history_progress_judges_each_change_against_the_kept_mdc(
         segment = figure.axes[0].lines[1]  # the line from the first visit to the second
         assert segment.get_linestyle() == ("-" if verdict is ChangeVerdict.BEYOND_ERROR else "--")
         assert figure.axes[0].get_legend().get_texts()[0].get_text().startswith(verdict.value)
+
+
+def test_history_progress_prints_each_visits_95_interval_or_says_it_has_none(
+    run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Visit 1 kept a ± 3.4° interval for left hip flexion; visit 2 is from before intervals."""
+    from posturecheck.storage import MeasureValue
+
+    interval = {"half_width_deg": 3.4, "expected_error_deg": 1.4, "spread_deg": None, "n": None, "basis": "x"}
+    kept = ({"max": 30.0, "unit": "deg", "interval_95": interval}, {"max": 36.5, "unit": "deg"})
+    days = (datetime(2025, 3, 1, 9, 30, tzinfo=UTC), datetime(2025, 4, 1, 9, 30, tzinfo=UTC))
+    with open_history() as history:
+        client = history.add_client("AB-1")
+        for when, hip in zip(days, kept, strict=True):
+            summary = {"measures": [{"person": 1, "measures": {"hip_flexion_left": hip}}]}
+            figure = MeasureValue(HIP, hip["max"], "deg", 0.9)
+            history.save_session(client, "analysis", when, summary, [figure], source_name="walk.mp4")
+    capsys.readouterr()
+    assert (
+        run("history", "progress", "--client", "AB-1", "--measure", HIP, "--out", str(tmp_path / "p.png"))
+        == 0
+    )
+    visits = [line for line in capsys.readouterr().out.splitlines() if "of the frames in view" in line]
+    assert len(visits) == 2
+    assert "30.0 ± 3 deg" in visits[0] and "uncertainty" not in visits[0]
+    assert "36.5 deg" in visits[1] and "no uncertainty recorded" in visits[1]

@@ -344,7 +344,7 @@ def test_pelvic_tilt_proxy_is_withdrawn_never_a_number() -> None:
     assert set(tilt.reason) == {PELVIC_TILT_PROXY_WITHDRAWN}
     assert "moved opposite to true pelvic tilt" in PELVIC_TILT_PROXY_WITHDRAWN
     assert table.measures["lumbar_lordosis_index"].valid.all(), "the validated lumbar index stays"
-    assert "pelvic_tilt_proxy" not in summarize_table(table)["measures"]
+    assert "pelvic_tilt_proxy" not in summarize_table(table).measures
     result = standing_side(masked, [table])
     assert all(f.name != "pelvic_tilt_proxy" for f in result.findings)
 

@@ -67,6 +67,7 @@ def test_neutral_is_in_the_summary() -> None:
     from posturecheck.measures.summary import summarize_table
 
     table = compute_measures(make_series([_pose(0, 0)] * 30, Camera(side="left")), 0, MeasureOptions())
-    neutral = summarize_table(table)["hip_neutral"]
-    assert neutral["source"] == "standing" and neutral["offset_deg"] == pytest.approx(TRUNK_LINE, abs=0.3)
+    neutral = summarize_table(table).hip_neutral
+    assert neutral is not None and neutral.source == "standing"
+    assert neutral.offset_deg == pytest.approx(TRUNK_LINE, abs=0.3)
     assert hip_neutral(table.measures, table.times_s).n_frames == 30

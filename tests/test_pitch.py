@@ -128,7 +128,8 @@ def test_tilt_used_is_in_the_summary() -> None:
 
     poses, _ = _standing_then_leaning()
     table = compute_measures(make_series(poses, Camera(**LAB)), 0, MeasureOptions())
-    tilt = summarize_table(table)["camera_tilt"]
+    tilt = summarize_table(table).camera_tilt
+    assert tilt is not None
     assert tilt["pitch_source"] == "person" and tilt["pitch_deg"] == pytest.approx(20.0, abs=2.0)
     assert tilt["person_axis"]["confident"] is True
 

@@ -12,12 +12,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import matplotlib.dates as mdates
+import numpy as np
 import pytest
+from matplotlib.container import ErrorbarContainer
 from pypdf import PdfReader
 
+from posturecheck.cli_history import client_progress
 from posturecheck.errors import InputError
 from posturecheck.reports.progress_report import build_progress_report, figure_label, progress_report
 from posturecheck.storage import ClientInfo, History, MeasurementError, MeasureValue, open_history
+from posturecheck.storage.progress_plot import INTERVAL_LABEL
 
 VISITS = (datetime(2026, 3, 2, 9, 0, tzinfo=UTC), datetime(2026, 3, 30, 9, 0, tzinfo=UTC))
 HIP = "hip_flexion_left_max"
@@ -235,3 +240,37 @@ def test_an_interval_is_read_for_each_statistic_but_the_range_and_for_a_finding(
     assert width("hip_flexion_left_max", 31.0) is None  # no person has the kept value
     assert width("hip_flexion_left_max", 30.0, "%") is None
     assert width("hanging_thigh_angle", 12.0) == 6.0 and width("hanging_knee_flexion", 12.0) is None
+
+
+@pytest.mark.parametrize(("first", "second"), [(3.0, 4.5), (3.0, None), (None, None)])
+def test_the_progress_plot_draws_each_kept_95_interval_as_an_error_bar(
+    tmp_path: Path, first: float | None, second: float | None
+) -> None:
+    """Each visit with an ``interval_95`` gets a bar of exactly ± its half-width; one without, none."""
+    intervals = tuple(
+        None
+        if h is None
+        else {"half_width_deg": h, "expected_error_deg": h, "spread_deg": None, "basis": "t"}
+        for h in (first, second)
+    )
+    history, client = _history(tmp_path / "history.db", intervals=intervals)
+    with history:
+        figure, points, _ = client_progress(history, client, HIP)
+    axes = figure.axes[0]
+    bars = [c for c in axes.containers if isinstance(c, ErrorbarContainer)]
+    kept = [
+        (when, value, h) for (when, value), h in zip(points, (first, second), strict=True) if h is not None
+    ]
+    if not kept:
+        assert not bars and INTERVAL_LABEL not in [t.get_text() for t in axes.get_legend().texts]
+        return
+    (bar,) = bars
+    segments = bar.lines[2][0].get_segments()
+    assert len(segments) == len(kept)
+    for segment, (when, value, h) in zip(segments, kept, strict=True):
+        np.testing.assert_allclose(
+            segment, [[mdates.date2num(when), value - h], [mdates.date2num(when), value + h]]
+        )
+    assert bar.get_label() == INTERVAL_LABEL and INTERVAL_LABEL in [
+        t.get_text() for t in axes.get_legend().texts
+    ]

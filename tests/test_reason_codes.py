@@ -23,6 +23,7 @@ from posturecheck.measures.reasons import (
 )
 from posturecheck.reports import plain_words
 from posturecheck.reports.setup_checks import setup_table
+from posturecheck.summary_schema import AnalysisSummary
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
 
 # Numbers for every field any template names, of the kinds the pipeline passes.
@@ -70,6 +71,11 @@ def test_every_reason_line_reads_back_as_its_code(code: Invalid) -> None:
     found = read_reason(line)
     assert found is not None and found.code is code, line
     assert plain_words.reason_words(found.code)  # the app and reports have words for it
+
+
+def summary_of(**fields: Any) -> AnalysisSummary:
+    """A summary with no measured person and ``fields`` (the JSON keys) set."""
+    return AnalysisSummary.from_dict({"measures": [], "warnings": [], **fields})
 
 
 def test_a_reason_reads_back_with_its_numbers() -> None:
@@ -125,7 +131,7 @@ def test_every_warning_has_words_in_each_front_end_and_plain_words_name_no_flag(
 def test_the_cli_names_the_roll_flag_and_the_app_says_where_to_enter_it() -> None:
     unknown = AnalysisWarning(WarningCode.ROLL_UNKNOWN, {"why": "no frame with a person"})
     assert "--roll DEG" in cli_warning(unknown)
-    app = text.plain_warnings({"warnings": [unknown.to_dict()]})
+    app = text.plain_warnings(summary_of(warnings=[unknown.to_dict()]))
     assert len(app) == 1 and "--" not in app[0] and "Settings" in app[0]
 
 
@@ -142,7 +148,7 @@ def test_old_english_warnings_still_read_and_show_in_plain_words() -> None:
     ]
     assert read[0].data == {"person": 2, "fraction": 0.45, "first_s": 1.0, "last_s": 3.0}
     assert read[4].data["reason"] == "left knee not visible (visibility < 0.5)"
-    shown = text.plain_warnings({"warnings": OLD_WARNINGS})
+    shown = text.plain_warnings(summary_of(warnings=OLD_WARNINGS))
     assert len(shown) == len(OLD_WARNINGS) and not any("--" in line for line in shown)
     assert "Person 2 was in view for 45%" in shown[0]
     assert "hard to see" in shown[4]
@@ -150,10 +156,19 @@ def test_old_english_warnings_still_read_and_show_in_plain_words() -> None:
 
 def test_the_app_words_the_analysis_warnings_and_derives_none_of_its_own() -> None:
     """A person in view half the time is warned about by the analysis, not re-judged by the app."""
-    people = [{"person": 2, "fraction_detected": 0.5, "first_seen_s": 1.0, "last_seen_s": 3.0}]
-    assert text.plain_warnings({"frames_analysed": 100, "people": people, "warnings": []}) == []
+    people = [
+        {
+            "person": 2,
+            "frames_detected": 50,
+            "fraction_detected": 0.5,
+            "first_seen_s": 1.0,
+            "last_seen_s": 3.0,
+            "mean_visibility": 0.9,
+        }
+    ]
+    assert text.plain_warnings(summary_of(frames_analysed=100, people=people)) == []
     roll = {"source": "estimated from the scene", "deg": 6.0}
-    assert text.plain_warnings({"camera_roll": roll, "warnings": []}) == []
+    assert text.plain_warnings(summary_of(camera_roll=roll)) == []
 
 
 def test_presence_warning_follows_the_constant(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -168,12 +183,13 @@ def test_presence_warning_follows_the_constant(monkeypatch: pytest.MonkeyPatch) 
 def test_setup_checks_mark_presence_from_the_analysis_constant(monkeypatch: pytest.MonkeyPatch) -> None:
     person = {
         "person": 1,
+        "frames_detected": 7,
         "fraction_detected": 0.7,
         "first_seen_s": 0.0,
         "last_seen_s": 1.0,
         "mean_visibility": 0.9,
     }
-    summary = {"people": [person], "camera_roll": {}}
+    summary = summary_of(frames_analysed=10, people=[person])
     assert "Check" in setup_table(summary, None).rows[1]
     monkeypatch.setattr(reasons, "LOW_PRESENCE_FRACTION", 0.6)
     assert "OK" in setup_table(summary, None).rows[1]

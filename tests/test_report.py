@@ -20,6 +20,8 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgba
 from pypdf import PdfReader
 
 from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file, people_summary
@@ -29,6 +31,7 @@ from posturecheck.io.video_sink import H264Writer
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.summary import summarize_table
+from posturecheck.measures.table import MeasureTable
 from posturecheck.measures.view import ViewLimits
 from posturecheck.pose.series import PoseSeries
 from posturecheck.privacy.face_region import face_circles
@@ -39,8 +42,9 @@ from posturecheck.reports.education_note import find_note, note_topic
 from posturecheck.reports.key_frames import key_frame_image, read_frames
 from posturecheck.reports.recompute import measure_options, recompute_tables
 from posturecheck.reports.result_folder import open_result_folder
-from posturecheck.reports.time_plots import time_figure
-from posturecheck.reports.wording import format_value
+from posturecheck.reports.time_plots import SIDE_COLOURS, time_figure, time_plot
+from posturecheck.reports.wording import BAND_LABEL, NO_INTERVAL, format_value
+from posturecheck.summary_schema import AnalysisSummary, read_summary
 from tests.media import WALK_CLIP
 from tests.synthetic_skeleton import BodyPose, Camera, make_series, stack_people
 
@@ -52,6 +56,7 @@ ABSENT_FRAMES = 6
 HIDDEN_KNEE = slice(30, 42)  # 0.4 s of the left knee unseen: longer than the gap filler bridges
 OBLIQUE = slice(46, 54)  # the person turned 25 deg toward the camera: image angles computed but not valid
 STEM = "walk"
+SOURCE = {"path": "walk.mp4", "kind": "video", "width": WIDTH, "height": HEIGHT}
 
 
 def walking_poses(amplitude: float) -> list[BodyPose]:
@@ -125,9 +130,9 @@ def write_result_folder(
         "source": asdict(series.source),
         "frames_analysed": series.n_frames,
         "duration_s": float(series.times_s[-1]),
-        "people": people_summary(series),
+        "people": [asdict(person) for person in people_summary(series)],
         "camera_roll": {"deg": None, "source": "assumed level", "confidence": None, "reason": "test scene"},
-        "measures": [summarize_table(t, series.detected[:, t.person]) for t in tables],
+        "measures": [summarize_table(t, series.detected[:, t.person]).to_dict() for t in tables],
         "warnings": ["person 1 was in view in 90% of frames (0.2-2.0 s); measures cover only those frames"],
         "problem": None,
         "outputs": {"landmarks": landmarks.name, "annotated_video": None, "csv": None},
@@ -241,14 +246,21 @@ def test_education_note_is_optional() -> None:
 
 
 def test_note_topic_follows_the_footage() -> None:
-    walking = {
-        "source": {"kind": "video"},
-        "measures": [{"hip_flexion_repetitions": {"left": [1], "right": [1]}}],
-    }
-    assert note_topic(walking) == "gait-hip-extension"
-    assert note_topic({"source": {"kind": "image"}, "measures": []}) == "posture-types"
-    assert note_topic({"source": {"kind": "video"}, "measures": []}) == "about"
-    assert note_topic({**walking, "assessment": {"education_topic": "thomas-test"}}) == "thomas-test"
+    def summary(kind: str, repetitions: bool = False, topic: str | None = None) -> AnalysisSummary:
+        peak = {"start_s": 0.1, "peak_s": 0.2, "end_s": 0.3, "peak_frame": 6, "peak_deg": 30.0}
+        person = {"person": 1, "hip_flexion_repetitions": {"left": [peak], "right": [peak]}}
+        assessment = AssessmentResult.refused("thomas", topic, "not tested") if topic else None
+        return replace(
+            AnalysisSummary.from_dict(
+                {"source": {**SOURCE, "kind": kind}, "measures": [person] if repetitions else []}
+            ),
+            assessment=assessment,
+        )
+
+    assert note_topic(summary("video", repetitions=True)) == "gait-hip-extension"
+    assert note_topic(summary("image")) == "posture-types"
+    assert note_topic(summary("video")) == "about"
+    assert note_topic(summary("video", repetitions=True, topic="thomas-test")) == "thomas-test"
 
 
 def test_result_folder_must_hold_one_analysis(tmp_path: Path) -> None:
@@ -321,6 +333,66 @@ def test_time_figure_sets_invalid_frames_apart() -> None:
     assert dotted_shown[OBLIQUE].all() and not dotted_shown[measure.valid].any()
     spans = [p for p in hip.patches if p.get_x() == 0.0]
     assert len(spans) == 1  # the frames before the person walks in
+    # A side view: no error was measured there, so no band, and every legend and the caption say so.
+    assert not [c for axes in figure.axes for c in axes.collections if isinstance(c, PolyCollection)]
+    assert all(f"({NO_INTERVAL})" in t.get_text() for axes in figure.axes for t in axes.get_legend().texts)
+    assert BAND_LABEL not in [t.get_text() for t in figure.legends[0].texts]
+    picture = time_plot(table, person, series.detected[:, 0])
+    assert picture is not None and f"No shaded band: {NO_INTERVAL}" in picture.caption
+
+
+# 35 deg from a side view: 2D sagittal angles there have a measured error (docs/validation.md: a mean
+# absolute error of 9.7 deg, camera roll known); the view limit is widened so the frames are valid.
+OBLIQUE_YAW_DEG = 35.0
+SAGITTAL_30_45_MAE_DEG = 9.7
+WIDE_VIEW = MeasureOptions(view_limits=ViewLimits(side_max_deg=50.0, sagittal_3d_max_deg=50.0))
+
+
+def oblique_walk() -> tuple[MeasureTable, dict[str, Any], np.ndarray]:
+    """The walk filmed 35 deg from side, left knee hidden in :data:`HIDDEN_KNEE`: table, summary, in view."""
+    one = make_series(walking_poses(25.0), replace(CAMERA, yaw_deg=OBLIQUE_YAW_DEG), fps=FPS)
+    visibility = one.visibility.copy()
+    visibility[HIDDEN_KNEE, 0, Landmark.LEFT_KNEE] = 0.1
+    series = replace(one, visibility=visibility)
+    table = compute_measures(series, 0, WIDE_VIEW)
+    return table, summarize_table(table, series.detected[:, 0]), series.detected[:, 0]
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) index of each run of True in ``mask``."""
+    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1, strict=True))
+
+
+def test_time_figure_shades_the_95_interval_of_the_error_measured_for_the_view() -> None:
+    table, person, in_view = oblique_walk()
+    measure = table.measures["hip_flexion_left"]
+    assert measure.method == "2d" and measure.valid.sum() > 20 and not measure.valid[HIDDEN_KNEE].any()
+    # 1.96 (95 %) x sqrt(pi / 2) (the standard deviation of a normal error per unit of its MAE) x 9.7
+    half_width = 1.959964 * 1.2533141 * SAGITTAL_30_45_MAE_DEG
+    assert half_width == pytest.approx(23.827, abs=1e-3)
+
+    figure = time_figure(table, person, in_view)
+    assert figure is not None
+    hip = figure.axes[0]
+    left = to_rgba(SIDE_COLOURS["left"], 0.18)
+    (band,) = [c for c in hip.collections if np.allclose(c.get_facecolor()[0], left)]
+    polygons = [path.vertices for path in band.get_paths()]
+    runs = _runs(measure.valid)
+    assert len(polygons) == len(runs) == 2  # before and after the hidden knee: invalid frames have no band
+    times = table.times_s
+    for vertices, (first, last) in zip(polygons, runs, strict=True):
+        rows = np.searchsorted(times, vertices[:, 0])
+        assert np.allclose(times[rows], vertices[:, 0]) and rows.min() == first and rows.max() == last
+        offsets = vertices[:, 1] - measure.values[rows]
+        np.testing.assert_allclose(np.abs(offsets), half_width, rtol=1e-6)
+        for row in range(first, last + 1):  # each valid frame has its upper and its lower edge
+            at = rows == row
+            assert offsets[at].max() > 0 > offsets[at].min()
+    assert BAND_LABEL in [t.get_text() for t in figure.legends[0].texts]
+    assert [t.get_text() for t in hip.get_legend().texts] == ["left", "right"]
+    picture = time_plot(table, person, in_view)
+    assert picture is not None and f"Shaded: the {BAND_LABEL}" in picture.caption
 
 
 @pytest.mark.slow
@@ -329,13 +401,13 @@ def test_report_on_the_sample_walk(walk_analysis: AnalysisResult, tmp_path: Path
     shutil.copytree(walk_analysis.summary_path.parent, folder)
     files = build_report(folder, "sample client", out=tmp_path / "report")
     page, pdf = page_text(files.html), pdf_text(files.pdf)
-    hip = walk_analysis.summary["measures"][0]["measures"]["hip_flexion_left"]
+    hip = walk_analysis.summary.people[0].measures["hip_flexion_left"]
     for statistic in ("median", "max", "min", "range"):
-        assert shown(hip[statistic]) in page and shown(hip[statistic]) in pdf
+        assert shown(hip.statistic(statistic)) in page and shown(hip.statistic(statistic)) in pdf
     assert len(re.findall(r'<img src="data:image/jpeg', files.html.read_text(encoding="utf-8"))) == 3
     series = walk_analysis.series
     row = int(np.flatnonzero(series.detected[:, 0])[len(np.flatnonzero(series.detected[:, 0])) // 2])
-    frame = read_frames(Path(walk_analysis.summary["input"]), [int(series.frame_index[row])])
+    frame = read_frames(Path(walk_analysis.summary.input), [int(series.frame_index[row])])
     _assert_blurred_only_in_faces(next(iter(frame.values())), series, row)
 
 
@@ -350,7 +422,7 @@ def test_measures_made_again_for_a_report_use_every_option_the_analysis_used(tmp
     )
     options = AnalyzeOptions(out_dir=tmp_path, measure=custom, progress=False, annotated_video=False)
     result = analyze_file(WALK_CLIP, options)
-    summary = json.loads(result.summary_path.read_text())
+    summary = read_summary(result.summary_path)
     assert measure_options(summary) == custom
     assert result.tables and all(table.options == custom for table in result.tables)
     again = recompute_tables(result.series, summary)

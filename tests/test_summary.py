@@ -11,7 +11,7 @@ from posturecheck.analyze import measure_warnings
 from posturecheck.measures.expected_error import expected_error, measure_kind
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
-from posturecheck.measures.summary import confidence_label, summarize_table
+from posturecheck.measures.summary import PersonSummary, confidence_label, summarize_table
 from posturecheck.pose.series import PoseSeries
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
 
@@ -28,7 +28,7 @@ def stepping_series() -> tuple[PoseSeries, np.ndarray]:
 def test_range_of_motion_and_confidence_from_valid_frames() -> None:
     series, _ = stepping_series()
     table = compute_measures(series, 0, MeasureOptions(cutoff_hz=None))
-    summary = summarize_table(table, series.detected[:, 0])
+    summary = summarize_table(table, series.detected[:, 0]).to_dict()
     hip = summary["measures"]["hip_flexion_left"]
     # The top at 0.25 s falls between frames 7 and 8; the value held over 3 frames (6-8) is frame 6's.
     held = 20 * np.sin(2 * np.pi * 6 / 30)
@@ -47,7 +47,7 @@ def test_frames_without_the_person_do_not_lower_confidence() -> None:
     image[:40] = np.nan
     gone = replace(series, image=image, world=np.where(in_view[:, None, None, None], series.world, np.nan))
     table = compute_measures(gone, 0, MeasureOptions(cutoff_hz=None))
-    hip = summarize_table(table, in_view)["measures"]["hip_flexion_left"]
+    hip = summarize_table(table, in_view).to_dict()["measures"]["hip_flexion_left"]
     # The first 3 frames after coming into view (0.1 s) are not trusted.
     assert hip["fraction_valid"] == pytest.approx(17 / 60, abs=0.01)
     assert hip["fraction_valid_in_view"] == pytest.approx(17 / 20) and hip["confidence"] == "high"
@@ -87,8 +87,8 @@ def test_expected_error_bands_from_the_multiview_table() -> None:
 def test_summary_confidence_reads_whether_the_roll_was_known() -> None:
     series, _ = stepping_series()
     table = compute_measures(series, 0, MeasureOptions(cutoff_hz=None))
-    unknown = summarize_table(table, series.detected[:, 0], roll_known=False)["measures"]
-    known = summarize_table(table, series.detected[:, 0], roll_known=True)["measures"]
+    unknown = summarize_table(table, series.detected[:, 0], roll_known=False).to_dict()["measures"]
+    known = summarize_table(table, series.detected[:, 0], roll_known=True).to_dict()["measures"]
     assert unknown["trunk_inclination"]["fraction_valid_in_view"] == 1.0
     assert unknown["trunk_inclination"]["confidence"] == "low"
     assert unknown["trunk_inclination"]["expected_error_deg"] == 12.9
@@ -102,15 +102,17 @@ def test_summary_confidence_reads_whether_the_roll_was_known() -> None:
 
 
 def test_hip_warning_says_the_expected_error_when_that_lowered_the_confidence() -> None:
-    shared = {"fraction_valid_in_view": 0.9, "main_reason_invalid": ""}
+    shared = {"unit": "deg", "method": "2d", "fraction_valid": 0.8, "fraction_valid_in_view": 0.9}
     people = [
-        {
-            "person": 1,
-            "measures": {
-                "hip_flexion_left": {**shared, "confidence": "low", "expected_error_deg": 12.4},
-                "hip_flexion_right": {**shared, "confidence": "high", "expected_error_deg": None},
-            },
-        }
+        PersonSummary.from_dict(
+            {
+                "person": 1,
+                "measures": {
+                    "hip_flexion_left": {**shared, "confidence": "low", "expected_error_deg": 12.4},
+                    "hip_flexion_right": {**shared, "confidence": "high", "expected_error_deg": None},
+                },
+            }
+        )
     ]
     assert measure_warnings(people) == [
         AnalysisWarning(WarningCode.HIP_EXPECTED_ERROR, {"person": 1, "side": "left", "error_deg": 12.4})

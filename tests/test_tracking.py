@@ -408,6 +408,6 @@ def test_two_people_clip(tmp_path: Path) -> None:
     assert runner != walker
     # Ghost detections (partial duplicates of the wall person, a pose spanning
     # both people) are dropped, and no track is ordered out of first appearance.
-    assert result.summary["tracking"]["short_detections_dropped"] >= 3
+    assert result.summary.tracking.short_detections_dropped >= 3
     firsts = [track.first_s for track in tracked.tracks]
     assert firsts == sorted(firsts) and tracked.series.n_people <= 3

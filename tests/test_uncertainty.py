@@ -15,8 +15,9 @@ from posturecheck.cli_figures import headline_lines
 from posturecheck.measures.expected_error import BANDS, ErrorBand, expected_error
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.summary import summarize_table
-from posturecheck.measures.uncertainty import Interval95, interval_95, interval_of
+from posturecheck.measures.uncertainty import Interval95, interval_95
 from posturecheck.reports.key_figures import findings_table, measure_tables
+from posturecheck.summary_schema import AnalysisSummary
 from tests.fixtures.scenes import knee_raise_poses, tables_of
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
 from tests.test_summary import stepping_series
@@ -67,8 +68,7 @@ def test_the_interval_round_trips_through_its_json_form() -> None:
     interval = interval_95(band(5.0), [10.0, 12.0, 14.0])
     assert interval is not None
     assert Interval95.from_dict(interval.to_dict()) == interval
-    assert interval_of({"interval_95": interval.to_dict()}) == interval
-    assert interval_of({"interval_95": None}) is None and interval_of({}) is None
+    assert Interval95.from_dict(None) is None
 
 
 def test_the_normal_reading_of_the_table_roughly_matches_its_share_over_15_deg() -> None:
@@ -84,7 +84,7 @@ def test_the_normal_reading_of_the_table_roughly_matches_its_share_over_15_deg()
 def test_the_summary_carries_the_interval_where_an_error_was_measured_and_none_elsewhere() -> None:
     series, _ = stepping_series()
     table = compute_measures(series, 0, MeasureOptions(cutoff_hz=None))
-    figures = summarize_table(table, series.detected[:, 0], roll_known=False)["measures"]
+    figures = summarize_table(table, series.detected[:, 0], roll_known=False).to_dict()["measures"]
     trunk = figures["trunk_inclination"]
     # Side view, roll unknown: 2D trunk inclination takes the least error measured with the roll unknown.
     band_used = expected_error("trunk_inclination", "2d", 0.0, roll_known=False)
@@ -123,9 +123,9 @@ def test_the_cli_prints_the_interval_or_says_there_is_none() -> None:
     series, _ = stepping_series()
     table = compute_measures(series, 0, MeasureOptions(cutoff_hz=None))
     person = summarize_table(table, series.detected[:, 0], roll_known=False)
-    text = "\n".join(headline_lines({"measures": [person]}))
+    text = "\n".join(headline_lines(AnalysisSummary.from_dict({"measures": [person.to_dict()]})))
     trunk = next(line for line in text.splitlines() if line.strip().startswith("Trunk inclination"))
-    median = person["measures"]["trunk_inclination"]["median"]
+    median = person.measures["trunk_inclination"].median
     # 12.9 deg MAE: 1.96 x 1.2533 x 12.9 = 31.7, shown in whole degrees.
     assert f"median {median:.1f} ± 32 deg  [confidence low" in trunk
     hip = next(line for line in text.splitlines() if line.strip().startswith("Hip flexion, left"))
@@ -137,13 +137,13 @@ def test_app_cards_and_report_tables_show_the_interval_or_say_there_is_none() ->
     series, _ = stepping_series()
     table = compute_measures(series, 0, MeasureOptions(cutoff_hz=None))
     person = summarize_table(table, series.detected[:, 0], roll_known=False)
-    trunk, hip = person["measures"]["trunk_inclination"], person["measures"]["hip_flexion_left"]
-    shown = value_with_interval(trunk["median"], "deg", interval_of(trunk))
-    assert shown == f"{trunk['median']:.1f} ± 32°"
-    assert value_with_interval(hip["max"], "deg", interval_of(hip)) == f"{hip['max']:.1f}°"
-    assert interval_words(interval_of(hip)) == "no uncertainty recorded"
-    assert interval_words(interval_of(trunk)).startswith("± is a 95 % interval: error measured")
-    (report,) = measure_tables({"measures": [person]}, "Figures")
+    trunk, hip = person.measures["trunk_inclination"], person.measures["hip_flexion_left"]
+    shown = value_with_interval(trunk.median, "deg", trunk.interval_95)
+    assert shown == f"{trunk.median:.1f} ± 32°"
+    assert value_with_interval(hip.max, "deg", hip.interval_95) == f"{hip.max:.1f}°"
+    assert interval_words(hip.interval_95) == "no uncertainty recorded"
+    assert interval_words(trunk.interval_95).startswith("± is a 95 % interval: error measured")
+    (report,) = measure_tables(AnalysisSummary.from_dict({"measures": [person.to_dict()]}), "Figures")
     cells = {row[0]: row[report.columns.index("± 95 %")] for row in report.rows}
     assert cells["Trunk inclination"] == "± 32°" and cells["Hip flexion, left"] == "no uncertainty recorded"
     assert cells["Pelvic obliquity"] == "–"  # no value, nothing to be unsure of

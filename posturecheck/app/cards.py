@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from posturecheck.app.text import GROUP_TITLES, confidence_mark, format_value, measure_title, plain_reason
 from posturecheck.measures.catalogue import MEASURES, key_figures
-from posturecheck.measures.uncertainty import Interval95, interval_of
+from posturecheck.measures.uncertainty import Interval95
 from posturecheck.reports.wording import NO_INTERVAL, format_plus_minus
+
+if TYPE_CHECKING:
+    from posturecheck.measures.summary import MeasureSummary, PersonSummary
 
 CARDS_PER_ROW = 4
 HEADLINE_WORDS = {"max": "largest shown", "median": "median shown"}
@@ -27,42 +32,36 @@ def interval_words(interval: Interval95 | None) -> str:
     return f"± is a 95 % interval: {interval.basis}"
 
 
-def _card(name: str, figure: dict) -> None:
+def _card(name: str, figure: MeasureSummary) -> None:
     """One bordered card: headline statistic, range, confidence, valid share, method."""
     spec = MEASURES.get(name)
     headline = spec.headline if spec else "median"
-    unit = figure["unit"]
-    interval = interval_of(figure)
+    unit = figure.unit
+    interval = figure.interval_95
     with st.container(border=True):
         st.metric(
             label=measure_title(name),
-            value=value_with_interval(figure[headline], unit, interval),
+            value=value_with_interval(figure.statistic(headline), unit, interval),
             help=spec.meaning if spec else None,
         )
-        low, high = format_value(figure["min"], unit), format_value(figure["max"], unit)
-        median = format_value(figure["median"], unit)
+        low, high = format_value(figure.min, unit), format_value(figure.max, unit)
+        median = format_value(figure.median, unit)
         st.caption(f"{HEADLINE_WORDS[headline]} · median {median} · range {low} to {high}")
-        share = figure["fraction_valid_in_view"]
-        expected = figure.get("expected_error_deg")
-        error = f" · about {expected:.0f}° error measured for this view" if expected is not None else ""
+        share = figure.fraction_valid_in_view
         st.markdown(
-            f"{confidence_mark(figure['confidence'])}  \n"
-            f"valid in {share:.0%} of the frames in view · {figure['method'].upper()}{error}"
+            f"{confidence_mark(figure.confidence)}  \n"
+            f"valid in {share:.0%} of the frames in view · {figure.method.upper()}"
         )
         st.caption(interval_words(interval))
 
 
-def measure_cards(person: dict) -> None:
-    """Cards for one person's measurable figures, grouped; the unmeasurable ones listed with why.
-
-    ``person`` is one entry of ``summary["measures"]`` (see
-    :func:`posturecheck.measures.summary.summarize_table`).
-    """
-    figures = key_figures(person["measures"])
+def measure_cards(person: PersonSummary) -> None:
+    """Cards for one person's measurable figures, grouped; the unmeasurable ones listed with why."""
+    figures = key_figures(person.measures)
     groups: dict[str, list[str]] = {}
     missing = []
     for name, figure in figures.items():
-        if figure["confidence"] == "none":
+        if figure.confidence == "none":
             missing.append(name)
             continue
         group = GROUP_TITLES[MEASURES[name].view] if name in MEASURES else "Other"
@@ -77,5 +76,5 @@ def measure_cards(person: dict) -> None:
     if missing:
         with st.expander(f"Not measurable in this footage ({len(missing)})"):
             for name in missing:
-                why = plain_reason(figures[name].get("main_reason_invalid", "")) or "no valid frame"
+                why = plain_reason(figures[name].main_reason_invalid) or "no valid frame"
                 st.markdown(f"- **{measure_title(name)}**: {why}")

@@ -73,7 +73,7 @@ def keep_copy(folder: Path, code: str, person: int | None) -> KeptSession:
 
 def show_keep(result: AnalysisResult, key: str) -> None:
     """A form that keeps this analysis for a client (new or existing); says where to see it."""
-    people = [entry["person"] for entry in result.summary.get("measures", [])]
+    people = [entry.person for entry in result.summary.people]
     if not people:
         return
     st.markdown("### Keep in a client's history")

@@ -15,8 +15,12 @@ from posturecheck.app.text import measure_title, plain_warnings, technical_line
 from posturecheck.draw.skeleton import draw_skeletons
 from posturecheck.errors import PostureCheckError
 from posturecheck.io.sources import open_source
+from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import MeasureTable
+from posturecheck.measures.uncertainty import frame_half_width
 from posturecheck.reports import ReportFiles, build_report
+from posturecheck.reports.wording import BAND_LABEL, NO_INTERVAL
+from posturecheck.summary_schema import SUMMARY_SUFFIX, summary_stem
 
 DEFAULT_PLOTTED = ("hip_flexion_left", "hip_flexion_right")
 
@@ -49,31 +53,30 @@ def show_overview(result: AnalysisResult) -> None:
         elif result.series.source.kind == "image":
             st.image(annotated_photo(result), caption="The figures below come from this one picture.")
     with right:
-        people = summary.get("people", [])
         st.markdown(
-            f"**{summary['frames_analysed']} frame(s)** analysed, "
-            f"{summary['duration_s']:.1f} s · **{len(people)} person(s)** found"
+            f"**{summary.frames_analysed} frame(s)** analysed, "
+            f"{summary.duration_s:.1f} s · **{len(summary.presence)} person(s)** found"
         )
-        for person in summary.get("measures", []):
-            view = person["view"]
+        for person in summary.people:
+            view = person.view
             st.markdown(
-                f"Person {person['person']}: mostly **{view['label']}** view "
-                f"({view['median_degrees_from_side']}° from side-on), facing {view['facing']}"
+                f"Person {person.person}: mostly **{view.label}** view "
+                f"({view.median_degrees_from_side}° from side-on), facing {view.facing}"
             )
-        processing = summary.get("processing", {})
-        st.caption(f"Processed at {processing.get('frames_per_second', 0):.0f} frames/s on this computer.")
+        frame_rate = summary.processing.frames_per_second
+        st.caption(f"Processed at {frame_rate:.0f} frames/s on this computer.")
 
 
-def _measurable(table: MeasureTable, person: dict) -> list[str]:
+def _measurable(table: MeasureTable, person: PersonSummary) -> list[str]:
     """Summarised measures with at least one valid frame, in summary order."""
     return [
         name
-        for name, figure in person["measures"].items()
-        if figure["confidence"] != "none" and name in table.measures
+        for name, figure in person.measures.items()
+        if figure.confidence != "none" and name in table.measures
     ]
 
 
-def measure_plot(table: MeasureTable, person: dict, key: str) -> None:
+def measure_plot(table: MeasureTable, person: PersonSummary, key: str) -> None:
     """A measure picker and the chosen measures over time (valid frames distinct from the others)."""
     names = _measurable(table, person)
     if not names:
@@ -84,28 +87,32 @@ def measure_plot(table: MeasureTable, person: dict, key: str) -> None:
     units = {table.measures[name].unit for name in chosen}
     if len(units) > 1:
         st.caption("Measures with different units are plotted one below the other.")
+    widths = {name: frame_half_width(person.measures[name].interval_95) for name in chosen}
     for unit in sorted(units):
         same = [name for name in chosen if table.measures[name].unit == unit]
-        st.plotly_chart(measures_figure(table, same), config=PLOT_CONFIG, key=f"{key}.{unit}")
-    st.caption("Solid lines: valid frames. Grey crosses: computed but not valid (hover to see why).")
+        st.plotly_chart(measures_figure(table, same, widths), config=PLOT_CONFIG, key=f"{key}.{unit}")
+    st.caption(
+        "Solid lines: valid frames. Grey crosses: computed but not valid (hover to see why). "
+        f"Shaded: the {BAND_LABEL}; '{NO_INTERVAL}' where no error was measured for the view."
+    )
 
 
-def _repetitions(person: dict) -> None:
+def _repetitions(person: PersonSummary) -> None:
     rows = [
         {
             "side": side,
-            "start (s)": rep["start_s"],
-            "peak (s)": rep["peak_s"],
-            "end (s)": rep["end_s"],
-            "peak hip flexion (°)": rep["peak_deg"],
+            "start (s)": rep.start_s,
+            "peak (s)": rep.peak_s,
+            "end (s)": rep.end_s,
+            "peak hip flexion (°)": rep.peak_deg,
         }
-        for side, reps in person.get("hip_flexion_repetitions", {}).items()
+        for side, reps in person.hip_flexion_repetitions.items()
         for rep in reps
     ]
     if rows:
         st.markdown("##### Hip flexion movements")
         st.dataframe(pd.DataFrame(rows).sort_values("start (s)"), hide_index=True)
-        symmetry = person.get("hip_flexion_symmetry_index_pct")
+        symmetry = person.hip_flexion_symmetry_index_pct
         if symmetry is not None:
             st.caption(
                 f"Left-right symmetry index of peak hip flexion: {symmetry:.1f} % (0 = symmetric), "
@@ -115,15 +122,15 @@ def _repetitions(person: dict) -> None:
 
 def show_people(result: AnalysisResult, key: str) -> None:
     """A tab per person: metric cards, plots over time, hip flexion movements."""
-    people = result.summary.get("measures", [])
+    people = result.summary.people
     if not people:
         st.info("Nobody was found, so there are no figures.")
         return
-    tabs = st.tabs([f"Person {person['person']}" for person in people])
+    tabs = st.tabs([f"Person {person.person}" for person in people])
     for tab, table, person in zip(tabs, result.tables, people, strict=True):
         with tab:
             measure_cards(person)
-            measure_plot(table, person, key=f"{key}.plot.{person['person']}")
+            measure_plot(table, person, key=f"{key}.plot.{person.person}")
             if result.series.n_frames > 1:
                 _repetitions(person)
 
@@ -173,7 +180,7 @@ def offer_report(files: ReportFiles, key: str, title: str = "Report", stem: str 
 
 def show_downloads(result: AnalysisResult, extra: dict | None = None) -> None:
     """Download buttons: per-frame CSV, summary JSON (with ``extra`` merged in), annotated video."""
-    stem = result.summary_path.name.removesuffix(".summary.json")
+    stem = summary_stem(result.summary_path)
     columns = st.columns(3)
     if result.csv_path is not None and result.csv_path.is_file():
         columns[0].download_button(
@@ -183,11 +190,11 @@ def show_downloads(result: AnalysisResult, extra: dict | None = None) -> None:
             mime="text/csv",
             icon=":material/table:",
         )
-    summary = {**result.summary, **(extra or {})}
+    summary = {**result.summary.to_dict(), **(extra or {})}
     columns[1].download_button(
         "Summary (JSON)",
         json.dumps(summary, indent=2),
-        file_name=f"{stem}.summary.json",
+        file_name=f"{stem}{SUMMARY_SUFFIX}",
         mime="application/json",
         icon=":material/data_object:",
     )

@@ -9,10 +9,15 @@ do, and keeps the stored code and data for a details section.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from posturecheck.measures.catalogue import ViewNeeded, measure_label
-from posturecheck.measures.reasons import AnalysisWarning, read_warnings
+from posturecheck.measures.reasons import AnalysisWarning
 from posturecheck.reports import plain_words
+
+if TYPE_CHECKING:
+    from posturecheck.measures.summary import PersonSummary
+    from posturecheck.summary_schema import AnalysisSummary
 
 # Card groups: the view each measure needs, in words (the labels themselves come from the catalogue).
 GROUP_TITLES: dict[ViewNeeded, str] = {
@@ -53,37 +58,36 @@ def plain_reason(reason: str) -> str:
     return plain_words.plain_reason(reason)
 
 
-def view_warning(person: dict) -> str | None:
+def view_warning(person: PersonSummary) -> str | None:
     """Plain words when the view does not suit side-view measures (hip flexion)."""
-    view = person.get("view", {})
-    label = view.get("label")
+    label = person.view.label
     if label in ("front", "back"):
         return (
-            f"Person {person['person']} was seen mostly from the {label}: hip and knee angles need a side "
+            f"Person {person.person} was seen mostly from the {label}: hip and knee angles need a side "
             "view. Film side-on to the camera."
         )
     if label == "oblique":
         return (
-            f"Person {person['person']} was seen at an angle (about {view.get('median_degrees_from_side')}° "
+            f"Person {person.person} was seen at an angle (about {person.view.median_degrees_from_side}° "
             "from side-on): side-view angles are less certain. Film square to the side."
         )
     return None
 
 
-def plain_warnings(summary: dict) -> list[str]:
+def plain_warnings(summary: AnalysisSummary) -> list[str]:
     """Every plain-words warning for an analysis summary, most important first.
 
     The analysis's own warnings (codes with data, or the English lines of
     summaries written before the codes) are worded, not judged again here.
     """
     warnings = []
-    if summary.get("problem"):
+    if summary.problem:
         warnings.append("The file ended early or is damaged; the results cover the part that could be read.")
-    for person in summary.get("measures", []):
+    for person in summary.people:
         view = view_warning(person)
         if view:
             warnings.append(view)
-    warnings += [plain_words.warning_words(warning) for warning in read_warnings(summary)]
+    warnings += [plain_words.warning_words(warning) for warning in summary.warnings]
     return warnings
 
 

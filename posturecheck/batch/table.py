@@ -22,6 +22,7 @@ from posturecheck.errors import InputError
 from posturecheck.measures.summary import confidence_label
 from posturecheck.reports.history_entry import key_measures
 from posturecheck.reports.result_folder import open_result_folder
+from posturecheck.summary_schema import AnalysisSummary
 
 TABLE_NAME = "batch.csv"
 RECORD_NAME = "batch.json"
@@ -57,39 +58,39 @@ def input_rows(outcome: Outcome, out_dir: Path) -> list[Row]:
     return [head + figure for figure in figures] or [head + ("",) * (len(COLUMNS) - len(head))]
 
 
-def _summary(folder: Path) -> dict[str, Any] | None:
+def _summary(folder: Path) -> AnalysisSummary | None:
     try:
         return open_result_folder(folder).summary
     except InputError:
         return None
 
 
-def _figure_rows(summary: dict[str, Any]) -> list[Row]:
+def _figure_rows(summary: AnalysisSummary) -> list[Row]:
     rows: list[Row] = []
-    assessment = summary.get("assessment")
-    findings = assessment.get("findings", []) if isinstance(assessment, dict) else []
-    graded = assessment.get("people", []) if isinstance(assessment, dict) else []
+    assessment = summary.assessment
+    findings = assessment.findings if assessment is not None else ()
+    graded = assessment.people if assessment is not None else ()
     graded_person = str(int(graded[0]) + 1) if len(graded) == 1 else ""
     for finding in findings:
         rows.append(
             (
                 graded_person,
-                str(finding["name"]),
-                _value(finding.get("value")),
-                str(finding.get("unit", "")),
-                _value(finding.get("fraction_valid")),
-                str(finding.get("confidence", "")),
-                str(finding.get("status", "")),
+                finding.name,
+                _value(finding.value),
+                finding.unit,
+                _value(finding.fraction_valid),
+                finding.confidence,
+                finding.status,
             )
         )
-    finding_names = {str(f["name"]) for f in findings}
-    for person in summary.get("measures", []):
-        for figure in key_measures(summary, int(person["person"])):
+    finding_names = {f.name for f in findings}
+    for person in summary.people:
+        for figure in key_measures(summary, person.person):
             if figure.name in finding_names:
                 continue
             rows.append(
                 (
-                    str(person["person"]),
+                    str(person.person),
                     figure.name,
                     _value(figure.value),
                     figure.unit,

@@ -310,6 +310,9 @@ class WebcamSource:
         self._capture = cv2.VideoCapture(device)
         if not self._capture.isOpened():
             raise InputError(f"{self.path}: could not be opened (no camera at that index, or it is in use)")
+        # Keep no backlog of frames where the backend allows it: a reader slower than the camera
+        # then gets the newest frame, not one from a queue behind the person.
+        self._capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)
         width = int(self._capture.get(cv2.CAP_PROP_FRAME_WIDTH))
         height = int(self._capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
         fps = self._capture.get(cv2.CAP_PROP_FPS) or None

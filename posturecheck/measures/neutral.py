@@ -40,7 +40,9 @@ upright with vertical thighs, estimated once per clip (:func:`hip_neutral`):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -77,6 +79,17 @@ class HipNeutral:
         """JSON-ready form (offset rounded to 0.01 deg)."""
         offset = None if self.offset_deg is None else round(self.offset_deg, 2)
         return {"offset_deg": offset, "source": self.source, "n_frames": self.n_frames, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> HipNeutral:
+        """Read back :meth:`to_dict`'s form."""
+        offset = data.get("offset_deg")
+        return cls(
+            offset_deg=None if offset is None else float(offset),
+            source=str(data["source"]),
+            n_frames=int(data["n_frames"]),
+            reason=str(data.get("reason", "")),
+        )
 
 
 def _longest_run_s(flags: np.ndarray, times_s: np.ndarray) -> tuple[float, np.ndarray]:

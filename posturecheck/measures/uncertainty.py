@@ -112,6 +112,20 @@ def measurement_half_width(mae_deg: float) -> float:
     return Z_95 * SD_PER_MAE * mae_deg
 
 
+def frame_half_width(interval: Interval95 | None) -> float | None:
+    """95 % half-width (degrees) of one frame's value of a measure whose summary has ``interval``.
+
+    The measurement term alone: the per-frame error measured for the measure's kind, variant
+    and view, as the summary found it (``expected_error_deg``), through
+    :func:`measurement_half_width`; a single frame has no repetitions to spread over. None
+    where the summary has no interval (no error measured for that case): no band, not a
+    narrow one.
+    """
+    if interval is None or interval.expected_error_deg is None:
+        return None
+    return measurement_half_width(interval.expected_error_deg)
+
+
 def t_quantile_95(dof: int) -> float:
     """Student's t quantile 0.975 for ``dof`` (>= 1) degrees of freedom: a two-sided 95 % interval."""
     from scipy import stats  # only here: the app's first page imports this module and must stay light
@@ -164,8 +178,3 @@ def interval_95(
     spread = t_quantile_95(n - 1) * error
     basis += f"; spread between {n} {what} (standard error × t, {n - 1} degrees of freedom)"
     return Interval95(round(math.hypot(measured, spread), 2), band.mae_deg, round(error, 3), n, basis)
-
-
-def interval_of(entry: Mapping[str, Any]) -> Interval95 | None:
-    """The interval of a summary or finding entry (its ``interval_95`` key); None when it has none."""
-    return Interval95.from_dict(entry.get("interval_95"))

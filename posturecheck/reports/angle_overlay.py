@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Arc
 
 from posturecheck.landmarks import Landmark
+from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import MeasureTable
 from posturecheck.reports.content import Picture
 from posturecheck.reports.recompute import summary_measure
@@ -66,7 +67,7 @@ class JointAngle:
 
 
 def joint_angles(
-    table: MeasureTable, person_summary: dict[str, Any], points: np.ndarray, row: int
+    table: MeasureTable, person_summary: PersonSummary, points: np.ndarray, row: int
 ) -> list[JointAngle]:
     """The hip and knee flexion angles of one person in one frame, where valid.
 

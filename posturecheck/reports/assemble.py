@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from posturecheck import __version__
 from posturecheck.assessments import AssessmentResult, UnknownAssessmentError, get_assessment
 from posturecheck.errors import InputError
 from posturecheck.measures.catalogue import measure_label
-from posturecheck.measures.reasons import read_warnings
+from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 from posturecheck.reports.angle_overlay import joint_angles, key_frame_picture
@@ -30,6 +29,7 @@ from posturecheck.reports.wording import (
     PRIVACY_UNBLURRED,
     WHAT_IT_MEASURES,
 )
+from posturecheck.summary_schema import AnalysisSummary
 
 LETTERS = "ABCDEFGH"
 UNBLURRED_WARNING = "faces are NOT blurred in this report's pictures: share it only with the client's consent"
@@ -63,15 +63,15 @@ def assemble_report(
     frames need the clip (or the annotated video).
     """
     summary = result.summary
-    assessment = _assessment(summary)
+    assessment = summary.assessment
     made_at = (made_at or datetime.now()).astimezone()
     warnings = [
-        *(warning_words(warning) for warning in read_warnings(summary)),
+        *(warning_words(warning) for warning in summary.warnings),
         *(assessment.warnings if assessment else ()),
     ]
     series = _landmarks(result, warnings)
     tables = recompute_tables(series, summary) if series is not None else {}
-    people = {person["person"]: person for person in summary.get("measures", [])}
+    people = {person.person: person for person in summary.people}
     main = _main_person(summary, tables)
     key_frames: list[KeyFrame] = []
     if main is not None and series is not None:
@@ -94,7 +94,7 @@ def assemble_report(
         facts=(
             ("Client", client.strip() if client and client.strip() else "not given"),
             ("Date", f"{when.astimezone().strftime(DATE_FORMAT)} ({how})"),
-            ("Clip", Path(str(summary.get("input", ""))).name or "–"),
+            ("Clip", Path(summary.input).name or "–"),
             ("Assessment", _assessment_title(assessment)),
             ("Report made", made_at.strftime(DATE_FORMAT)),
         ),
@@ -102,7 +102,7 @@ def assemble_report(
         not_a_diagnosis=NOT_A_DIAGNOSIS,
         privacy=PRIVACY if blur else PRIVACY_UNBLURRED,
         summary_lines=tuple(assessment.interpretation) if assessment else (),
-        setup=setup_table(summary, summary.get("assessment")),
+        setup=setup_table(summary, assessment),
         figures=tuple(figures),
         plots=tuple(plots),
         key_frames=tuple(pictures),
@@ -117,7 +117,7 @@ def assemble_report(
 def _time_plots(
     series: PoseSeries,
     tables: dict[int, MeasureTable],
-    people: dict[int, dict[str, Any]],
+    people: dict[int, PersonSummary],
     marks: list[tuple[float, str]],
     main: int | None,
 ) -> list[Picture]:
@@ -130,11 +130,6 @@ def _time_plots(
         if plot is not None:
             plots.append(plot)
     return plots
-
-
-def _assessment(summary: dict[str, Any]) -> AssessmentResult | None:
-    data = summary.get("assessment")
-    return AssessmentResult.from_dict(data) if isinstance(data, dict) else None
 
 
 def _assessment_title(assessment: AssessmentResult | None) -> str:
@@ -158,9 +153,9 @@ def _landmarks(result: ResultFolder, warnings: list[str]) -> PoseSeries | None:
         return None
 
 
-def _main_person(summary: dict[str, Any], tables: dict[int, MeasureTable]) -> int | None:
+def _main_person(summary: AnalysisSummary, tables: dict[int, MeasureTable]) -> int | None:
     """The person in view longest among those with measures (the one the key frames follow)."""
-    seen = {p["person"]: p["frames_detected"] for p in summary.get("people", []) if p["person"] in tables}
+    seen = {p.person: p.frames_detected for p in summary.presence if p.person in tables}
     return max(seen, key=lambda number: seen[number]) if seen else None
 
 
@@ -176,7 +171,7 @@ def _key_frame_pictures(
     result: ResultFolder,
     series: PoseSeries | None,
     tables: dict[int, MeasureTable],
-    people: dict[int, dict[str, Any]],
+    people: dict[int, PersonSummary],
     main: int | None,
     chosen: list[KeyFrame],
     blur: bool,
@@ -189,8 +184,7 @@ def _key_frame_pictures(
     source = _frame_source(result)
     if source is None:
         return (
-            f"no key frames: neither the clip ({result.summary.get('input')}) nor the annotated video "
-            "can be found"
+            f"no key frames: neither the clip ({result.summary.input}) nor the annotated video can be found"
         ), []
     # The annotated video holds one frame per analysed frame; the clip is indexed as the series says.
     indices = {k.row: k.row if source.annotated else int(series.frame_index[k.row]) for k in chosen}
@@ -214,13 +208,13 @@ def _key_frame_pictures(
     return ("" if pictures else "no key frames: the chosen frames could not be read"), pictures
 
 
-def _processing_lines(summary: dict[str, Any]) -> tuple[str, ...]:
-    people = summary.get("measures", [])
+def _processing_lines(summary: AnalysisSummary) -> tuple[str, ...]:
+    people = summary.people
     lines: list[str] = []
     for person in people:
-        prefix = f"Person {person['person']}: " if len(people) > 1 else ""
-        lines += [prefix + note[0].upper() + note[1:] + "." for note in person.get("notes", []) if note]
-        variants = person.get("variant_used") or {}
+        prefix = f"Person {person.person}: " if len(people) > 1 else ""
+        lines += [prefix + note[0].upper() + note[1:] + "." for note in person.notes if note]
+        variants = person.variant_used
         for variant, words in (("3d", "MediaPipe's 3D world landmarks"), ("2d", "the image landmarks")):
             names = [measure_label(name) for name, used in variants.items() if used == variant]
             if names:
@@ -228,11 +222,10 @@ def _processing_lines(summary: dict[str, Any]) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _footer(summary: dict[str, Any]) -> str:
-    source = summary.get("source") or {}
-    model = source.get("model") or "pose model"
-    digest = source.get("model_sha256") or ""
-    made_with = summary.get("posturecheck_version", __version__)
+def _footer(summary: AnalysisSummary) -> str:
+    model = summary.source.model or "pose model"
+    digest = summary.source.model_sha256
+    made_with = summary.posturecheck_version or __version__
     return (
         f"Analysed with posturecheck {made_with}, {model}"
         + (f" (sha256 {digest[:12]}…)" if digest else "")

@@ -6,18 +6,17 @@ note (one written by a later version, say) gets a report without one.
 
 from __future__ import annotations
 
-from typing import Any
-
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from posturecheck.education import Note, load_note
+from posturecheck.summary_schema import AnalysisSummary
 
 # Report sections are h2; a note's own sections go one level below.
 NOTE_HEADING_LEVEL = 3
 
 
-def note_topic(summary: dict[str, Any]) -> str:
+def note_topic(summary: AnalysisSummary) -> str:
     """The education topic for an analysis.
 
     The assessment's ``education_topic`` when there is one; else
@@ -25,13 +24,12 @@ def note_topic(summary: dict[str, Any]) -> str:
     found on both sides (walking or marching), ``"posture-types"`` for a
     single photo, and ``"about"`` (what the tool measures) otherwise.
     """
-    assessment = summary.get("assessment")
-    if isinstance(assessment, dict) and assessment.get("education_topic"):
-        return str(assessment["education_topic"])
-    if (summary.get("source") or {}).get("kind") == "image":
+    if summary.assessment is not None:
+        return summary.assessment.education_topic
+    if summary.source.kind == "image":
         return "posture-types"
-    for person in summary.get("measures", []):
-        repetitions = person.get("hip_flexion_repetitions") or {}
+    for person in summary.people:
+        repetitions = person.hip_flexion_repetitions
         if repetitions.get("left") and repetitions.get("right"):
             return "gait-hip-extension"
     return "about"

@@ -10,12 +10,14 @@ from typing import Any
 
 from posturecheck.errors import InputError
 from posturecheck.measures.catalogue import key_figures
+from posturecheck.measures.summary import MeasureSummary, Statistic
 from posturecheck.reports.build import report_paths
 from posturecheck.reports.result_folder import ResultFolder, recording_time
 from posturecheck.storage import MeasureValue, MediaFile
+from posturecheck.summary_schema import SCHEMA_VERSION, AnalysisSummary
 
 # The statistics of each measure summary kept as key figures, under "<measure>_<statistic>".
-STATISTICS = ("median", "max", "min", "range")
+STATISTICS: tuple[Statistic, ...] = ("median", "max", "min", "range")
 
 
 def split_statistic(name: str) -> tuple[str, str | None]:
@@ -42,10 +44,13 @@ class HistoryEntry:
     recorded_how : how that time was found (see :func:`recording_time`), or "given".
     assessment : the assessment's name, or "analysis" for measurements alone.
     source_name : the analysed file's name.
-    result : the summary JSON.
+    result : the summary JSON (:meth:`AnalysisSummary.to_dict`: the current layout,
+        whichever layout the folder's file had).
     measures : the key figures.
     media : the files the session owns.
     person : the person (1-based) the key figures are of.
+    result_version : the schema version of ``result``
+        (:data:`~posturecheck.summary_schema.SCHEMA_VERSION`).
     """
 
     recorded_at: datetime
@@ -56,6 +61,7 @@ class HistoryEntry:
     measures: tuple[MeasureValue, ...]
     media: tuple[MediaFile, ...]
     person: int
+    result_version: int = SCHEMA_VERSION
 
 
 def history_entry(
@@ -78,11 +84,11 @@ def history_entry(
         If the analysis has no person, or several and ``person`` is not one of them.
     """
     summary = result.summary
-    people = {entry["person"]: entry for entry in summary.get("measures", [])}
+    people = {entry.person: entry for entry in summary.people}
     if not people:
         raise InputError(f"{result.summary_path}: nobody was measured in this analysis; nothing to keep")
-    assessment = summary.get("assessment")
-    graded = assessment.get("people", []) if isinstance(assessment, dict) else []
+    assessment = summary.assessment
+    graded = assessment.people if assessment is not None else ()
     if person is None and len(people) > 1 and len(graded) == 1:
         person = int(graded[0]) + 1  # assessments list slots; the summary numbers people from 1
     if person is None and len(people) > 1:
@@ -97,12 +103,13 @@ def history_entry(
     return HistoryEntry(
         recorded_at=when,
         recorded_how=how,
-        assessment=str(assessment["assessment"]) if isinstance(assessment, dict) else PLAIN_ANALYSIS,
-        source_name=Path(str(summary.get("input", ""))).name,
-        result=summary,
+        assessment=assessment.assessment if assessment is not None else PLAIN_ANALYSIS,
+        source_name=Path(summary.input).name,
+        result=summary.to_dict(),
         measures=key_measures(summary, number),
         media=owned_files(result),
         person=number,
+        result_version=summary.schema_version,
     )
 
 
@@ -110,7 +117,7 @@ def _numbers(people: dict[int, Any]) -> str:
     return ", ".join(str(n) for n in people)
 
 
-def key_measures(summary: dict[str, Any], person: int) -> tuple[MeasureValue, ...]:
+def key_measures(summary: AnalysisSummary, person: int) -> tuple[MeasureValue, ...]:
     """The key figures of one person: the assessment's numeric findings, then each measure's statistics.
 
     A measure's statistics are named ``<measure>_<statistic>`` (e.g.
@@ -122,24 +129,24 @@ def key_measures(summary: dict[str, Any], person: int) -> tuple[MeasureValue, ..
     ``hip_flexion_symmetry_index``. Missing values are kept as NaN ("not measured").
     """
     figures: dict[str, MeasureValue] = {}
-    assessment = summary.get("assessment")
-    if isinstance(assessment, dict):
-        for finding in assessment.get("findings", []):
-            value = finding.get("value")
-            if isinstance(value, (int, float)) or value is None:
-                figures[finding["name"]] = MeasureValue(
-                    finding["name"], _number(value), finding["unit"], float(finding["fraction_valid"])
+    if summary.assessment is not None:
+        for finding in summary.assessment.findings:
+            if not isinstance(finding.value, str):
+                figures[finding.name] = MeasureValue(
+                    finding.name, _number(finding.value), finding.unit, finding.fraction_valid
                 )
-    entry = next(p for p in summary["measures"] if p["person"] == person)
-    for name, item in key_figures(entry["measures"]).items():
+    entry = summary.person(person)
+    if entry is None:
+        raise InputError(f"there is no person {person} in this analysis")
+    for name, item in key_figures(entry.measures).items():
         for statistic in STATISTICS:
             key = f"{name}_{statistic}"
             figures.setdefault(
-                key, MeasureValue(key, _number(item[statistic]), item["unit"], _valid_share(item))
+                key, MeasureValue(key, _number(item.statistic(statistic)), item.unit, _valid_share(item))
             )
-    symmetry = entry.get("hip_flexion_symmetry_index_pct")
+    symmetry = entry.hip_flexion_symmetry_index_pct
     if symmetry is not None:
-        shares = [_valid_share(entry["measures"][f"hip_flexion_{side}"]) for side in ("left", "right")]
+        shares = [_valid_share(entry.measures[f"hip_flexion_{side}"]) for side in ("left", "right")]
         figures.setdefault(
             "hip_flexion_symmetry_index",
             MeasureValue("hip_flexion_symmetry_index", float(symmetry), "%", float(min(shares))),
@@ -147,9 +154,10 @@ def key_measures(summary: dict[str, Any], person: int) -> tuple[MeasureValue, ..
     return tuple(figures.values())
 
 
-def _valid_share(item: dict[str, Any]) -> float:
-    """A measure summary's valid share of the frames the person was in view (of all frames if not given)."""
-    return float(item.get("fraction_valid_in_view", item["fraction_valid"]))
+def _valid_share(item: MeasureSummary) -> float:
+    """A measure summary's valid share of the frames the person was in view (summaries from before
+    that share existed read it as the share of all frames)."""
+    return item.fraction_valid_in_view
 
 
 def _number(value: float | None) -> float:

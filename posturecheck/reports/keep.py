@@ -63,6 +63,7 @@ def keep_in_history(
             entry.measures,
             entry.media,
             source_name=entry.source_name,
+            result_version=entry.result_version,
             media_folder=folder,
         )
     except ValueError as exc:

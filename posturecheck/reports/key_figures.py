@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from posturecheck.assessments.result import AssessmentResult, Finding
 from posturecheck.measures.catalogue import MEASURES, key_figures, measure_label
-from posturecheck.measures.uncertainty import Interval95, interval_of
+from posturecheck.measures.summary import PersonSummary
+from posturecheck.measures.uncertainty import Interval95
 from posturecheck.reports.content import RowMark, Table
 from posturecheck.reports.wording import (
     INTERVAL_NOTE,
@@ -17,6 +16,7 @@ from posturecheck.reports.wording import (
     format_share,
     format_value,
 )
+from posturecheck.summary_schema import AnalysisSummary
 
 _METHOD_WORDS = {"2d": "2D image", "3d": "3D world", "silhouette": "silhouette"}
 CONFIDENCE_MARKS: dict[str, RowMark] = {"none": "muted", "low": "caution"}
@@ -100,7 +100,7 @@ def _finding_mark(finding: Finding) -> RowMark:
     return "good" if finding.status == "within" else ""
 
 
-def measure_tables(summary: dict[str, Any], title: str) -> tuple[Table, ...]:
+def measure_tables(summary: AnalysisSummary, title: str) -> tuple[Table, ...]:
     """One table per person of a summary: median, max, min and range of each measure over valid frames.
 
     Parameters
@@ -108,34 +108,34 @@ def measure_tables(summary: dict[str, Any], title: str) -> tuple[Table, ...]:
     summary : an analysis summary.
     title : the tables' title; "person N" is added when there are several people.
     """
-    people = summary.get("measures", [])
+    people = summary.people
     return tuple(
-        _person_table(person, title if len(people) == 1 else f"{title}: person {person['person']}")
+        _person_table(person, title if len(people) == 1 else f"{title}: person {person.person}")
         for person in people
     )
 
 
-def _person_table(person: dict[str, Any], title: str) -> Table:
+def _person_table(person: PersonSummary, title: str) -> Table:
     rows: list[tuple[str, ...]] = []
     marks: list[RowMark] = []
-    for name, item in key_figures(person["measures"]).items():
-        unit = item["unit"]
+    for name, item in key_figures(person.measures).items():
+        unit = item.unit
         spec = MEASURES.get(name)
-        headline = item.get(spec.headline if spec else "median")
+        headline = item.statistic(spec.headline if spec else "median")
         rows.append(
             (
                 measure_label(name),
-                format_value(item["median"], unit),
-                interval_text(interval_of(item), headline is not None),
-                format_value(item["max"], unit),
-                format_value(item["min"], unit),
-                format_value(item["range"], unit),
-                format_share(item["fraction_valid_in_view"]),
-                item["confidence"],
-                _METHOD_WORDS.get(item["method"], item["method"]),
+                format_value(item.median, unit),
+                interval_text(item.interval_95, headline is not None),
+                format_value(item.max, unit),
+                format_value(item.min, unit),
+                format_value(item.range, unit),
+                format_share(item.fraction_valid_in_view),
+                item.confidence,
+                _METHOD_WORDS.get(item.method, item.method),
             )
         )
-        marks.append(CONFIDENCE_MARKS.get(item["confidence"], ""))
+        marks.append(CONFIDENCE_MARKS.get(item.confidence, ""))
     return Table(
         title=title,
         columns=("Measure", "Median", "± 95 %", "Max", "Min", "Range", "Valid", "Confidence", "From"),
@@ -152,14 +152,14 @@ def _person_table(person: dict[str, Any], title: str) -> Table:
     )
 
 
-def _person_extras(person: dict[str, Any]) -> list[str]:
+def _person_extras(person: PersonSummary) -> list[str]:
     """Repetitions and left-right symmetry of hip flexion, in words."""
     lines = []
-    repetitions = person.get("hip_flexion_repetitions") or {}
+    repetitions = person.hip_flexion_repetitions
     if any(repetitions.values()):
         counts = ", ".join(f"{side} {len(found)}" for side, found in repetitions.items())
         lines.append(f"Hip-flexion repetitions found: {counts}.")
-    symmetry = person.get("hip_flexion_symmetry_index_pct")
+    symmetry = person.hip_flexion_symmetry_index_pct
     if symmetry is not None:
         lines.append(f"Symmetry index of peak hip flexion: {format_value(symmetry, '%')} (0 = symmetric).")
     return lines

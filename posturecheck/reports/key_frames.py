@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
@@ -13,6 +12,7 @@ import numpy as np
 from posturecheck.draw.skeleton import draw_skeletons
 from posturecheck.io.sources import open_source
 from posturecheck.measures.extremes import sustained_extreme
+from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 from posturecheck.privacy import blur_faces
@@ -48,7 +48,7 @@ class KeyFrame:
 
 
 def choose_key_frames(
-    table: MeasureTable, person_summary: dict[str, Any], in_view: np.ndarray, count: int = 3
+    table: MeasureTable, person_summary: PersonSummary, in_view: np.ndarray, count: int = 3
 ) -> list[KeyFrame]:
     """Up to ``count`` frames: the extremes of hip flexion, then typical frames, in time order.
 
@@ -86,7 +86,7 @@ def choose_key_frames(
 
 
 def _candidates(
-    table: MeasureTable, person_summary: dict[str, Any], in_view: np.ndarray
+    table: MeasureTable, person_summary: PersonSummary, in_view: np.ndarray
 ) -> list[tuple[int, str]]:
     extremes: list[tuple[int, str]] = []
     lowest: tuple[float, int, str] | None = None

@@ -24,6 +24,7 @@ from posturecheck.reports.content import Picture, Report, RowMark, Table
 from posturecheck.reports.history_entry import split_statistic
 from posturecheck.reports.progress_change import (
     VisitChange,
+    interval_half_width,
     measured_sessions,
     overall_change,
     visit_changes,
@@ -76,7 +77,7 @@ def measured_visits(sessions: Sequence[SessionInfo], name: str) -> list[tuple[da
 
     Visits without the figure, or where it was not measurable (NaN), are left out.
     """
-    return [(s.recorded_at, f) for s in sessions if (f := _figure_of(s, name)) is not None and f.is_measured]
+    return [(session.recorded_at, figure) for session, figure in measured_sessions(sessions, name)]
 
 
 def _mark(figure: MeasureValue | None) -> RowMark:
@@ -149,7 +150,10 @@ def _plot(name: str, sessions: Sequence[SessionInfo], errors: Sequence[Measureme
         return None
     points = [(when, figure.value) for when, figure in measured]
     verdicts = [change.verdict for change in visit_changes(sessions, name, errors)]
-    figure = progress_figure(points, figure_label(name), measured[0][1].unit, verdicts=verdicts)
+    widths = [interval_half_width(session, figure) for session, figure in measured_sessions(sessions, name)]
+    figure = progress_figure(
+        points, figure_label(name), measured[0][1].unit, verdicts=verdicts, half_widths=widths
+    )
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=PLOT_DPI)
     width, height = (round(side * PLOT_DPI) for side in figure.get_size_inches())
@@ -160,7 +164,8 @@ def _plot(name: str, sessions: Sequence[SessionInfo], errors: Sequence[Measureme
         height,
         caption=f"{figure_label(name)} at each visit (the tables above give each value's confidence). "
         "A solid line is a change beyond measurement error; dashed, within it (not a measurable change); "
-        "dotted, no uncertainty recorded.",
+        "dotted, no uncertainty recorded. Error bars: each visit's 95% interval, where its analysis "
+        "recorded one (none: no uncertainty recorded for that visit).",
         alt=f"{figure_label(name)} over visits",
     )
 

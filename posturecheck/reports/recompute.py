@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Any
 
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
+from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.view import ViewLimits
 from posturecheck.pose.series import PoseSeries
+from posturecheck.summary_schema import AnalysisSummary
 
 # MeasureOptions fields a summary may record under "measure_options" (the
 # camera roll and pitch have sections of their own).
@@ -16,7 +17,7 @@ _OPTION_FIELDS = frozenset(f.name for f in fields(MeasureOptions)) - {"camera_ro
 _VIEW_LIMIT_FIELDS = frozenset(f.name for f in fields(ViewLimits))
 
 
-def measure_options(summary: dict[str, Any]) -> MeasureOptions:
+def measure_options(summary: AnalysisSummary) -> MeasureOptions:
     """The options the summary's measures were computed with.
 
     The camera roll and pitch are the ones the analysis was given or found
@@ -30,30 +31,30 @@ def measure_options(summary: dict[str, Any]) -> MeasureOptions:
     measure is taken from the summary itself (:func:`summary_measure`), so
     the plotted values match the summarised ones either way.
     """
-    recorded = summary.get("measure_options") or {}
+    recorded = summary.measure_options
     given = {key: recorded[key] for key in _OPTION_FIELDS if key in recorded}
     if isinstance(given.get("view_limits"), dict):
         limits = given["view_limits"]
         given["view_limits"] = ViewLimits(**{k: limits[k] for k in _VIEW_LIMIT_FIELDS if k in limits})
     return MeasureOptions(
-        camera_roll_deg=(summary.get("camera_roll") or {}).get("deg"),
-        camera_pitch_deg=(summary.get("camera_pitch") or {}).get("deg"),
+        camera_roll_deg=summary.camera_roll.deg,
+        camera_pitch_deg=summary.camera_pitch.deg,
         **given,
     )
 
 
-def recompute_tables(series: PoseSeries, summary: dict[str, Any]) -> dict[int, MeasureTable]:
+def recompute_tables(series: PoseSeries, summary: AnalysisSummary) -> dict[int, MeasureTable]:
     """Measure tables of every person the summary describes, keyed by person number (slot + 1)."""
     options = measure_options(summary)
-    numbers = [person["person"] for person in summary.get("measures", [])]
+    numbers = [person.person for person in summary.people]
     return {n: compute_measures(series, n - 1, options) for n in numbers if 0 < n <= series.n_people}
 
 
-def summary_measure(table: MeasureTable, person_summary: dict[str, Any], name: str) -> Measure | None:
+def summary_measure(table: MeasureTable, person_summary: PersonSummary, name: str) -> Measure | None:
     """The per-frame measure behind ``name`` in a person's summary: the variant the summary used.
 
     ``None`` when the table does not have the measure.
     """
-    variant = (person_summary.get("variant_used") or {}).get(name)
+    variant = person_summary.variant_used.get(name)
     chosen = table.measures.get(f"{name}_{variant}") if variant else None
     return chosen or table.measures.get(name)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
-from typing import Any
 
 import av
 
 from posturecheck.errors import InputError
 from posturecheck.storage.ownership import owned_file
-
-SUMMARY_SUFFIX = ".summary.json"
+from posturecheck.summary_schema import SUMMARY_SUFFIX, AnalysisSummary, read_summary
 
 
 @dataclass(frozen=True)
@@ -29,7 +26,7 @@ class ResultFolder:
 
     folder: Path
     summary_path: Path
-    summary: dict[str, Any]
+    summary: AnalysisSummary
 
     def output(self, key: str) -> Path | None:
         """A file the summary lists under ``outputs`` (``"landmarks"``, ``"annotated_video"``, ``"csv"``).
@@ -41,28 +38,22 @@ class ResultFolder:
         not written, no longer there, or outside the folder (a CSV written
         elsewhere with ``--csv`` stays the user's).
         """
-        outputs = self.summary.get("outputs")
-        name = outputs.get(key) if isinstance(outputs, dict) else None
-        if not isinstance(name, str) or not name:
+        name = self.summary.outputs.named(key)
+        if not name:
             return None
         return owned_file(self.folder / PurePath(name).name, self.folder)
 
     def exports(self) -> list[Path]:
         """The export files (TRC, MOT, C3D) listed under ``outputs.exports``, found as by :meth:`output`."""
-        outputs = self.summary.get("outputs")
-        names = outputs.get("exports") if isinstance(outputs, dict) else None
-        if not isinstance(names, list):
-            return []
         found = (
             owned_file(self.folder / PurePath(name).name, self.folder)
-            for name in names
-            if isinstance(name, str)
+            for name in self.summary.outputs.exports
         )
         return [path for path in found if path is not None]
 
     def input_clip(self) -> Path | None:
         """The analysed clip or photo if it is still where the summary says (or beside the results)."""
-        given = Path(str(self.summary.get("input", "")))
+        given = Path(self.summary.input)
         if not given.name:
             return None
         for candidate in (given, self.folder / given.name):
@@ -78,7 +69,8 @@ def open_result_folder(folder: str | Path) -> ResultFolder:
     ------
     InputError
         If ``folder`` is not a folder, holds no summary or more than one, or
-        the summary is not a posturecheck analysis summary.
+        the summary is not a posturecheck analysis summary this release reads
+        (:class:`~posturecheck.summary_schema.SummaryError`).
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -94,15 +86,7 @@ def open_result_folder(folder: str | Path) -> ResultFolder:
             f"{folder}: holds {len(summaries)} analyses ({names}); analyse each clip into its own folder"
         )
     path = summaries[0]
-    try:
-        summary = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read as JSON ({exc})") from exc
-    except RecursionError as exc:
-        raise InputError(f"{path}: nested too deeply to be an analysis summary") from exc
-    if not isinstance(summary, dict) or not isinstance(summary.get("measures"), list):
-        raise InputError(f"{path}: not a posturecheck analysis summary (no per-person measures)")
-    return ResultFolder(folder, path, summary)
+    return ResultFolder(folder, path, read_summary(path))
 
 
 def recording_time(result: ResultFolder) -> tuple[datetime, str]:

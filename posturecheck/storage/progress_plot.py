@@ -18,6 +18,7 @@ SEGMENT_STYLES: dict[ChangeVerdict | None, tuple[str, str, str]] = {
     ChangeVerdict.WITHIN_ERROR: ("--", "0.6", "within measurement error (not a measurable change)"),
     None: (":", "0.6", "no uncertainty recorded"),
 }
+INTERVAL_LABEL = "95% interval of the visit's value"
 
 
 def progress_figure(
@@ -26,6 +27,7 @@ def progress_figure(
     unit: str,
     tz: tzinfo | None = None,
     verdicts: Sequence[ChangeVerdict | None] | None = None,
+    half_widths: Sequence[float | None] | None = None,
 ) -> Figure:
     """Plot one measure over sessions, as :meth:`History.progress` returns it.
 
@@ -38,6 +40,9 @@ def progress_figure(
     verdicts : per change from one point to the next (``len(points) - 1`` of them), how it
         compares with measurement error (``None``: no uncertainty recorded); see
         :mod:`posturecheck.reports.progress_change`. Not given: the points joined by one line.
+    half_widths : per point, the 95 % half-width its visit's summary gives it, in ``unit``
+        (:func:`posturecheck.reports.progress_change.interval_half_width`); None where it has
+        none (a visit from before intervals). Not given: no error bars.
 
     Returns
     -------
@@ -48,7 +53,10 @@ def progress_figure(
         display. With ``verdicts`` the sessions are markers and each change
         its own segment: solid beyond error, grey dashed within it, grey
         dotted with no uncertainty, with a legend, so a change within error
-        never looks like a measured one. With no points the axes say so.
+        never looks like a measured one. Each point with a half-width carries
+        it as a vertical error bar (an ``ErrorbarContainer`` labelled
+        :data:`INTERVAL_LABEL`); a point without one has no bar. With no
+        points the axes say so.
     """
     zone = tz or datetime.now().astimezone().tzinfo
     figure = Figure(figsize=(6.4, 3.6), layout="constrained")
@@ -68,6 +76,8 @@ def progress_figure(
         axes.plot(days, values, marker="o")
     else:
         _draw_changes(axes, days, values, verdicts)
+    if half_widths is not None:
+        _draw_intervals(axes, days, values, half_widths)
     locator = mdates.AutoDateLocator(tz=zone)
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=zone))
@@ -95,3 +105,18 @@ def _draw_changes(
         labelled.add(verdict)
     if verdicts:
         axes.legend(loc="best", fontsize="small")
+
+
+def _draw_intervals(
+    axes: Axes, days: Sequence[float], values: Sequence[float], half_widths: Sequence[float | None]
+) -> None:
+    """Each point's 95 % interval as a vertical error bar, for the points that have one."""
+    if len(half_widths) != len(values):
+        raise ValueError(f"{len(values)} points need {len(values)} half-widths, got {len(half_widths)}")
+    rows = zip(days, values, half_widths, strict=True)
+    kept = [(day, value, width) for day, value, width in rows if width is not None]
+    if not kept:
+        return
+    x, y, widths = zip(*kept, strict=True)
+    axes.errorbar(x, y, yerr=widths, fmt="none", ecolor="C0", elinewidth=1.0, capsize=3, label=INTERVAL_LABEL)
+    axes.legend(loc="best", fontsize="small")

@@ -92,7 +92,7 @@ def _person(analysis: Analysis, person: dict, photo: str) -> None:
     about.markdown(f"In view {person['first_s']:.1f}–{person['last_s']:.1f} s; mostly {person['view']} view.")
     prefix = f"person_{slot + 1}_"
     finding_cards(tuple(f for f in analysis.assessment.findings if f.name.startswith(prefix)))
-    summary = next(p for p in analysis.result.summary["measures"] if p["person"] == slot + 1)
+    summary = next(p for p in analysis.result.summary.people if p.person == slot + 1)
     table = next(t for t in analysis.result.tables if t.person == slot)
     measure_cards(summary)
     measure_plot(table, summary, key=f"{KEY}.plot.{slot}")

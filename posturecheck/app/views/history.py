@@ -20,8 +20,9 @@ from posturecheck.errors import PostureCheckError
 from posturecheck.measures.summary import confidence_label
 from posturecheck.reports import ReportFiles
 from posturecheck.reports.history_entry import split_statistic
-from posturecheck.reports.progress_change import visit_changes
+from posturecheck.reports.progress_change import interval_half_width, measured_sessions, visit_changes
 from posturecheck.reports.progress_report import build_progress_report, measured_visits
+from posturecheck.reports.wording import NO_INTERVAL
 from posturecheck.storage import ClientInfo, History, MeasurementError, SessionInfo, open_history
 from posturecheck.storage.archive import export_archive, import_archive
 from posturecheck.storage.errors import unusable_database
@@ -83,18 +84,21 @@ def _progress(
         return name
     points = [(when, figure.value) for when, figure in measured]
     valid = [figure.valid_fraction for _, figure in measured]
+    widths = [interval_half_width(session, figure) for session, figure in measured_sessions(sessions, name)]
     changes = visit_changes(sessions, name, errors)
     verdicts = [change.verdict for change in changes]
     st.plotly_chart(
-        progress_figure(points, valid, figure_title(name), units[name], verdicts), config=PLOT_CONFIG
+        progress_figure(points, valid, figure_title(name), units[name], verdicts, widths), config=PLOT_CONFIG
     )
     st.markdown(
         "\n".join(
-            f"- {when.astimezone().strftime(DATE)}: **{format_value(value, units[name])}**, "
-            f"{confidence_mark(confidence_label(share))} (valid in {share:.0%} of the frames in view)"
-            for (when, value), share in zip(points, valid, strict=True)
+            f"- {when.astimezone().strftime(DATE)}: **{format_value(value, units[name])}**"
+            f"{_plus_minus(width)}, {confidence_mark(confidence_label(share))} "
+            f"(valid in {share:.0%} of the frames in view)"
+            for (when, value), share, width in zip(points, valid, widths, strict=True)
         )
     )
+    st.caption("Error bars: each visit's 95% interval, where its analysis recorded one.")
     if changes:
         st.markdown("**Changes between visits**")
         st.markdown(
@@ -110,6 +114,11 @@ def _progress(
             "Keep a repeatability run with `posturecheck repeatability CLIP CLIP CLIP --client CODE`."
         )
     return name
+
+
+def _plus_minus(width: float | None) -> str:
+    """A visit's ``" ± 12°"`` (whole degrees), or that it has no interval."""
+    return f" ± {width:.0f}°" if width is not None else f" ({NO_INTERVAL})"
 
 
 def _progress_report(history: History, client: ClientInfo, measure: str | None) -> None:

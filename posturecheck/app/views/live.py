@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from posturecheck.app.cards import measure_cards
 from posturecheck.app.findings import show_assessment
-from posturecheck.app.live.capture import CAPTURE_S
-from posturecheck.app.live.counters import LOWER_DEG, RAISE_DEG
-from posturecheck.app.live.processor import LiveProcessor, LiveSnapshot
-from posturecheck.app.live.streamer import keep_stream_alive
 from posturecheck.app.navigation import PAGES
 from posturecheck.app.settings import AppSettings, current_settings
 from posturecheck.app.state import stayed_on
 from posturecheck.app.text import format_value
+from posturecheck.app.webrtc.processor import LiveProcessor
+from posturecheck.app.webrtc.streamer import keep_stream_alive
 from posturecheck.assessments import AssessmentResult, get_assessment
 from posturecheck.errors import PostureCheckError
+from posturecheck.live.capture import CAPTURE_S
+from posturecheck.live.counters import LOWER_DEG, RAISE_DEG
+from posturecheck.live.guidance import SETUP_RIGHT, SETUP_STEPS
+from posturecheck.live.session import LiveSnapshot
 from posturecheck.measures.catalogue import measure_label
 from posturecheck.measures.pipeline import compute_measures
-from posturecheck.measures.summary import summarize_table
+from posturecheck.measures.summary import PersonSummary, summarize_table
 from posturecheck.pose.landmarker import ModelInfo, check_model
 from posturecheck.pose.series import PoseSeries
 
@@ -39,13 +43,9 @@ STANDING_MEASURES = (
     "plumb_offset_hip",
     "plumb_offset_knee",
 )
-SETUP = """
-1. Put the camera at hip height, level, 2.5–3.5 m away.
-2. Stand **side-on** to it, your whole body from head to feet in view.
-3. Good light in front of you, a plain background, fitted clothes.
-4. **Knee raises**: lift one knee towards hip height and lower it; each side is counted.
-5. **Standing check**: press the button, then stand still with straight knees for a few seconds.
-"""
+# The app's own step after the set-up both live views give: the standing check has a button here.
+STANDING_STEP = "Standing check: press the button, then stand still with straight knees for a few seconds."
+SETUP = "\n".join(f"{i}. {step}" for i, step in enumerate((*SETUP_STEPS, STANDING_STEP), start=1))
 # Camera picture asked of the browser: small enough for the model to keep up on a laptop.
 METHOD_WORDS = {"2d": "2D, side view", "3d": "3D, oblique view"}
 VIDEO_CONSTRAINTS = {"width": {"ideal": 640}, "height": {"ideal": 360}, "frameRate": {"ideal": 30}}
@@ -66,7 +66,7 @@ def _show_snapshot(snap: LiveSnapshot) -> None:
     elif figures.note:
         st.info(figures.note, icon=":material/info:")
     else:
-        st.success("Set-up is right: side view, whole body in the picture.", icon=":material/check:")
+        st.success(SETUP_RIGHT, icon=":material/check:")
     left, right = st.columns(2)
     with left:
         _figure(measure_label("hip_flexion_left"), figures.hip_flexion.get("left"), method)
@@ -94,14 +94,14 @@ def _show_snapshot(snap: LiveSnapshot) -> None:
     )
 
 
-def standing_check(settings: AppSettings, series: PoseSeries) -> tuple[dict, AssessmentResult]:
+def standing_check(settings: AppSettings, series: PoseSeries) -> tuple[PersonSummary, AssessmentResult]:
     """The captured steady seconds through the offline pipeline and the standing-side assessment.
 
     Returns the summary of the standing measures and the assessment's result.
     """
     table = compute_measures(series, 0, settings.measure_options())
     summary = summarize_table(table, series.detected[:, 0])
-    summary["measures"] = {k: v for k, v in summary["measures"].items() if k in STANDING_MEASURES}
+    summary = replace(summary, measures={k: v for k, v in summary.measures.items() if k in STANDING_MEASURES})
     return summary, get_assessment(STANDING_ASSESSMENT).run(series, [table])
 
 
@@ -119,20 +119,20 @@ def _live_panel(settings: AppSettings) -> None:
         return
     left, right = st.columns(2)
     if left.button("Reset counts", icon=":material/restart_alt:"):
-        processor.reset_counts()
+        processor.session.reset_counts()
     if right.button(
         "Standing check",
         icon=":material/accessibility:",
         help="Measures 3 s of steady standing: stand still, side-on, knees straight.",
     ):
-        processor.start_capture()
-    snap = processor.snapshot()
+        processor.session.start_capture()
+    snap = processor.session.snapshot()
     _show_snapshot(snap)
     if snap.capture == "waiting":
         st.progress(0.0, text="Standing check: stand still, side-on, knees straight…")
     elif snap.capture == "capturing":
         st.progress(snap.capture_progress, text="Standing check: hold still…")
-    captured = processor.take_capture()
+    captured = processor.session.take_capture()
     if captured is not None:
         st.session_state[_STANDING] = standing_check(settings, captured)
         st.rerun(scope="app")
@@ -146,7 +146,7 @@ def _show_standing() -> None:
         show_assessment(f"Standing check: {get_assessment(STANDING_ASSESSMENT).title}", assessed)
         st.caption(
             f"Measured over the {CAPTURE_S:g} steady seconds just captured "
-            f"(view: {summary['view']['label']}); no silhouette is kept live."
+            f"(view: {summary.view.label}); no silhouette is kept live."
         )
         measure_cards(summary)
 

@@ -14,6 +14,15 @@ from typing import get_args
 import numpy as np
 
 from posturecheck.landmarks import MIN_VISIBILITY, Landmark
+from posturecheck.live.guidance import (
+    ALMOST_SIDE_ON,
+    COME_CLOSER,
+    HIDDEN,
+    NO_PERSON,
+    STEP_BACK_FEET,
+    STEP_BACK_HEAD,
+    TURN_SIDE_ON,
+)
 from posturecheck.measures import joint_angles as ja
 from posturecheck.measures.view import ViewLimits, estimate_view
 
@@ -22,14 +31,6 @@ SIDES: tuple[ja.Side, ...] = get_args(ja.Side)
 FEET = (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL)
 HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR)
 LIMBS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE)
-
-NO_PERSON = "Step into view: nobody is in the picture"
-STEP_BACK_FEET = "Step back so your feet are in view"
-STEP_BACK_HEAD = "Step back so your head is in view"
-COME_CLOSER = "Come closer: you are small in the picture"
-TURN_SIDE_ON = "Turn side-on to the camera"
-HIDDEN = "Hips or knees are hidden: clear the view between you and the camera"
-ALMOST_SIDE_ON = "Turn a little more side-on for the most accurate angles"
 
 
 @dataclass(frozen=True)

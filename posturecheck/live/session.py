@@ -1,30 +1,27 @@
-"""The live frame processor: the pose model, smoothing, figures and counters for each camera frame.
+"""One camera stream measured live: the pose model, smoothing, figures, held highest values, counters.
 
-streamlit-webrtc calls :meth:`LiveProcessor.recv` on its worker thread
-(``async_processing``), one frame at a time, handing over only the newest
-frame when the model falls behind; the page reads :meth:`LiveProcessor.snapshot`
-from the script thread. Everything shared between the two is behind one lock.
-The landmarker runs in VIDEO mode (tracking from frame to frame), which
-needs strictly increasing timestamps: they come from a monotonic clock and
-are bumped by 1 ms when two frames share a millisecond.
+Both live front ends run their frames through a :class:`LiveSession`: the
+app's WebRTC processor (on streamlit-webrtc's worker thread) and
+``posturecheck webcam``. The landmarker runs in VIDEO mode (tracking from
+frame to frame), which needs strictly increasing timestamps: a frame's time
+is bumped by 1 ms when two frames share a millisecond. Frames are measured
+on one thread while :meth:`LiveSession.snapshot` and the count and capture
+controls may be called from another: everything shared is behind one lock,
+and the model behind its own so that closing waits for a frame in progress.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-import av
 import numpy as np
-from streamlit_webrtc import VideoProcessorBase
 
-from posturecheck.app.live.capture import StandingCheck
-from posturecheck.app.live.counters import HeldValues, KneeRaiseCounter, SideCount, SteadyStance
-from posturecheck.app.live.figures import LiveFigures, live_figures
-from posturecheck.app.live.overlay import draw_live
+from posturecheck.live.capture import StandingCheck
+from posturecheck.live.counters import HeldValues, KneeRaiseCounter, SideCount, SteadyStance
+from posturecheck.live.figures import LiveFigures, live_figures
+from posturecheck.live.overlay import draw_live
 from posturecheck.measures.filtering import OneEuroFilter
 from posturecheck.pose.landmarker import DetectorSettings, FramePoses, ModelInfo, create_landmarker, detect
 from posturecheck.pose.series import PoseSeries
@@ -41,16 +38,16 @@ RATE_WINDOW_S = 2.0
 
 @dataclass(frozen=True)
 class LiveSnapshot:
-    """The live state as the page shows it.
+    """The live state after a frame.
 
     Attributes
     ----------
-    frames_received : camera frames handed to the processor.
+    frames_received : camera frames measured.
     frames_with_pose : of those, frames where a person was found.
-    frames_per_second : processed frames per second over the last :data:`RATE_WINDOW_S` s.
+    frames_per_second : measured frames per second over the last :data:`RATE_WINDOW_S` s.
     figures : the newest frame's figures.
     max_hip_flexion : side -> highest hip flexion held for 0.1 s (at least 3 frames with a valid
-        value, :class:`~posturecheck.app.live.counters.HeldValues`) since the start or the last reset.
+        value, :class:`~posturecheck.live.counters.HeldValues`) since the start or the last reset.
     knee_raises : side -> counts and peaks.
     capture : "idle", "waiting" (for a steady stance), "capturing" or "done".
     capture_progress : share of the capture done, 0..1.
@@ -66,27 +63,37 @@ class LiveSnapshot:
     capture_progress: float = 0.0
 
 
-class LiveProcessor(VideoProcessorBase):
-    """Runs the model on each frame, draws the overlay and keeps the live figures.
+@dataclass(frozen=True)
+class LiveFrame:
+    """One measured frame.
+
+    Attributes
+    ----------
+    time_s : seconds since the stream started, as given to :meth:`LiveSession.measure`.
+    picture : (h, w, 3) uint8 RGB, the frame with the skeleton, figures and guidance drawn.
+    state : the live state after this frame.
+    """
+
+    time_s: float
+    picture: np.ndarray
+    state: LiveSnapshot
+
+
+class LiveSession:
+    """Measures the frames of one camera stream as they come and keeps the live state.
 
     Parameters
     ----------
     model : a checked PoseLandmarker bundle.
     camera_roll_deg : camera roll for the gravity-referenced figures (0 = level).
-    clock : seconds, increasing; the time each frame is taken to arrive (a
-        monotonic clock live; a clip's own frame times when a clip is played through).
     """
 
-    def __init__(
-        self, model: ModelInfo, camera_roll_deg: float = 0.0, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, model: ModelInfo, camera_roll_deg: float = 0.0) -> None:
         self._landmarker = create_landmarker(model, "video", DetectorSettings())
         self._roll = camera_roll_deg
         self._lock = threading.Lock()
         self._model_lock = threading.Lock()
         self._closed = False
-        self._clock = clock
-        self._start = clock()
         self._last_ms = -1
         self._image_filter = OneEuroFilter(**IMAGE_FILTER)
         self._world_filter = OneEuroFilter(**WORLD_FILTER)
@@ -97,19 +104,20 @@ class LiveProcessor(VideoProcessorBase):
         self._standing = StandingCheck()
         self._state = LiveSnapshot()
 
-    def recv(self, frame: av.VideoFrame) -> av.VideoFrame:
-        """Process one camera frame and return it with the overlay drawn."""
-        rgb = frame.to_ndarray(format="rgb24")
-        now = self._clock() - self._start
+    def measure(self, rgb: np.ndarray, time_s: float) -> LiveFrame | None:
+        """Measure one (h, w, 3) uint8 RGB frame taken ``time_s`` seconds after the stream started.
+
+        Times must not go backwards. Returns ``None`` once the session is closed.
+        """
         with self._model_lock:
             if self._closed:
-                return frame
-            self._last_ms = max(int(now * 1000), self._last_ms + 1)
+                return None
+            self._last_ms = max(int(time_s * 1000), self._last_ms + 1)
             poses = detect(self._landmarker, "video", rgb, self._last_ms)
-        state = self._update(now, poses, rgb.shape[1], rgb.shape[0])
+        state = self._update(time_s, poses, rgb.shape[1], rgb.shape[0])
         counts = {side: count.count for side, count in state.knee_raises.items()}
-        drawn = draw_live(rgb, poses.image, poses.visibility, state.figures, counts)
-        return av.VideoFrame.from_ndarray(drawn, format="rgb24")
+        picture = draw_live(rgb, poses.image, poses.visibility, state.figures, counts)
+        return LiveFrame(time_s=time_s, picture=picture, state=state)
 
     def _smoothed(self, now: float, poses: FramePoses) -> tuple[np.ndarray, np.ndarray]:
         """The first person's landmarks through the One Euro filters (filters restart when nobody is seen)."""
@@ -161,7 +169,7 @@ class LiveProcessor(VideoProcessorBase):
             self._state = replace(self._state, max_hip_flexion={}, knee_raises={})
 
     def start_capture(self) -> None:
-        """Wait for a steady stance, then keep :data:`~posturecheck.app.live.capture.CAPTURE_S` s of it."""
+        """Wait for a steady stance, then keep :data:`~posturecheck.live.capture.CAPTURE_S` s of it."""
         with self._lock:
             self._standing.start()
             self._state = replace(self._state, capture=self._standing.state, capture_progress=0.0)
@@ -174,8 +182,8 @@ class LiveProcessor(VideoProcessorBase):
                 self._state = replace(self._state, capture=self._standing.state, capture_progress=0.0)
             return captured
 
-    def on_ended(self) -> None:
-        """The camera stopped or the tab closed: release the model."""
+    def close(self) -> None:
+        """Release the model (after any frame in progress); later frames are not measured. Safe to repeat."""
         with self._model_lock:
             if not self._closed:
                 self._closed = True

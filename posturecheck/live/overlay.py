@@ -5,9 +5,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from posturecheck.app.live.figures import LiveFigures
 from posturecheck.draw.skeleton import draw_skeletons
 from posturecheck.landmarks import Landmark
+from posturecheck.live.figures import LiveFigures
 from posturecheck.measures.catalogue import measure_label
 
 _FONT = cv2.FONT_HERSHEY_SIMPLEX

@@ -1,0 +1,27 @@
+"""What the live views tell a person setting up, in the same words in the app and in ``posturecheck webcam``.
+
+:data:`SETUP_STEPS` come before the camera starts; one of the frame
+messages is shown with each frame's figures
+(:attr:`~posturecheck.live.figures.LiveFigures.guidance` and ``note``), or
+:data:`SETUP_RIGHT` when nothing needs fixing.
+"""
+
+from __future__ import annotations
+
+SETUP_STEPS = (
+    "Put the camera at hip height, level, 2.5-3.5 m away.",
+    "Stand side-on to it, your whole body from head to feet in view.",
+    "Good light in front of you, a plain background, fitted clothes.",
+    "Knee raises: lift one knee towards hip height and lower it; each side is counted.",
+)
+
+# What stops the figures, in the order a person fixes them.
+NO_PERSON = "Step into view: nobody is in the picture"
+STEP_BACK_FEET = "Step back so your feet are in view"
+STEP_BACK_HEAD = "Step back so your head is in view"
+COME_CLOSER = "Come closer: you are small in the picture"
+TURN_SIDE_ON = "Turn side-on to the camera"
+HIDDEN = "Hips or knees are hidden: clear the view between you and the camera"
+# A lesser hint while the figures are valid.
+ALMOST_SIDE_ON = "Turn a little more side-on for the most accurate angles"
+SETUP_RIGHT = "Set-up is right: side view, whole body in the picture."
