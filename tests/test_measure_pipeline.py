@@ -347,3 +347,89 @@ def test_pelvic_tilt_proxy_is_withdrawn_never_a_number() -> None:
     assert "pelvic_tilt_proxy" not in summarize_table(table).measures
     result = standing_side(masked, [table])
     assert all(f.name != "pelvic_tilt_proxy" for f in result.findings)
+
+
+def _passer_by(n_frames: int, first: int, stop: int, with_masks: bool) -> PoseSeries:
+    """Two people in a clip of ``n_frames``: person 0 walks through frames ``first`` to ``stop``
+    (with a short dropout), person 1 stands in every frame beside them."""
+    walker = make_series(_walk(n_frames), Camera(), noise_frac=0.003, seed=3)
+    stander = make_series([BodyPose()] * n_frames, Camera(side="right"), noise_frac=0.003, seed=4)
+    series = stack_people([walker, stander])
+    series.image[:, 0, :, 0] -= 0.3
+    series.image[:, 1, :, 0] += 0.3
+    source = replace(series.source, inference_width=108, inference_height=192)
+    masks = np.concatenate([_draw_masks(replace(series, source=source), 0.1)] * 2, axis=1)
+    gone = np.ones(n_frames, bool)
+    gone[first:stop] = False
+    gone[first + 30 : first + 36] = True
+    series.image[gone, 0] = np.nan
+    series.world[gone, 0] = np.nan
+    series.visibility[gone, 0] = 0.0
+    series.presence[gone, 0] = 0.0
+    masks[gone, 0] = 0
+    return replace(series, source=source, masks=masks) if with_masks else series
+
+
+def _everything(table, series: PoseSeries, tmp_path: Path, name: str) -> dict[str, object]:
+    """All a table says: every measure's arrays, the view, the choices, the summary and the CSV text."""
+    from posturecheck.measures.summary import summarize_table
+
+    path = write_csv([table], tmp_path / f"{name}.csv", include_raw=True)
+    arrays = {f"view.{f}": getattr(table.view, f) for f in ("facing", "yaw_2d_deg", "yaw_3d_deg", "yaw_deg")}
+    arrays |= {f"view.{f}": getattr(table.view, f) for f in ("off_side_deg", "label", "near_side", "extent")}
+    arrays["view.outside"] = table.view.outside
+    for stage, measures in (("measures", table.measures), ("raw", table.raw)):
+        for n, m in measures.items():
+            arrays |= {
+                f"{stage}.{n}.values": m.values,
+                f"{stage}.{n}.valid": m.valid,
+                f"{stage}.{n}.reason": m.reason,
+            }
+    return {
+        "arrays": arrays,
+        "choices": (table.chosen, table.why, table.notes, repr(table.hip_neutral), repr(table.camera_tilt)),
+        "summary": repr(summarize_table(table, series.detected[:, table.person], roll_known=False)),
+        "csv": path.read_text(),
+    }
+
+
+def _assert_same(own: dict[str, object], whole: dict[str, object]) -> None:
+    """Equal to the bit (NaN equal to NaN), naming the first array that is not."""
+    arrays, expected = own.pop("arrays"), whole.pop("arrays")
+    assert isinstance(arrays, dict) and isinstance(expected, dict) and arrays.keys() == expected.keys()
+    for key, array in arrays.items():
+        np.testing.assert_array_equal(array, expected[key], err_msg=key, strict=True)
+    assert own == whole
+
+
+@pytest.mark.parametrize("with_masks", [False, True])
+@pytest.mark.parametrize(("first", "stop"), [(70, 150), (0, 90), (130, 200)])
+def test_a_person_measured_over_their_own_frames_reads_as_if_measured_over_the_clip(
+    tmp_path: Path, first: int, stop: int, with_masks: bool
+) -> None:
+    """Issue 9 item 5: a passer-by's measures are worked out over their own frames (memory follows their
+    time in view), yet every value, flag, reason, view, summary figure and CSV byte is what measuring
+    every frame of the clip gives, to the bit."""
+    from posturecheck.measures import pipeline
+
+    series = _passer_by(200, first, stop, with_masks)
+    options = MeasureOptions(height_cm=175.0)
+    own = compute_measures(series, 0, options)
+    whole = pipeline._measure_rows(series, 0, options, timed=True)
+    assert own.n_frames == whole.n_frames == series.n_frames
+    _assert_same(_everything(own, series, tmp_path, "own"), _everything(whole, series, tmp_path, "whole"))
+    assert own.measures["hip_flexion_left"].valid[first:stop].mean() > 0.5, "the test measures something"
+
+
+def test_a_variable_frame_rate_clip_is_measured_whole(tmp_path: Path) -> None:
+    """The filters take the frame rate from the median interval of the frames they get: where a
+    person's own frames have another median than the clip's, measuring them alone would differ."""
+    from posturecheck.measures import pipeline
+
+    series = _passer_by(200, 70, 150, with_masks=False)
+    steps = np.where(np.arange(199) < 100, 1 / 30, 1 / 25)
+    series = replace(series, times_s=np.concatenate([[0.0], np.cumsum(steps)]))
+    options = MeasureOptions()
+    own = compute_measures(series, 0, options)
+    whole = pipeline._measure_rows(series, 0, options, timed=True)
+    _assert_same(_everything(own, series, tmp_path, "own"), _everything(whole, series, tmp_path, "whole"))

@@ -117,3 +117,38 @@ def test_hip_warning_says_the_expected_error_when_that_lowered_the_confidence() 
     assert measure_warnings(people) == [
         AnalysisWarning(WarningCode.HIP_EXPECTED_ERROR, {"person": 1, "side": "left", "error_deg": 12.4})
     ]
+
+
+def test_a_measure_keeps_its_frames_exactly_however_it_stores_them() -> None:
+    """A Measure stores the frames between its repeated ends and reason codes; what it gives back
+    is exactly what it was given, also moved into a longer clip (``padded``)."""
+    from posturecheck.measures.table import Measure
+
+    rng = np.random.default_rng(5)
+    n = 50
+    values = np.full(n, np.nan)
+    values[10:40] = rng.normal(size=30)
+    values[20:23] = np.nan
+    valid = np.isfinite(values)
+    reason = np.array(["no person detected"] * n, dtype=object)
+    reason[valid] = ""
+    reason[20:23] = [f"knee at {k} deg" for k in range(3)]
+    reason[45:] = "about to leave the view"
+    m = Measure("hip_flexion_left", values, valid, reason, "deg", "2d")
+    assert np.array_equal(m.values, values, equal_nan=True)
+    assert m.valid.tolist() == valid.tolist() and m.reason.tolist() == reason.tolist()
+    assert m.fraction_valid == pytest.approx(valid.mean())
+    got = m.frames(18, 47)
+    assert np.array_equal(got[0], values[18:47], equal_nan=True)
+    assert got[1].tolist() == valid[18:47].tolist() and got[2].tolist() == reason[18:47].tolist()
+    longer = m.renamed("hip").padded(30, 100)
+    assert longer.name == "hip" and m.name == "hip_flexion_left"
+    assert np.array_equal(longer.values[30:80], values, equal_nan=True)
+    assert longer.reason[:30].tolist() == ["no person detected"] * 30
+    assert longer.reason[80:].tolist() == ["about to leave the view"] * 20
+    assert not longer.valid[:30].any() and np.isnan(longer.values[80:]).all()
+    with pytest.raises(ValueError, match="do not fit"):
+        m.padded(60, 100)
+    for short in (0, 1, 2):
+        tiny = Measure("x", values[:short], valid[:short], reason[:short], "deg", "2d")
+        assert tiny.reason.tolist() == reason[:short].tolist()

@@ -159,7 +159,11 @@ def _filter_run(block: np.ndarray, times: np.ndarray, dt: float, cutoff_hz: floa
 
 
 def lowpass_filtfilt(
-    values: np.ndarray, times_s: np.ndarray, cutoff_hz: float = DEFAULT_CUTOFF_HZ, order: int = 4
+    values: np.ndarray,
+    times_s: np.ndarray,
+    cutoff_hz: float = DEFAULT_CUTOFF_HZ,
+    order: int = 4,
+    interval_s: float | None = None,
 ) -> np.ndarray:
     """Zero-lag Butterworth low-pass filter along time (axis 0).
 
@@ -198,8 +202,10 @@ def lowpass_filtfilt(
       finite samples; the filter never reaches across a gap (use
       :func:`fill_gaps` first to bridge short ones).
     * The frame rate is taken from the median frame interval of the whole
-      series. A run whose intervals all lie within 1 % of that median is
-      filtered as uniformly sampled. Otherwise (variable frame rate) the run
+      series (``interval_s``, seconds, when given: that of the clip the
+      series is part of, so a part is filtered as the whole is). A run
+      whose intervals all lie within 1 % of that median is filtered as
+      uniformly sampled. Otherwise (variable frame rate) the run
       is linearly interpolated onto a uniform grid between its first and
       last time at about the median interval, filtered there, and linearly
       interpolated back to the original frame times.
@@ -214,7 +220,7 @@ def lowpass_filtfilt(
     if flat.shape[0] < 2:
         out[np.isfinite(flat)] = flat[np.isfinite(flat)]
         return out.reshape(np.shape(values)).astype(_result_dtype(values))
-    dt = float(np.median(np.diff(times)))
+    dt = float(np.median(np.diff(times))) if interval_s is None else float(interval_s)
     # Checked up front so a bad cut-off is reported even when every run is too short to filter.
     _butter_sos(cutoff_hz, order, 1.0 / dt)
     valid = np.isfinite(flat)

@@ -455,19 +455,27 @@ def _with_view_reasons(measure: Measure, gate: Measure) -> Measure:
 
 
 def _smooth(
-    points: _Points, times: np.ndarray, options: MeasureOptions, size: np.ndarray
+    points: _Points,
+    times: np.ndarray,
+    options: MeasureOptions,
+    size: np.ndarray,
+    interval_s: float | None = None,
 ) -> tuple[_Points, list[str]]:
-    """Gap filling and low-pass filtering of the landmarks, with notes saying what was done."""
+    """Gap filling and low-pass filtering of the landmarks, with notes saying what was done.
+
+    ``interval_s``: the clip's median frame interval, seconds (default: that of ``times``).
+    """
     image = fill_gaps(points.image, times, options.max_gap_s)
     world = fill_gaps(points.world, times, options.max_gap_s)
     notes = [f"landmark gaps up to {options.max_gap_s:g} s filled by linear interpolation"]
     if options.cutoff_hz is None:
         notes.append("landmarks not low-pass filtered (no cut-off given)")
     else:
-        rate = 1.0 / float(np.median(np.diff(times)))
+        interval = float(np.median(np.diff(times))) if interval_s is None else interval_s
+        rate = 1.0 / interval
         if options.cutoff_hz < rate / 2:
-            image = lowpass_filtfilt(image, times, options.cutoff_hz, _BUTTERWORTH_ORDER)
-            world = lowpass_filtfilt(world, times, options.cutoff_hz, _BUTTERWORTH_ORDER)
+            image = lowpass_filtfilt(image, times, options.cutoff_hz, _BUTTERWORTH_ORDER, interval)
+            world = lowpass_filtfilt(world, times, options.cutoff_hz, _BUTTERWORTH_ORDER, interval)
             notes.append(
                 f"landmarks low-pass filtered at {options.cutoff_hz:g} Hz "
                 f"(Butterworth order {_BUTTERWORTH_ORDER}, forward and backward: no lag)"
@@ -537,8 +545,81 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
     """
     if not 0 <= person < series.n_people:
         raise ValueError(f"person {person} is not in the series (it has {series.n_people} person slots)")
+    timed = series.n_frames >= 2 and bool(np.all(np.diff(series.times_s) > 0))
+    seen = np.flatnonzero(series.detected[:, person])
+    first, stop = (max(int(seen[0]) - 1, 0), min(int(seen[-1]) + 2, series.n_frames)) if seen.size else (0, 0)
+    part = _rows(series, first, stop)
+    interval = float(np.median(np.diff(series.times_s))) if timed else None
+    if stop - first < 2 or (first == 0 and stop == series.n_frames) or not _same_rate(part, series):
+        return _measure_rows(series, person, options, timed, interval)
+    # Measured over the person's own frames and one frame without them each side (where there is
+    # one): every frame further out reads like that one (no person detected), and storage and
+    # working arrays follow the person's time in view, not the clip's length.
+    return _padded(_measure_rows(part, person, options, timed, interval), first, series)
+
+
+def _same_rate(part: PoseSeries, series: PoseSeries) -> bool:
+    """Do ``part``'s frames have the median interval of all of ``series``' (within 1 in 10^9)?
+
+    Glitch and standing checks take the frame rate from the median interval
+    of the frames they are given, to decide how many frames make a time;
+    measuring a person over their own frames gives the same results only
+    when that is the clip's (the low-pass filter, whose coefficients follow
+    the interval continuously, is given the clip's exactly). Clips with a
+    variable frame rate are measured whole.
+    """
+    whole = float(np.median(np.diff(series.times_s)))
+    own = float(np.median(np.diff(part.times_s)))
+    return abs(own - whole) <= 1e-9 * abs(whole)
+
+
+def _rows(series: PoseSeries, first: int, stop: int) -> PoseSeries:
+    """Frames ``first`` to ``stop`` (exclusive) of every slot (views, no copy)."""
+    rows = slice(first, stop)
+    return replace(
+        series,
+        times_s=series.times_s[rows],
+        frame_index=series.frame_index[rows],
+        image=series.image[rows],
+        world=series.world[rows],
+        visibility=series.visibility[rows],
+        presence=series.presence[rows],
+        masks=None if series.masks is None else series.masks[rows],
+    )
+
+
+def _padded(table: MeasureTable, first: int, series: PoseSeries) -> MeasureTable:
+    """A table measured over frames ``first`` onwards, spread over all of ``series``' frames.
+
+    The table's first (last) frame, where the person is not in view unless
+    it is the series' first (last), stands for every frame before (after) it.
+    """
+    n = series.n_frames
+    view = table.view.padded(first, n)
+    measures = {name: m.padded(first, n) for name, m in table.measures.items()}
+    why = {
+        name: _choose(measures[f"{name}_2d"], measures[f"{name}_3d"], table.options.method)[1]
+        for name in table.why
+    }
+    return replace(
+        table,
+        times_s=np.asarray(series.times_s, dtype=np.float64),
+        frame_index=np.asarray(series.frame_index),
+        measures=measures,
+        raw={name: m.padded(first, n) for name, m in table.raw.items()},
+        why=why,
+        view=view,
+        view_summary=summarize_view(view),
+    )
+
+
+def _measure_rows(
+    series: PoseSeries, person: int, options: MeasureOptions, timed: bool, interval_s: float | None = None
+) -> MeasureTable:
+    """:func:`compute_measures` over all frames of ``series``; ``timed``: are the whole clip's
+    frame times strictly increasing (swap correction and filtering need them); ``interval_s``:
+    the clip's median frame interval, seconds (default: that of ``series``)."""
     one = series.person(person)
-    timed = one.n_frames >= 2 and bool(np.all(np.diff(one.times_s) > 0))
     n_swapped = 0
     if options.correct_swaps and timed:
         one, report = correct_left_right_swaps(one)
@@ -553,7 +634,7 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
         times = one.times_s if timed else None
         raw, trusted, rejection_notes = _reject(series, person, raw, times, options, size)
     if timed:
-        smooth, notes = _smooth(trusted, one.times_s, options, size)
+        smooth, notes = _smooth(trusted, one.times_s, options, size, interval_s)
     else:
         smooth, notes = trusted, ["stills (no increasing time stamps): no swap correction or filtering"]
     notes += rejection_notes

@@ -34,46 +34,145 @@ UNITS = ("deg", "%", "cm")
 METHODS = ("2d", "3d", "silhouette")
 
 
-@dataclass(frozen=True, eq=False)
 class Measure:
     """One measure over F frames.
 
     Attributes
     ----------
     name : column name, e.g. ``"hip_flexion_left"`` or ``"hip_flexion_left_2d"``.
-    values : (F,) float, NaN where not computed.
+    values : (F,) float64, NaN where not computed.
     valid : (F,) bool, True where the value can be trusted (finite, landmarks
         seen, view suitable).
     reason : (F,) object array of str, why a frame is not valid; ``""`` where valid.
     unit : "deg", "%" or "cm".
     method : "2d" (image landmarks), "3d" (world landmarks) or
         "silhouette" (segmentation mask).
+
+    Storage
+    -------
+    ``values``, ``valid`` and ``reason`` are made afresh on each access from
+    a compact form, so a long clip's tables do not grow with the frames a
+    person was not seen in: only the frames between the first and last that
+    differ from their neighbours at the clip's ends are kept (the frames
+    before and after repeat the first and last kept frame: for a person of a
+    tracked series, "no person detected"), and each reason is a small code
+    into the measure's distinct lines. Read each array once where a loop
+    needs it, not once per frame.
     """
 
+    __slots__ = ("name", "unit", "method", "_n", "_start", "_values", "_valid", "_codes", "_lines")
+
     name: str
-    values: np.ndarray
-    valid: np.ndarray
-    reason: np.ndarray
     unit: str
     method: str
 
-    def __post_init__(self) -> None:
-        n = self.values.shape
-        if self.valid.shape != n or self.reason.shape != n or len(n) != 1:
-            raise ValueError(
-                f"measure {self.name}: values, valid and reason must be (F,) arrays of one length"
-            )
-        if self.unit not in UNITS or self.method not in METHODS:
-            raise ValueError(f"measure {self.name}: unit {self.unit!r} or method {self.method!r} unknown")
+    def __init__(
+        self, name: str, values: np.ndarray, valid: np.ndarray, reason: np.ndarray, unit: str, method: str
+    ) -> None:
+        n = np.shape(values)
+        if np.shape(valid) != n or np.shape(reason) != n or len(n) != 1:
+            raise ValueError(f"measure {name}: values, valid and reason must be (F,) arrays of one length")
+        if unit not in UNITS or method not in METHODS:
+            raise ValueError(f"measure {name}: unit {unit!r} or method {method!r} unknown")
+        values = np.asarray(values, dtype=np.float64)
+        valid = np.asarray(valid, dtype=bool)
+        # Sorted as Python strings (an object array): a fixed-width str array would cost 4 bytes per
+        # character of the longest line, per frame.
+        lines, codes = np.unique(np.asarray(reason, dtype=object), return_inverse=True)
+        codes = codes.reshape(-1)
+        start, stop = _kept_span(values, valid, codes)
+        self.name, self.unit, self.method = name, unit, method
+        self._n, self._start = int(n[0]), start
+        self._values = values[start:stop].copy()
+        self._valid = valid[start:stop].copy()
+        self._codes = codes[start:stop].astype(np.uint16 if len(lines) <= 1 << 16 else np.uint32)
+        self._lines: np.ndarray = np.array([str(line) for line in lines] + [""], dtype=object)
+
+    def frames(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``values``, ``valid`` and ``reason`` of frames ``start`` to ``stop`` (exclusive) only."""
+        if not 0 <= start <= stop <= self._n:
+            raise ValueError(f"measure {self.name}: frames {start}-{stop} are not within its {self._n}")
+        where = np.clip(np.arange(start, stop) - self._start, 0, max(self._values.size - 1, 0))
+        return self._values[where], self._valid[where], self._lines[self._codes[where]]
+
+    def _full(self, kept: np.ndarray) -> np.ndarray:
+        """(F,) array of ``kept`` (the stored frames) with the ends repeated out to the clip's."""
+        if kept.size == self._n:
+            return kept.copy()
+        stop = self._start + kept.size
+        out = np.empty(self._n, dtype=kept.dtype)
+        out[self._start : stop] = kept
+        if kept.size:
+            out[: self._start] = kept[0]
+            out[stop:] = kept[-1]
+        return out
+
+    @property
+    def values(self) -> np.ndarray:
+        """(F,) float64, NaN where not computed (a new array on each access)."""
+        return self._full(self._values)
+
+    @property
+    def valid(self) -> np.ndarray:
+        """(F,) bool, where the value can be trusted (a new array on each access)."""
+        return self._full(self._valid)
+
+    @property
+    def reason(self) -> np.ndarray:
+        """(F,) object array of str, why a frame is not valid, ``""`` where valid (a new array each time)."""
+        return self._lines[self._full(self._codes)]
+
+    @property
+    def n_frames(self) -> int:
+        """Number of frames F."""
+        return self._n
 
     @property
     def fraction_valid(self) -> float:
         """Share of frames that are valid (0 for an empty measure)."""
-        return float(self.valid.mean()) if self.valid.size else 0.0
+        return float(self.valid.mean()) if self._n else 0.0
 
     def renamed(self, name: str) -> Measure:
-        """The same measure under another name."""
-        return Measure(name, self.values, self.valid, self.reason, self.unit, self.method)
+        """The same measure under another name (sharing its arrays)."""
+        twin = object.__new__(Measure)
+        for slot in Measure.__slots__:
+            object.__setattr__(twin, slot, getattr(self, slot))
+        twin.name = name
+        return twin
+
+    def padded(self, start: int, n_frames: int) -> Measure:
+        """This measure as frames ``start`` onwards of ``n_frames``; the frames before and after
+        repeat its first and last frame (sharing its arrays).
+
+        For a measure computed over the frames of one person and one absent
+        frame each side (:func:`~posturecheck.measures.pipeline.compute_measures`):
+        every frame outside reads like that absent frame.
+        """
+        if start < 0 or start + self._n > n_frames:
+            raise ValueError(f"measure {self.name}: {self._n} frames from {start} do not fit in {n_frames}")
+        twin = self.renamed(self.name)
+        # The stored first and last frames are also the measure's own first and last frames' values.
+        twin._start, twin._n = self._start + start, n_frames
+        return twin
+
+
+def _kept_span(values: np.ndarray, valid: np.ndarray, codes: np.ndarray) -> tuple[int, int]:
+    """(start, stop) of the frames to keep: all but the runs at each end that repeat the end frame,
+    whose first (last) frame is kept to stand for the run."""
+    n = values.size
+    if n < 3:
+        return 0, n
+    nan = np.isnan(values)
+
+    def same_as(i: int) -> np.ndarray:
+        value_same = (values == values[i]) | (nan & nan[i])
+        return np.asarray(value_same & (valid == valid[i]) & (codes == codes[i]))
+
+    lead = same_as(0)
+    if lead.all():
+        return 0, 1
+    last_differing = n - 1 - int(np.argmin(same_as(n - 1)[::-1]))
+    return int(np.argmin(lead)) - 1, last_differing + 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,21 +251,25 @@ class MeasureTable:
     def iter_rows(self, include_raw: bool = False) -> Iterator[list[object]]:
         """The rows of :meth:`to_rows` one at a time, as lists in :meth:`columns` order.
 
-        Nothing is built for the whole table, so writing a long clip's
-        measures costs no memory beyond the table itself.
+        Only a block of frames is made at a time (each measure's arrays are
+        kept compact: :class:`Measure`), so writing a long clip's measures
+        costs no memory beyond the table itself.
         """
-        arrays: list[np.ndarray] = []
-        for name, m in self.measures.items():
-            arrays += [m.values, m.valid, m.reason]
-            if include_raw:
-                arrays.append(self.raw[name].values)
-        kinds = [array.dtype.kind for array in arrays]
-        for i in range(self.n_frames):
-            row: list[object] = [float(self.times_s[i]), int(self.frame_index[i]), self.person]
-            for array, kind in zip(arrays, kinds, strict=True):
-                value = array[i]
-                row.append(float(value) if kind == "f" else int(value) if kind == "b" else str(value))
-            yield row
+        block = 1024
+        for first in range(0, self.n_frames, block):
+            stop = min(first + block, self.n_frames)
+            columns: list[list[object]] = [
+                self.times_s[first:stop].tolist(),
+                self.frame_index[first:stop].tolist(),
+                [self.person] * (stop - first),
+            ]
+            for name, m in self.measures.items():
+                values, valid, reason = m.frames(first, stop)
+                columns += [values.tolist(), valid.astype(np.int8).tolist(), reason.tolist()]
+                if include_raw:
+                    columns.append(self.raw[name].frames(first, stop)[0].tolist())
+            for row in zip(*columns, strict=True):
+                yield [float(row[0]), int(row[1]), *row[2:]]
 
     def write_csv(self, path: str | Path, include_raw: bool = False) -> Path:
         """Write this table as CSV (module notes); returns the path."""

@@ -115,7 +115,6 @@ class ViewLimits:
     min_person_extent: float = 0.15
 
 
-@dataclass(frozen=True, eq=False)
 class ViewEstimate:
     """Per-frame view of one person; all arrays have length F.
 
@@ -130,17 +129,89 @@ class ViewEstimate:
     near_side : "left"/"right", the person's side toward the camera, or "".
     extent : fraction of the frame the person spans (see :class:`ViewLimits`).
     outside : (F, 33) bool, landmark outside the frame (x or y not in 0..1).
+
+    A view made by :meth:`padded` keeps only the frames it was estimated
+    over and makes each array afresh on access, the frames before and after
+    repeating its first and last frame; read each array once where a loop
+    needs it.
     """
 
-    facing: np.ndarray
-    yaw_2d_deg: np.ndarray
-    yaw_3d_deg: np.ndarray
-    yaw_deg: np.ndarray
-    off_side_deg: np.ndarray
-    label: np.ndarray
-    near_side: np.ndarray
-    extent: np.ndarray
-    outside: np.ndarray
+    __slots__ = ("_arrays", "_start", "_n")
+
+    def __init__(
+        self,
+        facing: np.ndarray,
+        yaw_2d_deg: np.ndarray,
+        yaw_3d_deg: np.ndarray,
+        yaw_deg: np.ndarray,
+        off_side_deg: np.ndarray,
+        label: np.ndarray,
+        near_side: np.ndarray,
+        extent: np.ndarray,
+        outside: np.ndarray,
+    ) -> None:
+        arrays = (facing, yaw_2d_deg, yaw_3d_deg, yaw_deg, off_side_deg, label, near_side, extent, outside)
+        if len({len(array) for array in arrays}) > 1:
+            raise ValueError("ViewEstimate: every array must have one entry per frame")
+        self._arrays: tuple[np.ndarray, ...] = arrays
+        self._start, self._n = 0, len(facing)
+
+    def padded(self, first: int, n_frames: int) -> ViewEstimate:
+        """This view as frames ``first`` onwards of ``n_frames``; the frames before and after repeat
+        its first and last frame (sharing its arrays)."""
+        own = len(self._arrays[0])
+        if first < 0 or first + own > n_frames or own == 0 or self._n != own:
+            raise ValueError(f"a view of {own} frames from frame {first} does not fit in {n_frames}")
+        twin = object.__new__(ViewEstimate)
+        twin._arrays, twin._start, twin._n = self._arrays, first, n_frames
+        return twin
+
+    def _full(self, index: int) -> np.ndarray:
+        part = self._arrays[index]
+        if len(part) == self._n:
+            return part
+        stop = self._start + len(part)
+        full = np.empty((self._n, *part.shape[1:]), dtype=part.dtype)
+        full[self._start : stop] = part
+        full[: self._start] = part[0]
+        full[stop:] = part[-1]
+        return full
+
+    @property
+    def facing(self) -> np.ndarray:
+        return self._full(0)
+
+    @property
+    def yaw_2d_deg(self) -> np.ndarray:
+        return self._full(1)
+
+    @property
+    def yaw_3d_deg(self) -> np.ndarray:
+        return self._full(2)
+
+    @property
+    def yaw_deg(self) -> np.ndarray:
+        return self._full(3)
+
+    @property
+    def off_side_deg(self) -> np.ndarray:
+        return self._full(4)
+
+    @property
+    def label(self) -> np.ndarray:
+        return self._full(5)
+
+    @property
+    def near_side(self) -> np.ndarray:
+        return self._full(6)
+
+    @property
+    def extent(self) -> np.ndarray:
+        return self._full(7)
+
+    @property
+    def outside(self) -> np.ndarray:
+        return self._full(8)
 
 
 @dataclass(frozen=True)

@@ -229,9 +229,9 @@ def track_people(series: PoseSeries, max_gap_s: float = 2.0, min_duration_s: flo
     """
     if max_gap_s < 0 or min_duration_s < 0:
         raise ValueError(f"max_gap_s and min_duration_s must be >= 0, got {max_gap_s} and {min_duration_s}")
-    points = _height_units(series)
     confirmed_frames = _frames_for(series, min_duration_s)
-    tracklets = _build_tracklets(series, points, max_gap_s, confirmed_frames)
+    # The points in height units (8 bytes a number) are needed for following people only.
+    tracklets = _build_tracklets(series, _height_units(series), max_gap_s, confirmed_frames)
     kept = [t for t in tracklets if len(t.rows) >= confirmed_frames]
     people = _link_absences(series, sorted(kept, key=lambda t: t.rows[0]))
     return _assemble(series, people, len(tracklets) - len(kept))
@@ -360,7 +360,9 @@ def _build_tracklets(
 ) -> list[_Tracklet]:
     """Stage 1: follow people frame by frame by motion; tracklets in order of creation.
 
-    ``confirmed_frames``: frames a tracklet must be seen in to be confirmed.
+    ``confirmed_frames``: frames a tracklet must be seen in to be confirmed. The
+    tracklets keep copies of their last pose, not views of ``points``, so the
+    whole clip's ``points`` are freed once followed.
     """
     tentative_gap_s = min(TENTATIVE_MAX_GAP_S, max_gap_s)
     tracklets: list[_Tracklet] = []
@@ -383,11 +385,12 @@ def _build_tracklets(
             pairs = _assign(group, time_s, points[row, free], visible[row, free])
             for track_index, pose_index in pairs:
                 slot = free[pose_index]
-                group[track_index].add(row, slot, points[row, slot], visible[row, slot], time_s)
+                group[track_index].add(row, slot, points[row, slot].copy(), visible[row, slot].copy(), time_s)
             taken = {free[pose_index] for _, pose_index in pairs}
             free = [slot for slot in free if slot not in taken]
         tracklets.extend(
-            _Tracklet([row], [slot], points[row, slot], visible[row, slot], time_s) for slot in free
+            _Tracklet([row], [slot], points[row, slot].copy(), visible[row, slot].copy(), time_s)
+            for slot in free
         )
     return tracklets
 
