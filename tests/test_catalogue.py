@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 import posturecheck
-from posturecheck.measures.catalogue import CATALOGUE, KEY_MEASURES, MEASURES, key_figures, measure_label
+from posturecheck.measures.catalogue import (
+    CATALOGUE,
+    HIP_FLEXION,
+    HIP_FLEXION_NEUTRAL,
+    KEY_MEASURES,
+    MEASURES,
+    PLUMB_OFFSET_CM,
+    key_figures,
+    measure_label,
+)
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.posture import PLUMB_LANDMARKS
 from posturecheck.measures.summary import summarize_table
@@ -35,6 +44,22 @@ def test_every_measure_the_pipeline_computes_is_in_the_catalogue_with_its_unit()
         name = name.removesuffix("_2d").removesuffix("_3d")  # the variants of a plain name
         assert name in MEASURES, name
         assert MEASURES[name].unit == measure.unit, name
+
+
+def test_the_pipeline_runs_every_computation_the_catalogue_names() -> None:
+    series = make_series([BodyPose()] * 10, Camera())
+    table = compute_measures(series, 0, MeasureOptions(height_cm=170.0))
+    computed = [spec.name for spec in CATALOGUE if spec.compute_2d is not None]
+    assert PLUMB_OFFSET_CM.of("hip") in computed and HIP_FLEXION_NEUTRAL.of("left") not in computed
+    for name in computed:
+        assert {name, f"{name}_2d", f"{name}_3d"} <= set(table.measures), name
+
+
+def test_a_family_names_its_members_and_refuses_other_parts() -> None:
+    assert HIP_FLEXION.of("left") == "hip_flexion_left"
+    assert PLUMB_OFFSET_CM.names[0] == "plumb_offset_ear_cm"
+    with pytest.raises(ValueError, match="middle"):
+        HIP_FLEXION.of("middle")
 
 
 def test_the_summary_carries_the_key_measures_in_catalogue_order() -> None:
