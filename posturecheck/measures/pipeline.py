@@ -15,7 +15,8 @@
    (:mod:`posturecheck.measures.pitch`, filtered landmarks), else level; the
    world landmarks of both stages are turned to undo the pitch;
 5. the view of every frame (:mod:`posturecheck.measures.view`);
-6. every measure in its 2D (image) and 3D (world) variant
+6. every measure in its 2D (image) and 3D (world) variant, by the computations
+   its spec in :mod:`posturecheck.measures.catalogue` names
    (:mod:`posturecheck.measures.joint_angles`, :mod:`posturecheck.measures.posture`),
    and the silhouette measures when the series has masks;
 7. a validity flag and reason for every value (gravity-referenced ones also
