@@ -25,6 +25,7 @@ from posturecheck.io.kinds import Expect
 from posturecheck.io.outputs import StagedFiles, check_writable_file, ready_folder
 from posturecheck.io.sources import FrameSource, open_source
 from posturecheck.measures import reasons
+from posturecheck.measures.catalogue import HIP_FLEXION, SIDES
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.roll import estimate_camera_roll
@@ -482,8 +483,8 @@ def measure_warnings(person_summaries: Sequence[PersonSummary]) -> list[Analysis
     """Hip flexion the view could not support: its expected error, or its few valid frames."""
     warnings = []
     for person in person_summaries:
-        for side in ("left", "right"):
-            hip = person.measures.get(f"hip_flexion_{side}")
+        for side in SIDES:
+            hip = person.measures.get(HIP_FLEXION.of(side))
             if hip is None or hip.confidence == "high":
                 continue
             expected = hip.expected_error_deg

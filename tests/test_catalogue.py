@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 
-from posturecheck.measures.catalogue import CATALOGUE, KEY_MEASURES, MEASURES, key_figures, measure_label
+import posturecheck
+from posturecheck.measures.catalogue import (
+    CATALOGUE,
+    HIP_FLEXION,
+    HIP_FLEXION_NEUTRAL,
+    KEY_MEASURES,
+    MEASURES,
+    PLUMB_OFFSET_CM,
+    key_figures,
+    measure_label,
+)
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
+from posturecheck.measures.posture import PLUMB_LANDMARKS
 from posturecheck.measures.summary import summarize_table
 from posturecheck.reports.history_entry import key_measures
 from posturecheck.reports.key_figures import measure_tables
@@ -31,6 +44,22 @@ def test_every_measure_the_pipeline_computes_is_in_the_catalogue_with_its_unit()
         name = name.removesuffix("_2d").removesuffix("_3d")  # the variants of a plain name
         assert name in MEASURES, name
         assert MEASURES[name].unit == measure.unit, name
+
+
+def test_the_pipeline_runs_every_computation_the_catalogue_names() -> None:
+    series = make_series([BodyPose()] * 10, Camera())
+    table = compute_measures(series, 0, MeasureOptions(height_cm=170.0))
+    computed = [spec.name for spec in CATALOGUE if spec.compute_2d is not None]
+    assert PLUMB_OFFSET_CM.of("hip") in computed and HIP_FLEXION_NEUTRAL.of("left") not in computed
+    for name in computed:
+        assert {name, f"{name}_2d", f"{name}_3d"} <= set(table.measures), name
+
+
+def test_a_family_names_its_members_and_refuses_other_parts() -> None:
+    assert HIP_FLEXION.of("left") == "hip_flexion_left"
+    assert PLUMB_OFFSET_CM.names[0] == "plumb_offset_ear_cm"
+    with pytest.raises(ValueError, match="middle"):
+        HIP_FLEXION.of("middle")
 
 
 def test_the_summary_carries_the_key_measures_in_catalogue_order() -> None:
@@ -88,3 +117,75 @@ def test_a_withdrawn_figure_from_an_old_result_is_shown_nowhere() -> None:
     assert {m.name.rsplit("_", 1)[0] for m in kept} == {"trunk_inclination"}
     (table,) = measure_tables(summary, "Figures")
     assert "Pelvic tilt" not in str(table)
+
+
+def _templates() -> set[str]:
+    """Every way code could spell a catalogue name: whole, or with its side or body part left open."""
+    parts = ("left", "right", *PLUMB_LANDMARKS)
+    forms = set()
+    for name in MEASURES:
+        forms |= {name, f"{name}_"}
+        for part in parts:
+            marker = f"_{part}"
+            if marker in name:
+                stem, rest = name.split(marker, 1)
+                forms |= {stem, f"{stem}_", f"{stem}_{{}}{rest}"}
+    return forms
+
+
+def _names_a_measure(text: str, forms: set[str]) -> bool:
+    """Whether a literal (an f-string: ``{}`` for its fields) is a measure's name or one of its variants."""
+    for suffix in ("", "_2d", "_3d", "_{}", "{}"):
+        if suffix and not text.endswith(suffix):
+            continue
+        if text.removesuffix(suffix) in forms if suffix else text in forms:
+            return True
+    return False
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def measure_names_spelled_out(source: str, forms: set[str]) -> list[tuple[int, str]]:
+    """The lines of ``source`` whose string literals or f-strings spell a measure's name."""
+    tree = ast.parse(source)
+    skip = _docstrings(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            skip |= {id(value) for value in node.values}
+            text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            text = node.value
+        else:
+            continue
+        if _names_a_measure(str(text), forms):
+            found.append((node.lineno, str(text)))
+    return found
+
+
+def test_the_rule_catches_names_spelled_out() -> None:
+    forms = _templates()
+    source = 'x = "hip_flexion_left"\ny = f"knee_flexion_{side}_2d"\nz = ("hip_flexion_", "plumb_offset")\n'
+    assert [line for line, _ in measure_names_spelled_out(source, forms)] == [1, 2, 3, 3]
+    fine = '"""hip_flexion_left in a docstring."""\na = "peak_hip_flexion_deg"\nb = f"{name}_{method}"\n'
+    assert measure_names_spelled_out(fine, forms) == []
+
+
+def test_measure_names_are_spelled_out_only_in_the_catalogue() -> None:
+    package = Path(posturecheck.__file__).parent
+    forms = _templates()
+    found = [
+        f"{path.relative_to(package)}:{line}: {text!r}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "catalogue.py"
+        for line, text in measure_names_spelled_out(path.read_text(encoding="utf-8"), forms)
+    ]
+    assert not found, "measure names outside the catalogue:\n" + "\n".join(found)

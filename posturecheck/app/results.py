@@ -15,6 +15,7 @@ from posturecheck.app.text import measure_title, plain_warnings, technical_line
 from posturecheck.draw.skeleton import draw_skeletons
 from posturecheck.errors import PostureCheckError
 from posturecheck.io.sources import open_source
+from posturecheck.measures.catalogue import HIP_FLEXION
 from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import MeasureTable
 from posturecheck.measures.uncertainty import frame_half_width
@@ -22,7 +23,7 @@ from posturecheck.reports import ReportFiles, build_report
 from posturecheck.reports.wording import BAND_LABEL, NO_INTERVAL
 from posturecheck.summary_schema import SUMMARY_SUFFIX, summary_stem
 
-DEFAULT_PLOTTED = ("hip_flexion_left", "hip_flexion_right")
+DEFAULT_PLOTTED = HIP_FLEXION.names
 
 
 def show_warnings(result: AnalysisResult) -> None:

@@ -54,6 +54,7 @@ from posturecheck.assessments.figures import confidence_of
 from posturecheck.assessments.footage import NO_PERSON, SIDE_VIEW_WORDS, check_clip, person_label
 from posturecheck.assessments.result import AssessmentResult, Finding, finding
 from posturecheck.assessments.steady import body_speed, steady_runs
+from posturecheck.measures.catalogue import HIP_FLEXION, SIDES
 from posturecheck.measures.extremes import MIN_HOLD_S, sustained_extreme
 from posturecheck.measures.pipeline import compute_measures
 from posturecheck.measures.table import MeasureTable
@@ -79,7 +80,7 @@ def _already_tracked(tracked: TrackedSeries, series: PoseSeries) -> bool:
 
 
 def _hip_range(table: MeasureTable, side: str, seen: np.ndarray) -> dict[str, float | None]:
-    hip = table.measures[f"hip_flexion_{side}"]
+    hip = table.measures[HIP_FLEXION.of(side)]
     use = seen & hip.valid
     most = sustained_extreme(hip.values, use, table.times_s, largest=True)
     least = sustained_extreme(hip.values, use, table.times_s, largest=False)
@@ -101,8 +102,8 @@ def _holds(
             "end_s": run_.end_s,
             "duration_s": run_.duration_s,
         }
-        for side in ("left", "right"):
-            hip = table.measures[f"hip_flexion_{side}"]
+        for side in SIDES:
+            hip = table.measures[HIP_FLEXION.of(side)]
             use = rows & hip.valid
             hold[f"median_hip_flexion_{side}_deg"] = float(np.median(hip.values[use])) if use.any() else None
         out.append(hold)
@@ -311,7 +312,7 @@ ASSESSMENT = Assessment(
     input_kind="clip",
     max_people=10,
     needs_masks=False,
-    measures_used=("hip_flexion_left", "hip_flexion_right", "body speed (steady holds)"),
+    measures_used=(*HIP_FLEXION.names, "body speed (steady holds)"),
     summary_method=(
         f"per person: the extremes of each hip angle held for {MIN_HOLD_S:g} s (at least 3 consecutive valid "
         "frames, so one- or two-frame glitches do not set them), steady runs of 2 s or more, time in view, "

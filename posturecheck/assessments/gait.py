@@ -63,6 +63,7 @@ from posturecheck.assessments.gait_events import (
 )
 from posturecheck.assessments.points import person_points
 from posturecheck.assessments.result import AssessmentResult, Confidence, Finding, NormalRange, finding
+from posturecheck.measures import catalogue
 from posturecheck.measures.extremes import sustained_extreme
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.uncertainty import Interval95, interval_95
@@ -112,16 +113,16 @@ def _extreme(
 def _stride_record(table: MeasureTable, stride: Stride) -> dict[str, Any]:
     rows = slice(stride.start, stride.stop + 1)
     side = stride.side
-    hip = table.measures[f"hip_flexion_neutral_{side}"]
+    hip = table.measures[catalogue.HIP_FLEXION_NEUTRAL.of(side)]
     times = table.times_s[rows]
     every = table.times_s
     flexion, at_flexion = _extreme(hip, rows, True, every)
     least, at_least = _extreme(hip, rows, False, every)
-    raw = table.measures[f"hip_flexion_{side}"]
+    raw = table.measures[catalogue.HIP_FLEXION.of(side)]
     raw_flexion, _ = _extreme(raw, rows, True, every)
     raw_least, _ = _extreme(raw, rows, False, every)
-    knee, _ = _extreme(table.measures[f"knee_flexion_{side}"], rows, True, every)
-    thigh = table.measures[f"thigh_inclination_{side}"]
+    knee, _ = _extreme(table.measures[catalogue.KNEE_FLEXION.of(side)], rows, True, every)
+    thigh = table.measures[catalogue.THIGH_INCLINATION.of(side)]
     forward, _ = _extreme(thigh, rows, True, every)
     backward, _ = _extreme(thigh, rows, False, every)
     fraction = float(hip.valid[rows].mean())
@@ -164,8 +165,8 @@ def _side_findings(
     def mean(key: str) -> float | None:
         return float(np.mean(values(key))) if values(key) else None
 
-    def interval(key: str, measure: str) -> Interval95 | None:
-        return interval_95(error_band(table, f"{measure}_{side}", rows), values(key), "strides")
+    def interval(key: str, measure: catalogue.MeasureFamily) -> Interval95 | None:
+        return interval_95(error_band(table, measure.of(side), rows), values(key), "strides")
 
     return [
         finding(
@@ -187,7 +188,7 @@ def _side_findings(
             confidence,
             fraction,
             note=f"degrees of extension from your upright neutral ({GRADED_ANGLE})",
-            interval=interval("peak_hip_extension_deg", "hip_flexion_neutral"),
+            interval=interval("peak_hip_extension_deg", catalogue.HIP_FLEXION_NEUTRAL),
         ),
         finding(
             f"peak_hip_flexion_{side}",
@@ -198,7 +199,7 @@ def _side_findings(
             confidence,
             fraction,
             note=f"degrees of flexion from your upright neutral ({GRADED_ANGLE})",
-            interval=interval("peak_hip_flexion_deg", "hip_flexion_neutral"),
+            interval=interval("peak_hip_flexion_deg", catalogue.HIP_FLEXION_NEUTRAL),
         ),
         finding(
             f"peak_knee_flexion_{side}",
@@ -208,7 +209,7 @@ def _side_findings(
             KNEE_FLEXION,
             confidence,
             fraction,
-            interval=interval("peak_knee_flexion_deg", "knee_flexion"),
+            interval=interval("peak_knee_flexion_deg", catalogue.KNEE_FLEXION),
         ),
     ]
 
@@ -390,14 +391,10 @@ ASSESSMENT = Assessment(
     max_people=1,
     needs_masks=False,
     measures_used=(
-        "hip_flexion_neutral_left",
-        "hip_flexion_neutral_right",
-        "hip_flexion_left",
-        "hip_flexion_right",
-        "knee_flexion_left",
-        "knee_flexion_right",
-        "thigh_inclination_left",
-        "thigh_inclination_right",
+        *catalogue.HIP_FLEXION_NEUTRAL.names,
+        *catalogue.HIP_FLEXION.names,
+        *catalogue.KNEE_FLEXION.names,
+        *catalogue.THIGH_INCLINATION.names,
         "heel and hip landmark paths (heel strikes)",
     ),
     summary_method=(

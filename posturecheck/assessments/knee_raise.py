@@ -59,6 +59,12 @@ from posturecheck.assessments.footage import (
 from posturecheck.assessments.points import PersonPoints, person_points
 from posturecheck.assessments.result import AssessmentResult, Finding, NormalRange, finding
 from posturecheck.landmarks import Landmark
+from posturecheck.measures.catalogue import (
+    HIP_FLEXION,
+    HIP_FLEXION_NEUTRAL,
+    PELVIC_OBLIQUITY,
+    TRUNK_INCLINATION,
+)
 from posturecheck.measures.joint_angles import mid_hip
 from posturecheck.measures.rom import Repetition, find_repetitions, symmetry_index
 from posturecheck.measures.table import Measure, MeasureTable
@@ -136,11 +142,11 @@ def hip_travel(points: PersonPoints, rows: np.ndarray) -> float:
 def _repetition(table: MeasureTable, rep: Repetition, side: str, yaw: np.ndarray) -> dict[str, Any]:
     """Peak, compensations (True/False, None = not checked) and frame validity of one raise."""
     times = table.times_s
-    hip = table.measures[f"hip_flexion_neutral_{side}"]
+    hip = table.measures[HIP_FLEXION_NEUTRAL.of(side)]
     start, peak, end = (int(np.searchsorted(times, t - 1e-9)) for t in (rep.start_s, rep.peak_s, rep.end_s))
     span = slice(start, end + 1)
-    trunk = _change(table.measures.get("trunk_inclination"), start, peak)
-    obliquity = _change(table.measures.get("pelvic_obliquity"), start, peak)
+    trunk = _change(table.measures.get(TRUNK_INCLINATION), start, peak)
+    obliquity = _change(table.measures.get(PELVIC_OBLIQUITY), start, peak)
     turn = float(yaw[peak] - yaw[start]) if np.isfinite(yaw[peak] - yaw[start]) else None
     toward = 1.0 if side == "left" else -1.0
     return {
@@ -149,7 +155,7 @@ def _repetition(table: MeasureTable, rep: Repetition, side: str, yaw: np.ndarray
         "peak_s": rep.peak_s,
         "end_s": float(times[end]),
         "peak_hip_flexion_deg": rep.peak_deg,
-        "peak_thigh_trunk_flexion_deg": float(table.measures[f"hip_flexion_{side}"].values[peak]),
+        "peak_thigh_trunk_flexion_deg": float(table.measures[HIP_FLEXION.of(side)].values[peak]),
         "fraction_valid": float(hip.valid[span].mean()),
         "near_side_at_peak": str(table.view.near_side[peak]),
         "trunk_inclination_change_deg": trunk,
@@ -168,7 +174,7 @@ def _side_findings(side: str, reps: list[dict[str, Any]], table: MeasureTable) -
     confidence = confidence_of(fraction)
     best = max(peaks) if peaks else None
     mean = float(np.mean(peaks)) if peaks else None
-    band = error_band(table, f"hip_flexion_neutral_{side}", seen_rows(table))
+    band = error_band(table, HIP_FLEXION_NEUTRAL.of(side), seen_rows(table))
     return [
         finding(
             f"repetitions_{side}",
@@ -295,7 +301,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     yaw = pelvis_yaw(points.world)
     by_side: dict[str, list[dict[str, Any]]] = {}
     for side in ("left", "right"):
-        hip = table.measures[f"hip_flexion_neutral_{side}"]
+        hip = table.measures[HIP_FLEXION_NEUTRAL.of(side)]
         found = find_repetitions(
             hip.values,
             hip.valid,
@@ -377,12 +383,10 @@ ASSESSMENT = Assessment(
     max_people=1,
     needs_masks=False,
     measures_used=(
-        "hip_flexion_neutral_left",
-        "hip_flexion_neutral_right",
-        "hip_flexion_left",
-        "hip_flexion_right",
-        "trunk_inclination",
-        "pelvic_obliquity",
+        *HIP_FLEXION_NEUTRAL.names,
+        *HIP_FLEXION.names,
+        TRUNK_INCLINATION,
+        PELVIC_OBLIQUITY,
         "pelvis rotation (world hip line, computed by the assessment)",
     ),
     summary_method=(

@@ -23,6 +23,12 @@ from posturecheck.assessments.points import person_points
 from posturecheck.assessments.result import AssessmentResult, Finding, NormalRange, finding
 from posturecheck.assessments.steady import checked_stance
 from posturecheck.landmarks import Landmark
+from posturecheck.measures.catalogue import (
+    LATERAL_TRUNK_SHIFT,
+    PELVIC_OBLIQUITY,
+    SHOULDER_TILT,
+    TRUNK_LATERAL_LEAN,
+)
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 
@@ -99,9 +105,9 @@ def _knee_findings(series: PoseSeries, table: MeasureTable, rows: np.ndarray) ->
 
 # Finding name -> words for the interpretation: what it is, + side, - side, unit.
 _WORDS = {
-    "pelvic_obliquity": ("Pelvis", "left hip higher", "right hip higher", "deg"),
-    "shoulder_tilt": ("Shoulders", "left shoulder higher", "right shoulder higher", "deg"),
-    "lateral_trunk_shift": (
+    PELVIC_OBLIQUITY: ("Pelvis", "left hip higher", "right hip higher", "deg"),
+    SHOULDER_TILT: ("Shoulders", "left shoulder higher", "right shoulder higher", "deg"),
+    LATERAL_TRUNK_SHIFT: (
         "Trunk over the pelvis",
         "shoulders shifted to your left",
         "shoulders shifted to your right",
@@ -140,17 +146,17 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     if not check.ok or rows is None:
         return AssessmentResult.refused(NAME, TOPIC, check.message, (table.person,), warnings)
     found = {
-        "pelvic_obliquity": measure_finding(
-            table, "pelvic_obliquity", rows, "pelvic obliquity (+ left hip higher)", LEVEL_PELVIS
+        PELVIC_OBLIQUITY: measure_finding(
+            table, PELVIC_OBLIQUITY, rows, "pelvic obliquity (+ left hip higher)", LEVEL_PELVIS
         ),
-        "shoulder_tilt": measure_finding(
-            table, "shoulder_tilt", rows, "shoulder tilt (+ left shoulder higher)", LEVEL_SHOULDERS
+        SHOULDER_TILT: measure_finding(
+            table, SHOULDER_TILT, rows, "shoulder tilt (+ left shoulder higher)", LEVEL_SHOULDERS
         ),
-        "trunk_lateral_lean": measure_finding(
-            table, "trunk_lateral_lean", rows, "trunk lateral lean (+ toward the left)"
+        TRUNK_LATERAL_LEAN: measure_finding(
+            table, TRUNK_LATERAL_LEAN, rows, "trunk lateral lean (+ toward the left)"
         ),
-        "lateral_trunk_shift": measure_finding(
-            table, "lateral_trunk_shift", rows, "lateral trunk shift (+ toward the left)", CENTRED_TRUNK
+        LATERAL_TRUNK_SHIFT: measure_finding(
+            table, LATERAL_TRUNK_SHIFT, rows, "lateral trunk shift (+ toward the left)", CENTRED_TRUNK
         ),
     }
     knees, variant = _knee_findings(series, table, rows)
@@ -191,10 +197,10 @@ ASSESSMENT = Assessment(
     max_people=1,
     needs_masks=False,
     measures_used=(
-        "pelvic_obliquity",
-        "shoulder_tilt",
-        "trunk_lateral_lean",
-        "lateral_trunk_shift",
+        PELVIC_OBLIQUITY,
+        SHOULDER_TILT,
+        TRUNK_LATERAL_LEAN,
+        LATERAL_TRUNK_SHIFT,
         "knee frontal angle (hip-knee-ankle, computed by the assessment)",
     ),
     summary_method=(

@@ -27,6 +27,15 @@ from posturecheck.assessments.posture_type import PostureProxies, read_posture_t
 from posturecheck.assessments.result import AssessmentResult, Finding, NormalRange, finding
 from posturecheck.assessments.steady import checked_stance
 from posturecheck.landmarks import Landmark
+from posturecheck.measures.catalogue import (
+    CRANIOVERTEBRAL_ANGLE_PROXY,
+    LUMBAR_CURVE_ANGLE,
+    LUMBAR_LORDOSIS_INDEX,
+    MEASURES,
+    PLUMB_OFFSET,
+    PLUMB_OFFSET_CM,
+    TRUNK_INCLINATION,
+)
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 
@@ -46,7 +55,6 @@ POSTURE_NORM = NormalRange(
     ),
 )
 
-_UNITS = {"lumbar_lordosis_index": "%"}
 _IN_FRAME = (Landmark.LEFT_EAR, Landmark.RIGHT_EAR, Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
 _OFFSET_LABELS = {
     "ear": "ear (mid-ear) from the ankle plumb line",
@@ -59,9 +67,9 @@ _OFFSET_LABELS = {
 def _offset_findings(table: MeasureTable, rows: np.ndarray) -> list[Finding]:
     found = []
     for part, label in _OFFSET_LABELS.items():
-        found.append(measure_finding(table, f"plumb_offset_{part}", rows, label))
-        if f"plumb_offset_{part}_cm" in table.measures:
-            found.append(measure_finding(table, f"plumb_offset_{part}_cm", rows, label + " (cm)"))
+        found.append(measure_finding(table, PLUMB_OFFSET.of(part), rows, label))
+        if PLUMB_OFFSET_CM.of(part) in table.measures:
+            found.append(measure_finding(table, PLUMB_OFFSET_CM.of(part), rows, label + " (cm)"))
     return found
 
 
@@ -72,7 +80,7 @@ def _value(table: MeasureTable, name: str, rows: np.ndarray) -> float:
 
 def _interpretation(found: dict[str, Finding], posture: Finding) -> list[str]:
     lines = []
-    hip, shoulder = found["plumb_offset_hip"].value, found["plumb_offset_shoulder"].value
+    hip, shoulder = found[PLUMB_OFFSET.of("hip")].value, found[PLUMB_OFFSET.of("shoulder")].value
     if isinstance(hip, float) and isinstance(shoulder, float):
         where = "in front of" if hip > 0 else "behind"
         lines.append(
@@ -80,7 +88,7 @@ def _interpretation(found: dict[str, Finding], posture: Finding) -> list[str]:
             f"ankles, and the shoulders {abs(shoulder - hip):.1f}% "
             f"{'in front of' if shoulder > hip else 'behind'} the hips."
         )
-    head = found["craniovertebral_angle_proxy"].value
+    head = found[CRANIOVERTEBRAL_ANGLE_PROXY].value
     if isinstance(head, float):
         lines.append(
             f"The ear-over-shoulder angle is {head:.0f} deg (90 = ear straight above the shoulder; smaller = "
@@ -106,25 +114,25 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         return AssessmentResult.refused(NAME, TOPIC, check.message, (table.person,), warnings)
     found = {f.name: f for f in _offset_findings(table, rows)}
     for name, label, note in (
-        ("trunk_inclination", "trunk inclination (+ forward)", ""),
-        ("craniovertebral_angle_proxy", "forward-head angle (ear over shoulder = 90)", ""),
-        ("lumbar_curve_angle", "lumbar-curve angle of the back outline (+ lordotic)", "silhouette proxy"),
-        ("lumbar_lordosis_index", "lumbar lordosis index of the back outline (%)", "silhouette proxy"),
+        (TRUNK_INCLINATION, "trunk inclination (+ forward)", ""),
+        (CRANIOVERTEBRAL_ANGLE_PROXY, "forward-head angle (ear over shoulder = 90)", ""),
+        (LUMBAR_CURVE_ANGLE, "lumbar-curve angle of the back outline (+ lordotic)", "silhouette proxy"),
+        (LUMBAR_LORDOSIS_INDEX, "lumbar lordosis index of the back outline (%)", "silhouette proxy"),
     ):
-        found[name] = measure_finding(table, name, rows, label, note=note, unit=_UNITS.get(name, "deg"))
+        found[name] = measure_finding(table, name, rows, label, note=note, unit=MEASURES[name].unit)
     if series.masks is None:
         warnings += (
             "no segmentation masks: the lumbar curve proxies were not measured (analyse with masks kept)",
         )
     reading = read_posture_type(
         PostureProxies(
-            ear_pct=_value(table, "plumb_offset_ear", rows),
-            shoulder_pct=_value(table, "plumb_offset_shoulder", rows),
-            hip_pct=_value(table, "plumb_offset_hip", rows),
-            lumbar_curve_deg=_value(table, "lumbar_curve_angle", rows),
+            ear_pct=_value(table, PLUMB_OFFSET.of("ear"), rows),
+            shoulder_pct=_value(table, PLUMB_OFFSET.of("shoulder"), rows),
+            hip_pct=_value(table, PLUMB_OFFSET.of("hip"), rows),
+            lumbar_curve_deg=_value(table, LUMBAR_CURVE_ANGLE, rows),
         )
     )
-    base = min(found["plumb_offset_hip"].fraction_valid, found["plumb_offset_shoulder"].fraction_valid)
+    base = min(found[PLUMB_OFFSET.of(part)].fraction_valid for part in ("hip", "shoulder"))
     posture = finding(
         "posture_type",
         "posture type (rule-based reading)",
@@ -168,14 +176,11 @@ ASSESSMENT = Assessment(
     max_people=1,
     needs_masks=True,
     measures_used=(
-        "plumb_offset_ear",
-        "plumb_offset_shoulder",
-        "plumb_offset_hip",
-        "plumb_offset_knee",
-        "trunk_inclination",
-        "craniovertebral_angle_proxy",
-        "lumbar_curve_angle",
-        "lumbar_lordosis_index",
+        *PLUMB_OFFSET.names,
+        TRUNK_INCLINATION,
+        CRANIOVERTEBRAL_ANGLE_PROXY,
+        LUMBAR_CURVE_ANGLE,
+        LUMBAR_LORDOSIS_INDEX,
     ),
     summary_method=(
         "median of each measure over the valid frames of the steadiest 3 s (at least 2 s) of standing; "

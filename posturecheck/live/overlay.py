@@ -8,7 +8,7 @@ import numpy as np
 from posturecheck.draw.skeleton import draw_skeletons
 from posturecheck.landmarks import Landmark
 from posturecheck.live.figures import LiveFigures
-from posturecheck.measures.catalogue import measure_label
+from posturecheck.measures.catalogue import TRUNK_INCLINATION, measure_label
 
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 _WHITE = (255, 255, 255)
@@ -63,7 +63,7 @@ def draw_live(
     hips = figures.hip_flexion
     rows = [
         f"Hip flexion  L {_angle(hips.get('left'))}  R {_angle(hips.get('right'))}",
-        f"{measure_label('trunk_inclination')}  {_angle(figures.trunk_inclination)}",
+        f"{measure_label(TRUNK_INCLINATION)}  {_angle(figures.trunk_inclination)}",
         f"Knee raises  L {counts.get('left', 0)}  R {counts.get('right', 0)}",
     ]
     _box(canvas, 0, 0, min(width, int(430 * scale)), line * len(rows) + line // 2, _PANEL_BG)

@@ -31,12 +31,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from posturecheck.measures.catalogue import (
+    CRANIOVERTEBRAL_ANGLE_PROXY,
+    HIP_FLEXION,
+    KNEE_FLEXION,
+    PELVIC_OBLIQUITY,
+    SHOULDER_TILT,
+    THIGH_INCLINATION,
+    TRUNK_INCLINATION,
+    TRUNK_LATERAL_LEAN,
+)
+
 # Below this many frames a band says nothing.
 MIN_FRAMES = 10
 
-_SAGITTAL = ("hip_flexion", "knee_flexion")
-_SAGITTAL_GRAVITY = ("trunk_inclination", "thigh_inclination", "craniovertebral_angle_proxy")
-_FRONTAL = ("pelvic_obliquity", "shoulder_tilt", "trunk_lateral_lean")
+# The measures of each kind, by name or by the stem of a family's names (hip flexion
+# from neutral is hip flexion too).
+_SAGITTAL = (HIP_FLEXION.stem, KNEE_FLEXION.stem)
+_SAGITTAL_GRAVITY = (TRUNK_INCLINATION, THIGH_INCLINATION.stem, CRANIOVERTEBRAL_ANGLE_PROXY)
+_FRONTAL = (PELVIC_OBLIQUITY, SHOULDER_TILT, TRUNK_LATERAL_LEAN)
 # Kinds whose reference is gravity: an unknown camera roll turns it by the roll, whatever the view.
 GRAVITY_KINDS = ("sagittal_gravity", "frontal")
 

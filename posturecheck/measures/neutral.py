@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from posturecheck.measures.catalogue import HIP_FLEXION, KNEE_FLEXION, TRUNK_INCLINATION
 from posturecheck.measures.reasons import Invalid, reason_line
 from posturecheck.measures.table import Measure
 
@@ -111,8 +112,8 @@ def _longest_run_s(flags: np.ndarray, times_s: np.ndarray) -> tuple[float, np.nd
 
 def standing_frames(measures: dict[str, Measure], times_s: np.ndarray) -> np.ndarray:
     """(F,) bool: frames of upright standing held for at least :data:`MIN_STANDING_S` (module notes)."""
-    hips = [measures[f"hip_flexion_{s}"] for s in ("left", "right")]
-    knees = [measures[f"knee_flexion_{s}"] for s in ("left", "right")]
+    hips = [measures[name] for name in HIP_FLEXION.names]
+    knees = [measures[name] for name in KNEE_FLEXION.names]
     valid = hips[0].valid & hips[1].valid & knees[0].valid & knees[1].valid
     with np.errstate(invalid="ignore"):
         straight = (np.abs(knees[0].values) <= STANDING_KNEE_DEG) & (
@@ -134,13 +135,14 @@ def hip_neutral(measures: dict[str, Measure], times_s: np.ndarray) -> HipNeutral
     """
     standing = standing_frames(measures, times_s)
     if standing.any():
-        mean_hip = 0.5 * (measures["hip_flexion_left"].values + measures["hip_flexion_right"].values)
+        left, right = (measures[name].values for name in HIP_FLEXION.names)
+        mean_hip = 0.5 * (left + right)
         offset = float(np.median(mean_hip[standing]))
         n = int(standing.sum())
         return HipNeutral(
             offset, "standing", n, f"median hip angle over {n} frames of upright standing: {offset:+.1f} deg"
         )
-    trunk = measures["trunk_inclination"]
+    trunk = measures[TRUNK_INCLINATION]
     use = trunk.valid & np.isfinite(trunk.values)
     step = float(np.median(np.diff(times_s))) if times_s.size >= 2 else 0.0
     if step > 0 and use.sum() * step >= MIN_TRUNK_S:

@@ -15,7 +15,8 @@
    (:mod:`posturecheck.measures.pitch`, filtered landmarks), else level; the
    world landmarks of both stages are turned to undo the pitch;
 5. the view of every frame (:mod:`posturecheck.measures.view`);
-6. every measure in its 2D (image) and 3D (world) variant
+6. every measure in its 2D (image) and 3D (world) variant, by the computations
+   its spec in :mod:`posturecheck.measures.catalogue` names
    (:mod:`posturecheck.measures.joint_angles`, :mod:`posturecheck.measures.posture`),
    and the silhouette measures when the series has masks;
 7. a validity flag and reason for every value (gravity-referenced ones also
@@ -34,9 +35,29 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from posturecheck.landmarks import MIN_VISIBILITY, Landmark
+from posturecheck.landmarks import MIN_VISIBILITY
 from posturecheck.measures import joint_angles as ja
-from posturecheck.measures import posture
+from posturecheck.measures.catalogue import (
+    CRANIOVERTEBRAL_ANGLE_PROXY,
+    HIP_FLEXION,
+    HIP_FLEXION_NEUTRAL,
+    KNEE_FLEXION,
+    LATERAL_TRUNK_SHIFT,
+    LUMBAR_CURVE_ANGLE,
+    LUMBAR_LORDOSIS_INDEX,
+    MEASURES,
+    PELVIC_OBLIQUITY,
+    PELVIC_TILT_PROXY,
+    PLUMB_OFFSET,
+    PLUMB_OFFSET_CM,
+    SHOULDER_TILT,
+    SIDES,
+    THIGH_INCLINATION,
+    TRUNK_INCLINATION,
+    TRUNK_LATERAL_LEAN,
+    MeasureSpec,
+    Scene,
+)
 from posturecheck.measures.filtering import DEFAULT_CUTOFF_HZ, fill_gaps, lowpass_filtfilt
 from posturecheck.measures.glitches import Rejection, reject
 from posturecheck.measures.neutral import hip_flexion_neutral, hip_neutral
@@ -48,13 +69,6 @@ from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.view import ViewEstimate, ViewLimits, estimate_view, landmark_name, summarize_view
 from posturecheck.pose.series import PoseSeries
 
-L = Landmark
-_SHOULDERS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
-_HIPS = (L.LEFT_HIP, L.RIGHT_HIP)
-_TRUNK = _SHOULDERS + _HIPS
-_STATURE = (L.LEFT_EYE, L.RIGHT_EYE, L.LEFT_HEEL, L.RIGHT_HEEL)
-_EARS = (L.LEFT_EAR, L.RIGHT_EAR)
-_ANKLES = (L.LEFT_ANKLE, L.RIGHT_ANKLE)
 _BUTTERWORTH_ORDER = 4
 # "auto" keeps the 2D variant while it is valid in at least this share of the
 # frames the 3D one is: image landmarks are measured, world depth is only
@@ -123,18 +137,6 @@ class MeasureOptions:
 
 
 @dataclass(frozen=True)
-class _Spec:
-    """What a measure needs: landmarks, plane, posture."""
-
-    name: str
-    label: str
-    unit: str
-    plane: str
-    landmarks: tuple[int, ...]
-    standing: bool = False
-
-
-@dataclass(frozen=True)
 class _Points:
     """One person's landmarks at one processing stage."""
 
@@ -145,71 +147,37 @@ class _Points:
     rejected: Rejection | None = None
 
 
-def _specs(with_cm: bool) -> list[_Spec]:
-    specs = []
-    for side in ("left", "right"):
-        hip, knee, ankle = ja.leg_landmarks(side)
-        specs += [
-            _Spec(f"hip_flexion_{side}", f"{side} hip flexion", "deg", "sagittal", _TRUNK + (knee,)),
-            _Spec(f"knee_flexion_{side}", f"{side} knee flexion", "deg", "sagittal", _HIPS + (knee, ankle)),
-            _Spec(
-                f"thigh_inclination_{side}", f"{side} thigh inclination", "deg", "sagittal", _HIPS + (knee,)
-            ),
-        ]
-    specs += [
-        _Spec("trunk_inclination", "trunk inclination", "deg", "sagittal", _TRUNK),
-        _Spec("trunk_lateral_lean", "trunk lateral lean", "deg", "frontal", _TRUNK),
-        _Spec("pelvic_obliquity", "pelvic obliquity", "deg", "frontal", _HIPS),
-        _Spec("shoulder_tilt", "shoulder tilt", "deg", "frontal", _SHOULDERS),
-        _Spec("lateral_trunk_shift", "lateral trunk shift", "%", "frontal", _TRUNK),
-        _Spec("craniovertebral_angle_proxy", "forward-head angle", "deg", "sagittal", _TRUNK + _EARS),
-    ]
-    for part in posture.PLUMB_LANDMARKS:
-        for suffix, unit in (("", "%"), ("_cm", "cm"))[: 2 if with_cm else 1]:
-            specs.append(
-                _Spec(
-                    f"plumb_offset_{part}{suffix}",
-                    f"plumb-line offset of the {part}",
-                    unit,
-                    "sagittal",
-                    _HIPS + _STATURE + posture.PAIRS[part] + _ANKLES,
-                    standing=True,
-                )
-            )
-    return specs
+# The measures computed from landmarks frame by frame, in the table's (and the
+# CSV's) column order, which is the leg measures side by side, then the trunk.
+_LEGS = (HIP_FLEXION, KNEE_FLEXION, THIGH_INCLINATION)
+_TRUNK_AND_HEAD = (
+    TRUNK_INCLINATION,
+    TRUNK_LATERAL_LEAN,
+    PELVIC_OBLIQUITY,
+    SHOULDER_TILT,
+    LATERAL_TRUNK_SHIFT,
+    CRANIOVERTEBRAL_ANGLE_PROXY,
+)
+
+
+def _specs(with_cm: bool) -> list[MeasureSpec]:
+    """The catalogue's specs of every measure computed from landmarks, in column order."""
+    names = [family.of(side) for side in SIDES for family in _LEGS] + list(_TRUNK_AND_HEAD)
+    for part in PLUMB_OFFSET.parts:
+        names += [PLUMB_OFFSET.of(part), PLUMB_OFFSET_CM.of(part)] if with_cm else [PLUMB_OFFSET.of(part)]
+    return [MEASURES[name] for name in names]
 
 
 def _values(
-    points: _Points, view: ViewEstimate, roll: float, height_cm: float | None
+    specs: list[MeasureSpec], points: _Points, view: ViewEstimate, roll: float, height_cm: float | None
 ) -> dict[str, np.ndarray]:
-    """Every measure's values by ``<name>_2d`` / ``<name>_3d``."""
-    px, world, facing = points.image_px, points.world, view.facing
+    """Every measure's values by ``<name>_2d`` / ``<name>_3d``, from the computations its spec names."""
+    scene = Scene(points.image_px, points.world, view.facing, roll, height_cm)
     out: dict[str, np.ndarray] = {}
-    for side in ("left", "right"):
-        out[f"hip_flexion_{side}_2d"] = ja.hip_flexion_2d(px, facing, side)
-        out[f"hip_flexion_{side}_3d"] = ja.hip_flexion_3d(world, side)
-        out[f"knee_flexion_{side}_2d"] = ja.knee_flexion_2d(px, facing, side)
-        out[f"knee_flexion_{side}_3d"] = ja.knee_flexion_3d(world, side)
-        out[f"thigh_inclination_{side}_2d"] = ja.thigh_inclination_2d(px, facing, side, roll)
-        out[f"thigh_inclination_{side}_3d"] = ja.thigh_inclination_3d(world, side, roll)
-    pairs: dict[str, tuple[Callable[..., np.ndarray], Callable[..., np.ndarray]]] = {
-        "trunk_lateral_lean": (posture.trunk_lateral_lean_2d, posture.trunk_lateral_lean_3d),
-        "pelvic_obliquity": (posture.pelvic_obliquity_2d, posture.pelvic_obliquity_3d),
-        "shoulder_tilt": (posture.shoulder_tilt_2d, posture.shoulder_tilt_3d),
-        "lateral_trunk_shift": (posture.lateral_trunk_shift_2d, posture.lateral_trunk_shift_3d),
-    }
-    for name, (two, three) in pairs.items():
-        out[f"{name}_2d"], out[f"{name}_3d"] = two(px, roll), three(world, roll)
-    out["trunk_inclination_2d"] = ja.trunk_inclination_2d(px, facing, roll)
-    out["trunk_inclination_3d"] = ja.trunk_inclination_3d(world, roll)
-    out["craniovertebral_angle_proxy_2d"] = posture.craniovertebral_angle_proxy_2d(px, facing, roll)
-    out["craniovertebral_angle_proxy_3d"] = posture.craniovertebral_angle_proxy_3d(world, roll)
-    plumb = {"2d": posture.plumb_offsets_2d(px, facing, roll), "3d": posture.plumb_offsets_3d(world, roll)}
-    for method, offsets in plumb.items():
-        for part, pct in offsets.items():
-            out[f"plumb_offset_{part}_{method}"] = pct
-            if height_cm is not None:
-                out[f"plumb_offset_{part}_cm_{method}"] = pct / 100.0 * height_cm
+    for spec in specs:
+        if spec.compute_2d is None or spec.compute_3d is None:
+            raise ValueError(f"{spec.name} is not computed from landmarks frame by frame")
+        out[f"{spec.name}_2d"], out[f"{spec.name}_3d"] = spec.compute_2d(scene), spec.compute_3d(scene)
     return out
 
 
@@ -227,7 +195,7 @@ def _fill_reasons(reason: np.ndarray, failed: np.ndarray, text: Callable[[int], 
 
 
 def _view_check(
-    spec: _Spec, method: str, view: ViewEstimate, limits: ViewLimits
+    spec: MeasureSpec, method: str, view: ViewEstimate, limits: ViewLimits
 ) -> tuple[np.ndarray, Invalid, dict[str, str]]:
     """Frames whose view does not suit the measure, the code saying so, and its fixed numbers."""
     away = view.off_side_deg
@@ -247,7 +215,7 @@ def _view_check(
         return ~(away >= limits.frontal_3d_min_deg), Invalid.NEEDS_FRONT_VIEW, limit
 
 
-def _needed(spec: _Spec, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _needed(spec: MeasureSpec, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per frame: does any needed landmark carry the flag, and the first such landmark index."""
     index = np.array(spec.landmarks)
     hit = flags[:, index]
@@ -255,7 +223,7 @@ def _needed(spec: _Spec, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _reasons(
-    spec: _Spec,
+    spec: MeasureSpec,
     method: str,
     values: np.ndarray,
     points: _Points,
@@ -298,7 +266,7 @@ def _reasons(
         reason,
         wrong_view,
         lambda i: reason_line(
-            code, view=view.label[i], measure=spec.label, off_side_deg=view.off_side_deg[i], **fixed
+            code, view=view.label[i], measure=spec.phrase, off_side_deg=view.off_side_deg[i], **fixed
         ),
     )
     if spec.plane == "sagittal" and method == "2d":
@@ -324,12 +292,14 @@ def _variants(
     points: _Points, view: ViewEstimate, options: MeasureOptions, roll: float
 ) -> dict[str, Measure]:
     """Every ``<name>_2d`` / ``<name>_3d`` measure with validity."""
-    values = _values(points, view, roll, options.height_cm)
+    specs = _specs(options.height_cm is not None)
+    values = _values(specs, points, view, roll, options.height_cm)
     out = {}
-    for spec in _specs(options.height_cm is not None):
+    left_knee, right_knee = KNEE_FLEXION.names
+    for spec in specs:
         for method in ("2d", "3d"):
             name = f"{spec.name}_{method}"
-            knees = (values[f"knee_flexion_left_{method}"], values[f"knee_flexion_right_{method}"])
+            knees = (values[f"{left_knee}_{method}"], values[f"{right_knee}_{method}"])
             reason = _reasons(spec, method, values[name], points, view, options, knees)
             vals = values[name].astype(np.float64)
             out[name] = Measure(name, vals, reason == "", reason, spec.unit, method)
@@ -337,9 +307,9 @@ def _variants(
 
 
 # Measures between two body segments: gravity, so camera roll and pitch, play no part.
-_BODY_ONLY = ("hip_flexion_", "knee_flexion_")
+_BODY_ONLY = (f"{HIP_FLEXION.stem}_", f"{KNEE_FLEXION.stem}_")
 # Measures whose vertical, when taken from the person's own ankle-to-ear axis, is what they check.
-_AGAINST_PLUMB = ("plumb_offset_", "craniovertebral_angle_proxy_")
+_AGAINST_PLUMB = (f"{PLUMB_OFFSET.stem}_", f"{CRANIOVERTEBRAL_ANGLE_PROXY}_")
 _FROM_AXIS = reason_line(Invalid.VERTICAL_FROM_PERSON)
 
 
@@ -414,7 +384,7 @@ def _silhouette(series: PoseSeries, points: _Points, view: ViewEstimate) -> dict
     :func:`_withdrawn_pelvic_tilt`.
     """
     n = series.n_frames
-    names = ("lumbar_lordosis_index", "lumbar_curve_angle")
+    names = (LUMBAR_LORDOSIS_INDEX, LUMBAR_CURVE_ANGLE)
     values = {name: np.full(n, np.nan) for name in names}
     reasons = {name: np.full(n, _NO_MASK, dtype=object) for name in names}
     size = np.array([series.source.inference_width, series.source.inference_height], dtype=np.float64)
@@ -427,19 +397,21 @@ def _silhouette(series: PoseSeries, points: _Points, view: ViewEstimate) -> dict
         facing = int(view.facing[i])
         curve = lumbar_curve(mask, shoulder[i], hip[i], facing)
         for name, value in (
-            ("lumbar_lordosis_index", curve.lordosis_index),
-            ("lumbar_curve_angle", curve.end_tangent_angle_deg),
+            (LUMBAR_LORDOSIS_INDEX, curve.lordosis_index),
+            (LUMBAR_CURVE_ANGLE, curve.end_tangent_angle_deg),
         ):
             values[name][i] = value if curve.valid else np.nan
             reasons[name][i] = reason_line(Invalid.SILHOUETTE, why=curve.reason) if curve.reason else ""
-    units = {"lumbar_lordosis_index": "%", "lumbar_curve_angle": "deg"}
-    return {name: _silhouette_measure(name, units[name], values[name], reasons[name]) for name in names}
+    return {
+        name: _silhouette_measure(name, MEASURES[name].unit, values[name], reasons[name]) for name in names
+    }
 
 
 def _withdrawn_pelvic_tilt(n: int) -> Measure:
     """The pelvic tilt proxy's column: no value in any frame, with the reason it was withdrawn."""
     reason = np.full(n, PELVIC_TILT_PROXY_WITHDRAWN, dtype=object)
-    return Measure("pelvic_tilt_proxy", np.full(n, np.nan), np.zeros(n, bool), reason, "deg", "silhouette")
+    unit = MEASURES[PELVIC_TILT_PROXY].unit
+    return Measure(PELVIC_TILT_PROXY, np.full(n, np.nan), np.zeros(n, bool), reason, unit, "silhouette")
 
 
 def _silhouette_measure(name: str, unit: str, values: np.ndarray, reason: np.ndarray) -> Measure:
@@ -653,18 +625,18 @@ def _measure_rows(
     # The raw plain names use the filtered choice, so both columns measure the same thing.
     raw_measures = _plain(_tilt_gated(_variants(raw, raw_view, options, roll), tilt), chosen)
     neutral = hip_neutral(measures, np.asarray(one.times_s, dtype=np.float64))
-    for side in ("left", "right"):
-        name = f"hip_flexion_neutral_{side}"
-        measures[name] = hip_flexion_neutral(measures[f"hip_flexion_{side}"], neutral, name)
-        raw_measures[name] = hip_flexion_neutral(raw_measures[f"hip_flexion_{side}"], neutral, name)
+    for side in SIDES:
+        name, hip = HIP_FLEXION_NEUTRAL.of(side), HIP_FLEXION.of(side)
+        measures[name] = hip_flexion_neutral(measures[hip], neutral, name)
+        raw_measures[name] = hip_flexion_neutral(raw_measures[hip], neutral, name)
     if one.masks is not None:
         # The masks are not filtered, so the silhouette measures are the same in both stages.
         # The view gate only: the silhouette is read in the trunk's own frame, not against gravity.
-        gate = ungated["trunk_inclination_2d"]
+        gate = ungated[f"{TRUNK_INCLINATION}_2d"]
         for name, m in _silhouette(one, smooth, view).items():
             measures[name] = raw_measures[name] = _with_view_reasons(m, gate)
         withdrawn = _withdrawn_pelvic_tilt(one.n_frames)
-        measures["pelvic_tilt_proxy"] = raw_measures["pelvic_tilt_proxy"] = withdrawn
+        measures[PELVIC_TILT_PROXY] = raw_measures[PELVIC_TILT_PROXY] = withdrawn
 
     notes.insert(0, f"landmarks with visibility below {options.min_visibility:g} treated as missing")
     notes += _tilt_notes(tilt)

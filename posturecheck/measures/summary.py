@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from posturecheck.measures.catalogue import KEY_MEASURES
+from posturecheck.measures.catalogue import HIP_FLEXION, KEY_MEASURES, SIDES
 from posturecheck.measures.expected_error import expected_error
 from posturecheck.measures.neutral import HipNeutral
 from posturecheck.measures.rom import find_repetitions, range_of_motion, symmetry_index
@@ -334,15 +334,15 @@ def summarize_table(
         for name in names
         if name in table.measures
     }
-    repetitions = {}
-    for side in ("left", "right"):
-        hip = table.measures.get(f"hip_flexion_{side}")
+    repetitions: dict[str, tuple[RepetitionSummary, ...]] = {}
+    for side in SIDES:
+        hip = table.measures.get(HIP_FLEXION.of(side))
         if hip is not None:
             found = find_repetitions(hip.values, hip.valid, table.times_s, table.frame_index)
             repetitions[side] = tuple(
                 RepetitionSummary(**{k: _finite(v, 3) for k, v in asdict(rep).items()}) for rep in found
             )
-    left, right = measures.get("hip_flexion_left"), measures.get("hip_flexion_right")
+    left, right = (measures.get(name) for name in HIP_FLEXION.names)
     peak_left = left.max if left is not None else None
     peak_right = right.max if right is not None else None
     symmetry = (

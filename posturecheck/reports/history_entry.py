@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from posturecheck.errors import InputError
-from posturecheck.measures.catalogue import key_figures
+from posturecheck.measures.catalogue import HIP_FLEXION, key_figures
 from posturecheck.measures.summary import MeasureSummary, Statistic
 from posturecheck.reports.build import report_paths
 from posturecheck.reports.result_folder import ResultFolder, recording_time
@@ -146,7 +146,7 @@ def key_measures(summary: AnalysisSummary, person: int) -> tuple[MeasureValue, .
             )
     symmetry = entry.hip_flexion_symmetry_index_pct
     if symmetry is not None:
-        shares = [_valid_share(entry.measures[f"hip_flexion_{side}"]) for side in ("left", "right")]
+        shares = [_valid_share(entry.measures[name]) for name in HIP_FLEXION.names]
         figures.setdefault(
             "hip_flexion_symmetry_index",
             MeasureValue("hip_flexion_symmetry_index", float(symmetry), "%", float(min(shares))),

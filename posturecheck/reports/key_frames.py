@@ -11,6 +11,7 @@ import numpy as np
 
 from posturecheck.draw.skeleton import draw_skeletons
 from posturecheck.io.sources import open_source
+from posturecheck.measures.catalogue import HIP_FLEXION
 from posturecheck.measures.extremes import sustained_extreme
 from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import MeasureTable
@@ -92,7 +93,7 @@ def _candidates(
     lowest: tuple[float, int, str] | None = None
     measured = np.zeros(table.n_frames, dtype=bool)
     for side in ("left", "right"):
-        measure = summary_measure(table, person_summary, f"hip_flexion_{side}")
+        measure = summary_measure(table, person_summary, HIP_FLEXION.of(side))
         if measure is None or not measure.valid.any():
             continue
         measured |= measure.valid

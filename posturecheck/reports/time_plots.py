@@ -18,7 +18,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from posturecheck.measures.catalogue import measure_label
+from posturecheck.measures.catalogue import (
+    CRANIOVERTEBRAL_ANGLE_PROXY,
+    HIP_FLEXION,
+    KNEE_FLEXION,
+    PELVIC_OBLIQUITY,
+    SHOULDER_TILT,
+    TRUNK_INCLINATION,
+    measure_label,
+)
 from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.uncertainty import frame_half_width
@@ -28,10 +36,10 @@ from posturecheck.reports.wording import BAND_LABEL, NO_INTERVAL
 
 # Panels in the order shown; a panel is left out when none of its measures has a valid frame.
 PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Hip flexion", ("hip_flexion_left", "hip_flexion_right")),
-    ("Knee flexion", ("knee_flexion_left", "knee_flexion_right")),
-    ("Trunk and head", ("trunk_inclination", "craniovertebral_angle_proxy")),
-    ("Frontal tilts", ("pelvic_obliquity", "shoulder_tilt")),
+    ("Hip flexion", HIP_FLEXION.names),
+    ("Knee flexion", KNEE_FLEXION.names),
+    ("Trunk and head", (TRUNK_INCLINATION, CRANIOVERTEBRAL_ANGLE_PROXY)),
+    ("Frontal tilts", (PELVIC_OBLIQUITY, SHOULDER_TILT)),
 )
 # Left side blue, right side orange, as on the key frames; unsided measures green and purple.
 SIDE_COLOURS = {"left": "#2b6cb0", "right": "#dd6b20"}

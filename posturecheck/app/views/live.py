@@ -21,7 +21,14 @@ from posturecheck.live.capture import CAPTURE_S
 from posturecheck.live.counters import LOWER_DEG, RAISE_DEG
 from posturecheck.live.guidance import SETUP_RIGHT, SETUP_STEPS
 from posturecheck.live.session import LiveSnapshot
-from posturecheck.measures.catalogue import measure_label
+from posturecheck.measures.catalogue import (
+    CRANIOVERTEBRAL_ANGLE_PROXY,
+    HIP_FLEXION,
+    KNEE_FLEXION,
+    PLUMB_OFFSET,
+    TRUNK_INCLINATION,
+    measure_label,
+)
 from posturecheck.measures.pipeline import compute_measures
 from posturecheck.measures.summary import PersonSummary, summarize_table
 from posturecheck.pose.landmarker import ModelInfo, check_model
@@ -32,16 +39,11 @@ STANDING_ASSESSMENT = "standing-side"
 _STANDING = "posturecheck.live.standing"
 # The standing check shows these measures of the captured seconds.
 STANDING_MEASURES = (
-    "trunk_inclination",
-    "hip_flexion_left",
-    "hip_flexion_right",
-    "knee_flexion_left",
-    "knee_flexion_right",
-    "craniovertebral_angle_proxy",
-    "plumb_offset_ear",
-    "plumb_offset_shoulder",
-    "plumb_offset_hip",
-    "plumb_offset_knee",
+    TRUNK_INCLINATION,
+    *HIP_FLEXION.names,
+    *KNEE_FLEXION.names,
+    CRANIOVERTEBRAL_ANGLE_PROXY,
+    *PLUMB_OFFSET.names,
 )
 # The app's own step after the set-up both live views give: the standing check has a button here.
 STANDING_STEP = "Standing check: press the button, then stand still with straight knees for a few seconds."
@@ -69,9 +71,9 @@ def _show_snapshot(snap: LiveSnapshot) -> None:
         st.success(SETUP_RIGHT, icon=":material/check:")
     left, right = st.columns(2)
     with left:
-        _figure(measure_label("hip_flexion_left"), figures.hip_flexion.get("left"), method)
+        _figure(measure_label(HIP_FLEXION.of("left")), figures.hip_flexion.get("left"), method)
     with right:
-        _figure(measure_label("hip_flexion_right"), figures.hip_flexion.get("right"), method)
+        _figure(measure_label(HIP_FLEXION.of("right")), figures.hip_flexion.get("right"), method)
     highest = snap.max_hip_flexion
     st.markdown(
         f"Highest so far: left **{format_value(highest.get('left'), 'deg')}** · "
@@ -79,7 +81,7 @@ def _show_snapshot(snap: LiveSnapshot) -> None:
     )
     left, right = st.columns(2)
     with left:
-        _figure(measure_label("trunk_inclination"), figures.trunk_inclination, method)
+        _figure(measure_label(TRUNK_INCLINATION), figures.trunk_inclination, method)
     with right:
         raises = {side: count.count for side, count in snap.knee_raises.items()}
         st.metric(
