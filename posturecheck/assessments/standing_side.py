@@ -27,6 +27,7 @@ from posturecheck.assessments.posture_type import PostureProxies, read_posture_t
 from posturecheck.assessments.result import AssessmentResult, Finding, NormalRange, finding
 from posturecheck.assessments.steady import checked_stance
 from posturecheck.landmarks import Landmark
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 
@@ -113,9 +114,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     ):
         found[name] = measure_finding(table, name, rows, label, note=note, unit=_UNITS.get(name, "deg"))
     if series.masks is None:
-        warnings += (
-            "no segmentation masks: the lumbar curve proxies were not measured (analyse with masks kept)",
-        )
+        warnings += (AnalysisWarning(WarningCode.NO_MASKS),)
     reading = read_posture_type(
         PostureProxies(
             ear_pct=_value(table, "plumb_offset_ear", rows),
