@@ -228,6 +228,8 @@ def _finding_interval(value: float, interval: Interval95 | None) -> str:
 
 def assessment_lines(graded: AssessmentResult) -> list[str]:
     """An assessment result as plain lines: view check, findings with norms and confidence, interpretation."""
+    from posturecheck.cli_words import cli_warning
+
     lines = [f"\nassessment: {graded.assessment}", f"  view: {graded.view_message}"]
     sources_shown: set[str] = set()
     for item in graded.findings:
@@ -247,7 +249,7 @@ def assessment_lines(graded: AssessmentResult) -> list[str]:
             sources_shown.add(item.normal.source)
             lines.append(f"      normal: {bounds} ({source})")
     lines += [f"  {line}" for line in graded.interpretation]
-    lines += [f"  warning: {line}" for line in graded.warnings]
+    lines += [f"  warning: {cli_warning(warning)}" for warning in graded.warnings]
     return lines
 
 

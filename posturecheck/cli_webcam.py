@@ -23,6 +23,7 @@ from posturecheck.io.frames import Frame
 from posturecheck.io.sources import SourceEndedEarly, WebcamSource
 from posturecheck.live.guidance import SETUP_RIGHT, SETUP_STEPS
 from posturecheck.live.session import LiveFrame, LiveSession, LiveSnapshot
+from posturecheck.measures.extremes import MIN_HOLD_S
 from posturecheck.pose.landmarker import check_model
 
 WINDOW = "posturecheck - press q to quit"
@@ -69,7 +70,7 @@ class Narration:
             if count.count > self._counts.get(side, 0) and count.last_peak_deg is not None:
                 said.append(
                     f"Knee raise counted, {side}: {count.count} so far, "
-                    f"peak hip flexion {count.last_peak_deg:.0f} deg (held 0.1 s)"
+                    f"peak hip flexion {count.last_peak_deg:.0f} deg (held {MIN_HOLD_S:g} s)"
                 )
             self._counts[side] = count.count
         return said
@@ -85,7 +86,8 @@ def summary_lines(state: LiveSnapshot) -> list[str]:
     raises = {side: count.count for side, count in state.knee_raises.items()}
     return [
         f"Frames measured: {state.frames_received}, with a person: {state.frames_with_pose}",
-        f"Highest hip flexion (held 0.1 s, valid frames only): left {held('left')}, right {held('right')}",
+        f"Highest hip flexion (held {MIN_HOLD_S:g} s, valid frames only): left {held('left')}, "
+        f"right {held('right')}",
         f"Knee raises: left {raises.get('left', 0)}, right {raises.get('right', 0)}",
     ]
 

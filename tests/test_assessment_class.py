@@ -13,6 +13,7 @@ from posturecheck.assessments import AssessmentResult, get_assessment
 from posturecheck.errors import InputError
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import Measure
 from posturecheck.pose.series import PoseSeries
 from posturecheck.pose.tracking import track_people
@@ -86,7 +87,7 @@ def test_people_who_swap_slots_are_tracked_and_kept_apart() -> None:
     series = _class_clip()
     swapped = _swapped(series)
     result = CLASS.run(swapped, tables_of(swapped))
-    assert any("not stable IDs" in w for w in result.warnings)
+    assert AnalysisWarning(WarningCode.RETRACKED) in result.warnings
     assert len(result.people) == 2
     a, b = _row(result, "person 1"), _row(result, "person 2")
     assert a["in_view_s"] == pytest.approx(series.n_frames / 30, abs=0.1)
@@ -167,7 +168,7 @@ def test_people_tracked_by_the_review_are_measured_with_the_options_given() -> N
     custom = MeasureOptions(cutoff_hz=3.0, camera_roll_deg=5.0)
     swapped = _swapped(_class_clip())
     result = CLASS.run(swapped, [compute_measures(swapped, k, custom) for k in range(2)])
-    assert any("not stable IDs" in w for w in result.warnings)
+    assert AnalysisWarning(WarningCode.RETRACKED) in result.warnings
     tracked = track_people(swapped).series
     expected = CLASS.run(tracked, [compute_measures(tracked, k, custom) for k in range(2)])
     defaults = CLASS.run(tracked, tables_of(tracked))

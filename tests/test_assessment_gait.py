@@ -11,6 +11,7 @@ import pytest
 from posturecheck.analyze import AnalysisResult
 from posturecheck.assessments import AssessmentResult, get_assessment
 from posturecheck.landmarks import Landmark
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.pose.series import PoseSeries
 from tests.fixtures.scenes import film, tables_of, walking_frames
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
@@ -67,7 +68,8 @@ def test_reduced_hip_extension_is_flagged_with_its_norm() -> None:
     extension = result.finding("peak_hip_extension_left")
     assert extension.value == pytest.approx(3, abs=1.0) and extension.status == "below"
     assert extension.normal is not None and extension.normal.low == 10 and "Perry" in extension.normal.source
-    assert "reduced left hip extension in late stance (under the typical 10-20 deg)" in result.warnings
+    low = {"side": "left", "low_deg": 10.0, "high_deg": 20.0}
+    assert AnalysisWarning(WarningCode.LOW_HIP_EXTENSION, low) in result.warnings
     assert any("gait sign associated with tight hip flexors" in line for line in result.interpretation)
 
 

@@ -20,6 +20,7 @@ from posturecheck.assessments import (
 from posturecheck.assessments.result import EDUCATION_TOPICS, finding, status_of
 from posturecheck.education.loader import TOPICS, load_note
 from posturecheck.errors import PostureCheckError
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from tests.fixtures.scenes import tables_of
 from tests.synthetic_skeleton import BodyPose, Camera, make_series, stack_people
 
@@ -115,7 +116,7 @@ def test_a_single_person_assessment_takes_the_person_in_view_longest() -> None:
     both = stack_people([brief, still])
     result = get_assessment("standing-side").run(both, tables_of(both))
     assert result.people == (1,)
-    assert any("2 people found; assessed person 2" in w for w in result.warnings)
+    assert AnalysisWarning(WarningCode.SEVERAL_PEOPLE, {"people": 2, "person": 2}) in result.warnings
     assert abs(result.finding("trunk_inclination").value) < 0.5  # type: ignore[arg-type]
 
 

@@ -9,6 +9,7 @@ import pytest
 from posturecheck.assessments import get_assessment
 from posturecheck.assessments.knee_alignment import knee_frontal_angle_2d
 from posturecheck.assessments.result import AssessmentResult
+from posturecheck.measures.reasons import WarningCode
 from posturecheck.pose.series import PoseSeries
 from tests.fixtures.scenes import film, knock_knees, tables_of
 from tests.synthetic_skeleton import BodyPose, Camera, make_series, skeleton
@@ -61,7 +62,7 @@ def test_an_oblique_view_uses_world_landmarks_with_a_warning() -> None:
     points, expected = knock_knees(skeleton(TILTED, 1.75), 0.03)
     result = _run(film([points] * 90, Camera(yaw_deg=65)))
     assert result.view_ok and result.details["knee_angle_variant"] == "3d"
-    assert any("3D landmarks" in w for w in result.warnings)
+    assert WarningCode.OBLIQUE_FRONT_VIEW in [w.code for w in result.warnings]
     assert _value(result, "pelvic_obliquity") == pytest.approx(4, abs=0.3)
     assert _value(result, "knee_frontal_angle_left") == pytest.approx(expected, abs=0.5)
 

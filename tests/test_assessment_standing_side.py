@@ -14,6 +14,7 @@ from posturecheck.assessments.posture_type import PostureProxies, read_posture_t
 from posturecheck.assessments.result import AssessmentResult
 from posturecheck.assessments.steady import MAX_STEADY_SPEED, body_speed, steadiest_window
 from posturecheck.landmarks import Landmark
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.pose.series import PoseSeries
 from tests.fixtures.scenes import knee_raise_poses, tables_of
 from tests.synthetic_skeleton import SHANK, THIGH, BodyPose, Camera, make_series
@@ -50,7 +51,7 @@ def test_upright_stance_sits_on_the_plumb_line(camera_side: str) -> None:
     posture = result.finding("posture_type")
     assert posture.value == "ideal" and posture.status == "within"
     assert posture.confidence == "low", "without the lumbar curve the reading cannot be confident"
-    assert any("no segmentation masks" in w for w in result.warnings)
+    assert AnalysisWarning(WarningCode.NO_MASKS) in result.warnings
     assert result.finding("lumbar_curve_angle").confidence == "none"
 
 

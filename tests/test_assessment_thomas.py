@@ -9,6 +9,7 @@ import pytest
 from posturecheck.assessments import get_assessment
 from posturecheck.assessments.result import AssessmentResult
 from posturecheck.landmarks import Landmark
+from posturecheck.measures.reasons import WarningCode
 from posturecheck.pose.series import PoseSeries
 from tests.fixtures.scenes import film, lying_camera, lying_points, tables_of
 from tests.synthetic_skeleton import BodyPose, Camera, make_series, skeleton
@@ -72,7 +73,8 @@ def test_the_right_leg_with_a_rolled_camera_is_read_from_the_trunk_line() -> Non
     assert _value(result, "hanging_thigh_angle") == pytest.approx(8, abs=0.5)
     assert abs(_value(result, "table_line_tilt")) == pytest.approx(12, abs=0.5)
     assert result.finding("thomas_grade").value == "thigh above the table"
-    assert any("off the image horizontal" in w for w in result.warnings)
+    (tilted,) = [w for w in result.warnings if w.code is WarningCode.TRUNK_TILTED]
+    assert tilted.data["tilt_deg"] == pytest.approx(12, abs=0.5)
 
 
 def test_a_reading_near_the_cut_off_has_low_confidence() -> None:
@@ -83,7 +85,8 @@ def test_a_reading_near_the_cut_off_has_low_confidence() -> None:
 
 def test_a_knee_not_pulled_to_the_chest_is_warned_about() -> None:
     result = _run(_hold(held_hip_deg=85.0, held_knee_deg=100.0))
-    assert result.view_ok and any("held hip is flexed only 85 deg" in w for w in result.warnings)
+    (held,) = [w for w in result.warnings if w.code is WarningCode.HELD_HIP_LOW]
+    assert result.view_ok and held.data["flexion_deg"] == pytest.approx(85, abs=1)
 
 
 def test_a_photo_is_read() -> None:
@@ -148,4 +151,4 @@ def test_without_a_neutral_the_raw_angle_is_graded_with_low_confidence_and_says_
     thigh = result.finding("hanging_thigh_angle")
     assert thigh.confidence == "low" and "no upright neutral" in thigh.note
     assert result.finding("thomas_grade").confidence == "low"
-    assert any(w.startswith("no upright neutral in the clip") for w in result.warnings)
+    assert WarningCode.RAW_THIGH_ANGLE in [w.code for w in result.warnings]

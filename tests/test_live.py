@@ -167,3 +167,9 @@ def test_standing_check_keeps_an_unbroken_steady_stretch() -> None:
     assert series is not None and check.state == "idle"
     assert series.n_people == 1 and series.times_s[0] == 0 and series.times_s[-1] >= CAPTURE_S
     assert series.detected.all() and series.source.width == 640
+
+
+def test_the_set_up_steps_state_the_camera_distance_constant() -> None:
+    near, far = guidance.CAMERA_DISTANCE_M
+    assert f"{near:g}-{far:g} m away" in guidance.SETUP_STEPS[0]
+    assert sum(f"{near:g}" in step for step in guidance.SETUP_STEPS) == 1, "the distance is said once"

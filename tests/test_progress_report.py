@@ -99,6 +99,9 @@ def test_each_figure_is_shown_per_visit_with_its_confidence(tmp_path: Path) -> N
     assert "change +6.5°, no uncertainty recorded" in change
     assert len(report.plots) == 2  # hip flexion and trunk lean; nothing to plot for the unmeasured figure
     assert not any("different assessments" in warning for warning in report.warnings)
+    # Small changes are judged against the measured error, not a retyped "few degrees".
+    assert not any("a few degrees" in warning for warning in report.warnings)
+    assert any("within measurement error" in warning for warning in report.warnings)
 
 
 def test_html_and_pdf_hold_the_figures(tmp_path: Path) -> None:

@@ -26,6 +26,27 @@ from posturecheck.reports.setup_checks import setup_table
 from posturecheck.summary_schema import AnalysisSummary
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
 
+# Data of each assessment warning code, of the kinds the assessments pass.
+ASSESSMENT_WARNING_DATA: dict[WarningCode, dict[str, Any]] = {
+    WarningCode.SEVERAL_PEOPLE: {"people": 3, "person": 2},
+    WarningCode.OBLIQUE_SIDE_VIEW: {"view": "oblique", "off_side_deg": 27.4, "limit_deg": 15.0},
+    WarningCode.OBLIQUE_FRONT_VIEW: {"view": "oblique", "off_side_deg": 62.0, "limit_deg": 70.0},
+    WarningCode.SHORT_HOLD: {"duration_s": 2.2, "asked_s": 3.0},
+    WarningCode.NO_NEUTRAL: {"why": "no frame standing upright for 0.5 s"},
+    WarningCode.NO_STRIDE: {"steps": 5},
+    WarningCode.LOW_HIP_EXTENSION: {"side": "left", "low_deg": 10.0, "high_deg": 20.0},
+    WarningCode.NO_KNEE_RAISE: {"min_raise_deg": 30.0},
+    WarningCode.HIP_HIKE_UNCHECKED: {"frontal_min_deg": 45.0, "sagittal_max_deg": 40.0},
+    WarningCode.FAR_SIDE_RAISES: {"count": 2, "side": "right"},
+    WarningCode.NO_MASKS: {},
+    WarningCode.RAW_THIGH_ANGLE: {"offset_deg": 10.0},
+    WarningCode.TRUNK_TILTED: {"tilt_deg": 8.0, "limit_deg": 5.0},
+    WarningCode.HELD_HIP_LOW: {"flexion_deg": 85.0, "limit_deg": 100.0},
+    WarningCode.RETRACKED: {},
+    WarningCode.SHORT_DETECTIONS: {"count": 2, "min_duration_s": 0.5},
+    WarningCode.IDENTITY_UNSURE: {"person": 2, "confidence": 0.3, "limit": 0.5},
+}
+
 # Numbers for every field any template names, of the kinds the pipeline passes.
 NUMBERS: dict[str, Any] = {
     "other": 2,
@@ -114,6 +135,7 @@ def _warning_examples() -> list[AnalysisWarning]:
         },
         WarningCode.NO_PERSON_READ: {"frames": 40},
         WarningCode.TEXT: {"text": "an old line"},
+        **ASSESSMENT_WARNING_DATA,
     }
     assert set(data) == set(WarningCode)
     return [AnalysisWarning(code, values) for code, values in data.items()]
@@ -125,6 +147,8 @@ def test_every_warning_has_words_in_each_front_end_and_plain_words_name_no_flag(
 ) -> None:
     cli, plain = cli_warning(warning), plain_words.warning_words(warning)
     assert cli and plain and "--" not in plain
+    if warning.code is not WarningCode.TEXT:
+        assert warning.code.value not in (cli, plain), "a code without words shows as its name"
     assert AnalysisWarning.from_json(json.loads(json.dumps(warning.to_dict()))) == warning
 
 

@@ -30,6 +30,7 @@ from posturecheck.errors import InputError
 from posturecheck.io.video_sink import H264Writer
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.summary import summarize_table
 from posturecheck.measures.table import MeasureTable
 from posturecheck.measures.view import ViewLimits
@@ -205,7 +206,7 @@ def test_report_shows_the_assessment_findings_against_their_ranges(tmp_path: Pat
             Finding("cadence", "Cadence", None, "steps/min", None, "unknown", "none", 0.0),
         ),
         interpretation=("Hip extension was larger than the reference range on the left.",),
-        warnings=("a synthetic walk",),
+        warnings=(AnalysisWarning(WarningCode.TEXT, {"text": "a synthetic walk"}),),
         education_topic="gait-hip-extension",
     )
     write_result_folder(tmp_path / "visit", assessment=result.to_dict())

@@ -8,6 +8,7 @@ from posturecheck.app.cards import interval_words, value_with_interval
 from posturecheck.app.text import confidence_mark
 from posturecheck.app.views.learn import note_link
 from posturecheck.assessments import AssessmentResult, Finding, NormalRange
+from posturecheck.reports.plain_words import warning_words
 
 CARDS_PER_ROW = 3
 UNITS = {"deg": "°", "%": "%", "cm": " cm", "s": " s", "steps/min": " steps/min", "count": ""}
@@ -94,5 +95,5 @@ def show_assessment(title: str, assessed: AssessmentResult, cards: bool = True) 
     for line in assessed.interpretation:
         st.markdown(f"- {line}")
     for warning in assessed.warnings:
-        st.warning(warning, icon=":material/info:")
+        st.warning(warning_words(warning), icon=":material/info:")
     note_link(assessed.education_topic)

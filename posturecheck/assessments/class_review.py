@@ -57,6 +57,7 @@ from posturecheck.assessments.steady import body_speed, steady_runs
 from posturecheck.measures.catalogue import HIP_FLEXION, SIDES
 from posturecheck.measures.extremes import MIN_HOLD_S, sustained_extreme
 from posturecheck.measures.pipeline import compute_measures
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 from posturecheck.pose.tracking import TrackedSeries, TrackInfo, thumbnail_box, track_people
@@ -67,6 +68,8 @@ WHAT = f"the {NAME} assessment"
 TOPIC = "hip-flexor-tightness"
 MIN_CLIP_S = 2.0
 MIN_STEADY_S = 2.0
+# A person whose re-identification is less sure than this is warned about.
+MIN_IDENTITY_CONFIDENCE = 0.5
 
 
 def _already_tracked(tracked: TrackedSeries, series: PoseSeries) -> bool:
@@ -236,11 +239,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         return _review(tracked, tables, ())
     options = tables[0].options
     recomputed = [compute_measures(tracked.series, k, options) for k in range(tracked.series.n_people)]
-    warning = (
-        "the footage's person slots were not stable IDs: people were tracked and their measures "
-        "recomputed with the options they were measured with; slots refer to the tracked series"
-    )
-    return _review(tracked, recomputed, (warning,))
+    return _review(tracked, recomputed, (AnalysisWarning(WarningCode.RETRACKED),))
 
 
 def run_tracked(tracked: TrackedSeries, tables: list[MeasureTable]) -> AssessmentResult:
@@ -253,7 +252,7 @@ def run_tracked(tracked: TrackedSeries, tables: list[MeasureTable]) -> Assessmen
 
 
 def _review(
-    tracked: TrackedSeries, tables: list[MeasureTable], warnings: tuple[str, ...]
+    tracked: TrackedSeries, tables: list[MeasureTable], warnings: tuple[AnalysisWarning, ...]
 ) -> AssessmentResult:
     """The review of the people of ``tables``, followed by ``tracked``'s tracks of their slots."""
     series = tracked.series
@@ -264,13 +263,16 @@ def _review(
     interval = float(np.median(np.diff(series.times_s)))
     people = [_person(tracked.series, table, track, interval) for table, track in followed]
     if tracked.n_dropped_tracks:
-        warnings += (f"{tracked.n_dropped_tracks} brief detection(s) under 0.5 s were left out",)
+        dropped = {"count": tracked.n_dropped_tracks, "min_duration_s": tracked.min_duration_s}
+        warnings += (AnalysisWarning(WarningCode.SHORT_DETECTIONS, dropped),)
     for person in people:
-        if person["identity_confidence"] < 0.5:
-            warnings += (
-                f"{person['label']} left the view and the one who came back may be someone else "
-                f"(identity confidence {person['identity_confidence']:.2f})",
-            )
+        if person["identity_confidence"] < MIN_IDENTITY_CONFIDENCE:
+            unsure = {
+                "person": int(person["slot"]) + 1,
+                "confidence": person["identity_confidence"],
+                "limit": MIN_IDENTITY_CONFIDENCE,
+            }
+            warnings += (AnalysisWarning(WarningCode.IDENTITY_UNSURE, unsure),)
     findings = [f for person in people for f in _findings(person)]
     return AssessmentResult(
         assessment=NAME,

@@ -23,6 +23,7 @@ from typing import Literal
 
 import numpy as np
 
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
 from posturecheck.measures.view import ViewLimits, frontal_view_words, landmark_name, sagittal_view_words
 from posturecheck.pose.series import PoseSeries
@@ -47,7 +48,7 @@ class FootageCheck:
 
     ok: bool
     message: str
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[AnalysisWarning, ...] = ()
 
 
 def person_label(slot: int) -> str:
@@ -63,7 +64,7 @@ def seen_rows(table: MeasureTable) -> np.ndarray:
 NO_PERSON = "no person found in the footage"
 
 
-def pick_person(tables: Sequence[MeasureTable]) -> tuple[MeasureTable | None, tuple[str, ...]]:
+def pick_person(tables: Sequence[MeasureTable]) -> tuple[MeasureTable | None, tuple[AnalysisWarning, ...]]:
     """The person seen in most frames, and a warning naming them when there were several."""
     if not tables:
         return None, ()
@@ -72,7 +73,7 @@ def pick_person(tables: Sequence[MeasureTable]) -> tuple[MeasureTable | None, tu
     if len(tables) == 1:
         return best, ()
     return best, (
-        f"{len(tables)} people found; assessed {person_label(best.person)}, the one in view longest",
+        AnalysisWarning(WarningCode.SEVERAL_PEOPLE, {"people": len(tables), "person": best.person + 1}),
     )
 
 
@@ -147,11 +148,11 @@ def check_view(
     label = _majority(view.label[seen])
     found = f"{label} view ({away:.0f} deg from a side view)"
     if need == "side":
-        return _side_check(found, away, title)
-    return _front_check(found, away, title)
+        return _side_check(found, label, away, title)
+    return _front_check(found, label, away, title)
 
 
-def _side_check(found: str, away: float, title: str) -> FootageCheck:
+def _side_check(found: str, label: str, away: float, title: str) -> FootageCheck:
     if away > LIMITS.sagittal_3d_max_deg:
         return FootageCheck(
             False,
@@ -162,15 +163,12 @@ def _side_check(found: str, away: float, title: str) -> FootageCheck:
         return FootageCheck(
             True,
             found,
-            (
-                f"{found}: angles come from MediaPipe's 3D landmarks, which are less precise than the "
-                f"image ones a square side view (within {LIMITS.side_max_deg:.0f} deg) allows",
-            ),
+            (_oblique(WarningCode.OBLIQUE_SIDE_VIEW, label, away, LIMITS.side_max_deg),),
         )
     return FootageCheck(True, found)
 
 
-def _front_check(found: str, away: float, title: str) -> FootageCheck:
+def _front_check(found: str, label: str, away: float, title: str) -> FootageCheck:
     if away < LIMITS.frontal_3d_min_deg:
         return FootageCheck(
             False,
@@ -181,12 +179,14 @@ def _front_check(found: str, away: float, title: str) -> FootageCheck:
         return FootageCheck(
             True,
             found,
-            (
-                f"{found}: frontal measures come from MediaPipe's 3D landmarks, which are less precise "
-                f"than the image ones a square front view (beyond {LIMITS.front_min_deg:.0f} deg) allows",
-            ),
+            (_oblique(WarningCode.OBLIQUE_FRONT_VIEW, label, away, LIMITS.front_min_deg),),
         )
     return FootageCheck(True, found)
+
+
+def _oblique(code: WarningCode, label: str, away: float, limit_deg: float) -> AnalysisWarning:
+    """An oblique view's warning: the view, its degrees from a side view, and the limit it missed."""
+    return AnalysisWarning(code, {"view": label, "off_side_deg": away, "limit_deg": limit_deg})
 
 
 def check_near_side(near_side: np.ndarray, slot: int, side: str, title: str, why: str) -> FootageCheck:

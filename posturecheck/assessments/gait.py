@@ -65,6 +65,7 @@ from posturecheck.assessments.points import person_points
 from posturecheck.assessments.result import AssessmentResult, Confidence, Finding, NormalRange, finding
 from posturecheck.measures import catalogue
 from posturecheck.measures.extremes import sustained_extreme
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.uncertainty import Interval95, interval_95
 from posturecheck.pose.series import PoseSeries
@@ -75,6 +76,9 @@ WHAT = f"the {NAME} assessment"
 TOPIC = "gait-hip-extension"
 MIN_CLIP_S = 2.0
 MIN_STRIDE_VALID = 0.8
+# Steps to walk across the view asked for when no full stride was measured: a stride needs three
+# heel strikes, and the first and last steps at the picture's edges are often cut.
+STEPS_TO_WALK = 5
 GRADED_ANGLE = "hip_flexion_neutral: thigh-trunk angle minus your own upright neutral"
 
 _PERRY = "Perry and Burnfield, Gait Analysis: Normal and Pathological Function (2nd ed., 2010)"
@@ -344,12 +348,13 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     )
     found.update({f.name: f for f in _stride_findings(records)})
     if not used:
-        warnings += ("no full stride with enough valid frames: walk at least 4-5 steps across the view",)
+        warnings += (AnalysisWarning(WarningCode.NO_STRIDE, {"steps": STEPS_TO_WALK}),)
     if table.hip_neutral is not None and table.hip_neutral.offset_deg is None:
-        warnings += (f"hip angles not graded: no neutral hip angle ({table.hip_neutral.reason})",)
+        warnings += (AnalysisWarning(WarningCode.NO_NEUTRAL, {"why": table.hip_neutral.reason}),)
     for side in ("left", "right"):
         if found[f"peak_hip_extension_{side}"].status == "below":
-            warnings += (f"reduced {side} hip extension in late stance (under the typical 10-20 deg)",)
+            norm = {"side": side, "low_deg": HIP_EXTENSION.low, "high_deg": HIP_EXTENSION.high}
+            warnings += (AnalysisWarning(WarningCode.LOW_HIP_EXTENSION, norm),)
     bout_times = table.times_s[bout]
     return AssessmentResult(
         assessment=NAME,

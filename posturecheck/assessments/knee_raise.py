@@ -66,6 +66,7 @@ from posturecheck.measures.catalogue import (
     TRUNK_INCLINATION,
 )
 from posturecheck.measures.joint_angles import mid_hip
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.rom import Repetition, find_repetitions, symmetry_index
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.uncertainty import interval_95
@@ -261,22 +262,19 @@ def _interpretation(by_side: dict[str, list[dict[str, Any]]], symmetry: float | 
     return lines
 
 
-def _warnings(table: MeasureTable, by_side: dict[str, list[dict[str, Any]]]) -> list[str]:
+def _warnings(table: MeasureTable, by_side: dict[str, list[dict[str, Any]]]) -> list[AnalysisWarning]:
     warnings = []
     reps = [r for side_reps in by_side.values() for r in side_reps]
     if reps and all(r["hip_hike"] is None for r in reps):
-        warnings.append(
-            "hip hiking not checked: pelvic obliquity needs the camera at least "
-            f"{LIMITS.frontal_3d_min_deg:.0f} deg from the side, hip flexion within "
-            f"{LIMITS.sagittal_3d_max_deg:.0f}"
-        )
+        limits = {
+            "frontal_min_deg": LIMITS.frontal_3d_min_deg,
+            "sagittal_max_deg": LIMITS.sagittal_3d_max_deg,
+        }
+        warnings.append(AnalysisWarning(WarningCode.HIP_HIKE_UNCHECKED, limits))
     for side, side_reps in by_side.items():
         far = sum(r["near_side_at_peak"] not in (side, "") for r in side_reps)
         if far:
-            warnings.append(
-                f"{far} {side} raise(s) were made with the {side} leg on the far side from the camera, where "
-                "it is partly hidden; turn to face the other way for that leg"
-            )
+            warnings.append(AnalysisWarning(WarningCode.FAR_SIDE_RAISES, {"count": far, "side": side}))
     return warnings
 
 
@@ -337,9 +335,9 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     findings += _compensation_findings(both)
     neutral = table.hip_neutral
     if neutral is not None and neutral.offset_deg is None:
-        warnings += (f"hip angles not graded: no neutral hip angle ({neutral.reason})",)
+        warnings += (AnalysisWarning(WarningCode.NO_NEUTRAL, {"why": neutral.reason}),)
     elif not both:
-        warnings += ("no knee raise found: raise each knee toward the chest at least 30 deg, a few times",)
+        warnings += (AnalysisWarning(WarningCode.NO_KNEE_RAISE, {"min_raise_deg": MIN_RAISE_DEG}),)
     return AssessmentResult(
         assessment=NAME,
         people=(table.person,),

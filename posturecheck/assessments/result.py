@@ -22,6 +22,15 @@ Confidence of a finding
 frames the finding rests on (the frames the assessment looked at: a steady
 window, the strides, the repetitions) whose measures were valid. Each
 assessment module says what else lowers it.
+
+Versions (:data:`SCHEMA_VERSION`)
+---------------------------------
+* 1: warnings were English lines.
+* 2: warnings are codes with data
+  (:class:`~posturecheck.measures.reasons.AnalysisWarning`, ``{"code": ..., <data>}``),
+  worded by each front end. A version 1 result still opens: its lines are
+  read into codes where their form is known, else kept as text
+  (:meth:`AnalysisWarning.from_json <posturecheck.measures.reasons.AnalysisWarning.from_json>`).
 """
 
 from __future__ import annotations
@@ -35,9 +44,12 @@ import numpy as np
 
 from posturecheck.education import TOPICS
 from posturecheck.errors import PostureCheckError
+from posturecheck.measures.reasons import AnalysisWarning
 from posturecheck.measures.uncertainty import Interval95
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Versions from_dict reads (module notes).
+READABLE_VERSIONS = (1, 2)
 
 # The category a reading takes when its rules could not decide; its status is "unknown".
 UNDETERMINED = "undetermined"
@@ -203,7 +215,8 @@ class AssessmentResult:
     findings : the figures, each with its norm, status and confidence.
     interpretation : plain-language lines that describe what was seen and
         never diagnose.
-    warnings : caveats about the footage or the measures.
+    warnings : caveats about the footage or the measures, as codes with data
+        (:class:`~posturecheck.measures.reasons.WarningCode` lists them).
     details : JSON-ready data behind the findings (per repetition, per
         stride, per person, the frames used).
     education_topic : one of :data:`EDUCATION_TOPICS`.
@@ -216,7 +229,7 @@ class AssessmentResult:
     view_message: str
     findings: tuple[Finding, ...] = ()
     interpretation: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[AnalysisWarning, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
     education_topic: str = "psoas-anatomy"
     schema_version: int = SCHEMA_VERSION
@@ -239,7 +252,7 @@ class AssessmentResult:
         education_topic: str,
         message: str,
         people: tuple[int, ...] = (),
-        warnings: Sequence[str] = (),
+        warnings: Sequence[AnalysisWarning] = (),
     ) -> AssessmentResult:
         """A result with no findings: the footage cannot support the assessment, and ``message`` says why."""
         return cls(
@@ -262,6 +275,7 @@ class AssessmentResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (NaN as ``None``), starting with ``schema_version``."""
         data = json_ready(asdict(self))
+        data["warnings"] = [json_ready(warning.to_dict()) for warning in self.warnings]
         return {"schema_version": data.pop("schema_version"), **data}
 
     @classmethod
@@ -271,13 +285,14 @@ class AssessmentResult:
         Raises
         ------
         AssessmentError
-            If the schema version is not :data:`SCHEMA_VERSION` or a field is
-            missing or malformed.
+            If the schema version is not one of :data:`READABLE_VERSIONS` or
+            a field is missing or malformed.
         """
         version = data.get("schema_version")
-        if version != SCHEMA_VERSION:
+        if version not in READABLE_VERSIONS:
             raise AssessmentError(
-                f"assessment result schema version {version!r} is not supported (expected {SCHEMA_VERSION})"
+                f"assessment result schema version {version!r} is not supported "
+                f"(expected one of {', '.join(map(str, READABLE_VERSIONS))})"
             )
         try:
             findings = tuple(
@@ -297,10 +312,9 @@ class AssessmentResult:
                 view_message=data["view_message"],
                 findings=findings,
                 interpretation=tuple(data["interpretation"]),
-                warnings=tuple(data["warnings"]),
+                warnings=tuple(AnalysisWarning.from_json(entry) for entry in data["warnings"]),
                 details=data["details"],
                 education_topic=data["education_topic"],
-                schema_version=version,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise AssessmentError(f"not a valid assessment result ({exc})") from exc

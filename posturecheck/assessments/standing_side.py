@@ -36,6 +36,7 @@ from posturecheck.measures.catalogue import (
     PLUMB_OFFSET_CM,
     TRUNK_INCLINATION,
 )
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 
@@ -121,9 +122,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     ):
         found[name] = measure_finding(table, name, rows, label, note=note, unit=MEASURES[name].unit)
     if series.masks is None:
-        warnings += (
-            "no segmentation masks: the lumbar curve proxies were not measured (analyse with masks kept)",
-        )
+        warnings += (AnalysisWarning(WarningCode.NO_MASKS),)
     reading = read_posture_type(
         PostureProxies(
             ear_pct=_value(table, PLUMB_OFFSET.of("ear"), rows),

@@ -22,6 +22,7 @@ import numpy as np
 from posturecheck.assessments.footage import FootageCheck, ViewKind, check_view, seen_rows
 from posturecheck.assessments.points import person_points
 from posturecheck.landmarks import STANCE_JOINTS
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 
@@ -156,7 +157,7 @@ class Stance:
 
     rows: np.ndarray | None
     info: dict[str, object]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[AnalysisWarning, ...] = ()
 
 
 def held_stance(
@@ -175,9 +176,13 @@ def held_stance(
     window = steadiest_window(speed, series.times_s, seen, window_s, min_window_s)
     if window is None:
         return Stance(None, {})
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[AnalysisWarning, ...] = ()
     if window.duration_s < window_s - 0.5:
-        warnings = (f"the steadiest hold lasted only {window.duration_s:.1f} s (asked for {window_s:g} s)",)
+        warnings = (
+            AnalysisWarning(
+                WarningCode.SHORT_HOLD, {"duration_s": float(window.duration_s), "asked_s": window_s}
+            ),
+        )
     info: dict[str, object] = {
         "kind": "steadiest window",
         "start_s": window.start_s,

@@ -70,6 +70,7 @@ from posturecheck.assessments.result import (
 from posturecheck.assessments.steady import held_stance
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.joint_angles import leg_landmarks, mid_hip, mid_shoulder
+from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 
@@ -85,6 +86,9 @@ MIN_HELD_FLEXION_DEG = 60.0
 FLAT_BACK_FLEXION_DEG = 100.0
 KNEE_CUTOFF_DEG = 80.0
 CUTOFF_MARGIN_DEG = 5.0
+# About how far the raw thigh-trunk angle sits from the norm's zero without an upright neutral: MediaPipe's
+# shoulder-hip line of an upright person reads about -10 deg (posturecheck.measures.neutral).
+RAW_OFFSET_DEG = 10.0
 
 _KENDALL = "Kendall FP et al., Muscles: Testing and Function, with Posture and Pain (5th ed., 2005)"
 THIGH_NORM = NormalRange(
@@ -194,7 +198,7 @@ def _interpretation(side: str, thigh: float, knee: float, held: float, grade: st
     return lines
 
 
-def _not_read(slot: int | None, message: str, warnings: tuple[str, ...] = ()) -> AssessmentResult:
+def _not_read(slot: int | None, message: str, warnings: tuple[AnalysisWarning, ...] = ()) -> AssessmentResult:
     people = () if slot is None else (slot,)
     return AssessmentResult.refused(NAME, TOPIC, message, people, warnings)
 
@@ -213,7 +217,10 @@ def _findings(
         thigh_note = ""
     else:
         thigh_label = "hanging thigh against the lying trunk line (+ above)"
-        thigh_note = "no upright neutral in the clip: raw thigh-trunk angle, about 10 deg off the norm's zero"
+        thigh_note = (
+            f"no upright neutral in the clip: raw thigh-trunk angle, about {RAW_OFFSET_DEG:g} deg off "
+            "the norm's zero"
+        )
         thigh_confidence = "low" if thigh_confidence == "high" else thigh_confidence
     fraction = min(fractions["hanging_thigh"], fractions["hanging_knee"])
     grade, grade_confidence = _grade(values["hanging_thigh"], values["hanging_knee"], fraction)
@@ -323,21 +330,13 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     offset = neutral.offset_deg if neutral is not None else None
     found, values = _findings(geometry, stance.rows, offset)
     if offset is None:
-        warnings += (
-            "no upright neutral in the clip: the hanging thigh is graded as the raw thigh-trunk angle, about "
-            "10 deg off the norm's zero; film a few seconds standing upright, side-on, before lying down",
-        )
+        warnings += (AnalysisWarning(WarningCode.RAW_THIGH_ANGLE, {"offset_deg": RAW_OFFSET_DEG}),)
     if abs(values["tilt"]) > TILT_WARNING_DEG:
-        warnings += (
-            f"the lying trunk is {abs(values['tilt']):.0f} deg off the image horizontal: harmless if the "
-            "camera is rolled (angles are taken from the trunk line), but a trunk not flat on the table (a "
-            "pillow, a raised head) tilts the reference line",
-        )
+        tilted = {"tilt_deg": abs(values["tilt"]), "limit_deg": TILT_WARNING_DEG}
+        warnings += (AnalysisWarning(WarningCode.TRUNK_TILTED, tilted),)
     if values["held_hip"] < FLAT_BACK_FLEXION_DEG:
-        warnings += (
-            f"the held hip is flexed only {values['held_hip']:.0f} deg: with the knee not well to the chest "
-            "the low back may not be flat, which lets the hanging thigh drop and can hide shortness",
-        )
+        held = {"flexion_deg": values["held_hip"], "limit_deg": FLAT_BACK_FLEXION_DEG}
+        warnings += (AnalysisWarning(WarningCode.HELD_HIP_LOW, held),)
     return AssessmentResult(
         assessment=NAME,
         people=(table.person,),

@@ -8,8 +8,11 @@ messages is shown with each frame's figures
 
 from __future__ import annotations
 
+# How far from the person the camera stands, metres: the whole body in view of a phone's usual lens.
+CAMERA_DISTANCE_M = (2.5, 3.5)
+
 SETUP_STEPS = (
-    "Put the camera at hip height, level, 2.5-3.5 m away.",
+    f"Put the camera at hip height, level, {CAMERA_DISTANCE_M[0]:g}-{CAMERA_DISTANCE_M[1]:g} m away.",
     "Stand side-on to it, your whole body from head to feet in view.",
     "Good light in front of you, a plain background, fitted clothes.",
     "Knee raises: lift one knee towards hip height and lower it; each side is counted.",

@@ -156,6 +156,37 @@ class WarningCode(StrEnum):
       person was in view), ``reason`` (the commonest invalid-frame line, "" if none).
     - ``NO_PERSON_READ``: ``frames``: no person in the frames of an input that ended early.
     - ``TEXT``: ``text``: a warning kept from a summary written before the codes.
+
+    Warnings of an assessment (:attr:`posturecheck.assessments.result.AssessmentResult.warnings`);
+    limits are the values the assessment used, so the words never retype them:
+
+    - ``SEVERAL_PEOPLE``: ``people`` (count), ``person`` (1-based): several people were
+      found and the one in view longest was assessed.
+    - ``OBLIQUE_SIDE_VIEW``: ``view`` (its label), ``off_side_deg``, ``limit_deg`` (the
+      side view's limit): angles come from the 3D landmarks.
+    - ``OBLIQUE_FRONT_VIEW``: ``view``, ``off_side_deg``, ``limit_deg`` (the front view's
+      least angle from the side): frontal measures come from the 3D landmarks.
+    - ``SHORT_HOLD``: ``duration_s``, ``asked_s``: the steadiest hold was shorter than asked.
+    - ``NO_NEUTRAL``: ``why``: hip angles not graded, no neutral hip angle.
+    - ``NO_STRIDE``: ``steps`` (the steps to walk, asked in the words): no full stride
+      with enough valid frames.
+    - ``LOW_HIP_EXTENSION``: ``side``, ``low_deg``, ``high_deg`` (the norm): peak hip
+      extension in late stance below the norm.
+    - ``NO_KNEE_RAISE``: ``min_raise_deg`` (the least rise counted): no knee raise found.
+    - ``HIP_HIKE_UNCHECKED``: ``frontal_min_deg``, ``sagittal_max_deg`` (the view limits
+      both measures need): pelvic obliquity not measurable in this view.
+    - ``FAR_SIDE_RAISES``: ``count``, ``side``: raises made with that leg on the far side.
+    - ``NO_MASKS``: (no data) no segmentation masks, so no silhouette measures.
+    - ``RAW_THIGH_ANGLE``: ``offset_deg`` (how far the raw angle sits from the norm's
+      zero): no upright neutral in the clip, the raw thigh-trunk angle graded.
+    - ``TRUNK_TILTED``: ``tilt_deg`` (absolute), ``limit_deg``: the lying trunk is off the
+      image horizontal by more than the limit.
+    - ``HELD_HIP_LOW``: ``flexion_deg``, ``limit_deg``: the held hip flexed less than the limit.
+    - ``RETRACKED``: (no data) the footage's person slots were not stable IDs; people were tracked.
+    - ``SHORT_DETECTIONS``: ``count``, ``min_duration_s`` (the tracking's minimum, as used):
+      brief detections left out.
+    - ``IDENTITY_UNSURE``: ``person`` (1-based), ``confidence`` (0-1), ``limit`` (warned
+      below it): the one who came back may be someone else.
     """
 
     LOW_PRESENCE = "low_presence"
@@ -164,6 +195,23 @@ class WarningCode(StrEnum):
     HIP_EXPECTED_ERROR = "hip_expected_error"
     HIP_FEW_VALID = "hip_few_valid"
     NO_PERSON_READ = "no_person_read"
+    SEVERAL_PEOPLE = "several_people"
+    OBLIQUE_SIDE_VIEW = "oblique_side_view"
+    OBLIQUE_FRONT_VIEW = "oblique_front_view"
+    SHORT_HOLD = "short_hold"
+    NO_NEUTRAL = "no_neutral"
+    NO_STRIDE = "no_stride"
+    LOW_HIP_EXTENSION = "low_hip_extension"
+    NO_KNEE_RAISE = "no_knee_raise"
+    HIP_HIKE_UNCHECKED = "hip_hike_unchecked"
+    FAR_SIDE_RAISES = "far_side_raises"
+    NO_MASKS = "no_masks"
+    RAW_THIGH_ANGLE = "raw_thigh_angle"
+    TRUNK_TILTED = "trunk_tilted"
+    HELD_HIP_LOW = "held_hip_low"
+    RETRACKED = "retracked"
+    SHORT_DETECTIONS = "short_detections"
+    IDENTITY_UNSURE = "identity_unsure"
     TEXT = "text"
 
 
@@ -223,9 +271,99 @@ _OLD_FORMS: tuple[tuple[WarningCode, re.Pattern[str]], ...] = (
         WarningCode.NO_PERSON_READ,
         re.compile(r"no person found in the (?P<frames>\d+) frames that could be read"),
     ),
+    # Assessment results of schema version 1 (posturecheck.assessments.result) held these lines.
+    (
+        WarningCode.SEVERAL_PEOPLE,
+        re.compile(r"(?P<people>\d+) people found; assessed person (?P<person>\d+), the one in view longest"),
+    ),
+    (
+        WarningCode.OBLIQUE_SIDE_VIEW,
+        re.compile(
+            rf"(?P<view>\w+) view \((?P<off_side_deg>{_NUMBER}) deg from a side view\): angles come from "
+            rf"MediaPipe's 3D landmarks, .* square side view \(within (?P<limit_deg>{_NUMBER}) deg\) allows"
+        ),
+    ),
+    (
+        WarningCode.OBLIQUE_FRONT_VIEW,
+        re.compile(
+            rf"(?P<view>\w+) view \((?P<off_side_deg>{_NUMBER}) deg from a side view\): frontal measures "
+            rf"come from MediaPipe's 3D landmarks, .* square front view "
+            rf"\(beyond (?P<limit_deg>{_NUMBER}) deg\)"
+        ),
+    ),
+    (
+        WarningCode.SHORT_HOLD,
+        re.compile(
+            rf"the steadiest hold lasted only (?P<duration_s>{_NUMBER}) s "
+            rf"\(asked for (?P<asked_s>{_NUMBER}) s\)"
+        ),
+    ),
+    (WarningCode.NO_NEUTRAL, re.compile(r"hip angles not graded: no neutral hip angle \((?P<why>.*)\)$")),
+    (
+        WarningCode.NO_STRIDE,
+        re.compile(r"no full stride with enough valid frames: walk at least (?P<steps>[\d-]+) steps"),
+    ),
+    (
+        WarningCode.LOW_HIP_EXTENSION,
+        re.compile(
+            rf"reduced (?P<side>left|right) hip extension in late stance \(under the typical "
+            rf"(?P<low_deg>{_NUMBER})-(?P<high_deg>{_NUMBER}) deg\)"
+        ),
+    ),
+    (
+        WarningCode.NO_KNEE_RAISE,
+        re.compile(
+            rf"no knee raise found: raise each knee toward the chest at least "
+            rf"(?P<min_raise_deg>{_NUMBER}) deg"
+        ),
+    ),
+    (
+        WarningCode.HIP_HIKE_UNCHECKED,
+        re.compile(
+            rf"hip hiking not checked: pelvic obliquity needs the camera at least "
+            rf"(?P<frontal_min_deg>{_NUMBER}) deg from the side, hip flexion within "
+            rf"(?P<sagittal_max_deg>{_NUMBER})"
+        ),
+    ),
+    (
+        WarningCode.FAR_SIDE_RAISES,
+        re.compile(
+            r"(?P<count>\d+) (?P<side>left|right) raise\(s\) were made with the (?:left|right) leg "
+            r"on the far side"
+        ),
+    ),
+    (WarningCode.NO_MASKS, re.compile(r"no segmentation masks: the lumbar curve proxies were not measured")),
+    (
+        WarningCode.RAW_THIGH_ANGLE,
+        re.compile(
+            r"no upright neutral in the clip: the hanging thigh is graded as the raw thigh-trunk angle, "
+            rf"about (?P<offset_deg>{_NUMBER}) deg off"
+        ),
+    ),
+    (
+        WarningCode.TRUNK_TILTED,
+        re.compile(rf"the lying trunk is (?P<tilt_deg>{_NUMBER}) deg off the image horizontal"),
+    ),
+    (WarningCode.HELD_HIP_LOW, re.compile(rf"the held hip is flexed only (?P<flexion_deg>{_NUMBER}) deg")),
+    (WarningCode.RETRACKED, re.compile(r"the footage's person slots were not stable IDs")),
+    (
+        WarningCode.SHORT_DETECTIONS,
+        re.compile(
+            rf"(?P<count>\d+) brief detection\(s\) under (?P<min_duration_s>{_NUMBER}) s were left out"
+        ),
+    ),
+    (
+        WarningCode.IDENTITY_UNSURE,
+        re.compile(
+            rf"person (?P<person>\d+) left the view and the one who came back may be someone else "
+            rf"\(identity confidence (?P<confidence>{_NUMBER})\)"
+        ),
+    ),
 )
 _PERCENT_KEYS = ("fraction",)
-_INT_KEYS = ("person", "frames")
+_INT_KEYS = ("person", "frames", "people", "count")
+# Kept as written: words, and a step count asked as a range ("4-5").
+_TEXT_KEYS = ("why", "reason", "side", "view", "steps")
 
 
 def _old_line(line: str) -> AnalysisWarning:
@@ -240,10 +378,10 @@ def _old_line(line: str) -> AnalysisWarning:
                 data[key] = int(value)
             elif key in _PERCENT_KEYS:
                 data[key] = float(value) / 100.0
-            elif key in ("deg", "error_deg", "first_s", "last_s"):
-                data[key] = float(value)
-            else:
+            elif key in _TEXT_KEYS or value is None:
                 data[key] = value or ""
+            else:
+                data[key] = float(value)
         return AnalysisWarning(code, data)
     return AnalysisWarning(WarningCode.TEXT, {"text": line})
 

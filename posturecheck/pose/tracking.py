@@ -166,11 +166,15 @@ class TrackedSeries:
     tracks : one :class:`TrackInfo` per slot, same order.
     n_dropped_tracks : tracklets dropped as spurious (seen for less than
         ``min_duration_s`` in total).
+    min_duration_s : the seconds a tracklet had to be seen for to be kept
+        (:func:`track_people`'s ``min_duration_s``), so what reports the
+        dropped ones states the minimum used.
     """
 
     series: PoseSeries
     tracks: tuple[TrackInfo, ...]
     n_dropped_tracks: int
+    min_duration_s: float
 
 
 @dataclass
@@ -234,7 +238,7 @@ def track_people(series: PoseSeries, max_gap_s: float = 2.0, min_duration_s: flo
     tracklets = _build_tracklets(series, _height_units(series), max_gap_s, confirmed_frames)
     kept = [t for t in tracklets if len(t.rows) >= confirmed_frames]
     people = _link_absences(series, sorted(kept, key=lambda t: t.rows[0]))
-    return _assemble(series, people, len(tracklets) - len(kept))
+    return _assemble(series, people, len(tracklets) - len(kept), min_duration_s)
 
 
 def thumbnail_box(
@@ -498,7 +502,9 @@ def _best_view(
     return int(rows[best]), (x0, y0, x1, y1)
 
 
-def _assemble(series: PoseSeries, people: list[_Person], n_dropped: int) -> TrackedSeries:
+def _assemble(
+    series: PoseSeries, people: list[_Person], n_dropped: int, min_duration_s: float
+) -> TrackedSeries:
     """The output series (slot k = people[k]) and per-track summaries."""
     shape = (series.n_frames, len(people), series.image.shape[2])
     image = np.full(shape + (3,), np.nan, dtype=series.image.dtype)
@@ -528,4 +534,4 @@ def _assemble(series: PoseSeries, people: list[_Person], n_dropped: int) -> Trac
             )
         )
     tracked = replace(series, image=image, world=world, visibility=visibility, presence=presence, masks=masks)
-    return TrackedSeries(tracked, tuple(tracks), n_dropped)
+    return TrackedSeries(tracked, tuple(tracks), n_dropped, min_duration_s)

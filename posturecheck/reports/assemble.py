@@ -67,7 +67,7 @@ def assemble_report(
     made_at = (made_at or datetime.now()).astimezone()
     warnings = [
         *(warning_words(warning) for warning in summary.warnings),
-        *(assessment.warnings if assessment else ()),
+        *(warning_words(warning) for warning in (assessment.warnings if assessment else ())),
     ]
     series = _landmarks(result, warnings)
     tables = recompute_tables(series, summary) if series is not None else {}

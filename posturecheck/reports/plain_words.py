@@ -7,6 +7,9 @@ come from the data a code carries, or from the constants that decide.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from posturecheck.measures.neutral import MIN_STANDING_S
 from posturecheck.measures.reasons import AnalysisWarning, Invalid, WarningCode, read_reason
 
@@ -96,4 +99,92 @@ def warning_words(warning: AnalysisWarning) -> str:
         )
     if code is WarningCode.NO_PERSON_READ:
         return f"Nobody was found in the {data['frames']} frames that could be read."
-    return str(data.get("text", code.value))
+    return _assessment_words(warning)
+
+
+def _assessment_words(warning: AnalysisWarning) -> str:
+    """Plain words for an assessment's warning; what the person can do comes last."""
+    words = _ASSESSMENT_WORDS.get(warning.code)
+    return words(warning.data) if words is not None else str(warning.data.get("text", warning.code.value))
+
+
+def _far_side(data: Mapping[str, Any]) -> str:
+    side = data["side"]
+    return (
+        f"{data['count']} {side} knee raise(s) were made with the {side} leg on the far side from the "
+        "camera, where it is partly hidden: turn to face the other way for that leg."
+    )
+
+
+_ASSESSMENT_WORDS: dict[WarningCode, Callable[[Mapping[str, Any]], str]] = {
+    WarningCode.SEVERAL_PEOPLE: lambda data: (
+        f"{data['people']} people were in view; the assessment is of person {data['person']}, the one in "
+        "view longest. Film one person at a time to assess someone else."
+    ),
+    WarningCode.OBLIQUE_SIDE_VIEW: lambda data: (
+        f"The camera saw the person at an angle ({data['off_side_deg']:.0f}° from side-on), so the "
+        "angles come from the pose model's 3D estimate, which is less precise. Turn side-on to the "
+        f"camera (within {data['limit_deg']:.0f}°) for the most accurate angles."
+    ),
+    WarningCode.OBLIQUE_FRONT_VIEW: lambda data: (
+        f"The camera saw the person partly from the side ({data['off_side_deg']:.0f}° from side-on), so "
+        "the left-right figures come from the pose model's 3D estimate, which is less precise. Face the "
+        f"camera squarely (more than {data['limit_deg']:.0f}° from side-on) for the most accurate "
+        "figures."
+    ),
+    WarningCode.SHORT_HOLD: lambda data: (
+        f"The stillest hold lasted only {data['duration_s']:.1f} s of the {data['asked_s']:g} s asked "
+        "for: hold the position still for longer."
+    ),
+    WarningCode.NO_NEUTRAL: lambda data: (
+        f"The hip angles were not graded: {reason_words(Invalid.NO_NEUTRAL)}."
+    ),
+    WarningCode.NO_STRIDE: lambda data: (
+        f"No full stride was seen clearly enough to measure: walk at least {data['steps']} steps across "
+        "the view."
+    ),
+    WarningCode.LOW_HIP_EXTENSION: lambda data: (
+        f"The {data['side']} hip extended less than the typical "
+        f"{data['low_deg']:g}–{data['high_deg']:g}° at the end of each step."
+    ),
+    WarningCode.NO_KNEE_RAISE: lambda data: (
+        "No knee raise was found: raise each knee toward the chest at least "
+        f"{data['min_raise_deg']:g}°, a few times."
+    ),
+    WarningCode.HIP_HIKE_UNCHECKED: lambda data: (
+        f"Hip hiking was not checked: it needs the camera at least {data['frontal_min_deg']:.0f}° round "
+        f"from side-on, while the knee raise needs it within {data['sagittal_max_deg']:.0f}°. Film at an "
+        "angle between the two to see both."
+    ),
+    WarningCode.FAR_SIDE_RAISES: _far_side,
+    WarningCode.NO_MASKS: lambda data: (
+        "The low-back curve was not measured: it needs the person's silhouette. Turn on 'Keep "
+        "silhouettes' under Settings and analyse again."
+    ),
+    WarningCode.RAW_THIGH_ANGLE: lambda data: (
+        "There was no upright standing in the clip, so the hanging thigh is graded from the raw "
+        f"thigh-trunk angle, about {data['offset_deg']:.0f}° off the norm's zero: film a few seconds "
+        "standing upright, side-on, before lying down."
+    ),
+    WarningCode.TRUNK_TILTED: lambda data: (
+        f"The lying trunk was {data['tilt_deg']:.0f}° off level in the picture: harmless if the camera "
+        "was tilted, but a pillow or a raised head tilts the line the angles are taken from. Lie flat."
+    ),
+    WarningCode.HELD_HIP_LOW: lambda data: (
+        f"The held knee was not well to the chest (hip flexed {data['flexion_deg']:.0f}°): the low back "
+        "may not have been flat, which lets the hanging thigh drop and can hide shortness. Hug the knee "
+        "closer."
+    ),
+    WarningCode.RETRACKED: lambda data: (
+        "The people were followed through the clip again before the review, so person numbers follow "
+        "that tracking."
+    ),
+    WarningCode.SHORT_DETECTIONS: lambda data: (
+        f"{data['count']} brief detection(s) shorter than {data['min_duration_s']:g} s were left out as "
+        "likely glitches."
+    ),
+    WarningCode.IDENTITY_UNSURE: lambda data: (
+        f"Person {data['person']} left the view; the one who came back may be someone else (identity "
+        f"confidence {data['confidence']:.2f}). Check their thumbnail."
+    ),
+}

@@ -219,8 +219,9 @@ def progress_report(
         else []
     )
     warnings.append(
-        "Camera height, distance and angle change the figures: compare visits filmed the same way, and "
-        "read small changes (a few degrees) as within what filming alone can cause."
+        "Camera height, distance and angle change the figures: compare visits filmed the same way. A "
+        "change marked within measurement error is no larger than filming alone can cause; where no "
+        "uncertainty is recorded, how large that is was not measured."
     )
     plots = [plot for name in names if (plot := _plot(name, sessions, errors)) is not None]
     return Report(

@@ -29,6 +29,7 @@ from posturecheck.measures.catalogue import (
     TRUNK_INCLINATION,
     measure_label,
 )
+from posturecheck.measures.extremes import MIN_HOLD_S
 from posturecheck.measures.pipeline import compute_measures
 from posturecheck.measures.summary import PersonSummary, summarize_table
 from posturecheck.pose.landmarker import ModelInfo, check_model
@@ -77,7 +78,8 @@ def _show_snapshot(snap: LiveSnapshot) -> None:
     highest = snap.max_hip_flexion
     st.markdown(
         f"Highest so far: left **{format_value(highest.get('left'), 'deg')}** · "
-        f"right **{format_value(highest.get('right'), 'deg')}** (held for 0.1 s, valid frames only)"
+        f"right **{format_value(highest.get('right'), 'deg')}** "
+        f"(held for {MIN_HOLD_S:g} s, valid frames only)"
     )
     left, right = st.columns(2)
     with left:
@@ -125,7 +127,7 @@ def _live_panel(settings: AppSettings) -> None:
     if right.button(
         "Standing check",
         icon=":material/accessibility:",
-        help="Measures 3 s of steady standing: stand still, side-on, knees straight.",
+        help=f"Measures {CAPTURE_S:g} s of steady standing: stand still, side-on, knees straight.",
     ):
         processor.session.start_capture()
     snap = processor.session.snapshot()
