@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from posturecheck.analyze import AnalyzeOptions
+from posturecheck.app.text import UNITS
 from posturecheck.repeatability_run import run_repeatability
 from posturecheck.storage import open_history
 from tests.media import WALK_CLIP, write_clip
@@ -84,6 +85,19 @@ def test_a_take_with_no_person_is_one_line_naming_the_take(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
+def test_a_take_of_another_test_is_one_line_naming_the_take_and_what_the_test_needs() -> None:
+    at = _setup_page(timeout=240)
+    at.selectbox(key="setup.assessment").set_value("standing-front").run()
+    at = _upload(at, WALK_CLIP, WALK_CLIP, WALK_CLIP)
+    at.button(key="setup.run").click().run()
+    assert not at.exception
+    (error,) = [_as_typed(e.value) for e in at.error]
+    assert error.startswith("Take 1 (walk_side.mp4): it does not suit the standing-front test: side view")
+    assert "needs a front (or back) view" in error and "\n" not in error
+    assert not at.dataframe
+
+
+@pytest.mark.slow
 def test_the_card_is_the_repeatability_core_s_and_is_kept_for_a_client(
     three_takes: list[Path], tmp_path: Path
 ) -> None:
@@ -103,16 +117,22 @@ def test_the_card_is_the_repeatability_core_s_and_is_kept_for_a_client(
     assert len(moved) >= 3  # the re-framings move the figures: there is something to check
     for figure in expected:
         row = rows[figure.label]
-        unit = "°" if figure.unit == "deg" else f" {figure.unit}"
+        unit = UNITS.get(figure.unit, f" {figure.unit}")  # the app writes "12.0°", "2.4%", "3.0 cm"
         assert [row[f"Take {n}"] for n in (1, 2, 3)] == [f"{v:.1f}{unit}" for v in figure.values]
         assert (row["SEM"], row["MDC95"]) == (
             f"{figure.result.sem:.1f}{unit}",
             f"{figure.result.mdc95:.1f}{unit}",
         )
         assert row["ICC"] == "–" and row["Confidence"] == figure.confidence
-    hip = next(f for f in moved if f.key == "hip_flexion_left_range")
+    hip = next(f for f in moved if f.key.startswith("hip_flexion_left"))
     text = "\n".join(m.value for m in at.markdown)
     assert f"a change of more than {hip.result.mdc95:.1f}° is beyond measurement error" in text
+
+    # A new client needs a code: one line, nothing kept.
+    at.button(key="FormSubmitter:setup.keep-Keep").click().run()
+    assert [e.value for e in at.error] == ["a client needs a name or code"]
+    with open_history() as history:
+        assert history.clients() == [] and history.measurement_errors(None) == []
 
     # Kept for a new client typed in, then read back through the history.
     at.text_input(key="setup.keep.client").input("C-7")

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 KEY = "setup"
 TAKES = 3
 _RESULT = f"{KEY}.result"
+_KEPT = f"{KEY}.kept"
 NEW_CLIENT = "A new client"
 CLINIC = "The clinic's default for this assessment"
 
@@ -213,6 +214,7 @@ def show_keep(check: SetupCheck, title: str) -> None:
             "then judged against these figures."
         )
         submitted = st.form_submit_button("Keep", icon=":material/bookmark_add:")
+    _say_kept()
     if not submitted:
         return
     from posturecheck.repeatability_run import measurement_errors
@@ -230,12 +232,20 @@ def show_keep(check: SetupCheck, title: str) -> None:
         st.error(literal(str(exc)), icon=":material/error:")
         return
     where = f"for client **{literal(client.code)}**" if client is not None else "as the clinic's default"
-    st.success(
+    # Said after a rerun, so the form already offers a client just created by name.
+    st.session_state[_KEPT] = (
         f"Kept the SEM and MDC95 of {len(errors)} key figure(s) {where}: changes between visits "
-        f"of *{literal(title)}* are now judged against them.",
-        icon=":material/bookmark_added:",
+        f"of *{literal(title)}* are now judged against them."
     )
-    st.page_link(page("history"), label="See the client history", icon=":material/history:")
+    st.rerun()
+
+
+def _say_kept() -> None:
+    """What the last Keep kept, once, with the way to the history."""
+    kept = st.session_state.pop(_KEPT, None)
+    if kept is not None:
+        st.success(kept, icon=":material/bookmark_added:")
+        st.page_link(page("history"), label="See the client history", icon=":material/history:")
 
 
 def render() -> None:
