@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -94,20 +94,93 @@ def compare_trials(trials: Sequence[dict[str, TrialFigure]]) -> list[FigureRepea
     return out
 
 
-def run_repeatability(clips: Sequence[Path], options: AnalyzeOptions) -> list[FigureRepeatability]:
+class TrialError(InputError):
+    """One clip of a repeatability run cannot be compared with the others.
+
+    Attributes
+    ----------
+    trial : the clip's number in the run, from 1.
+    reason : what is wrong, in words, without the clip's path (the message starts with the path).
+    """
+
+    def __init__(self, trial: int, clip: Path, reason: str) -> None:
+        super().__init__(f"{clip}: {reason}")
+        self.trial = trial
+        self.reason = reason
+
+
+# Views that cannot be the same test filmed the same way: a side view against a front or back one.
+_VIEW_GROUPS = {"side": "side", "front": "front or back", "back": "front or back"}
+
+
+def trial_view(result: AnalysisResult) -> str | None:
+    """From where the compared person was seen: "side", "front or back", or ``None`` (oblique, unknown).
+
+    The compared person is the one the assessment graded, else the one in view longest.
+    """
+    summary = result.summary
+    if result.assessment is not None and result.assessment.people:
+        number = result.assessment.people[0] + 1  # assessments list slots; the summary numbers from 1
+    elif summary.presence:
+        number = max(summary.presence, key=lambda p: p.frames_detected).person
+    else:
+        return None
+    person = summary.person(number)
+    return _VIEW_GROUPS.get(person.view.label) if person is not None else None
+
+
+def _trial(number: int, clip: Path, result: AnalysisResult) -> dict[str, TrialFigure]:
+    """One clip's figures; :class:`TrialError` when it gives none."""
+    figures = trial_figures(result)
+    if figures:
+        return figures
+    graded = result.assessment
+    if graded is not None and not graded.view_ok:
+        raise TrialError(
+            number, clip, f"it does not suit the {graded.assessment} test: {graded.view_message}"
+        )
+    raise TrialError(number, clip, "no figure could be measured in it (whole body in view, well lit?)")
+
+
+def run_repeatability(
+    clips: Sequence[Path],
+    options: AnalyzeOptions,
+    on_trial: Callable[[int], None] | None = None,
+) -> list[FigureRepeatability]:
     """Analyse each clip into ``options.out_dir/trial<N>`` and compare their figures; writes the JSON.
+
+    ``on_trial(number)`` is called before clip ``number`` (from 1) is analysed, so a
+    front end can say which clip the progress and any error belong to.
 
     Raises
     ------
     InputError
         Fewer than two clips, or no figure measured in every clip.
+    TrialError
+        A clip that gives no figure, or one filmed from another view than the first
+        (side against front or back): not the same test filmed the same way.
+    PostureCheckError
+        As :func:`~posturecheck.analyze.analyze_file` for a clip (unreadable, no person).
     """
     if len(clips) < 2:
         raise InputError("repeatability needs the same test filmed at least twice (three is usual)")
     trials = []
+    first_view = None
     for number, clip in enumerate(clips, start=1):
+        if on_trial is not None:
+            on_trial(number)
         result = analyze_file(clip, replace(options, out_dir=options.out_dir / f"trial{number}"))
-        trials.append(trial_figures(result))
+        trials.append(_trial(number, clip, result))
+        view = trial_view(result)
+        if number == 1:
+            first_view = view
+        elif view is not None and first_view is not None and view != first_view:
+            raise TrialError(
+                number,
+                clip,
+                f"filmed from the {view}, the first clip from the {first_view}: "
+                "film every take of the test from the same place",
+            )
     figures = compare_trials(trials)
     if not figures:
         raise InputError("no figure was measured in every clip: check the clips show the same test")

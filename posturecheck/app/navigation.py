@@ -26,6 +26,7 @@ PAGES = {
     "live": PageSpec(_SCRIPTS / "live.py", "Live self-check", ":material/videocam:", "live"),
     "class": PageSpec(_SCRIPTS / "class_review.py", "Class review", ":material/groups:", "class"),
     "history": PageSpec(_SCRIPTS / "history.py", "Client history", ":material/history:", "history"),
+    "setup": PageSpec(_SCRIPTS / "setup_check.py", "Check your set-up", ":material/straighten:", "setup"),
     "learn": PageSpec(_SCRIPTS / "learn.py", "Learn", ":material/school:", "learn"),
     "settings": PageSpec(_SCRIPTS / "settings.py", "Settings", ":material/settings:", "settings"),
 }

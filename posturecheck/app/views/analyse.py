@@ -25,8 +25,11 @@ ELSEWHERE = ("class",)
 INPUT_WORDS = {"clip": "a video clip", "image": "a photo", "any": "a video clip or a photo"}
 
 
-def choose_assessment() -> Assessment:
-    """The assessment picker, with the chosen one's purpose and set-up shown before anything is analysed."""
+def choose_assessment(key: str = KEY) -> Assessment:
+    """The assessment picker, with the chosen one's purpose and set-up shown before anything is analysed.
+
+    ``key`` keeps the pickers of different pages apart.
+    """
     offered = {a.name: a for a in list_assessments() if a.name not in ELSEWHERE}
     names = list(offered)
     name = (
@@ -35,7 +38,7 @@ def choose_assessment() -> Assessment:
             names,
             index=names.index(DEFAULT_ASSESSMENT),
             format_func=lambda n: offered[n].title,
-            key=f"{KEY}.assessment",
+            key=f"{key}.assessment",
         )
         or DEFAULT_ASSESSMENT
     )
