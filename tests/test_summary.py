@@ -152,3 +152,27 @@ def test_a_measure_keeps_its_frames_exactly_however_it_stores_them() -> None:
     for short in (0, 1, 2):
         tiny = Measure("x", values[:short], valid[:short], reason[:short], "deg", "2d")
         assert tiny.reason.tolist() == reason[:short].tolist()
+
+
+def test_the_main_reason_is_the_commonest_among_frames_in_view_and_ties_go_to_the_first_seen() -> None:
+    from posturecheck.measures.summary import summarize_measure
+    from posturecheck.measures.table import Measure
+
+    series, _ = stepping_series()
+    table = compute_measures(series, 0, MeasureOptions(cutoff_hz=None))
+    n = series.n_frames
+    values, valid = np.full(n, 20.0), np.ones(n, bool)
+    reason = np.array([""] * n, dtype=object)
+    in_view = np.ones(n, bool)
+    in_view[:30] = False
+    valid[:30], reason[:30] = False, "no person detected"  # out of view: says nothing about the view
+    valid[40:44], reason[40:42], reason[42:44] = False, "left knee not visible", "left hip not visible"
+
+    def main_reason(why: np.ndarray) -> str:
+        measure = Measure("hip_flexion_left", values, valid, why, "deg", "2d")
+        return summarize_measure(measure, table, in_view).main_reason_invalid
+
+    assert main_reason(reason) == "left knee not visible"  # a tie: the one seen first
+    swapped = reason.copy()
+    swapped[40:42], swapped[42:44] = "left hip not visible", "left knee not visible"
+    assert main_reason(swapped) == "left hip not visible"

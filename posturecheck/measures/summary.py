@@ -17,6 +17,7 @@ line naming the file.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -279,6 +280,9 @@ def summarize_measure(
     ``interval_95``: the 95 % interval of the figures from that error, in
     degrees (:mod:`posturecheck.measures.uncertainty`), None where none was
     measured.
+    ``main_reason_invalid``: the commonest reason line among the invalid
+    frames in view (all invalid frames if none was in view); ties go to the
+    line seen first.
     """
     rom = range_of_motion(measure.values, measure.valid, table.times_s, table.frame_index)
     in_view_fraction = (
@@ -294,8 +298,13 @@ def summarize_measure(
     )
     expected = band.mae_deg if band is not None else None
     interval = interval_95(band)
-    reasons = [r for r in measure.reason[~measure.valid] if r]
-    common_reason = max(set(reasons), key=reasons.count) if reasons else ""
+    # The commonest reason among the invalid frames the person was in view (all invalid frames when
+    # they never were); a tie goes to the reason seen first, so the same input words it the same way.
+    invalid = ~measure.valid
+    if in_view is not None and (invalid & in_view).any():
+        invalid &= in_view
+    reasons = [r for r in measure.reason[invalid] if r]
+    common_reason = Counter(reasons).most_common(1)[0][0] if reasons else ""
     return MeasureSummary(
         unit=measure.unit,
         method=measure.method,
