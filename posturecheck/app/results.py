@@ -168,6 +168,7 @@ def offer_report(files: ReportFiles, key: str, title: str = "Report", stem: str 
         mime="application/pdf",
         icon=":material/picture_as_pdf:",
         key=f"{key}.pdf",
+        on_click="ignore",  # a download needs no rerun; one in flight swallowed clicks
     )
     right.download_button(
         f"{title} (HTML, prints well)",
@@ -176,6 +177,7 @@ def offer_report(files: ReportFiles, key: str, title: str = "Report", stem: str 
         mime="text/html",
         icon=":material/html:",
         key=f"{key}.html",
+        on_click="ignore",
     )
 
 
@@ -190,6 +192,7 @@ def show_downloads(result: AnalysisResult, extra: dict | None = None) -> None:
             file_name=f"{stem}.measures.csv",
             mime="text/csv",
             icon=":material/table:",
+            on_click="ignore",
         )
     summary = {**result.summary.to_dict(), **(extra or {})}
     columns[1].download_button(
@@ -198,6 +201,7 @@ def show_downloads(result: AnalysisResult, extra: dict | None = None) -> None:
         file_name=f"{stem}{SUMMARY_SUFFIX}",
         mime="application/json",
         icon=":material/data_object:",
+        on_click="ignore",
     )
     if result.video_path is not None and result.video_path.is_file():
         columns[2].download_button(
@@ -206,6 +210,7 @@ def show_downloads(result: AnalysisResult, extra: dict | None = None) -> None:
             file_name=f"{stem}.annotated.mp4",
             mime="video/mp4",
             icon=":material/movie:",
+            on_click="ignore",
         )
     show_export_downloads(result)
 
@@ -237,4 +242,5 @@ def show_export_downloads(result: AnalysisResult) -> None:
             mime=mime,
             icon=":material/download:",
             key=f"export.{path.name}",
+            on_click="ignore",
         )

@@ -52,9 +52,11 @@ def test_uploaded_walk_shows_gait_figures_and_plays(page: Any, app_url: str) -> 
     page.get_by_role("textbox", name="Client name or code").fill("Walk-01")
     page.get_by_role("button", name="Keep").click()
     page.get_by_text("Kept for new client").wait_for(timeout=ANALYSIS_TIMEOUT_MS)
+    wait_until_idle(page)  # a link followed while the Keep's run still draws the page was lost
     page.get_by_role("link", name="See their history").click()
     page.get_by_role("heading", name="Walk-01: 1 visit(s)").wait_for()
     page.locator(".js-plotly-plot").first.wait_for()
+    wait_until_idle(page)
     page.get_by_text("Delete Walk-01", exact=True).click()
     page.locator("label").filter(has_text=re.compile(r"Delete Walk-01 with 1 visit\(s\)")).check()
     page.get_by_role("button", name="Delete", exact=True).click()

@@ -117,6 +117,7 @@ def test_history_shows_a_clients_progress_over_visits(
     exported = tmp_path / "C-001.json"
     download.value.save_as(exported)
     assert len(json.loads(exported.read_text())["sessions"]) == 3
+    wait_until_idle(page)
     page.get_by_text("Delete C-001", exact=True).click()
     # The tick and the click go in one form submission, so no rerun lies between them. The checkbox's
     # accessible name is the label's Markdown source, so it is found through its label.

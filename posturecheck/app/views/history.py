@@ -173,6 +173,7 @@ def _export(history: History, client: ClientInfo, column: DeltaGenerator) -> Non
         mime="application/json",
         icon=":material/download:",
         help="Visits and key figures; media files are listed by path, not included.",
+        on_click="ignore",  # a download needs no rerun; one in flight swallowed clicks
     )
     archive = workspace() / "export" / f"posturecheck-history-{client.id}.zip"
     if column.button("Make an archive with their files (zip)", key=f"{KEY}.archive.{client.id}"):
@@ -191,6 +192,7 @@ def _export(history: History, client: ClientInfo, column: DeltaGenerator) -> Non
                 mime="application/zip",
                 icon=":material/download:",
                 key=f"{KEY}.archive.download.{client.id}",
+                on_click="ignore",
             )
 
 
