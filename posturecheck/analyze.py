@@ -359,7 +359,7 @@ def options_record(options: MeasureOptions) -> dict[str, Any]:
 
     Those two have sections of their own (``camera_roll``, ``camera_pitch``:
     the value and where it came from). Read back by
-    :func:`posturecheck.reports.recompute.measure_options`, so measures made
+    :func:`posturecheck.results.recompute.measure_options`, so measures made
     again from the landmarks file use all the options the analysis used.
     """
     record = asdict(options)
