@@ -139,6 +139,71 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         what to fix first.
     """
     protocol, options = _with_assessment_needs(options)
+    job = _open_input(path, options)
+    with StagedFiles() as staged:
+        seen = _find_people(job, options, staged)
+        series = seen.tracked.series
+        landmarks_path = _write_landmarks(series, job, options, staged)
+        measured = _measure(series, options, seen.scene, seen.problem)
+        csv_path = _write_csv(measured.tables, options, staged)
+        graded = _assess(protocol, seen.tracked, measured.tables, options.person)
+        export_paths = write_exports(
+            series, measured.tables, options.exports, options.out_dir, job.stem, staged.path_for
+        )
+        outputs = Outputs(
+            landmarks=landmarks_path.name,
+            annotated_video=job.video_path.name if job.video_path is not None else None,
+            csv=str(csv_path) if csv_path else None,
+            exports=tuple(export.name for export in export_paths),
+        )
+        summary = _summary(path, seen.tracked, measured, graded, seen.problem, seen.elapsed_s, outputs)
+        summary_file = _write_summary(summary, job, options, staged)
+        staged.commit()
+    result = AnalysisResult(
+        seen.tracked,
+        landmarks_path,
+        summary_file,
+        job.video_path,
+        summary,
+        measured.tables,
+        csv_path,
+        graded,
+        measured.warnings,
+        seen.problem,
+        export_paths,
+    )
+    _check_someone_seen(path, series, seen.problem)
+    return result
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One input opened and its results' places checked, before any work.
+
+    Attributes
+    ----------
+    path : the input as given.
+    model : the checked pose model.
+    source : the input's frames.
+    stem : the results' file-name stem (the input's, or ``"webcam"``).
+    video_path : where the annotated video goes; ``None`` when none is made (not a clip, or not asked for).
+    """
+
+    path: str | Path
+    model: ModelInfo
+    source: FrameSource
+    stem: str
+    video_path: Path | None
+
+
+def _open_input(path: str | Path, options: AnalyzeOptions) -> _Job:
+    """Read input: check the model, open the input, and check the results folder and CSV can be written.
+
+    Raises
+    ------
+    InputError, ModelError, OutputError
+        As :func:`analyze_file`, before any frame is analysed.
+    """
     model = check_model(options.model_path)
     source = open_source(path, options.expect, options.max_side)
     description = source.description
@@ -146,68 +211,95 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
     if options.csv_path is not None:
         check_writable_file(options.csv_path)
     stem = Path(path).stem if description.kind != "webcam" else "webcam"
-    video_path = options.out_dir / f"{stem}.annotated.mp4"
     want_video = description.kind == "video" and options.annotated_video
+    video_path = options.out_dir / f"{stem}.annotated.mp4" if want_video else None
+    return _Job(path, model, source, stem, video_path)
 
-    with StagedFiles() as staged:
-        started = time.perf_counter()
-        video_file = staged.path_for(video_path) if want_video else None
-        extraction, scene = _run_model(path, source, model, options, video_file)
-        tracked = track_people(extraction.series)
-        ended_early = extraction.ended_early
-        del extraction  # the untracked landmarks, as large as the tracked ones
-        series = tracked.series
-        if video_file is not None and options.num_people != 1:
-            render_annotated_video(
-                path, series, video_file, options.max_side, options.blur_faces, options.progress
-            )
-        elapsed = time.perf_counter() - started
 
-        landmarks_path = options.out_dir / f"{stem}.landmarks.npz"
-        series.save(staged.path_for(landmarks_path))
-        problem = str(ended_early) if ended_early else None
-        measured = _measure(series, options, scene, problem)
-        csv_path = None
-        if options.csv_path is not None and measured.tables:
-            write_csv(measured.tables, staged.path_for(options.csv_path))
-            csv_path = options.csv_path
-        graded = (
-            protocol.run(tracked, assessed_tables(measured.tables, options.person))
-            if protocol is not None and measured.tables
-            else None
+@dataclass(frozen=True)
+class _Seen:
+    """The people found in an input.
+
+    Attributes
+    ----------
+    tracked : the landmarks of every frame, people followed into stable IDs.
+    scene : the first frame with a person and its landmarks (for the camera roll), or ``None``.
+    problem : why the input ended early, or ``None`` when it was read whole.
+    elapsed_s : seconds spent running the model, tracking and drawing the video.
+    """
+
+    tracked: TrackedSeries
+    scene: tuple[np.ndarray, np.ndarray] | None
+    problem: str | None
+    elapsed_s: float
+
+
+def _find_people(job: _Job, options: AnalyzeOptions, staged: StagedFiles) -> _Seen:
+    """Extract poses and track people: the model over every frame, then stable IDs, the video drawn.
+
+    The annotated video is written (staged) while the model runs for one
+    person, or after the tracker for several, so the IDs drawn are the IDs
+    in the results.
+    """
+    started = time.perf_counter()
+    video_file = staged.path_for(job.video_path) if job.video_path is not None else None
+    extraction, scene = _run_model(job.path, job.source, job.model, options, video_file)
+    tracked = track_people(extraction.series)
+    ended_early = extraction.ended_early
+    del extraction  # the untracked landmarks, as large as the tracked ones
+    if video_file is not None and options.num_people != 1:
+        render_annotated_video(
+            job.path, tracked.series, video_file, options.max_side, options.blur_faces, options.progress
         )
-        export_paths = write_exports(
-            series, measured.tables, options.exports, options.out_dir, stem, staged.path_for
-        )
-        outputs = Outputs(
-            landmarks=landmarks_path.name,
-            annotated_video=video_path.name if want_video else None,
-            csv=str(csv_path) if csv_path else None,
-            exports=tuple(export.name for export in export_paths),
-        )
-        summary = _summary(path, tracked, measured, graded, problem, elapsed, outputs)
-        summary_file = summary_path(options.out_dir, stem)
-        write_summary(summary, staged.path_for(summary_file))
-        staged.commit()
-    result = AnalysisResult(
-        tracked,
-        landmarks_path,
-        summary_file,
-        video_path if want_video else None,
-        summary,
-        measured.tables,
-        csv_path,
-        graded,
-        measured.warnings,
-        problem,
-        export_paths,
-    )
+    elapsed = time.perf_counter() - started
+    return _Seen(tracked, scene, str(ended_early) if ended_early else None, elapsed)
+
+
+def _write_landmarks(series: PoseSeries, job: _Job, options: AnalyzeOptions, staged: StagedFiles) -> Path:
+    """Write (staged) the landmarks file ``<stem>.landmarks.npz``; its final path."""
+    landmarks_path = options.out_dir / f"{job.stem}.landmarks.npz"
+    series.save(staged.path_for(landmarks_path))
+    return landmarks_path
+
+
+def _write_csv(tables: list[MeasureTable], options: AnalyzeOptions, staged: StagedFiles) -> Path | None:
+    """Write (staged) the per-frame measures as the CSV asked for; its path, or ``None`` when none."""
+    csv_path = None
+    if options.csv_path is not None and tables:
+        write_csv(tables, staged.path_for(options.csv_path))
+        csv_path = options.csv_path
+    return csv_path
+
+
+def _assess(
+    protocol: Assessment | None,
+    tracked: TrackedSeries,
+    tables: list[MeasureTable],
+    person: int | None,
+) -> AssessmentResult | None:
+    """Assess: the protocol run on the measures (of ``person``, 1-based, when given); ``None`` without one."""
+    return protocol.run(tracked, assessed_tables(tables, person)) if protocol is not None and tables else None
+
+
+def _write_summary(summary: AnalysisSummary, job: _Job, options: AnalyzeOptions, staged: StagedFiles) -> Path:
+    """Write (staged) the summary ``<stem>.summary.json``; its final path."""
+    summary_file = summary_path(options.out_dir, job.stem)
+    write_summary(summary, staged.path_for(summary_file))
+    return summary_file
+
+
+def _check_someone_seen(path: str | Path, series: PoseSeries, problem: str | None) -> None:
+    """Raise :class:`NoPersonError` when an input read whole showed no person in any frame.
+
+    Called once the files are written, so they show what was seen. An input
+    that ended early is not refused here: its damage is what to fix first
+    (its warning says so).
+    """
     if not series.detected.any() and series.n_frames and not problem:
         raise NoPersonError(
             f"{path}: no person found in any of the {series.n_frames} frames "
             f"(whole body in view, well lit, not too small?)"
         )
-    return result
 
 
 def _with_assessment_needs(options: AnalyzeOptions) -> tuple[Assessment | None, AnalyzeOptions]:
@@ -360,7 +452,7 @@ def options_record(options: MeasureOptions) -> dict[str, Any]:
 
     Those two have sections of their own (``camera_roll``, ``camera_pitch``:
     the value and where it came from). Read back by
-    :func:`posturecheck.reports.recompute.measure_options`, so measures made
+    :func:`posturecheck.results.recompute.measure_options`, so measures made
     again from the landmarks file use all the options the analysis used.
     """
     record = asdict(options)

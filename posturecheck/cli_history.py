@@ -214,7 +214,7 @@ def find_client(history: History, code: str) -> ClientInfo:
 
 
 def _add(history: History, args: argparse.Namespace) -> int:
-    from posturecheck.reports.keep import keep_in_history
+    from posturecheck.storage.keep import keep_in_history
 
     kept = keep_in_history(history, args.result_dir, args.client, args.person, args.date)
     entry = kept.entry
@@ -311,8 +311,8 @@ def client_progress(
     HistoryError
         If none of the client's sessions has the measure (the message suggests names that do).
     """
+    from posturecheck.reports.plots.measure_over_visits import progress_figure
     from posturecheck.reports.progress_change import interval_half_width, measured_sessions, visit_changes
-    from posturecheck.storage.progress_plot import progress_figure
 
     sessions = history.sessions(client.id)
     units = {m.name: m.unit for s in sessions for m in s.measures}

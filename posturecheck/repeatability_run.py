@@ -21,8 +21,8 @@ from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file
 from posturecheck.errors import InputError
 from posturecheck.measures.catalogue import MEASURES, measure_label
 from posturecheck.measures.repeatability import Repeatability, repeatability
-from posturecheck.reports.history_entry import PLAIN_ANALYSIS
 from posturecheck.storage import MeasurementError
+from posturecheck.storage.history_entry import PLAIN_ANALYSIS
 
 REPEATABILITY_FILE = "repeatability.json"
 SCHEMA_VERSION = 1

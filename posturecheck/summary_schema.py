@@ -164,7 +164,7 @@ class AnalysisSummary:
     camera_roll, camera_pitch : the camera tilt used and where it came from.
     measure_options : the options the measures were made with but the roll
         and pitch (:func:`posturecheck.analyze.options_record`), as recorded;
-        :func:`posturecheck.reports.recompute.measure_options` reads them.
+        :func:`posturecheck.results.recompute.measure_options` reads them.
     people : per person measured, their measure summaries (JSON ``measures``).
     assessment : the assessment's result, None when none was run.
     warnings : codes with data; each front end words them.

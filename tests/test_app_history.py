@@ -15,8 +15,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from posturecheck.analyze import AnalysisResult
-from posturecheck.reports.keep import keep_in_history
 from posturecheck.storage import MeasurementError, MeasureValue, open_history
+from posturecheck.storage.keep import keep_in_history
 from posturecheck.storage.location import kept_results_dir
 
 ROOT = Path(__file__).resolve().parents[1]

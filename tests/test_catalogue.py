@@ -22,8 +22,8 @@ from posturecheck.measures.catalogue import (
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.posture import PLUMB_LANDMARKS
 from posturecheck.measures.summary import summarize_table
-from posturecheck.reports.history_entry import key_measures
 from posturecheck.reports.key_figures import measure_tables
+from posturecheck.storage.history_entry import key_measures
 from posturecheck.summary_schema import AnalysisSummary
 from tests.media import WALK_CLIP
 from tests.synthetic_skeleton import BodyPose, Camera, make_series

@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import Engine, MetaData, Table, create_engine, event, func, insert, inspect, select, text
 
 from posturecheck.errors import InputError
+from posturecheck.reports.plots.measure_over_visits import progress_figure
 from posturecheck.storage import (
     HistoryError,
     MeasurementError,
@@ -33,7 +34,6 @@ from posturecheck.storage.engine import connect
 from posturecheck.storage.location import URL_VARIABLE, database_url, default_data_dir
 from posturecheck.storage.migrations import LATEST_VERSION, VERSION_TABLE, migrate, schema_version
 from posturecheck.storage.models import Base
-from posturecheck.storage.progress_plot import progress_figure
 
 HISTORY_TABLES = ("media", "measures", "sessions", "clients", VERSION_TABLE)
 FLEXION = "hip_flexion_left_max"

@@ -20,9 +20,9 @@ from pypdf import PdfReader
 
 from posturecheck.cli_history import client_progress
 from posturecheck.errors import InputError
+from posturecheck.reports.plots.measure_over_visits import INTERVAL_LABEL
 from posturecheck.reports.progress_report import build_progress_report, figure_label, progress_report
 from posturecheck.storage import ClientInfo, History, MeasurementError, MeasureValue, open_history
-from posturecheck.storage.progress_plot import INTERVAL_LABEL
 
 VISITS = (datetime(2026, 3, 2, 9, 0, tzinfo=UTC), datetime(2026, 3, 30, 9, 0, tzinfo=UTC))
 HIP = "hip_flexion_left_max"

@@ -41,10 +41,10 @@ from posturecheck.reports.assemble import UNBLURRED_WARNING
 from posturecheck.reports.build import report_paths
 from posturecheck.reports.education_note import find_note, note_topic
 from posturecheck.reports.key_frames import key_frame_image, read_frames
-from posturecheck.reports.recompute import measure_options, recompute_tables
-from posturecheck.reports.result_folder import open_result_folder
-from posturecheck.reports.time_plots import SIDE_COLOURS, time_figure, time_plot
+from posturecheck.reports.plots.measures_over_time import SIDE_COLOURS, time_figure, time_plot
 from posturecheck.reports.wording import BAND_LABEL, NO_INTERVAL, format_value
+from posturecheck.results.folder import open_result_folder
+from posturecheck.results.recompute import measure_options, recompute_tables
 from posturecheck.summary_schema import AnalysisSummary, read_summary
 from tests.media import WALK_CLIP
 from tests.synthetic_skeleton import BodyPose, Camera, make_series, stack_people

@@ -13,8 +13,8 @@ from posturecheck.analyze import AnalysisResult
 from posturecheck.cli_figures import headline_lines
 from posturecheck.errors import InputError
 from posturecheck.measures.reasons import WarningCode
-from posturecheck.reports.result_folder import open_result_folder
 from posturecheck.reports.setup_checks import setup_table
+from posturecheck.results.folder import open_result_folder
 from posturecheck.summary_schema import (
     SCHEMA_VERSION,
     SUMMARY_SUFFIX,

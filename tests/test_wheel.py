@@ -112,7 +112,7 @@ def test_the_wheel_analyses_a_clip_and_reports_it_outside_the_repository(
         assert (results / f"walk.person1.{fmt}").stat().st_size > 0
     _run([str(bin_dir / "posturecheck"), "report", str(results)], tmp_path, env)
     html = (results / "report.html").read_text(encoding="utf-8")
-    stylesheet = (ROOT / "posturecheck/reports/templates/report.css").read_text(encoding="utf-8")
+    stylesheet = (ROOT / "posturecheck/reports/render/templates/report.css").read_text(encoding="utf-8")
     assert max(stylesheet.splitlines(), key=len) in html  # the template's stylesheet, inlined
     assert any(note.title in html for note in all_notes())  # an educational note
 

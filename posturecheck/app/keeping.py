@@ -21,9 +21,9 @@ from posturecheck.app.navigation import page
 from posturecheck.app.text import literal
 from posturecheck.errors import InputError, PostureCheckError
 from posturecheck.reports import build_report
-from posturecheck.reports.keep import KeptSession, keep_in_history
 from posturecheck.storage import open_history
 from posturecheck.storage.history import client_code
+from posturecheck.storage.keep import KeptSession, keep_in_history
 from posturecheck.storage.location import kept_results_dir
 
 
@@ -51,7 +51,7 @@ def keep_copy(folder: Path, code: str, person: int | None) -> KeptSession:
     ------
     InputError
         If the data folder cannot take the copy (full, read-only), or as
-        :func:`~posturecheck.reports.keep.keep_in_history`.
+        :func:`~posturecheck.storage.keep.keep_in_history`.
     HistoryError
         If ``code`` is blank or too long (:func:`~posturecheck.storage.history.client_code`).
     """

@@ -291,8 +291,8 @@ class _Keeper:
         self.kept[outcome.input] = entry
 
     def _keep(self, folder: Path, client: str, person: int | None) -> int:
-        from posturecheck.reports.keep import keep_in_history
         from posturecheck.storage import open_history
+        from posturecheck.storage.keep import keep_in_history
 
         if self.history is None:
             self.history = open_history()

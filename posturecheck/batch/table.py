@@ -20,8 +20,8 @@ from typing import Any
 from posturecheck.batch.resume import Outcome
 from posturecheck.errors import InputError
 from posturecheck.measures.summary import confidence_label
-from posturecheck.reports.history_entry import key_measures
-from posturecheck.reports.result_folder import open_result_folder
+from posturecheck.results.folder import open_result_folder
+from posturecheck.storage.history_entry import key_measures
 from posturecheck.summary_schema import AnalysisSummary
 
 TABLE_NAME = "batch.csv"
@@ -47,7 +47,7 @@ def input_rows(outcome: Outcome, out_dir: Path) -> list[Row]:
 
     Per person (numbered from 1, as the summary does): each measure's
     median, max, min and range over valid frames (see
-    :func:`~posturecheck.reports.history_entry.key_measures`). An
+    :func:`~posturecheck.storage.history_entry.key_measures`). An
     assessment's findings come with the person it graded (empty when it
     graded several), with their confidence and grade ("within", "above",
     ...); other figures have the confidence of their valid share and no grade.

@@ -21,9 +21,9 @@ from posturecheck.landmarks import Landmark
 from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import MeasureTable
 from posturecheck.reports.content import Picture
-from posturecheck.reports.recompute import summary_measure
-from posturecheck.reports.time_plots import SIDE_COLOURS
+from posturecheck.reports.plots.measures_over_time import SIDE_COLOURS
 from posturecheck.reports.wording import format_value
+from posturecheck.results.recompute import summary_measure
 
 DPI = 160
 JPEG_QUALITY = 88

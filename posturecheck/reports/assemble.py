@@ -19,16 +19,16 @@ from posturecheck.reports.education_note import find_note, note_topic
 from posturecheck.reports.key_figures import findings_table, measure_tables
 from posturecheck.reports.key_frames import KeyFrame, choose_key_frames, key_frame_image, read_frames
 from posturecheck.reports.plain_words import warning_words
-from posturecheck.reports.recompute import recompute_tables
-from posturecheck.reports.result_folder import ResultFolder, recording_time
+from posturecheck.reports.plots.measures_over_time import time_plot
 from posturecheck.reports.setup_checks import setup_table
-from posturecheck.reports.time_plots import time_plot
 from posturecheck.reports.wording import (
     NOT_A_DIAGNOSIS,
     PRIVACY,
     PRIVACY_UNBLURRED,
     WHAT_IT_MEASURES,
 )
+from posturecheck.results.folder import ResultFolder, recording_time
+from posturecheck.results.recompute import recompute_tables
 from posturecheck.summary_schema import AnalysisSummary
 
 LETTERS = "ABCDEFGH"

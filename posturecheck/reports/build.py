@@ -8,9 +8,9 @@ from pathlib import Path
 from posturecheck.errors import InputError
 from posturecheck.reports.assemble import assemble_report
 from posturecheck.reports.content import Report
-from posturecheck.reports.html_page import render_html
-from posturecheck.reports.pdf_document import write_pdf
-from posturecheck.reports.result_folder import open_result_folder
+from posturecheck.reports.render.html_page import render_html
+from posturecheck.reports.render.pdf_document import write_pdf
+from posturecheck.results.folder import open_result_folder
 
 REPORT_NAME = "report"
 

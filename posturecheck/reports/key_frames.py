@@ -17,7 +17,7 @@ from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
 from posturecheck.privacy import blur_faces
-from posturecheck.reports.recompute import summary_measure
+from posturecheck.results.recompute import summary_measure
 
 # Two key frames closer than this show nearly the same pose; the later candidate is skipped.
 MIN_SEPARATION_S = 0.3

@@ -36,9 +36,9 @@ from enum import Enum
 from typing import Any
 
 from posturecheck.measures.repeatability import ChangeVerdict, judge_change
-from posturecheck.reports.history_entry import split_statistic
 from posturecheck.reports.wording import format_value
 from posturecheck.storage import MeasurementError, MeasureValue, SessionInfo
+from posturecheck.storage.history_entry import split_statistic
 
 NO_UNCERTAINTY = "no uncertainty recorded"
 # A measure's interval describes each of its figures, not a range (the difference of two of them).

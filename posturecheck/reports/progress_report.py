@@ -21,7 +21,6 @@ from posturecheck.measures.catalogue import measure_label
 from posturecheck.measures.summary import confidence_label
 from posturecheck.reports.build import ReportFiles, write_report
 from posturecheck.reports.content import Picture, Report, RowMark, Table
-from posturecheck.reports.history_entry import split_statistic
 from posturecheck.reports.progress_change import (
     VisitChange,
     interval_half_width,
@@ -36,6 +35,7 @@ from posturecheck.reports.wording import (
     format_value,
 )
 from posturecheck.storage import ClientInfo, History, MeasurementError, MeasureValue, SessionInfo
+from posturecheck.storage.history_entry import split_statistic
 
 # Shown whenever the visits have them; more can be asked for by name.
 DEFAULT_FIGURES = (
@@ -143,7 +143,7 @@ def _change_line(
 
 
 def _plot(name: str, sessions: Sequence[SessionInfo], errors: Sequence[MeasurementError]) -> Picture | None:
-    from posturecheck.storage.progress_plot import progress_figure
+    from posturecheck.reports.plots.measure_over_visits import progress_figure
 
     measured = measured_visits(sessions, name)
     if len(measured) < 2:

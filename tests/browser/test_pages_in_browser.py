@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from posturecheck.analyze import AnalysisResult
-from posturecheck.reports.keep import keep_in_history
 from posturecheck.storage import open_history
+from posturecheck.storage.keep import keep_in_history
 from tests.browser.conftest import AppServer
 from tests.browser.helpers import (
     ANALYSIS_TIMEOUT_MS,

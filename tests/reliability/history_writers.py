@@ -1,7 +1,7 @@
 """Parallel writer processes that each do what ``posturecheck history add`` does, many times over.
 
 Each writer is a separate Python process calling
-:func:`~posturecheck.reports.keep.keep_in_history` on its own analysis folder.
+:func:`~posturecheck.storage.keep.keep_in_history` on its own analysis folder.
 Every writer opens the history, says it is ready and waits for the word to
 start, so the saves overlap and the time measured is that of the saves
 alone, not of starting Python.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 WRITER = """
 import sys, time, traceback
-from posturecheck.reports.keep import keep_in_history
+from posturecheck.storage.keep import keep_in_history
 from posturecheck.storage import open_history
 
 def failed(exc):

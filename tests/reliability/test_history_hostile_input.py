@@ -157,7 +157,7 @@ AUTOLINKED = re.compile(r"https?://|www\.|[\w.+-]@[\w-]")
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_the_app_shows_client_names_as_typed_never_as_markdown(tmp_path: Path, name: str) -> None:
     write_result_folder(tmp_path / "visit", clip=False)
-    from posturecheck.reports.keep import keep_in_history
+    from posturecheck.storage.keep import keep_in_history
 
     with open_history() as history:
         client = keep_in_history(history, tmp_path / "visit", name).client

@@ -27,7 +27,7 @@ SAVE_UNTIL_KILLED = """
 import sys
 from datetime import datetime, timezone
 from sqlalchemy import Engine, event
-from posturecheck.reports.keep import keep_in_history
+from posturecheck.storage.keep import keep_in_history
 from posturecheck.storage import MeasureValue, MediaFile, open_history
 
 url, target, how = sys.argv[1], sys.argv[2], sys.argv[3]

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from posturecheck.reports.keep import keep_in_history
-from posturecheck.reports.result_folder import open_result_folder
+from posturecheck.results.folder import open_result_folder
 from posturecheck.storage import open_history
+from posturecheck.storage.keep import keep_in_history
 from posturecheck.storage.location import default_data_dir, kept_results_dir
 from tests.test_report import write_result_folder
 

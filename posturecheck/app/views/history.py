@@ -19,7 +19,6 @@ from posturecheck.app.text import confidence_mark, format_value, literal, measur
 from posturecheck.errors import PostureCheckError
 from posturecheck.measures.summary import confidence_label
 from posturecheck.reports import ReportFiles
-from posturecheck.reports.history_entry import split_statistic
 from posturecheck.reports.progress_change import interval_half_width, measured_sessions, visit_changes
 from posturecheck.reports.progress_report import build_progress_report, measured_visits
 from posturecheck.reports.wording import NO_INTERVAL
@@ -27,6 +26,7 @@ from posturecheck.storage import ClientInfo, History, MeasurementError, SessionI
 from posturecheck.storage.archive import export_archive, import_archive
 from posturecheck.storage.errors import unusable_database
 from posturecheck.storage.exchange import parse_client_json
+from posturecheck.storage.history_entry import split_statistic
 
 KEY = "history"
 DATE = "%Y-%m-%d %H:%M"

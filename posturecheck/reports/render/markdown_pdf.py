@@ -8,8 +8,8 @@ from markdown_it.token import Token
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, HRFlowable, Paragraph
 
-from posturecheck.reports.education_note import note_blocks
-from posturecheck.reports.pdf_style import RULE, STYLES
+from posturecheck.reports.render.note_markdown import note_blocks
+from posturecheck.reports.render.pdf_style import RULE, STYLES
 
 # Inline Markdown tokens and the reportlab paragraph markup they stand for.
 _INLINE_TAGS = {
@@ -26,7 +26,7 @@ LIST_INDENT = 12.0
 
 
 def note_flowables(markdown: str) -> list[Flowable]:
-    """The note (see :func:`~posturecheck.reports.education_note.note_blocks`) as flowables.
+    """The note (see :func:`~posturecheck.reports.render.note_markdown.note_blocks`) as flowables.
 
     List items become paragraphs with a bullet (or number), indented by
     level, so a heading can be kept on the page of what follows it.

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from posturecheck.reports.history_entry import HistoryEntry, history_entry
-from posturecheck.reports.result_folder import open_result_folder
-from posturecheck.storage import ClientInfo, History, HistoryError
-from posturecheck.storage.history import client_code
+from posturecheck.results.folder import open_result_folder
+from posturecheck.storage.errors import HistoryError
+from posturecheck.storage.history import History, client_code
+from posturecheck.storage.history_entry import HistoryEntry, history_entry
+from posturecheck.storage.records import ClientInfo
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def keep_in_history(
 
     All or nothing: the client (when new) and the session are stored in one
     transaction, so no client is left without it. ``person`` and
-    ``recorded_at`` are as for :func:`~posturecheck.reports.history_entry.history_entry`.
+    ``recorded_at`` are as for :func:`~posturecheck.storage.history_entry.history_entry`.
     The session owns the analysis's files inside ``folder`` (deleting the
     client deletes them), never a file the summary names elsewhere.
 

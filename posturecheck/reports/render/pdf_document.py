@@ -27,8 +27,8 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as PdfTable
 
 from posturecheck.reports.content import Picture, Report, Table
-from posturecheck.reports.markdown_pdf import note_flowables
-from posturecheck.reports.pdf_style import (
+from posturecheck.reports.render.markdown_pdf import note_flowables
+from posturecheck.reports.render.pdf_style import (
     ACCENT,
     BAND,
     FONT,

@@ -12,8 +12,8 @@ from posturecheck.errors import InputError
 from posturecheck.measures.catalogue import HIP_FLEXION, key_figures
 from posturecheck.measures.summary import MeasureSummary, Statistic
 from posturecheck.reports.build import report_paths
-from posturecheck.reports.result_folder import ResultFolder, recording_time
-from posturecheck.storage import MeasureValue, MediaFile
+from posturecheck.results.folder import ResultFolder, recording_time
+from posturecheck.storage.records import MeasureValue, MediaFile
 from posturecheck.summary_schema import SCHEMA_VERSION, AnalysisSummary
 
 # The statistics of each measure summary kept as key figures, under "<measure>_<statistic>".

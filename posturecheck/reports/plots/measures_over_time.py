@@ -31,8 +31,8 @@ from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.uncertainty import frame_half_width
 from posturecheck.reports.content import Picture
-from posturecheck.reports.recompute import summary_measure
 from posturecheck.reports.wording import BAND_LABEL, NO_INTERVAL
+from posturecheck.results.recompute import summary_measure
 
 # Panels in the order shown; a panel is left out when none of its measures has a valid frame.
 PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (

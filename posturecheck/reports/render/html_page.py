@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from posturecheck.reports.content import Picture, Report
-from posturecheck.reports.education_note import note_html
+from posturecheck.reports.render.note_markdown import note_html
 
 TEMPLATE = "report.html.j2"
 STYLESHEET = "report.css"
@@ -27,13 +27,13 @@ def data_uri(picture: Picture) -> str:
 def render_html(report: Report) -> str:
     """The report as an HTML document (text escaped; the note's Markdown rendered without raw HTML)."""
     environment = Environment(
-        loader=PackageLoader("posturecheck.reports", "templates"),
+        loader=PackageLoader("posturecheck.reports.render", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html", "j2")),
         undefined=StrictUndefined,
         trim_blocks=False,
     )
     environment.filters["data_uri"] = data_uri
-    css = (files("posturecheck.reports") / "templates" / STYLESHEET).read_text(encoding="utf-8")
+    css = (files("posturecheck.reports.render") / "templates" / STYLESHEET).read_text(encoding="utf-8")
     client = dict(report.facts).get("Client", "")
     return environment.get_template(TEMPLATE).render(
         report=report,
