@@ -19,7 +19,7 @@ import numpy as np
 
 from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file
 from posturecheck.errors import InputError
-from posturecheck.measures.catalogue import MEASURES, measure_label
+from posturecheck.measures.catalogue import MEASURES, key_figure_name, measure_label
 from posturecheck.measures.repeatability import Repeatability, repeatability
 from posturecheck.storage import MeasurementError
 from posturecheck.storage.history_entry import PLAIN_ANALYSIS
@@ -72,7 +72,7 @@ def trial_figures(result: AnalysisResult) -> dict[str, TrialFigure]:
         statistic = spec.headline if spec else "median"
         value = figure.statistic(statistic)
         if figure.confidence != "none" and value is not None:
-            key = f"{name}_{statistic}"
+            key = key_figure_name(name, statistic)
             figures[key] = TrialFigure(key, measure_label(name), float(value), figure.unit, figure.confidence)
     return figures
 

@@ -135,7 +135,8 @@ def _templates() -> set[str]:
 
 def _names_a_measure(text: str, forms: set[str]) -> bool:
     """Whether a literal (an f-string: ``{}`` for its fields) is a measure's name or one of its variants."""
-    for suffix in ("", "_2d", "_3d", "_{}", "{}"):
+    statistics = ("_median", "_max", "_min", "_range")  # a key figure: a measure's statistic
+    for suffix in ("", "_2d", "_3d", "_{}", "{}", *statistics):
         if suffix and not text.endswith(suffix):
             continue
         if text.removesuffix(suffix) in forms if suffix else text in forms:
@@ -173,8 +174,11 @@ def measure_names_spelled_out(source: str, forms: set[str]) -> list[tuple[int, s
 
 def test_the_rule_catches_names_spelled_out() -> None:
     forms = _templates()
-    source = 'x = "hip_flexion_left"\ny = f"knee_flexion_{side}_2d"\nz = ("hip_flexion_", "plumb_offset")\n'
-    assert [line for line, _ in measure_names_spelled_out(source, forms)] == [1, 2, 3, 3]
+    source = (
+        'x = "hip_flexion_left"\ny = f"knee_flexion_{side}_2d"\nz = ("hip_flexion_", "plumb_offset")\n'
+        'k = "hip_flexion_left_max"\n'
+    )
+    assert sorted(line for line, _ in measure_names_spelled_out(source, forms)) == [1, 2, 3, 3, 4]
     fine = '"""hip_flexion_left in a docstring."""\na = "peak_hip_flexion_deg"\nb = f"{name}_{method}"\n'
     assert measure_names_spelled_out(fine, forms) == []
 

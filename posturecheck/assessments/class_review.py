@@ -54,7 +54,7 @@ from posturecheck.assessments.figures import confidence_of
 from posturecheck.assessments.footage import NO_PERSON, SIDE_VIEW_WORDS, check_clip, person_label
 from posturecheck.assessments.result import AssessmentResult, Finding, finding
 from posturecheck.assessments.steady import body_speed, steady_runs
-from posturecheck.measures.catalogue import HIP_FLEXION, SIDES
+from posturecheck.measures.catalogue import HIP_FLEXION, SIDES, key_figure_name
 from posturecheck.measures.extremes import MIN_HOLD_S, sustained_extreme
 from posturecheck.measures.pipeline import compute_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
@@ -209,8 +209,8 @@ def _row(person: dict) -> dict[str, object]:
         "from_s": rounded(person["first_s"]),
         "to_s": rounded(person["last_s"]),
         "view": person["view"],
-        "hip_flexion_left_max": rounded(person["hip_left"]["max_deg"]),
-        "hip_flexion_right_max": rounded(person["hip_right"]["max_deg"]),
+        key_figure_name(HIP_FLEXION.of("left"), "max"): rounded(person["hip_left"]["max_deg"]),
+        key_figure_name(HIP_FLEXION.of("right"), "max"): rounded(person["hip_right"]["max_deg"]),
         "hip_extension_left_max": rounded(
             None if person["hip_left"]["min_deg"] is None else -person["hip_left"]["min_deg"]
         ),

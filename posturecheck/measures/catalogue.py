@@ -467,6 +467,16 @@ def measure_label(name: str) -> str:
     return f"{words}, {side}" if side else words
 
 
+def key_figure_name(measure: str, statistic: str) -> str:
+    """A key figure's name: one statistic of a measure over a clip, ``"<measure>_<statistic>"``.
+
+    ``statistic`` is one of the summary's statistics ("median", "max", "min",
+    "range"); e.g. ``key_figure_name(HIP_FLEXION.of("left"), "max")`` is
+    ``"hip_flexion_left_max"``, the name the history and batch table keep.
+    """
+    return f"{measure}_{statistic}"
+
+
 def key_figures(measures: Mapping[str, T]) -> dict[str, T]:
     """The entries of a summary's ``measures`` that are key figures today, in catalogue order.
 

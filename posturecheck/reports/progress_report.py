@@ -17,7 +17,13 @@ from pathlib import Path
 
 from posturecheck import __version__
 from posturecheck.errors import InputError
-from posturecheck.measures.catalogue import measure_label
+from posturecheck.measures.catalogue import (
+    HIP_FLEXION,
+    PELVIC_OBLIQUITY,
+    TRUNK_INCLINATION,
+    key_figure_name,
+    measure_label,
+)
 from posturecheck.measures.summary import confidence_label
 from posturecheck.reports.build import ReportFiles, write_report
 from posturecheck.reports.content import Picture, Report, RowMark, Table
@@ -39,12 +45,10 @@ from posturecheck.storage.history_entry import split_statistic
 
 # Shown whenever the visits have them; more can be asked for by name.
 DEFAULT_FIGURES = (
-    "hip_flexion_left_max",
-    "hip_flexion_right_max",
-    "hip_flexion_left_min",
-    "hip_flexion_right_min",
-    "trunk_inclination_median",
-    "pelvic_obliquity_median",
+    *(key_figure_name(HIP_FLEXION.of(side), "max") for side in ("left", "right")),
+    *(key_figure_name(HIP_FLEXION.of(side), "min") for side in ("left", "right")),
+    key_figure_name(TRUNK_INCLINATION, "median"),
+    key_figure_name(PELVIC_OBLIQUITY, "median"),
 )
 STATISTIC_WORDS = {
     "max": "most",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from posturecheck.errors import InputError
-from posturecheck.measures.catalogue import HIP_FLEXION, key_figures
+from posturecheck.measures.catalogue import HIP_FLEXION, key_figure_name, key_figures
 from posturecheck.measures.summary import MeasureSummary, Statistic
 from posturecheck.reports.build import report_paths
 from posturecheck.results.folder import ResultFolder, recording_time
@@ -140,7 +140,7 @@ def key_measures(summary: AnalysisSummary, person: int) -> tuple[MeasureValue, .
         raise InputError(f"there is no person {person} in this analysis")
     for name, item in key_figures(entry.measures).items():
         for statistic in STATISTICS:
-            key = f"{name}_{statistic}"
+            key = key_figure_name(name, statistic)
             figures.setdefault(
                 key, MeasureValue(key, _number(item.statistic(statistic)), item.unit, _valid_share(item))
             )

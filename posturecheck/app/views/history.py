@@ -17,6 +17,7 @@ from posturecheck.app.plots import PLOT_CONFIG, progress_figure
 from posturecheck.app.results import offer_report
 from posturecheck.app.text import confidence_mark, format_value, literal, measure_title
 from posturecheck.errors import PostureCheckError
+from posturecheck.measures.catalogue import HIP_FLEXION, key_figure_name
 from posturecheck.measures.summary import confidence_label
 from posturecheck.reports import ReportFiles
 from posturecheck.reports.progress_change import interval_half_width, measured_sessions, visit_changes
@@ -30,7 +31,7 @@ from posturecheck.storage.history_entry import split_statistic
 
 KEY = "history"
 DATE = "%Y-%m-%d %H:%M"
-DEFAULT_MEASURE = "hip_flexion_left_max"
+DEFAULT_MEASURE = key_figure_name(HIP_FLEXION.of("left"), "max")
 PENDING_CLIENT = f"{KEY}.pending_client"
 
 
