@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from posturecheck import __version__
 from posturecheck.app.launch import DEFAULT_PORT, LOCALHOST, address_warning, streamlit_argv
 from posturecheck.assessments import AssessmentResult
-from posturecheck.batch.cli import add_batch_command
+from posturecheck.batch.command import add_batch_command
 from posturecheck.cli_figures import headline_lines
 from posturecheck.cli_history import Handler, add_report_commands, positive_int
 from posturecheck.cli_options import add_analysis_options, analysis_options

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file
-from posturecheck.app.class_review import THUMBNAIL_HEIGHT, thumbnails
+from posturecheck.app.thumbnails import THUMBNAIL_HEIGHT, thumbnails
 from posturecheck.assessments import get_assessment
 from tests.media import TWO_PEOPLE_CLIP
 

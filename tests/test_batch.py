@@ -11,11 +11,11 @@ import pytest
 
 from posturecheck.analyze import AnalyzeOptions
 from posturecheck.assessments.result import AssessmentResult, Finding
-from posturecheck.batch.inputs import BatchInput, collect_inputs, read_manifest
+from posturecheck.batch.batch_files import COLUMNS, input_rows, write_table
+from posturecheck.batch.collect_inputs import BatchInput, collect_inputs, read_manifest
 from posturecheck.batch.job import Job, run_job
 from posturecheck.batch.naming import partial_folders, result_name
 from posturecheck.batch.resume import Outcome, finished_outcome, write_record
-from posturecheck.batch.table import COLUMNS, input_rows, write_table
 from posturecheck.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,7 +22,7 @@ from posturecheck.io.frames import Frame
 from posturecheck.io.sources import WebcamSource
 from posturecheck.live import guidance
 from posturecheck.live.counters import SideCount
-from posturecheck.live.figures import LiveFigures
+from posturecheck.live.frame_figures import LiveFigures
 from posturecheck.live.session import LiveFrame, LiveSession, LiveSnapshot
 from posturecheck.pose.landmarker import check_model
 from tests.media import WALK_CLIP

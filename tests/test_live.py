@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from posturecheck.live import figures as live
+from posturecheck.live import frame_figures as live
 from posturecheck.live import guidance
 from posturecheck.live.capture import CAPTURE_S, StandingCheck
 from posturecheck.live.counters import HeldValues, KneeRaiseCounter, SteadyStance

@@ -78,7 +78,7 @@ def add_batch_command(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
 
 
 def _run_batch(args: argparse.Namespace) -> int:
-    from posturecheck.batch.inputs import collect_inputs
+    from posturecheck.batch.collect_inputs import collect_inputs
     from posturecheck.batch.run import BatchSettings, run_batch
 
     if args.ray_address and args.engine != "ray":

@@ -24,12 +24,12 @@ from tqdm import tqdm
 from posturecheck import __version__
 from posturecheck.analyze import AnalyzeOptions
 from posturecheck.assessments import get_assessment
+from posturecheck.batch.batch_files import write_record, write_table
+from posturecheck.batch.collect_inputs import BatchInput
 from posturecheck.batch.engines import machine_cores
-from posturecheck.batch.inputs import BatchInput
 from posturecheck.batch.job import Job, earlier_outcome
 from posturecheck.batch.naming import partial_folders, result_name
 from posturecheck.batch.resume import Outcome, options_key
-from posturecheck.batch.table import write_record, write_table
 from posturecheck.errors import InputError, PostureCheckError
 from posturecheck.pose.landmarker import ModelInfo, check_model
 

@@ -3,7 +3,7 @@
 One file per person and format, ``<stem>.person<N>.<format>`` (N counted
 from 1, as the summary and CSV number people). What the files hold (world
 landmarks in metres with Y up, hip-centred; angles in degrees, NaN where not
-valid) is set out in :mod:`posturecheck.exports.content`; the layouts in
+valid) is set out in :mod:`posturecheck.exports.conventions`; the layouts in
 :mod:`~posturecheck.exports.trc`, :mod:`~posturecheck.exports.mot` and
 :mod:`~posturecheck.exports.c3d`.
 """
@@ -16,7 +16,7 @@ from typing import Literal, cast
 
 from posturecheck.errors import ExportError
 from posturecheck.exports.c3d import write_c3d
-from posturecheck.exports.content import MARKER_NAMES, angle_columns, frame_rate_hz, markers_m
+from posturecheck.exports.conventions import MARKER_NAMES, angle_columns, frame_rate_hz, markers_m
 from posturecheck.exports.mot import write_mot
 from posturecheck.exports.trc import write_trc
 from posturecheck.measures.table import MeasureTable

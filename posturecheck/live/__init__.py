@@ -1,7 +1,7 @@
 """The live measuring core shared by ``posturecheck webcam`` and the app's live page.
 
 Plain functions and classes on camera frames and landmark arrays, with no
-window and no web page: :mod:`~posturecheck.live.figures` (one frame's
+window and no web page: :mod:`~posturecheck.live.frame_figures` (one frame's
 figures and set-up guidance), :mod:`~posturecheck.live.counters` (held
 highest values, knee raises, steady stance), :mod:`~posturecheck.live.capture`
 (the standing check's seconds), :mod:`~posturecheck.live.overlay` (the figures

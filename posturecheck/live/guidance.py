@@ -2,7 +2,7 @@
 
 :data:`SETUP_STEPS` come before the camera starts; one of the frame
 messages is shown with each frame's figures
-(:attr:`~posturecheck.live.figures.LiveFigures.guidance` and ``note``), or
+(:attr:`~posturecheck.live.frame_figures.LiveFigures.guidance` and ``note``), or
 :data:`SETUP_RIGHT` when nothing needs fixing.
 """
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from posturecheck.draw.skeleton import draw_skeletons
 from posturecheck.landmarks import Landmark
-from posturecheck.live.figures import LiveFigures
+from posturecheck.live.frame_figures import LiveFigures
 from posturecheck.measures.catalogue import TRUNK_INCLINATION, measure_label
 
 _FONT = cv2.FONT_HERSHEY_SIMPLEX

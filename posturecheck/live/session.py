@@ -20,7 +20,7 @@ import numpy as np
 
 from posturecheck.live.capture import StandingCheck
 from posturecheck.live.counters import HeldValues, KneeRaiseCounter, SideCount, SteadyStance
-from posturecheck.live.figures import LiveFigures, live_figures
+from posturecheck.live.frame_figures import LiveFigures, live_figures
 from posturecheck.live.overlay import draw_live
 from posturecheck.measures.filtering import OneEuroFilter
 from posturecheck.pose.landmarker import DetectorSettings, FramePoses, ModelInfo, create_landmarker, detect

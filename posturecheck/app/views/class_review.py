@@ -7,11 +7,11 @@ import streamlit as st
 
 from posturecheck.app.analysis import Analysis, AnalysisRequest, analysis_on_click
 from posturecheck.app.cards import measure_cards
-from posturecheck.app.class_review import thumbnails
 from posturecheck.app.findings import finding_cards, show_assessment
 from posturecheck.app.inputs import pick_input
 from posturecheck.app.results import measure_plot, show_warnings
 from posturecheck.app.settings import MAX_PEOPLE, current_settings
+from posturecheck.app.thumbnails import thumbnails
 from posturecheck.assessments import get_assessment
 from posturecheck.measures.summary import confidence_label
 
