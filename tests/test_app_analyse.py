@@ -317,3 +317,13 @@ def test_samples_are_offered_only_where_they_are(tmp_path: Path) -> None:
     assert available_samples(tmp_path) == {}
     (tmp_path / "two_people.mp4").write_bytes(b"")
     assert list(available_samples(tmp_path)) == ["two_people.mp4"]
+
+
+def test_the_uploader_takes_every_kind_the_analysis_reads(tmp_path: Path) -> None:
+    """Clips (the batch's containers too), GIFs and photos: the suffix lists are one, in io/kinds."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.radio(key="analyse.source").set_value("Upload a clip or photo").run()
+    (uploader,) = at.get("file_uploader")
+    accepted = set(uploader.proto.type)
+    assert {".mp4", ".mpg", ".3gp", ".gif", ".jpg", ".png"} <= accepted

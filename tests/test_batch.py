@@ -40,11 +40,13 @@ def touch(path: Path, data: bytes = b"x") -> Path:
 def test_folders_are_searched_recursively_for_clips_and_photos_only(tmp_path: Path) -> None:
     clip = touch(tmp_path / "in" / "a" / "walk.MP4")
     photo = touch(tmp_path / "in" / "b" / "c" / "stand.jpg")
+    gif = touch(tmp_path / "in" / "b" / "raise.gif")  # a clip or a photo: its content tells
+    mpeg = touch(tmp_path / "in" / "b" / "old.mpg")
     touch(tmp_path / "in" / "notes.txt")
     touch(tmp_path / "in" / ".hidden" / "old.mp4")
     touch(tmp_path / "in" / "out" / "walk.annotated.mp4")
     found = collect_inputs([tmp_path / "in"], exclude=tmp_path / "in" / "out")
-    assert [item.path for item in found] == [clip, photo]
+    assert [item.path for item in found] == [clip, photo, mpeg, gif]
 
 
 def test_a_file_named_twice_is_analysed_once_and_a_missing_one_is_kept_to_fail(tmp_path: Path) -> None:

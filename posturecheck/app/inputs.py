@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from posturecheck.app.analysis import InputFile, available_samples, sample_input, uploaded_input
+from posturecheck.io.kinds import GIF_SUFFIXES, IMAGE_SUFFIXES, VIDEO_SUFFIXES
 
-VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
 UPLOAD = "Upload a clip or photo"
 SAMPLE = "Use a sample clip"
 
@@ -20,12 +20,9 @@ def pick_input(key: str, default_sample: str = "walk_side.mp4") -> InputFile | N
     choices = (SAMPLE, UPLOAD) if samples else (UPLOAD,)
     source = st.radio("What to analyse", choices, horizontal=True, key=f"{key}.source")
     if source == UPLOAD:
-        # Here, not at the top: the frame readers (OpenCV, PyAV) take seconds to import.
-        from posturecheck.io.sources import IMAGE_SUFFIXES
-
         upload = st.file_uploader(
             "Clip or photo (stays on this computer)",
-            type=[suffix.lstrip(".") for suffix in VIDEO_SUFFIXES + IMAGE_SUFFIXES],
+            type=[suffix.lstrip(".") for suffix in VIDEO_SUFFIXES + GIF_SUFFIXES + IMAGE_SUFFIXES],
             key=f"{key}.upload",
         )
         return uploaded_input(upload.name, upload.getvalue()) if upload is not None else None

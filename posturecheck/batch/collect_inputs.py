@@ -14,9 +14,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from posturecheck.errors import InputError
-from posturecheck.io.sources import IMAGE_SUFFIXES
+from posturecheck.io.kinds import GIF_SUFFIXES, IMAGE_SUFFIXES, VIDEO_SUFFIXES
 
-VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".3gp")
 MANIFEST_SUFFIX = ".csv"
 MANIFEST_COLUMNS = ("path", "client", "assessment", "person", "height_cm")
 
@@ -76,7 +75,7 @@ def _expand(item: BatchInput, exclude: Path | None) -> list[BatchInput]:
 
 def media_files(folder: Path, exclude: Path | None = None) -> list[Path]:
     """Videos and images under ``folder``, by suffix, recursively, sorted; hidden ones and ``exclude`` out."""
-    suffixes = VIDEO_SUFFIXES + IMAGE_SUFFIXES
+    suffixes = VIDEO_SUFFIXES + GIF_SUFFIXES + IMAGE_SUFFIXES
     skip = exclude.resolve() if exclude is not None else None
     files = []
     for path in sorted(folder.rglob("*")):

@@ -10,3 +10,11 @@ from typing import Literal
 
 # What an analysis accepts: anything, only a clip, or only a photo (or folder of photos).
 Expect = Literal["any", "clip", "image"]
+
+# File suffixes where a file's kind is told from its name (uploads, folder search); a file named
+# directly is told by its content. Photos:
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
+# Clip containers:
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".3gp")
+# A GIF is a clip when animated and a photo when it has one frame: its content tells (open_source).
+GIF_SUFFIXES = (".gif",)

@@ -20,11 +20,9 @@ import numpy as np
 
 from posturecheck.errors import InputError
 from posturecheck.io.frames import DEFAULT_MAX_SIDE, MAX_IMAGE_PIXELS, MIN_SHORT_SIDE, Frame, working_size
-from posturecheck.io.kinds import Expect
+from posturecheck.io.kinds import IMAGE_SUFFIXES, Expect
 
 SourceKind = Literal["video", "image", "image_folder", "webcam"]
-
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
 
 # ffmpeg demuxers that mean "a still picture", not a clip. A GIF is either:
 # one with a single frame is opened as a still (open_source), an animated one as a clip.

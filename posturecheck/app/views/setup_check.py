@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from posturecheck.app.analysis import InputFile, uploaded_input, workspace
-from posturecheck.app.inputs import VIDEO_SUFFIXES
 from posturecheck.app.navigation import page
 from posturecheck.app.progress import ProgressBar
 from posturecheck.app.settings import current_settings
 from posturecheck.app.text import format_value, literal
 from posturecheck.app.views.analyse import choose_assessment
 from posturecheck.errors import PostureCheckError
+from posturecheck.io.kinds import GIF_SUFFIXES, IMAGE_SUFFIXES, VIDEO_SUFFIXES
 
 if TYPE_CHECKING:
     from posturecheck.assessments import Assessment
@@ -62,11 +62,9 @@ class SetupCheck:
 
 
 def _upload_types(assessment: Assessment) -> list[str]:
-    """The file suffixes (without dots) the assessment accepts: clips, photos or both."""
-    from posturecheck.io.sources import IMAGE_SUFFIXES
-
-    suffixes = {"clip": VIDEO_SUFFIXES, "image": IMAGE_SUFFIXES}.get(
-        assessment.input_kind, VIDEO_SUFFIXES + IMAGE_SUFFIXES
+    """The file suffixes (no dots) the assessment accepts: clips, photos or both (a GIF may be either)."""
+    suffixes = {"clip": VIDEO_SUFFIXES + GIF_SUFFIXES, "image": IMAGE_SUFFIXES + GIF_SUFFIXES}.get(
+        assessment.input_kind, VIDEO_SUFFIXES + GIF_SUFFIXES + IMAGE_SUFFIXES
     )
     return [suffix.lstrip(".") for suffix in suffixes]
 
