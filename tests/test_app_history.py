@@ -89,12 +89,15 @@ def test_deleting_a_client_removes_their_rows_and_files(
     folders = _two_visits(walk_analysis, tmp_path)
     owned = [path for folder in folders for path in folder.iterdir() if path.is_file()]
     at = _history_page()
-    # Delete without the tick deletes nothing and says why.
+    # Delete without the code, or with another, deletes nothing and says why.
+    at.button(key="history.delete.1").click().run()
+    assert "nothing was deleted" in at.warning[0].value
+    at.text_input(key="history.delete.confirm.1").input("C-00")
     at.button(key="history.delete.1").click().run()
     assert "nothing was deleted" in at.warning[0].value
     with open_history() as history:
         assert [client.code for client in history.clients()] == ["C-001"]
-    at.checkbox(key="history.delete.sure.1").check()  # a form: the tick goes with the click
+    at.text_input(key="history.delete.confirm.1").input("C-001")  # a form: sent with the click
     at.button(key="history.delete.1").click().run()
     assert not at.exception and at.success[0].value.startswith("Deleted C\\-001: 2 visit(s)")
     assert "No clients yet" in at.info[0].value
@@ -127,7 +130,7 @@ def test_an_analysis_kept_from_the_analyse_page_appears_in_the_history(data_home
     at.switch_page(HISTORY_PAGE).run()
     assert not at.exception and at.selectbox(key="history.client").value == "C-002"
     # Deleting the client leaves nothing of the kept copy behind, not even its folder.
-    at.checkbox(key=f"history.delete.sure.{client.id}").check()  # a form: the tick goes with the click
+    at.text_input(key=f"history.delete.confirm.{client.id}").input("C-002")  # sent with the click
     at.button(key=f"history.delete.{client.id}").click().run()
     assert not at.exception and at.success[0].value.startswith("Deleted C\\-002")
     assert list(kept_results_dir().iterdir()) == []

@@ -58,7 +58,7 @@ def test_uploaded_walk_shows_gait_figures_and_plays(page: Any, app_url: str) -> 
     page.locator(".js-plotly-plot").first.wait_for()
     wait_until_idle(page)
     page.get_by_text("Delete Walk-01", exact=True).click()
-    page.locator("label").filter(has_text=re.compile(r"Delete Walk-01 with 1 visit\(s\)")).check()
+    page.get_by_test_id("stForm").get_by_role("textbox").fill("Walk-01")  # the code typed to confirm
     page.get_by_role("button", name="Delete", exact=True).click()
     page.get_by_text(re.compile(r"Deleted Walk-01: 1 visit\(s\) and \d+ file\(s\)")).wait_for()
     page.get_by_text("No clients yet").wait_for()

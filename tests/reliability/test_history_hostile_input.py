@@ -168,7 +168,7 @@ def test_the_app_shows_client_names_as_typed_never_as_markdown(tmp_path: Path, n
     labels = [
         *(e.value for e in [*at.markdown, *at.info, *at.success, *at.caption]),
         *(e.label for e in at.expander),
-        at.checkbox(key=f"history.delete.sure.{client.id}").label,
+        at.text_input(key=f"history.delete.confirm.{client.id}").label,
         *(b.proto.label for b in at.get("download_button")),
     ]
     showing = [text for text in labels if any(word in text for word in ("example", "bold", "i\\.png"))]

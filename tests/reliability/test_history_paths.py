@@ -177,18 +177,18 @@ def test_the_apps_delete_lists_what_it_removes_and_leaves_outside_files(tmp_path
         evil = history.import_client(document)
     at = _history_page()
     at.selectbox(key="history.client").set_value("EVIL").run()
-    confirm = at.checkbox(key=f"history.delete.sure.{evil}")
+    confirm = at.text_input(key=f"history.delete.confirm.{evil}")
     assert "removes no file" in confirm.label
     listing = " ".join(e.value for e in [*at.markdown, *at.caption, *at.text])
     assert "leaves 5 file(s) in place" in listing and str(victims["absolute"]) in listing
-    confirm.check()  # a form: the tick goes with the click
+    confirm.input("EVIL")  # a form: sent with the click
     at.button(key=f"history.delete.{evil}").click().run()
     assert not at.exception and at.success[0].value.startswith("Deleted EVIL")
     assert_untouched(victims)
     assert all(path.exists() for path in own)
     # AB-1's confirmation names the files that do go.
     at.selectbox(key="history.client").set_value("AB-1").run()
-    assert f"removes {len(own)} file(s)" in at.checkbox(key="history.delete.sure.1").label
+    assert f"removes {len(own)} file(s)" in at.text_input(key="history.delete.confirm.1").label
 
 
 def test_the_apps_keep_of_a_crafted_folder_adopts_nothing_of_the_data_folder(tmp_path: Path) -> None:
@@ -206,7 +206,7 @@ def test_the_apps_keep_of_a_crafted_folder_adopts_nothing_of_the_data_folder(tmp
     assert database not in [item.path.resolve() for item in kept.entry.media]
     at = _history_page()
     at.selectbox(key="history.client").set_value("AB-1").run()
-    at.checkbox(key=f"history.delete.sure.{kept.client.id}").check()  # a form: the tick goes with the click
+    at.text_input(key=f"history.delete.confirm.{kept.client.id}").input("AB-1")  # sent with the click
     at.button(key=f"history.delete.{kept.client.id}").click().run()
     assert not at.exception and at.success[0].value.startswith("Deleted AB\\-1")
     # The database file the page reopens is still the one holding OTHER, not a new empty one.

@@ -224,17 +224,19 @@ def _delete(history: History, client: ClientInfo) -> None:
             "(imported, or kept before this version):",
             plan.not_owned,
         )
-        # A form sends the tick and the click together: a button enabled by the tick needed a rerun in
-        # between, and a click landing during that rerun was lost.
+        # A form sends the confirmation and the click together (a button enabled by a tick needed a rerun
+        # in between, and a click during it was lost), and typing the code is a deliberate act that a
+        # stray click cannot make.
         with st.form(key=f"{KEY}.delete.form.{client.id}", border=False):
-            sure = st.checkbox(
-                f"Delete {name} with {plan.sessions} visit(s); this {removes}. This cannot be undone.",
-                key=f"{KEY}.delete.sure.{client.id}",
+            typed = st.text_input(
+                f"Delete {name} with {plan.sessions} visit(s); this {removes}. This cannot be undone. "
+                f"Type {name} to confirm.",
+                key=f"{KEY}.delete.confirm.{client.id}",
             )
             if not st.form_submit_button("Delete", type="primary", key=f"{KEY}.delete.{client.id}"):
                 return
-            if not sure:
-                st.warning("Tick the box above to confirm; nothing was deleted.", icon=":material/warning:")
+            if typed.strip() != client.code:
+                st.warning(f"Type {name} exactly to confirm; nothing was deleted.", icon=":material/warning:")
                 return
         report = history.delete_client(client.id)
     st.session_state.pop(f"{KEY}.client", None)
