@@ -29,7 +29,12 @@ from posturecheck.measures.catalogue import HIP_FLEXION, SIDES
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.roll import estimate_camera_roll
-from posturecheck.measures.summary import CONFIDENT_MAE_DEG, PersonSummary, summarize_table
+from posturecheck.measures.summary import (
+    CONFIDENT_MAE_DEG,
+    LOW_CONFIDENCE_FRACTION,
+    PersonSummary,
+    summarize_table,
+)
 from posturecheck.measures.table import MeasureTable, write_csv
 from posturecheck.pose.extract import Extraction, extract_poses
 from posturecheck.pose.landmarker import DetectorSettings, ModelInfo, check_model
@@ -572,9 +577,14 @@ def people_boxes(landmarks: np.ndarray, shape: tuple[int, int], margin: float = 
 
 
 def measure_warnings(person_summaries: Sequence[PersonSummary]) -> list[AnalysisWarning]:
-    """Hip flexion the view could not support: its expected error, or its few valid frames."""
+    """Why hip flexion is not high confidence: its expected error, its few valid frames, or an unchecked view.
+
+    The unchecked view (valid in enough frames, but no error measured against
+    a reference for the view) is said once per person.
+    """
     warnings = []
     for person in person_summaries:
+        unchecked = False
         for side in SIDES:
             hip = person.measures.get(HIP_FLEXION.of(side))
             if hip is None or hip.confidence == "high":
@@ -585,6 +595,12 @@ def measure_warnings(person_summaries: Sequence[PersonSummary]) -> list[Analysis
                 warnings.append(
                     AnalysisWarning(WarningCode.HIP_EXPECTED_ERROR, {**who, "error_deg": expected})
                 )
+            elif expected is None and hip.fraction_valid_in_view >= LOW_CONFIDENCE_FRACTION:
+                if not unchecked:
+                    warnings.append(
+                        AnalysisWarning(WarningCode.HIP_UNCHECKED_VIEW, {"person": person.person})
+                    )
+                unchecked = True
             else:
                 data = {
                     **who,

@@ -39,6 +39,11 @@ def cli_warning(warning: AnalysisWarning) -> str:
             f"person {data['person']}: {data['side']} hip flexion valid in only "
             f"{data['fraction']:.0%} of the frames they were in view{why}"
         )
+    if code is WarningCode.HIP_UNCHECKED_VIEW:
+        return (
+            f"person {data['person']}: no reference has measured the hip flexion error from this view yet "
+            "(docs/validation.md): low confidence however many frames are valid"
+        )
     if code is WarningCode.NO_PERSON_READ:
         return f"no person found in the {data['frames']} frames that could be read"
     return _assessment_warning(warning)

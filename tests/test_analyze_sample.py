@@ -15,6 +15,7 @@ from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.pipeline import MeasureOptions
 from posturecheck.measures.reasons import WarningCode
+from posturecheck.measures.summary import CONFIDENT_MAE_DEG
 from posturecheck.pose.series import PoseSeries
 from tests.media import WALK_CLIP, frame_of
 
@@ -92,7 +93,10 @@ def test_walking_hip_flexion_is_plausible(walk_analysis: AnalysisResult) -> None
     assert walker.view.label == "side"
     for side in ("left", "right"):
         hip = walker.measures[f"hip_flexion_{side}"]
-        assert hip.confidence == "high" and hip.fraction_valid_in_view > 0.6
+        assert hip.fraction_valid_in_view > 0.6
+        # "high" only with an error a reference measured at this view (docs/validation.md).
+        checked = hip.expected_error_deg is not None and hip.expected_error_deg <= CONFIDENT_MAE_DEG
+        assert hip.confidence == ("high" if checked else "low")
         peaks = [rep.peak_deg for rep in walker.hip_flexion_repetitions[side]]
         assert len(peaks) >= 2 and all(peak is not None and 15 < peak < 45 for peak in peaks), peaks
         assert hip.min is not None and hip.min < 0

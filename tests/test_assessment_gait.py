@@ -59,7 +59,8 @@ def test_strides_peaks_and_cadence_of_a_known_walk(camera_side: str) -> None:
     assert 32 - 2.3 <= result.finding("stride_right_3_peak_hip_flexion").value <= 32 - 0.3
     for side in ("left", "right"):
         assert result.finding(f"peak_hip_extension_{side}").status == "within"
-        assert result.finding(f"peak_hip_flexion_{side}").confidence == "high"
+        # Enough strides, but no reference measured the hip angle's error from a side view: "low".
+        assert result.finding(f"peak_hip_flexion_{side}").confidence == "low"
 
 
 def test_reduced_hip_extension_is_flagged_with_its_norm() -> None:
@@ -198,7 +199,9 @@ def test_sample_walk_is_not_graded_above_and_below_the_norms_at_once(walk_analys
     for stride in used:
         shift = stride["peak_hip_flexion_deg"] - stride["peak_thigh_trunk_flexion_deg"]
         assert shift == pytest.approx(-neutral["offset_deg"], abs=0.01)
-    graded = [f for f in result.findings if f.name.startswith("stride_") and f.confidence == "high"]
+    # The strides with enough valid frames (the rest carry a note saying they were left out).
+    graded = [f for f in result.findings if f.name.startswith("stride_") and not f.note]
+    assert graded
     extension = [f.status for f in graded if f.name.endswith("extension")]
     flexion = [f.status for f in graded if f.name.endswith("flexion")]
     assert not (set(extension) == {"above"} and set(flexion) == {"below"})

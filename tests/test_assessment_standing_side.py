@@ -62,7 +62,8 @@ def test_sway_back_is_read_from_hips_forward_and_trunk_back() -> None:
     assert _value(result, "plumb_offset_hip") == pytest.approx(expected_hip, abs=0.4)
     assert _value(result, "trunk_inclination") == pytest.approx(-10, abs=0.5)
     posture = result.finding("posture_type")
-    assert (posture.value, posture.confidence, posture.status) == ("sway-back", "high", "outside")
+    # The reading rests on plumb-line offsets no reference has checked: not "high".
+    assert (posture.value, posture.confidence, posture.status) == ("sway-back", "low", "outside")
     assert "not a diagnosis" in result.interpretation[-1]
 
 

@@ -30,9 +30,18 @@ HIP = "hip_flexion_left_max"
 DIRECTION_WORDS = re.compile(r"improv|declin|better|worse|deteriorat", re.IGNORECASE)
 
 
-def _summary(hip: float, half_width: Any) -> dict[str, Any]:
-    """A visit's summary JSON whose person 1 has left hip flexion ``hip`` (max) with ``interval_95``."""
-    measure = {"max": hip, "median": hip - 20.0, "unit": "deg", "interval_95": half_width}
+def _summary(hip: float, half_width: Any, expected_error_deg: float | None = 5.0) -> dict[str, Any]:
+    """A visit's summary JSON whose person 1 has left hip flexion ``hip`` (max) with ``interval_95``.
+
+    ``expected_error_deg``: the error a reference measured for the case (None: none measured).
+    """
+    measure = {
+        "max": hip,
+        "median": hip - 20.0,
+        "unit": "deg",
+        "interval_95": half_width,
+        "expected_error_deg": expected_error_deg,
+    }
     return {"measures": [{"person": 1, "measures": {"hip_flexion_left": measure}}]}
 
 
@@ -42,7 +51,10 @@ def _error(mdc95: float, assessment: str = "free", name: str = HIP) -> Measureme
 
 
 def _history(
-    path: Path, assessments: tuple[str, str] = ("free", "free"), intervals: tuple[Any, Any] = (None, None)
+    path: Path,
+    assessments: tuple[str, str] = ("free", "free"),
+    intervals: tuple[Any, Any] = (None, None),
+    expected_error_deg: float | None = 5.0,
 ) -> tuple[History, ClientInfo]:
     """Two visits: left hip flexion 30.0° (90% valid) then 36.5° (30%); pelvic obliquity unmeasured.
 
@@ -62,7 +74,7 @@ def _history(
     )
     for when, assessment, measures, interval in zip(VISITS, assessments, figures, intervals, strict=True):
         unmeasured = MeasureValue("pelvic_obliquity_median", math.nan, "deg", 0.0)
-        summary = _summary(measures[0].value, interval)
+        summary = _summary(measures[0].value, interval, expected_error_deg)
         history.save_session(
             client.id, assessment, when, summary, (*measures, unmeasured), source_name="walk.mp4"
         )
@@ -102,6 +114,19 @@ def test_each_figure_is_shown_per_visit_with_its_confidence(tmp_path: Path) -> N
     # Small changes are judged against the measured error, not a retyped "few degrees".
     assert not any("a few degrees" in warning for warning in report.warnings)
     assert any("within measurement error" in warning for warning in report.warnings)
+
+
+def test_a_visit_whose_error_nobody_measured_is_never_high_confidence(tmp_path: Path) -> None:
+    # A side-view hip flexion has no error measured against a reference (docs/validation.md): the
+    # history once labelled it "high" from its 90 % valid frames alone.
+    history, client = _history(tmp_path / "history.db", expected_error_deg=None)
+    with history:
+        report = progress_report(client, history.sessions(client.id))
+    hip = next(t for t in report.figures if t.title == figure_label(HIP))
+    assert [row[1:4] for row in hip.rows] == [("30.0°", "low", "90%"), ("36.5°", "low", "30%")]
+    assert hip.marks == ("caution", "caution")
+    (change,) = [line for line in report.summary_lines if line.startswith("Hip flexion, left")]
+    assert "30.0° on 2026-03-02 (low confidence)" in change
 
 
 def test_html_and_pdf_hold_the_figures(tmp_path: Path) -> None:

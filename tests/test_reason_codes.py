@@ -133,6 +133,7 @@ def _warning_examples() -> list[AnalysisWarning]:
             "fraction": 0.2,
             "reason": "left ankle outside the frame",
         },
+        WarningCode.HIP_UNCHECKED_VIEW: {"person": 1},
         WarningCode.NO_PERSON_READ: {"frames": 40},
         WarningCode.TEXT: {"text": "an old line"},
         **ASSESSMENT_WARNING_DATA,

@@ -11,7 +11,7 @@ from posturecheck.analyze import measure_warnings
 from posturecheck.measures.expected_error import expected_error, measure_kind
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
-from posturecheck.measures.summary import PersonSummary, confidence_label, summarize_table
+from posturecheck.measures.summary import PersonSummary, confidence_label, summarize_table, tracking_label
 from posturecheck.pose.series import PoseSeries
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
 
@@ -34,7 +34,9 @@ def test_range_of_motion_and_confidence_from_valid_frames() -> None:
     held = 20 * np.sin(2 * np.pi * 6 / 30)
     assert hip["max"] == pytest.approx(20 + held, abs=0.01)
     assert hip["min"] == pytest.approx(20 - held, abs=0.01)
-    assert hip["fraction_valid"] == 1.0 and hip["confidence"] == "high"
+    assert hip["fraction_valid"] == 1.0
+    # No error was measured against a reference from a side view (docs/validation.md): never "high".
+    assert hip["expected_error_deg"] is None and hip["confidence"] == "low"
     assert summary["view"]["label"] == "side"
     assert len(summary["hip_flexion_repetitions"]["left"]) == 2
 
@@ -50,18 +52,31 @@ def test_frames_without_the_person_do_not_lower_confidence() -> None:
     hip = summarize_table(table, in_view).to_dict()["measures"]["hip_flexion_left"]
     # The first 3 frames after coming into view (0.1 s) are not trusted.
     assert hip["fraction_valid"] == pytest.approx(17 / 60, abs=0.01)
-    assert hip["fraction_valid_in_view"] == pytest.approx(17 / 20) and hip["confidence"] == "high"
+    assert hip["fraction_valid_in_view"] == pytest.approx(17 / 20)
 
 
 def test_confidence_labels() -> None:
-    assert [confidence_label(f) for f in (0.0, 0.3, 0.5, 1.0)] == ["none", "low", "high", "high"]
+    assert [confidence_label(f, 5.0) for f in (0.0, 0.3, 0.5, 1.0)] == ["none", "low", "high", "high"]
+    assert [tracking_label(f) for f in (0.0, 0.3, 0.5, 1.0)] == ["none", "low", "high", "high"]
+
+
+def test_a_figure_nobody_checked_is_never_high_confidence() -> None:
+    # Seen in the README's own sample: a passer-by's hip flexion from a side view, where no reference
+    # measured the error, said "confidence high" from its valid share alone.
+    assert confidence_label(1.0, None) == "low"
+    series, _ = stepping_series()
+    table = compute_measures(series, 0, MeasureOptions(cutoff_hz=None))
+    person = summarize_table(table, series.detected[:, 0])
+    hip = person.measures["hip_flexion_left"]
+    assert hip.fraction_valid == 1.0 and hip.expected_error_deg is None
+    assert hip.confidence == "low"
 
 
 def test_confidence_follows_the_expected_error_not_only_the_valid_share() -> None:
     # Issue 11, observation 3: trunk inclination read 30-35 deg off from rolled lab cameras while every
     # frame was valid and the label said "high". With the roll unknown, the error measured for a
     # gravity-referenced angle (docs/validation.md) is far over what "high" may promise.
-    assert [confidence_label(1.0, e) for e in (None, 5.8, 7.0, 12.9)] == ["high", "high", "high", "low"]
+    assert [confidence_label(1.0, e) for e in (None, 5.8, 7.0, 12.9)] == ["low", "high", "high", "low"]
     assert confidence_label(0.3, 5.8) == "low" and confidence_label(0.0, 5.8) == "none"
 
 
@@ -92,12 +107,13 @@ def test_summary_confidence_reads_whether_the_roll_was_known() -> None:
     assert unknown["trunk_inclination"]["fraction_valid_in_view"] == 1.0
     assert unknown["trunk_inclination"]["confidence"] == "low"
     assert unknown["trunk_inclination"]["expected_error_deg"] == 12.9
+    # With the roll known, no error was measured from a side view: no figure, and so not "high" either.
     assert (
-        known["trunk_inclination"]["confidence"] == "high"
+        known["trunk_inclination"]["confidence"] == "low"
         and known["trunk_inclination"]["expected_error_deg"] is None
     )
     for figures in (unknown, known):
-        assert figures["hip_flexion_left"]["confidence"] == "high"
+        assert figures["hip_flexion_left"]["confidence"] == "low"
         assert figures["hip_flexion_left"]["expected_error_deg"] is None
 
 
@@ -117,6 +133,21 @@ def test_hip_warning_says_the_expected_error_when_that_lowered_the_confidence() 
     assert measure_warnings(people) == [
         AnalysisWarning(WarningCode.HIP_EXPECTED_ERROR, {"person": 1, "side": "left", "error_deg": 12.4})
     ]
+
+
+def test_hip_warning_says_once_when_no_reference_checked_the_view() -> None:
+    shared = {"unit": "deg", "method": "2d", "fraction_valid": 0.8, "fraction_valid_in_view": 0.9}
+    unchecked = {**shared, "confidence": "low", "expected_error_deg": None}
+    few = {**shared, "fraction_valid_in_view": 0.2, "confidence": "low", "expected_error_deg": None}
+    people = [
+        PersonSummary.from_dict(
+            {"person": 1, "measures": {"hip_flexion_left": unchecked, "hip_flexion_right": unchecked}}
+        ),
+        PersonSummary.from_dict({"person": 2, "measures": {"hip_flexion_left": few}}),
+    ]
+    warnings = measure_warnings(people)
+    assert [w.code for w in warnings] == [WarningCode.HIP_UNCHECKED_VIEW, WarningCode.HIP_FEW_VALID]
+    assert warnings[0].data == {"person": 1}
 
 
 def test_a_measure_keeps_its_frames_exactly_however_it_stores_them() -> None:

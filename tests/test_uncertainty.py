@@ -129,7 +129,7 @@ def test_the_cli_prints_the_interval_or_says_there_is_none() -> None:
     # 12.9 deg MAE: 1.96 x 1.2533 x 12.9 = 31.7, shown in whole degrees.
     assert f"median {median:.1f} ± 32 deg  [confidence low" in trunk
     hip = next(line for line in text.splitlines() if line.strip().startswith("Hip flexion, left"))
-    assert "deg (no uncertainty recorded)  [confidence high" in hip and "±" not in hip
+    assert "deg (no uncertainty recorded)  [confidence low" in hip and "±" not in hip
     assert text.splitlines()[-1].startswith("± is a 95 % interval")
 
 

@@ -18,7 +18,6 @@ from plotly.colors import qualitative
 
 from posturecheck.app.text import UNITS, measure_title, plain_reason
 from posturecheck.measures.repeatability import ChangeVerdict
-from posturecheck.measures.summary import confidence_label
 from posturecheck.measures.table import MeasureTable
 from posturecheck.reports.wording import BAND_LABEL, NO_INTERVAL
 
@@ -141,6 +140,7 @@ def _band_trace(
 def progress_figure(
     points: Sequence[tuple[datetime, float]],
     valid_shares: Sequence[float],
+    confidences: Sequence[str],
     title: str,
     unit: str,
     verdicts: Sequence[ChangeVerdict | None],
@@ -152,6 +152,8 @@ def progress_figure(
     ----------
     points : ``(recorded_at, value)`` in time order (timezone-aware; shown in local time).
     valid_shares : per point, the share (0..1) of the frames with the person in view its value rested on.
+    confidences : per point, its confidence label (``"high"``, ``"low"``:
+        :func:`posturecheck.reports.progress_change.visit_confidence`).
     title : the figure's display name.
     unit : the value's unit (``"deg"``, ``"%"``, ``"cm"`` or ``""``).
     verdicts : per change from one point to the next, how it compares with measurement
@@ -175,7 +177,9 @@ def progress_figure(
         raise ValueError(f"{len(points)} points need {len(points) - 1} verdicts, got {len(verdicts)}")
     when = [at.astimezone() for at, _ in points]
     values = [value for _, value in points]
-    confidence = [confidence_label(share) for share in valid_shares]
+    confidence = list(confidences)
+    if len(confidence) != len(points) or len(valid_shares) != len(points):
+        raise ValueError(f"{len(points)} points need as many valid shares and confidence labels")
     widths = list(half_widths) if half_widths is not None else [None] * len(points)
     if len(widths) != len(points):
         raise ValueError(f"{len(points)} points need {len(points)} half-widths, got {len(widths)}")

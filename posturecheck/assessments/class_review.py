@@ -28,7 +28,9 @@ Per person:
   consecutive valid frames: :func:`~posturecheck.measures.extremes.sustained_extreme`,
   so a glitch of a frame or two cannot set them), and the share of their
   frames that were valid: the hip angle needs a side or oblique view, so
-  people facing the camera have none;
+  people facing the camera have none; and its confidence
+  (:func:`~posturecheck.assessments.figures.confidence_of`: never "high"
+  where no reference measured the error at that view);
 * steady holds: runs of at least :data:`MIN_STEADY_S` below the steady body
   speed (:mod:`posturecheck.assessments.steady`), with the median hip
   angles during each, and the share of the frames seen in which the body
@@ -50,7 +52,7 @@ from typing import Any
 import numpy as np
 
 from posturecheck.assessments.base import Assessment
-from posturecheck.assessments.figures import confidence_of
+from posturecheck.assessments.figures import confidence_of, error_band, tracking_confidence
 from posturecheck.assessments.footage import NO_PERSON, SIDE_VIEW_WORDS, check_clip, person_label
 from posturecheck.assessments.result import AssessmentResult, Finding, finding
 from posturecheck.assessments.steady import body_speed, steady_runs
@@ -82,15 +84,19 @@ def _already_tracked(tracked: TrackedSeries, series: PoseSeries) -> bool:
     return True
 
 
-def _hip_range(table: MeasureTable, side: str, seen: np.ndarray) -> dict[str, float | None]:
+def _hip_range(table: MeasureTable, side: str, seen: np.ndarray) -> dict[str, Any]:
     hip = table.measures[HIP_FLEXION.of(side)]
     use = seen & hip.valid
     most = sustained_extreme(hip.values, use, table.times_s, largest=True)
     least = sustained_extreme(hip.values, use, table.times_s, largest=False)
+    fraction = float(use.sum() / max(int(seen.sum()), 1))
+    band = error_band(table, HIP_FLEXION.of(side), seen)
     return {
         "max_deg": most.value if most.index is not None else None,
         "min_deg": least.value if least.index is not None else None,
-        "fraction_valid": float(use.sum() / max(int(seen.sum()), 1)),
+        "fraction_valid": fraction,
+        "expected_error_deg": band.mae_deg if band is not None else None,
+        "confidence": confidence_of(fraction, band),
     }
 
 
@@ -152,7 +158,7 @@ def _findings(person: dict) -> list[Finding]:
             person["seconds_seen"],
             "s",
             None,
-            confidence_of(seen),
+            tracking_confidence(seen),
             seen,
         ),
         finding(
@@ -161,13 +167,13 @@ def _findings(person: dict) -> list[Finding]:
             len(person["holds"]),
             "count",
             None,
-            confidence_of(speed),
+            tracking_confidence(speed),
             speed,
         ),
     ]
     for side in ("left", "right"):
         hip = person[f"hip_{side}"]
-        confidence = confidence_of(hip["fraction_valid"])
+        confidence = hip["confidence"]
         prefix = f"person_{slot + 1}_peak_hip"
         found.append(
             finding(

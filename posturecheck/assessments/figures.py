@@ -6,29 +6,40 @@ import numpy as np
 
 from posturecheck.assessments.result import Confidence, Finding, NormalRange, finding
 from posturecheck.measures.expected_error import ErrorBand, expected_error
-from posturecheck.measures.summary import confidence_label
+from posturecheck.measures.summary import confidence_label, tracking_label
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.uncertainty import interval_95
 
 
-def confidence_of(fraction_valid: float) -> Confidence:
-    """Confidence "high", "low" or "none" from a valid share, as ``summary.confidence_label`` gives it."""
-    label = confidence_label(fraction_valid)
+def confidence_of(fraction_valid: float, band: ErrorBand | None) -> Confidence:
+    """Confidence of a measured angle, as ``summary.confidence_label`` gives it.
+
+    From the valid share and the error measured for the case (``band``,
+    :func:`error_band`; None where no reference measured one, which is never
+    "high").
+    """
+    return _as_confidence(confidence_label(fraction_valid, band.mae_deg if band is not None else None))
+
+
+def tracking_confidence(fraction_seen: float) -> Confidence:
+    """Confidence of a figure that is not a measured angle (a count, a time), from the tracked share."""
+    return _as_confidence(tracking_label(fraction_seen))
+
+
+def _as_confidence(label: str) -> Confidence:
     return "high" if label == "high" else "low" if label == "low" else "none"
 
 
 _RANK: dict[Confidence, int] = {"none": 0, "low": 1, "high": 2}
 
 
-def capped_confidence(confidence: Confidence, fraction_valid: float) -> Confidence:
-    """The lower of ``confidence`` and :func:`confidence_of` ``(fraction_valid)``.
+def capped_confidence(confidence: Confidence, *caps: Confidence) -> Confidence:
+    """The lowest of ``confidence`` and ``caps``.
 
     For a reading with a confidence of its own (a rule near its band's edge,
-    a number of strides) that rests on measures valid in only part of its
-    frames.
+    a number of strides) that rests on figures with their own confidence.
     """
-    by_share = confidence_of(fraction_valid)
-    return confidence if _RANK[confidence] <= _RANK[by_share] else by_share
+    return min((confidence, *caps), key=lambda c: _RANK[c])
 
 
 def window_median(measure: Measure, rows: np.ndarray) -> tuple[float, float]:
@@ -73,8 +84,8 @@ def measure_finding(
     """A finding holding the median of measure ``name`` over the frames ``rows``.
 
     Confidence follows :func:`posturecheck.measures.summary.confidence_label`
-    of the valid share of those frames; the 95 % interval rests on the error
-    measured for the case (:func:`error_band`). A measure the table lacks (e.g. a
+    of the valid share of those frames and the error measured for the case
+    (:func:`error_band`), on which the 95 % interval rests too. A measure the table lacks (e.g. a
     silhouette measure without masks) gives no value, confidence "none" and
     the ``unit`` given.
     """
@@ -82,7 +93,15 @@ def measure_finding(
     if measure is None:
         return finding(name, label, None, unit, normal, "none", 0.0, note)
     value, fraction = window_median(measure, rows)
-    interval = interval_95(error_band(table, name, rows))
+    band = error_band(table, name, rows)
     return finding(
-        name, label, value, measure.unit, normal, confidence_of(fraction), fraction, note, interval
+        name,
+        label,
+        value,
+        measure.unit,
+        normal,
+        confidence_of(fraction, band),
+        fraction,
+        note,
+        interval_95(band),
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from posturecheck.assessments.base import Assessment
-from posturecheck.assessments.figures import confidence_of
+from posturecheck.assessments.figures import confidence_of, error_band
 from posturecheck.assessments.footage import NO_PERSON, pick_person, seen_rows
 from posturecheck.assessments.result import AssessmentResult, finding
 from posturecheck.measures.rom import range_of_motion
@@ -50,7 +50,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
                 rom.range_deg,
                 measure.unit,
                 None,
-                confidence_of(fraction),
+                confidence_of(fraction, error_band(table, name, seen)),
                 fraction,
             )
         )

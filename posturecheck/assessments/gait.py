@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from posturecheck.assessments.base import Assessment
-from posturecheck.assessments.figures import capped_confidence, error_band
+from posturecheck.assessments.figures import capped_confidence, confidence_of, error_band, tracking_confidence
 from posturecheck.assessments.footage import (
     NO_PERSON,
     SIDE_VIEW_WORDS,
@@ -172,6 +172,12 @@ def _side_findings(
     def interval(key: str, measure: catalogue.MeasureFamily) -> Interval95 | None:
         return interval_95(error_band(table, measure.of(side), rows), values(key), "strides")
 
+    def measured(measure: catalogue.MeasureFamily) -> Confidence:
+        """The strides' confidence, capped by the error measured for the angle at this view."""
+        return capped_confidence(
+            confidence, confidence_of(fraction, error_band(table, measure.of(side), rows))
+        )
+
     return [
         finding(
             f"strides_{side}",
@@ -189,7 +195,7 @@ def _side_findings(
             mean("peak_hip_extension_deg"),
             "deg",
             HIP_EXTENSION,
-            confidence,
+            measured(catalogue.HIP_FLEXION_NEUTRAL),
             fraction,
             note=f"degrees of extension from your upright neutral ({GRADED_ANGLE})",
             interval=interval("peak_hip_extension_deg", catalogue.HIP_FLEXION_NEUTRAL),
@@ -200,7 +206,7 @@ def _side_findings(
             mean("peak_hip_flexion_deg"),
             "deg",
             HIP_FLEXION,
-            confidence,
+            measured(catalogue.HIP_FLEXION_NEUTRAL),
             fraction,
             note=f"degrees of flexion from your upright neutral ({GRADED_ANGLE})",
             interval=interval("peak_hip_flexion_deg", catalogue.HIP_FLEXION_NEUTRAL),
@@ -211,22 +217,26 @@ def _side_findings(
             mean("peak_knee_flexion_deg"),
             "deg",
             KNEE_FLEXION,
-            confidence,
+            measured(catalogue.KNEE_FLEXION),
             fraction,
             interval=interval("peak_knee_flexion_deg", catalogue.KNEE_FLEXION),
         ),
     ]
 
 
-def _stride_findings(records: list[dict[str, Any]]) -> list[Finding]:
-    """Peak hip extension and flexion of every stride found, numbered per side in time order."""
+def _stride_findings(records: list[dict[str, Any]], caps: dict[str, Confidence]) -> list[Finding]:
+    """Peak hip extension and flexion of every stride found, numbered per side in time order.
+
+    ``caps``: per side, the most confidence the hip angle can have at this view
+    (:func:`~posturecheck.assessments.figures.confidence_of` of the error measured there).
+    """
     found = []
     for side in ("left", "right"):
         strides_of_side = [r for r in records if r["side"] == side]
         for number, r in enumerate(strides_of_side, start=1):
             when = f"{side} stride {number} ({r['start_s']:.1f}-{r['end_s']:.1f} s)"
             fraction = float(r["fraction_valid"])
-            confidence: Confidence = "high" if r["used"] else "low"
+            confidence: Confidence = capped_confidence("high" if r["used"] else "low", caps[side])
             note = "" if r["used"] else f"under {MIN_STRIDE_VALID:.0%} valid frames: left out of the means"
             found += [
                 finding(
@@ -333,7 +343,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         steps_per_min,
         "steps/min",
         None,
-        capped_confidence(step_confidence, step_share),
+        capped_confidence(step_confidence, tracking_confidence(step_share)),
         step_share,
         note=f"from {n_steps} steps",
     )
@@ -346,7 +356,11 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         _confidence(len(used), stride_share),
         stride_share,
     )
-    found.update({f.name: f for f in _stride_findings(records)})
+    caps: dict[str, Confidence] = {
+        side: confidence_of(1.0, error_band(table, catalogue.HIP_FLEXION_NEUTRAL.of(side), bout))
+        for side in catalogue.SIDES
+    }
+    found.update({f.name: f for f in _stride_findings(records, caps)})
     if not used:
         warnings += (AnalysisWarning(WarningCode.NO_STRIDE, {"steps": STEPS_TO_WALK}),)
     if table.hip_neutral is not None and table.hip_neutral.offset_deg is None:

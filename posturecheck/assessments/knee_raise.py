@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from posturecheck.assessments.base import Assessment
-from posturecheck.assessments.figures import confidence_of, error_band
+from posturecheck.assessments.figures import capped_confidence, confidence_of, error_band, tracking_confidence
 from posturecheck.assessments.footage import (
     LIMITS,
     NO_PERSON,
@@ -172,10 +172,10 @@ def _side_findings(side: str, reps: list[dict[str, Any]], table: MeasureTable) -
     """Raises found, the best and the mean of one side; intervals from the error measured over the clip."""
     peaks = [float(r["peak_hip_flexion_deg"]) for r in reps]
     fraction = float(np.mean([r["fraction_valid"] for r in reps])) if reps else 0.0
-    confidence = confidence_of(fraction)
+    band = error_band(table, HIP_FLEXION_NEUTRAL.of(side), seen_rows(table))
+    confidence = confidence_of(fraction, band)
     best = max(peaks) if peaks else None
     mean = float(np.mean(peaks)) if peaks else None
-    band = error_band(table, HIP_FLEXION_NEUTRAL.of(side), seen_rows(table))
     return [
         finding(
             f"repetitions_{side}",
@@ -183,7 +183,7 @@ def _side_findings(side: str, reps: list[dict[str, Any]], table: MeasureTable) -
             len(reps),
             "count",
             None,
-            confidence if reps else "none",
+            tracking_confidence(fraction) if reps else "none",
             fraction,
         ),
         finding(
@@ -223,7 +223,7 @@ def _compensation_findings(reps: list[dict[str, Any]]) -> list[Finding]:
                 flagged if checked else None,
                 "count",
                 None,
-                confidence_of(fraction),
+                tracking_confidence(fraction),
                 fraction,
                 note=f"checked in {len(checked)} of {len(reps)} raises",
             )
@@ -327,7 +327,8 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
             symmetry,
             "%",
             None,
-            confidence_of(fraction),
+            # A ratio of the two best raises is as sure as the less sure of them.
+            capped_confidence(left.confidence, right.confidence),
             fraction,
         )
     )

@@ -96,7 +96,8 @@ def _knee_findings(series: PoseSeries, table: MeasureTable, rows: np.ndarray) ->
                 value,
                 "deg",
                 KNEE_AXIS,
-                confidence_of(fraction),
+                # No reference has measured the knee frontal angle's error (docs/validation.md).
+                confidence_of(fraction, None),
                 fraction,
             )
         )

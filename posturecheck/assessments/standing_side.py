@@ -138,7 +138,9 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         reading.posture_type,
         "",
         POSTURE_NORM,
-        capped_confidence(reading.confidence, base),
+        capped_confidence(
+            reading.confidence, *(found[PLUMB_OFFSET.of(part)].confidence for part in ("hip", "shoulder"))
+        ),
         base,
         note="rule-based reading of landmark and silhouette proxies, not a clinical classification",
     )

@@ -109,6 +109,9 @@ GRADE_NORM = NormalRange(
     expected="negative",
     source=f"{_KENDALL}; Harvey, Br J Sports Med 1998 (see the thigh and knee findings)",
 )
+# No reference has measured the error of the test position's angles (a person lying on a table, from
+# landmarks: docs/validation.md has no such footage), so none of them is ever "high" confidence.
+UNCHECKED = None
 
 
 def _plane_angle(u: np.ndarray, n: np.ndarray, vector: np.ndarray) -> np.ndarray:
@@ -166,7 +169,7 @@ def _grade(thigh: float, knee: float, fraction: float) -> tuple[str, Confidence]
     if not (np.isfinite(thigh) and np.isfinite(knee)):
         return UNDETERMINED, "none"
     near = abs(thigh) < CUTOFF_MARGIN_DEG or abs(knee - KNEE_CUTOFF_DEG) < CUTOFF_MARGIN_DEG
-    confidence: Confidence = confidence_of(fraction)
+    confidence: Confidence = confidence_of(fraction, UNCHECKED)
     if near and confidence == "high":
         confidence = "low"
     return (" and ".join(signs) if signs else "negative"), confidence
@@ -210,7 +213,7 @@ def _findings(
     for key in ("hanging_thigh", "hanging_knee", "held_hip", "tilt"):
         values[key], fractions[key] = _median(geometry[key], rows)
     values["hanging_thigh_trunk"] = values["hanging_thigh"]
-    thigh_confidence = confidence_of(fractions["hanging_thigh"])
+    thigh_confidence = confidence_of(fractions["hanging_thigh"], UNCHECKED)
     if offset is not None:
         values["hanging_thigh"] -= offset
         thigh_label = "hanging thigh against the table line, from your upright neutral (+ above)"
@@ -253,7 +256,7 @@ def _findings(
             values["hanging_knee"],
             "deg",
             KNEE_NORM,
-            confidence_of(fractions["hanging_knee"]),
+            confidence_of(fractions["hanging_knee"], UNCHECKED),
             fractions["hanging_knee"],
         ),
         finding(
@@ -262,7 +265,7 @@ def _findings(
             values["held_hip"],
             "deg",
             None,
-            confidence_of(fractions["held_hip"]),
+            confidence_of(fractions["held_hip"], UNCHECKED),
             fractions["held_hip"],
         ),
         finding(
@@ -271,7 +274,7 @@ def _findings(
             values["tilt"],
             "deg",
             None,
-            confidence_of(fractions["tilt"]),
+            confidence_of(fractions["tilt"], UNCHECKED),
             fractions["tilt"],
         ),
     ]

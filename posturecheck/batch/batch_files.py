@@ -19,9 +19,8 @@ from typing import Any
 
 from posturecheck.batch.resume import Outcome
 from posturecheck.errors import InputError
-from posturecheck.measures.summary import confidence_label
 from posturecheck.results.folder import open_result_folder
-from posturecheck.storage.history_entry import key_measures
+from posturecheck.storage.history_entry import key_measures, split_statistic
 from posturecheck.summary_schema import AnalysisSummary
 
 TABLE_NAME = "batch.csv"
@@ -95,7 +94,7 @@ def _figure_rows(summary: AnalysisSummary) -> list[Row]:
                     _value(figure.value),
                     figure.unit,
                     _value(figure.valid_fraction),
-                    confidence_label(figure.valid_fraction),
+                    person.measures[split_statistic(figure.name)[0]].confidence,
                     "",
                 )
             )

@@ -154,6 +154,8 @@ class WarningCode(StrEnum):
       expected to be that far off from this view.
     - ``HIP_FEW_VALID``: ``person``, ``side``, ``fraction`` (0-1, of the frames the
       person was in view), ``reason`` (the commonest invalid-frame line, "" if none).
+    - ``HIP_UNCHECKED_VIEW``: ``person``: hip flexion valid in enough frames, but no
+      reference has measured its error from this view, so it is low confidence.
     - ``NO_PERSON_READ``: ``frames``: no person in the frames of an input that ended early.
     - ``TEXT``: ``text``: a warning kept from a summary written before the codes.
 
@@ -194,6 +196,7 @@ class WarningCode(StrEnum):
     ROLL_UNKNOWN = "roll_unknown"
     HIP_EXPECTED_ERROR = "hip_expected_error"
     HIP_FEW_VALID = "hip_few_valid"
+    HIP_UNCHECKED_VIEW = "hip_unchecked_view"
     NO_PERSON_READ = "no_person_read"
     SEVERAL_PEOPLE = "several_people"
     OBLIQUE_SIDE_VIEW = "oblique_side_view"

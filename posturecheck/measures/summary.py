@@ -33,9 +33,9 @@ from posturecheck.measures.uncertainty import Interval95, interval_95
 
 # Below this share of valid frames a figure is shown as low confidence.
 LOW_CONFIDENCE_FRACTION = 0.5
-# Above this expected error (mean absolute, degrees, measured on real multi-camera footage for the
-# figure's kind of measure, view and camera-roll knowledge: measures/expected_error.py) a figure is
-# shown as low confidence: "high" promises a value within about 10 deg, as the validity limits do.
+# Above this expected error (mean absolute, degrees, measured against a reference for the figure's
+# kind of measure, view and camera-roll knowledge: measures/expected_error.py) a figure is shown as
+# low confidence: "high" promises a value within about 10 deg, as the validity limits do.
 CONFIDENT_MAE_DEG = 7.0
 
 
@@ -46,20 +46,35 @@ def _finite(value: float | None, digits: int = 2) -> float | None:
     return round(float(value), digits)
 
 
-def confidence_label(fraction_valid: float, expected_mae_deg: float | None = None) -> str:
-    """ "high", "low" or "none" from the share of valid frames and, where measured, the expected error.
+def confidence_label(fraction_valid: float, expected_mae_deg: float | None) -> str:
+    """ "high", "low" or "none" for a measured figure, from its valid share and its measured error.
 
-    "none" when no frame is valid; "low" when under
-    :data:`LOW_CONFIDENCE_FRACTION` of the frames are valid or the expected
-    error (degrees, :mod:`posturecheck.measures.expected_error`) is over
-    :data:`CONFIDENT_MAE_DEG`; "high" otherwise. ``None`` = no measured
-    error for that case: the share alone decides.
+    "none" when no frame is valid; "high" only when at least
+    :data:`LOW_CONFIDENCE_FRACTION` of the frames are valid **and** an error
+    was measured against a reference for the case (``expected_mae_deg``,
+    degrees, :mod:`posturecheck.measures.expected_error`) and is at most
+    :data:`CONFIDENT_MAE_DEG`; "low" otherwise. ``None`` = no error was
+    measured for that kind of figure at that view (a side view, a figure in
+    % or cm): a figure nobody has checked is never "high", however many
+    frames it rests on.
     """
     if fraction_valid <= 0:
         return "none"
-    if expected_mae_deg is not None and expected_mae_deg > CONFIDENT_MAE_DEG:
+    if expected_mae_deg is None or expected_mae_deg > CONFIDENT_MAE_DEG:
         return "low"
     return "high" if fraction_valid >= LOW_CONFIDENCE_FRACTION else "low"
+
+
+def tracking_label(fraction_seen: float) -> str:
+    """ "high", "low" or "none" for a figure that is not a measurement (time in view, a count).
+
+    Such a figure (how long a person was seen, how many holds) has no
+    reference error; its label says only whether the person was tracked in
+    at least :data:`LOW_CONFIDENCE_FRACTION` of the frames that count.
+    """
+    if fraction_seen <= 0:
+        return "none"
+    return "high" if fraction_seen >= LOW_CONFIDENCE_FRACTION else "low"
 
 
 Statistic = Literal["median", "max", "min", "range"]

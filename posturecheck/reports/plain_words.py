@@ -97,6 +97,11 @@ def warning_words(warning: AnalysisWarning) -> str:
             f"Person {data['person']}: the {data['side']} hip angle could be measured in only "
             f"{data['fraction']:.0%} of the frames" + (f", mostly because {why}." if why else ".")
         )
+    if code is WarningCode.HIP_UNCHECKED_VIEW:
+        return (
+            f"Person {data['person']}: the hip angles from this camera view have not yet been checked "
+            "against a reference measurement, so they are shown with low confidence: treat them as estimates."
+        )
     if code is WarningCode.NO_PERSON_READ:
         return f"Nobody was found in the {data['frames']} frames that could be read."
     return _assessment_words(warning)

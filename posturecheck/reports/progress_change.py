@@ -36,6 +36,7 @@ from enum import Enum
 from typing import Any
 
 from posturecheck.measures.repeatability import ChangeVerdict, judge_change
+from posturecheck.measures.summary import confidence_label
 from posturecheck.reports.wording import format_value
 from posturecheck.storage import MeasurementError, MeasureValue, SessionInfo
 from posturecheck.storage.history_entry import split_statistic
@@ -156,6 +157,48 @@ def interval_half_width(session: SessionInfo, figure: MeasureValue) -> float | N
     if len(widths) != 1:
         return None
     return widths.pop()
+
+
+def visit_confidence(session: SessionInfo, figure: MeasureValue) -> str:
+    """The confidence label of a visit's key figure: ``"high"``, ``"low"`` or ``"none"``.
+
+    A measure's statistic (``<measure>_<median|max|min|range>``) takes
+    :func:`~posturecheck.measures.summary.confidence_label` of the kept valid
+    share and the error measured for the case that the visit's summary
+    recorded for its measure (``expected_error_deg``); an assessment's finding
+    keeps the label its analysis gave it, at most "low" for an angle with no
+    95 % interval. Read defensively, as :func:`interval_half_width`: a summary
+    from before errors were recorded, or no single person or finding whose
+    value is the kept one, gives no measured error, so never "high".
+    """
+    if not figure.is_measured:
+        return "none"
+    measure, statistic = split_statistic(figure.name)
+    if statistic is None:
+        labels = {
+            (str(item.get("confidence")), _half_width(item.get("interval_95")) is not None)
+            for item in _findings(session.result, figure.name)
+            if _same(item.get("value"), figure.value)
+        }
+        if len(labels) != 1:
+            return confidence_label(figure.valid_fraction, None)
+        label, has_interval = labels.pop()
+        if label not in ("high", "low", "none"):
+            return "low"
+        return "low" if label == "high" and figure.unit == "deg" and not has_interval else label
+    errors = {
+        _positive(item.get("expected_error_deg"))
+        for item in _measure_summaries(session.result, measure)
+        if _same(item.get(statistic), figure.value)
+    }
+    expected = errors.pop() if len(errors) == 1 else None
+    return confidence_label(figure.valid_fraction, expected)
+
+
+def _positive(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) and value > 0 else None
 
 
 def _measure_summaries(result: Mapping[str, Any], measure: str) -> list[Mapping[str, Any]]:

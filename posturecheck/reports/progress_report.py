@@ -24,7 +24,6 @@ from posturecheck.measures.catalogue import (
     key_figure_name,
     measure_label,
 )
-from posturecheck.measures.summary import confidence_label
 from posturecheck.reports.build import ReportFiles, write_report
 from posturecheck.reports.content import Picture, Report, RowMark, Table
 from posturecheck.reports.progress_change import (
@@ -33,6 +32,7 @@ from posturecheck.reports.progress_change import (
     measured_sessions,
     overall_change,
     visit_changes,
+    visit_confidence,
 )
 from posturecheck.reports.wording import (
     NOT_A_DIAGNOSIS,
@@ -84,10 +84,10 @@ def measured_visits(sessions: Sequence[SessionInfo], name: str) -> list[tuple[da
     return [(session.recorded_at, figure) for session, figure in measured_sessions(sessions, name)]
 
 
-def _mark(figure: MeasureValue | None) -> RowMark:
+def _mark(session: SessionInfo, figure: MeasureValue | None) -> RowMark:
     if figure is None or not figure.is_measured:
         return "muted"
-    return "" if confidence_label(figure.valid_fraction) == "high" else "caution"
+    return "" if visit_confidence(session, figure) == "high" else "caution"
 
 
 def _figure_table(name: str, sessions: Sequence[SessionInfo], errors: Sequence[MeasurementError]) -> Table:
@@ -102,13 +102,13 @@ def _figure_table(name: str, sessions: Sequence[SessionInfo], errors: Sequence[M
             (
                 _date(session.recorded_at),
                 format_value(figure.value, figure.unit) if figure is not None and measured else "–",
-                confidence_label(figure.valid_fraction) if figure is not None and measured else "none",
+                visit_confidence(session, figure) if figure is not None and measured else "none",
                 format_share(figure.valid_fraction) if figure is not None else "–",
                 _change_cell(change) if change is not None else "–",
                 session.assessment,
             )
         )
-        marks.append(_mark(figure))
+        marks.append(_mark(session, figure))
     bases = dict.fromkeys(
         f"{change.basis_words[0].upper()}{change.basis_words[1:]}." for change in changes.values()
     )
@@ -137,12 +137,12 @@ def _change_line(
     change = overall_change(sessions, name, errors)
     if change is None:
         return None
-    measured = measured_visits(sessions, name)
+    measured = measured_sessions(sessions, name)
     (first, a), (last, b) = measured[0], measured[-1]
     return (
-        f"{figure_label(name)}: {format_value(a.value, a.unit)} on {_date(first)} "
-        f"({confidence_label(a.valid_fraction)} confidence), {format_value(b.value, b.unit)} on "
-        f"{_date(last)} ({confidence_label(b.valid_fraction)} confidence); change {change.sentence()}."
+        f"{figure_label(name)}: {format_value(a.value, a.unit)} on {_date(first.recorded_at)} "
+        f"({visit_confidence(first, a)} confidence), {format_value(b.value, b.unit)} on "
+        f"{_date(last.recorded_at)} ({visit_confidence(last, b)} confidence); change {change.sentence()}."
     )
 
 

@@ -13,7 +13,6 @@ from posturecheck.app.results import measure_plot, show_warnings
 from posturecheck.app.settings import MAX_PEOPLE, current_settings
 from posturecheck.app.thumbnails import thumbnails
 from posturecheck.assessments import get_assessment
-from posturecheck.measures.summary import confidence_label
 
 KEY = "class"
 ASSESSMENT = "class"
@@ -26,7 +25,8 @@ def _hip(person: dict, side: str) -> str:
     hip = person[f"hip_{side}"]
     if hip["max_deg"] is None:
         return "–"
-    confidence = confidence_label(hip["fraction_valid"])
+    # A result from before each hip range carried its confidence reads as unchecked: low.
+    confidence = hip.get("confidence", "low")
     return f"{hip['max_deg']:.1f}° ({confidence}, {hip['fraction_valid']:.0%} valid)"
 
 

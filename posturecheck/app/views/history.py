@@ -18,9 +18,13 @@ from posturecheck.app.results import offer_report
 from posturecheck.app.text import confidence_mark, format_value, literal, measure_title
 from posturecheck.errors import PostureCheckError
 from posturecheck.measures.catalogue import HIP_FLEXION, key_figure_name
-from posturecheck.measures.summary import confidence_label
 from posturecheck.reports import ReportFiles
-from posturecheck.reports.progress_change import interval_half_width, measured_sessions, visit_changes
+from posturecheck.reports.progress_change import (
+    interval_half_width,
+    measured_sessions,
+    visit_changes,
+    visit_confidence,
+)
 from posturecheck.reports.progress_report import build_progress_report, measured_visits
 from posturecheck.reports.wording import NO_INTERVAL
 from posturecheck.storage import ClientInfo, History, MeasurementError, SessionInfo, open_history
@@ -85,18 +89,23 @@ def _progress(
         return name
     points = [(when, figure.value) for when, figure in measured]
     valid = [figure.valid_fraction for _, figure in measured]
-    widths = [interval_half_width(session, figure) for session, figure in measured_sessions(sessions, name)]
+    visits = measured_sessions(sessions, name)
+    widths = [interval_half_width(session, figure) for session, figure in visits]
+    confidences = [visit_confidence(session, figure) for session, figure in visits]
     changes = visit_changes(sessions, name, errors)
     verdicts = [change.verdict for change in changes]
     st.plotly_chart(
-        progress_figure(points, valid, figure_title(name), units[name], verdicts, widths), config=PLOT_CONFIG
+        progress_figure(points, valid, confidences, figure_title(name), units[name], verdicts, widths),
+        config=PLOT_CONFIG,
     )
     st.markdown(
         "\n".join(
             f"- {when.astimezone().strftime(DATE)}: **{format_value(value, units[name])}**"
-            f"{_plus_minus(width)}, {confidence_mark(confidence_label(share))} "
+            f"{_plus_minus(width)}, {confidence_mark(confidence)} "
             f"(valid in {share:.0%} of the frames in view)"
-            for (when, value), share, width in zip(points, valid, widths, strict=True)
+            for (when, value), share, width, confidence in zip(
+                points, valid, widths, confidences, strict=True
+            )
         )
     )
     st.caption("Error bars: each visit's 95% interval, where its analysis recorded one.")
