@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 
 from posturecheck.live import guidance
+from posturecheck.live.rejection import LiveRejection
 from posturecheck.live.session import LiveSession, LiveSnapshot
-from posturecheck.measures.glitches import MAX_GLITCH_S, judging_margin_s
+from posturecheck.measures.glitches import MAX_GLITCH_S, judging_margin_s, reject
+from posturecheck.measures.pipeline import MeasureOptions
 from posturecheck.measures.reasons import Invalid
 from posturecheck.pose.landmarker import FramePoses, check_model
 from posturecheck.pose.tracking import MAX_GAP_S
@@ -94,3 +96,41 @@ def test_someone_else_found_in_place_of_the_person_is_not_counted() -> None:
     states = _feed(session, [None] * 3 + [_poses(BodyPose(hip_flexion_left=100.0), shift_x=0.3)] * 45, later)
     session.close()
     assert states[-1].max_hip_flexion["left"] == pytest.approx(100, abs=1)
+
+
+def test_each_frame_judged_live_gets_the_marks_the_whole_clip_gives_it() -> None:
+    angles = [_raise_angle(t) for t in np.arange(0, 3.0, 1 / FPS)]
+    angles[30:32] = [100.0, 100.0]
+    series = make_series([BodyPose(hip_flexion_left=a) for a in angles], CAMERA, noise_frac=0.002, seed=1)
+    series.image[50:60] = np.nan  # nobody found for a third of a second: the stretch ends and starts again
+    live = LiveRejection((CAMERA.width, CAMERA.height))
+    judged = []
+    for i in range(series.n_frames):
+        seen = np.isfinite(series.image[i, 0]).all()
+        poses = FramePoses(
+            series.image[i, : int(seen)],
+            series.world[i, : int(seen)],
+            series.visibility[i, : int(seen)],
+            series.presence[i, : int(seen)],
+            None,
+        )
+        judged += live.add(float(series.times_s[i]), poses)
+    image = series.image[:, 0].astype(np.float64)
+    own = image[..., :2]
+    size = np.array([CAMERA.width, CAMERA.height], dtype=np.float64)
+    whole = reject(
+        series.image,
+        own,
+        own * size,
+        series.world[:, 0],
+        np.isfinite(image).all(axis=(1, 2))[:, None],
+        series.times_s,
+        0,
+        MeasureOptions().max_gap_s,
+    )
+    assert len(judged) > series.n_frames - 0.6 * FPS
+    for row, frame in enumerate(judged):
+        assert np.array_equal(
+            np.isnan(frame.image[:, 0]), (whole.image[row] != "") | ~np.isfinite(own[row, :, 0])
+        )
+    assert (whole.image[30:32] != "").all() and (whole.image[60:63] != "").all()
