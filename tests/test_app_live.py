@@ -67,9 +67,11 @@ def test_processor_measures_the_walk_and_releases_the_model() -> None:
 @pytest.mark.slow
 def test_highest_so_far_on_the_walk_is_the_clips_held_peak(walk_analysis: AnalysisResult) -> None:
     """The walk played through the live processor at its own frame times (issue 11: the README's live
-    screenshot showed 111.5 / 112.3 deg, set by single frames). The live page follows the first person
-    in view (the walker, then the runner who comes in at 6.7 s), so its highest so far is compared with
-    the largest held peak of either person in the offline analysis."""
+    screenshot showed 111.5 / 112.3 deg, set by single frames). The live page follows the walker; the
+    runner the model finds in their place as they leave (6.9 s, half the picture away) is someone else
+    and not counted, nor are the frames the recorded path's glitch checks reject, so its highest so far
+    is the walker's held peak in the offline analysis (person 1). Measured: live left 30.6, right
+    29.2 deg; offline 31.6, 27.9 deg (before the live checks: live 95.9, 54.2, the runner's)."""
     clock = [0.0]
     processor = LiveProcessor(check_model(), clock=lambda: clock[0])
     for frame in open_source(WALK_CLIP, max_side=640):
@@ -78,8 +80,8 @@ def test_highest_so_far_on_the_walk_is_the_clips_held_peak(walk_analysis: Analys
     highest = processor.session.snapshot().max_hip_flexion
     processor.on_ended()
     for side in ("left", "right"):
-        offline = max(p.measures[f"hip_flexion_{side}"].max or 0.0 for p in walk_analysis.summary.people)
-        assert highest[side] == pytest.approx(offline, abs=6.0), (side, highest[side], offline)
+        offline = walk_analysis.summary.people[0].measures[f"hip_flexion_{side}"].max
+        assert highest[side] == pytest.approx(offline, abs=5.0), (side, highest[side], offline)
 
 
 def test_a_captured_steady_stance_passes_the_standing_side_assessment() -> None:

@@ -8,6 +8,8 @@ messages is shown with each frame's figures
 
 from __future__ import annotations
 
+from posturecheck.reports.plain_words import plain_reason
+
 # How far from the person the camera stands, metres: the whole body in view of a phone's usual lens.
 CAMERA_DISTANCE_M = (2.5, 3.5)
 
@@ -28,3 +30,14 @@ HIDDEN = "Hips or knees are hidden: clear the view between you and the camera"
 # A lesser hint while the figures are valid.
 ALMOST_SIDE_ON = "Turn a little more side-on for the most accurate angles"
 SETUP_RIGHT = "Set-up is right: side view, whole body in the picture."
+
+# Why the latest frames judged were not counted in the highest values and knee raises
+# (posturecheck.live.rejection): someone other than the person followed, or a frame the recorded
+# path's glitch checks reject, said in the app's and reports' words for that reason.
+SOMEONE_ELSE = "Someone else is in view: their figures are not counted"
+NOT_COUNTED = "Not counted: {why}"
+
+
+def not_counted(reason: str) -> str:
+    """The line saying why frames were not counted, from a rejected frame's technical reason line."""
+    return NOT_COUNTED.format(why=plain_reason(reason))

@@ -32,6 +32,7 @@ def draw_live(
     visibility: np.ndarray,
     figures: LiveFigures,
     counts: dict[str, int],
+    not_counted: str = "",
 ) -> np.ndarray:
     """The frame with the skeleton, each hip's angle beside it, a figures panel and the guidance.
 
@@ -42,6 +43,7 @@ def draw_live(
     visibility : (P, 33) visibility.
     figures : this frame's figures for the first person.
     counts : knee raises so far per side.
+    not_counted : why recent frames were not counted (shown where no guidance is).
     """
     canvas = draw_skeletons(image, landmarks, visibility) if landmarks.shape[0] else image.copy()
     height, width = canvas.shape[:2]
@@ -71,11 +73,12 @@ def draw_live(
         cv2.putText(
             canvas, text, (int(8 * scale), line * (i + 1)), _FONT, scale * 0.8, _WHITE, thick, cv2.LINE_AA
         )
-    if figures.guidance:
+    message = figures.guidance or not_counted
+    if message:
         _box(canvas, 0, height - int(line * 1.6), width, height, _GUIDANCE_BG)
         cv2.putText(
             canvas,
-            figures.guidance,
+            message,
             (int(10 * scale), height - int(line * 0.5)),
             _FONT,
             scale * 0.9,

@@ -8,6 +8,12 @@ is bumped by 1 ms when two frames share a millisecond. Frames are measured
 on one thread while :meth:`LiveSession.snapshot` and the count and capture
 controls may be called from another: everything shared is behind one lock,
 and the model behind its own so that closing waits for a frame in progress.
+
+The figures on the screen are the newest frame's. The highest values and
+the knee raises count only frames the recorded path's glitch checks trust
+(:mod:`posturecheck.live.rejection`): each frame is judged about half a second
+after it arrives, then measured again from its trusted landmarks (through
+filters of its own, fed only judged frames) and counted.
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ import numpy as np
 from posturecheck.live.capture import StandingCheck
 from posturecheck.live.counters import HeldValues, KneeRaiseCounter, SideCount, SteadyStance
 from posturecheck.live.frame_figures import LiveFigures, live_figures
+from posturecheck.live.guidance import SOMEONE_ELSE, not_counted
 from posturecheck.live.overlay import draw_live
+from posturecheck.live.rejection import JudgedFrame, LiveRejection
 from posturecheck.measures.filtering import OneEuroFilter
 from posturecheck.pose.landmarker import DetectorSettings, FramePoses, ModelInfo, create_landmarker, detect
 from posturecheck.pose.series import PoseSeries
@@ -34,6 +42,9 @@ IMAGE_FILTER = {"min_cutoff_hz": 1.5, "beta": 8.0, "d_cutoff_hz": 1.0}
 WORLD_FILTER = {"min_cutoff_hz": 1.5, "beta": 4.0, "d_cutoff_hz": 1.0}
 # Frames/s is measured over this many seconds.
 RATE_WINDOW_S = 2.0
+# Why frames were not counted stays said this long after the last such frame, seconds: a glitch
+# lasts a tenth of a second, too short to read.
+NOT_COUNTED_SHOWN_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -47,8 +58,11 @@ class LiveSnapshot:
     frames_per_second : measured frames per second over the last :data:`RATE_WINDOW_S` s.
     figures : the newest frame's figures.
     max_hip_flexion : side -> highest hip flexion held for 0.1 s (at least 3 frames with a valid
-        value, :class:`~posturecheck.live.counters.HeldValues`) since the start or the last reset.
-    knee_raises : side -> counts and peaks.
+        value, :class:`~posturecheck.live.counters.HeldValues`) since the start or the last reset,
+        over frames the glitch checks trust (module notes).
+    knee_raises : side -> counts and peaks, over the same frames.
+    not_counted : why recent frames were not counted, in words (``""`` when all were):
+        someone else in view, or the reason a glitch check rejected a frame.
     capture : "idle", "waiting" (for a steady stance), "capturing" or "done".
     capture_progress : share of the capture done, 0..1.
     """
@@ -61,6 +75,7 @@ class LiveSnapshot:
     knee_raises: dict[str, SideCount] = field(default_factory=dict)
     capture: str = "idle"
     capture_progress: float = 0.0
+    not_counted: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,10 @@ class LiveSession:
         self._last_ms = -1
         self._image_filter = OneEuroFilter(**IMAGE_FILTER)
         self._world_filter = OneEuroFilter(**WORLD_FILTER)
+        self._judged_image_filter = OneEuroFilter(**IMAGE_FILTER)
+        self._judged_world_filter = OneEuroFilter(**WORLD_FILTER)
+        self._rejection: LiveRejection | None = None
+        self._not_counted = ("", -float("inf"))
         self._counter = KneeRaiseCounter()
         self._highest = HeldValues()
         self._steady = SteadyStance()
@@ -116,7 +135,7 @@ class LiveSession:
             poses = detect(self._landmarker, "video", rgb, self._last_ms)
         state = self._update(time_s, poses, rgb.shape[1], rgb.shape[0])
         counts = {side: count.count for side, count in state.knee_raises.items()}
-        picture = draw_live(rgb, poses.image, poses.visibility, state.figures, counts)
+        picture = draw_live(rgb, poses.image, poses.visibility, state.figures, counts, state.not_counted)
         return LiveFrame(time_s=time_s, picture=picture, state=state)
 
     def _smoothed(self, now: float, poses: FramePoses) -> tuple[np.ndarray, np.ndarray]:
@@ -128,6 +147,28 @@ class LiveSession:
             return nan, nan
         return self._image_filter(poses.image[0], now), self._world_filter(poses.world[0], now)
 
+    def _count(self, frame: JudgedFrame, size: tuple[int, int]) -> None:
+        """Measure a judged frame from its trusted landmarks and feed the counters (holding the lock)."""
+        if not np.isfinite(frame.image).any():
+            self._judged_image_filter.reset()
+            self._judged_world_filter.reset()
+        image = self._judged_image_filter(frame.image, frame.time_s)
+        world = self._judged_world_filter(frame.world, frame.time_s)
+        figures = live_figures(image, world, frame.visibility, size, self._roll)
+        self._counter.update(figures.hip_flexion, frame.time_s)
+        self._highest.update(frame.time_s, figures.hip_flexion)
+        why = SOMEONE_ELSE if frame.someone_else else not_counted(frame.reason) if frame.reason else ""
+        if why:
+            self._not_counted = (why, frame.time_s)
+
+    def measure_poses(self, poses: FramePoses, time_s: float, size: tuple[int, int]) -> LiveSnapshot:
+        """Measure one frame's poses found by the model (the part of :meth:`measure` after the model).
+
+        ``size`` is the frame's (width, height) in pixels; times must increase.
+        Returns the live state after the frame.
+        """
+        return self._update(time_s, poses, size[0], size[1])
+
     def _update(self, now: float, poses: FramePoses, width: int, height: int) -> LiveSnapshot:
         """Figures, counters, rate and capture after one frame; returns the new snapshot."""
         image, world = self._smoothed(now, poses)
@@ -137,8 +178,11 @@ class LiveSession:
             self._recent.append(now)
             while self._recent and self._recent[0] < now - RATE_WINDOW_S:
                 self._recent.popleft()
-            self._counter.update(figures.hip_flexion, now)
-            self._highest.update(now, figures.hip_flexion)
+            if self._rejection is None or tuple(self._rejection.size) != (width, height):
+                self._rejection = LiveRejection((width, height))
+            for judged in self._rejection.add(now, poses):
+                self._count(judged, (width, height))
+            why, when = self._not_counted
             px = image[:, :2] * (width, height) if poses.count else None
             steady = self._steady.update(now, px, figures.knee_flexion)
             self._standing.update(now, poses, steady, width, height)
@@ -153,6 +197,7 @@ class LiveSession:
                 knee_raises={side: replace(count) for side, count in self._counter.sides.items()},
                 capture=self._standing.state,
                 capture_progress=self._standing.progress,
+                not_counted=why if now - when <= NOT_COUNTED_SHOWN_S else "",
             )
             return self._state
 
@@ -166,7 +211,11 @@ class LiveSession:
         with self._lock:
             self._counter = KneeRaiseCounter()
             self._highest = HeldValues()
-            self._state = replace(self._state, max_hip_flexion={}, knee_raises={})
+            self._rejection = None
+            self._judged_image_filter.reset()
+            self._judged_world_filter.reset()
+            self._not_counted = ("", -float("inf"))
+            self._state = replace(self._state, max_hip_flexion={}, knee_raises={}, not_counted="")
 
     def start_capture(self) -> None:
         """Wait for a steady stance, then keep :data:`~posturecheck.live.capture.CAPTURE_S` s of it."""

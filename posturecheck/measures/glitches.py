@@ -324,6 +324,27 @@ def at_frame_edge(image_norm: np.ndarray, margin: float = EDGE_MARGIN) -> np.nda
     return np.asarray(inside & near)
 
 
+def judging_margin_s(interval_s: float, max_gap_s: float) -> float:
+    """How much of the series on each side of a frame :func:`reject` must see to judge it, seconds.
+
+    :func:`reject` judges a frame from its neighbours: a jump needs the
+    frame before the glitch and the one after its return (up to
+    :data:`MAX_GLITCH_S` away, plus a frame), the proportion check a full
+    centred window (:data:`PROPORTION_WINDOW_S` / 2 each side) and the
+    track-edge check the stretch's end and the gap after it (the edge,
+    :data:`TRACK_EDGE_S` but at least 3 frames, plus ``max_gap_s``). Run on
+    a stream (the live views), a frame judged once this much of the stream
+    exists on each side of it gets the marks the whole clip would give it.
+
+    Parameters
+    ----------
+    interval_s : frame interval, seconds.
+    max_gap_s : longest gap that does not end a followed stretch, seconds (as given to :func:`reject`).
+    """
+    edge_s = hold_frames(interval_s, TRACK_EDGE_S) * interval_s
+    return max(PROPORTION_WINDOW_S / 2, MAX_GLITCH_S, edge_s + max_gap_s) + 2 * interval_s
+
+
 def _mark_frame(reason: np.ndarray, row: int, text: str) -> None:
     """Write ``text`` into every landmark of frame ``row`` that has no reason yet."""
     landmarks = reason[row]

@@ -69,6 +69,8 @@ from posturecheck.pose.series import PoseSeries
 
 # A landmark with visibility below this is a guess and is left out of distances.
 VISIBLE = 0.5
+# Seconds a confirmed person may go unseen before their track ends.
+MAX_GAP_S = 2.0
 # Seconds an unconfirmed tracklet may go unseen before it ends.
 TENTATIVE_MAX_GAP_S = 0.2
 # Largest mean landmark distance (in person sizes) between a tracklet's
@@ -208,7 +210,9 @@ class _Tracklet:
         self.points, self.visible, self.time_s = points, visible, time_s
 
 
-def track_people(series: PoseSeries, max_gap_s: float = 2.0, min_duration_s: float = 0.5) -> TrackedSeries:
+def track_people(
+    series: PoseSeries, max_gap_s: float = MAX_GAP_S, min_duration_s: float = 0.5
+) -> TrackedSeries:
     """Re-identify people across the whole series (module notes give the method and its limits).
 
     Parameters
