@@ -140,15 +140,16 @@ def trial_view(result: AnalysisResult) -> str | None:
 
 
 def _trial(number: int, clip: Path, result: AnalysisResult) -> dict[str, TrialFigure]:
-    """One clip's figures; :class:`TrialError` when it gives none."""
-    figures = trial_figures(result)
-    if figures:
-        return figures
+    """One clip's figures; :class:`TrialError` when it does not suit the assessment or gives none."""
     graded = result.assessment
     if graded is not None and not graded.view_ok:
+        # Its measures were read, but it is not a take of the test: the figures would not be the test's.
         raise TrialError(
             number, clip, f"it does not suit the {graded.assessment} test: {graded.view_message}"
         )
+    figures = trial_figures(result)
+    if figures:
+        return figures
     raise TrialError(number, clip, "no figure could be measured in it (whole body in view, well lit?)")
 
 
