@@ -1,15 +1,18 @@
 """A set-up's repeatability: the same test filmed several times, every figure's SEM and MDC95.
 
-This is the job behind ``posturecheck repeatability``. The figures compared
-are an assessment's numeric findings when an assessment is named, else each
-measure's headline statistic (see :class:`~posturecheck.measures.catalogue.MeasureSpec`)
-for the person in view longest.
+This is the job behind ``posturecheck repeatability`` and the app's "Check
+your set-up". The figures compared are the key figures a visit of the same
+analysis keeps in the history (:func:`~posturecheck.storage.history_entry.key_measures`:
+the assessment's numeric findings, each key measure's median, most, least
+and range, the hip-flexion symmetry index), of the person the assessment
+graded, else the one in view longest; their errors are kept under
+:func:`~posturecheck.storage.history_entry.error_key`. So every key figure a
+visit keeps finds the error measured the same way.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
@@ -19,10 +22,11 @@ import numpy as np
 
 from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file
 from posturecheck.errors import InputError
-from posturecheck.measures.catalogue import MEASURES, key_figure_name, measure_label
 from posturecheck.measures.repeatability import Repeatability, repeatability
+from posturecheck.measures.summary import confidence_label
+from posturecheck.reports.progress_report import figure_label
 from posturecheck.storage import MeasurementError
-from posturecheck.storage.history_entry import PLAIN_ANALYSIS
+from posturecheck.storage.history_entry import error_key, key_measures, split_statistic
 
 REPEATABILITY_FILE = "repeatability.json"
 SCHEMA_VERSION = 1
@@ -52,28 +56,33 @@ class FigureRepeatability:
 
 
 def trial_figures(result: AnalysisResult) -> dict[str, TrialFigure]:
-    """The numeric figures of one analysis, by key (see the module docstring for which)."""
-    if result.assessment is not None:
-        return {
-            item.name: TrialFigure(item.name, item.label, float(item.value), item.unit, item.confidence)
-            for item in result.assessment.findings
-            if isinstance(item.value, float) and math.isfinite(item.value)
-        }
-    people = result.summary.presence
-    if not people:
+    """The key figures of one analysis that could be measured, by name (see the module docstring).
+
+    Each has the confidence of what it rests on: a finding its own, a
+    measure's statistic its measure's, another figure (made from others) at
+    most "low", since no reference measured its error.
+    Figures of confidence "none" are left out.
+    """
+    number = compared_person(result)
+    person = result.summary.person(number) if number is not None else None
+    if number is None or person is None:
         return {}
-    longest = max(people, key=lambda p: p.frames_detected).person
-    person = result.summary.person(longest)
-    if person is None:
-        return {}
+    findings = {item.name: item for item in result.assessment.findings} if result.assessment else {}
     figures = {}
-    for name, figure in person.measures.items():
-        spec = MEASURES.get(name)
-        statistic = spec.headline if spec else "median"
-        value = figure.statistic(statistic)
-        if figure.confidence != "none" and value is not None:
-            key = key_figure_name(name, statistic)
-            figures[key] = TrialFigure(key, measure_label(name), float(value), figure.unit, figure.confidence)
+    for figure in key_measures(result.summary, number):
+        if not figure.is_measured:
+            continue
+        measure, statistic = split_statistic(figure.name)
+        confidence: str
+        if figure.name in findings:
+            label, confidence = findings[figure.name].label, findings[figure.name].confidence
+        elif statistic is not None and measure in person.measures:
+            label, confidence = figure_label(figure.name), person.measures[measure].confidence
+        else:
+            # A figure made from others (the symmetry index): no error of its own was measured.
+            label, confidence = figure_label(figure.name), confidence_label(figure.valid_fraction, None)
+        if confidence != "none":
+            figures[figure.name] = TrialFigure(figure.name, label, figure.value, figure.unit, confidence)
     return figures
 
 
@@ -113,32 +122,36 @@ class TrialError(InputError):
 _VIEW_GROUPS = {"side": "side", "front": "front or back", "back": "front or back"}
 
 
-def trial_view(result: AnalysisResult) -> str | None:
-    """From where the compared person was seen: "side", "front or back", or ``None`` (oblique, unknown).
-
-    The compared person is the one the assessment graded, else the one in view longest.
-    """
+def compared_person(result: AnalysisResult) -> int | None:
+    """The person (1-based) whose figures are compared: the one the assessment graded, else the one
+    in view longest; ``None`` when nobody was seen."""
     summary = result.summary
     if result.assessment is not None and result.assessment.people:
-        number = result.assessment.people[0] + 1  # assessments list slots; the summary numbers from 1
-    elif summary.presence:
-        number = max(summary.presence, key=lambda p: p.frames_detected).person
-    else:
-        return None
-    person = summary.person(number)
+        return result.assessment.people[0] + 1  # assessments list slots; the summary numbers from 1
+    if summary.presence:
+        return max(summary.presence, key=lambda p: p.frames_detected).person
+    return None
+
+
+def trial_view(result: AnalysisResult) -> str | None:
+    """From where the compared person (:func:`compared_person`) was seen: "side", "front or back",
+    or ``None`` (oblique, unknown)."""
+    number = compared_person(result)
+    person = result.summary.person(number) if number is not None else None
     return _VIEW_GROUPS.get(person.view.label) if person is not None else None
 
 
 def _trial(number: int, clip: Path, result: AnalysisResult) -> dict[str, TrialFigure]:
-    """One clip's figures; :class:`TrialError` when it gives none."""
-    figures = trial_figures(result)
-    if figures:
-        return figures
+    """One clip's figures; :class:`TrialError` when it does not suit the assessment or gives none."""
     graded = result.assessment
     if graded is not None and not graded.view_ok:
+        # Its measures were read, but it is not a take of the test: the figures would not be the test's.
         raise TrialError(
             number, clip, f"it does not suit the {graded.assessment} test: {graded.view_message}"
         )
+    figures = trial_figures(result)
+    if figures:
+        return figures
     raise TrialError(number, clip, "no figure could be measured in it (whole body in view, well lit?)")
 
 
@@ -220,7 +233,7 @@ def detectable_change_words(figure: FigureRepeatability) -> str:
     mdc = figure.result.mdc95
     if not mdc > 0:
         return (
-            f"{figure.label}: the clips gave the same value, so no error could be measured "
+            f"{figure.label} — the clips gave the same value, so no error could be measured "
             "(the same clip given twice?); film the test again"
         )
     low = (
@@ -229,7 +242,7 @@ def detectable_change_words(figure: FigureRepeatability) -> str:
         else ""
     )
     return (
-        f"{figure.label}: a change of more than {mdc:.1f} {figure.unit} is beyond measurement error; "
+        f"{figure.label} — a change of more than {mdc:.1f} {figure.unit} is beyond measurement error; "
         f"a smaller one cannot be told from it{low}"
     )
 
@@ -243,11 +256,12 @@ def measurement_errors(
     ----------
     figures : from :func:`run_repeatability`.
     assessment : the assessment the clips were graded with; ``None`` for measurements alone.
+        The errors are kept under its :func:`~posturecheck.storage.history_entry.error_key`.
     measured_at : when the run was made (timezone-aware).
     """
     return [
         MeasurementError(
-            assessment or PLAIN_ANALYSIS,
+            error_key(assessment),
             f.key,
             f.unit,
             f.result.sem,

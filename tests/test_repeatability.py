@@ -90,7 +90,9 @@ def test_three_filmings_of_the_walk_give_a_repeatability_card(tmp_path: Path) ->
     ]
     done = run_cli("repeatability", *clips, "--out", tmp_path / "out", "--client", "C-1")
     assert done.returncode == 0, done.stderr
-    hip = next(line for line in done.stdout.splitlines() if line.strip().startswith("Hip flexion, left"))
+    hip = next(
+        line for line in done.stdout.splitlines() if line.strip().startswith("Hip flexion, left: most")
+    )
     assert re.search(r"SEM \d+\.\d deg, MDC95 \d+\.\d deg$", hip), hip
     document = json.loads((tmp_path / "out" / "repeatability.json").read_text())
     figure = next(f for f in document["figures"] if f["key"] == "hip_flexion_left_max")
@@ -101,7 +103,8 @@ def test_three_filmings_of_the_walk_give_a_repeatability_card(tmp_path: Path) ->
     assert "kept the SEM and MDC95 of" in done.stdout and "for client C-1" in done.stdout
     mdc = figure["result"]["mdc95"]
     assert (
-        f"Hip flexion, left: a change of more than {mdc:.1f} deg is beyond measurement error" in done.stdout
+        f"Hip flexion, left: most — a change of more than {mdc:.1f} deg is beyond measurement error"
+        in done.stdout
     )
     with open_history() as history:
         (client,) = history.clients()
@@ -124,10 +127,10 @@ def _trials(*values: tuple[float, float]) -> list[dict[str, TrialFigure]]:
     return [
         {
             "hip_flexion_left_max": TrialFigure(
-                "hip_flexion_left_max", "Hip flexion, left", hip, "deg", "high"
+                "hip_flexion_left_max", "Hip flexion, left: most", hip, "deg", "high"
             ),
             "trunk_inclination_median": TrialFigure(
-                "trunk_inclination_median", "Trunk lean", trunk, "deg", "low"
+                "trunk_inclination_median", "Trunk lean: median", trunk, "deg", "low"
             ),
         }
         for hip, trunk in values
@@ -139,7 +142,7 @@ def test_a_run_is_kept_for_a_client_and_says_what_change_it_can_detect() -> None
     figures = compare_trials(_trials((30.0, 4.0), (32.0, 4.0), (34.0, 4.0)))
     hip, trunk = figures
     assert detectable_change_words(hip) == (
-        "Hip flexion, left: a change of more than 5.5 deg is beyond measurement error; "
+        "Hip flexion, left: most — a change of more than 5.5 deg is beyond measurement error; "
         "a smaller one cannot be told from it"
     )
     assert "no error could be measured" in detectable_change_words(trunk)

@@ -3,7 +3,8 @@
 The error a change is judged against, in order of preference:
 
 1. the MDC95 of a repeatability run kept for this client, for this figure
-   and the visits' assessment (:meth:`~posturecheck.storage.History.keep_measurement_errors`);
+   and the visits' assessment (:meth:`~posturecheck.storage.History.keep_measurement_errors`;
+   assessments compared by :func:`~posturecheck.storage.history_entry.error_key`);
 2. else the clinic's default MDC95 for that figure and assessment;
 3. else the two visits' own 95 % intervals (``interval_95`` of the figure's
    measure in each visit's summary): the change is beyond error when
@@ -19,7 +20,8 @@ direction is better; that depends on the figure and the person.
 Notes
 -----
 An MDC applies only when both visits used the assessment it was measured
-with: a figure filmed under another protocol moves by other amounts. A
+with: a figure filmed under another protocol moves by other amounts. Visits
+made without a protocol (no assessment, or the free one) count as one. A
 summary's interval (:mod:`posturecheck.measures.uncertainty`) is read for a
 measure's median, most and least (not its range) or an assessment's
 finding, of the person or finding whose value is the kept one, and only in
@@ -39,7 +41,7 @@ from posturecheck.measures.repeatability import ChangeVerdict, judge_change
 from posturecheck.measures.summary import confidence_label
 from posturecheck.reports.wording import format_value
 from posturecheck.storage import MeasurementError, MeasureValue, SessionInfo
-from posturecheck.storage.history_entry import split_statistic
+from posturecheck.storage.history_entry import error_key, split_statistic
 
 NO_UNCERTAINTY = "no uncertainty recorded"
 # A measure's interval describes each of its figures, not a range (the difference of two of them).
@@ -121,13 +123,21 @@ class VisitChange:
 def kept_error(
     errors: Sequence[MeasurementError], name: str, unit: str, assessments: set[str]
 ) -> MeasurementError | None:
-    """Figure ``name``'s kept error if both visits used one assessment: the client's, else the clinic's."""
-    if len(assessments) != 1:
+    """Figure ``name``'s kept error if both visits were measured one way: the client's, else the clinic's.
+
+    The visits' ``assessments`` and the errors' are compared by
+    :func:`~posturecheck.storage.history_entry.error_key` (visits made
+    without a protocol, with or without the free assessment, are measured
+    the same way). Of several that apply, the latest measured.
+    """
+    keys = {error_key(assessment) for assessment in assessments}
+    if len(keys) != 1:
         return None
-    matches = [e for e in errors if (e.name, e.unit, e.assessment) == (name, unit, *assessments)]
+    (key,) = keys
+    matches = [e for e in errors if (e.name, e.unit, error_key(e.assessment)) == (name, unit, key)]
     own = [e for e in matches if e.client_id is not None]
     chosen = own or matches
-    return chosen[0] if chosen else None
+    return max(chosen, key=lambda e: e.measured_at) if chosen else None
 
 
 def interval_half_width(session: SessionInfo, figure: MeasureValue) -> float | None:

@@ -76,14 +76,6 @@ def _figure_of(session: SessionInfo, name: str) -> MeasureValue | None:
     return next((m for m in session.measures if m.name == name), None)
 
 
-def measured_visits(sessions: Sequence[SessionInfo], name: str) -> list[tuple[datetime, MeasureValue]]:
-    """The visits, in order, at which key figure ``name`` was measured: ``(recorded_at, figure)`` pairs.
-
-    Visits without the figure, or where it was not measurable (NaN), are left out.
-    """
-    return [(session.recorded_at, figure) for session, figure in measured_sessions(sessions, name)]
-
-
 def _mark(session: SessionInfo, figure: MeasureValue | None) -> RowMark:
     if figure is None or not figure.is_measured:
         return "muted"
@@ -149,12 +141,12 @@ def _change_line(
 def _plot(name: str, sessions: Sequence[SessionInfo], errors: Sequence[MeasurementError]) -> Picture | None:
     from posturecheck.reports.plots.measure_over_visits import progress_figure
 
-    measured = measured_visits(sessions, name)
+    measured = measured_sessions(sessions, name)
     if len(measured) < 2:
         return None
-    points = [(when, figure.value) for when, figure in measured]
+    points = [(session.recorded_at, figure.value) for session, figure in measured]
     verdicts = [change.verdict for change in visit_changes(sessions, name, errors)]
-    widths = [interval_half_width(session, figure) for session, figure in measured_sessions(sessions, name)]
+    widths = [interval_half_width(session, figure) for session, figure in measured]
     figure = progress_figure(
         points, figure_label(name), measured[0][1].unit, verdicts=verdicts, half_widths=widths
     )

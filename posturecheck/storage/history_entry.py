@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from posturecheck.assessments.free import NAME as FREE_MOVEMENT
 from posturecheck.errors import InputError
 from posturecheck.measures.catalogue import HIP_FLEXION, key_figure_name, key_figures
 from posturecheck.measures.summary import MeasureSummary, Statistic
@@ -32,6 +33,24 @@ def split_statistic(name: str) -> tuple[str, str | None]:
 
 
 PLAIN_ANALYSIS = "analysis"
+# What visits keep without a protocol of their own: no assessment (the plain analysis) and the free
+# one, whose only findings are each measure's range, the number the summary's range statistic holds.
+WITHOUT_PROTOCOL = frozenset({PLAIN_ANALYSIS, FREE_MOVEMENT})
+
+
+def error_key(assessment: str | None) -> str:
+    """The key a measurement error is kept under and looked up by, for clips or visits of ``assessment``.
+
+    A set-up's repeatability applies to visits filmed and measured the same
+    way: a named protocol's error to that protocol's visits only; an error
+    measured without a protocol (``posturecheck repeatability`` without
+    ``--assessment``, or the app's free test) to every visit made without
+    one (:data:`WITHOUT_PROTOCOL`), since their key figures are the same
+    measurements. ``None`` (no assessment) and those names give
+    :data:`PLAIN_ANALYSIS`; any other name is its own key. Errors kept under
+    "free" by earlier releases are found through this too.
+    """
+    return PLAIN_ANALYSIS if assessment is None or assessment in WITHOUT_PROTOCOL else assessment
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from posturecheck.reports.progress_change import (
     visit_changes,
     visit_confidence,
 )
-from posturecheck.reports.progress_report import build_progress_report, measured_visits
+from posturecheck.reports.progress_report import build_progress_report
 from posturecheck.reports.wording import NO_INTERVAL
 from posturecheck.storage import ClientInfo, History, MeasurementError, SessionInfo, open_history
 from posturecheck.storage.archive import export_archive, import_archive
@@ -83,15 +83,14 @@ def _progress(
         help="A measure's statistic over the visit (e.g. _max: the most flexion seen), or an "
         "assessment's finding.",
     )
-    measured = measured_visits(sessions, name)
+    measured = measured_sessions(sessions, name)
     if not measured:
         st.info(f"No visit of {literal(client.code)} has a value for {name} (not measurable in any of them).")
         return name
-    points = [(when, figure.value) for when, figure in measured]
+    points = [(session.recorded_at, figure.value) for session, figure in measured]
     valid = [figure.valid_fraction for _, figure in measured]
-    visits = measured_sessions(sessions, name)
-    widths = [interval_half_width(session, figure) for session, figure in visits]
-    confidences = [visit_confidence(session, figure) for session, figure in visits]
+    widths = [interval_half_width(session, figure) for session, figure in measured]
+    confidences = [visit_confidence(session, figure) for session, figure in measured]
     changes = visit_changes(sessions, name, errors)
     verdicts = [change.verdict for change in changes]
     st.plotly_chart(

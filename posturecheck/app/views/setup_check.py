@@ -186,6 +186,15 @@ def show_card(check: SetupCheck) -> None:
     )
 
 
+def served_visits(assessment: str, title: str) -> str:
+    """The visits a kept check serves, in words (:func:`~posturecheck.storage.history_entry.error_key`)."""
+    from posturecheck.storage.history_entry import PLAIN_ANALYSIS, error_key
+
+    if error_key(assessment) == PLAIN_ANALYSIS:
+        return f"*{literal(title)}* and of analyses without an assessment"
+    return f"*{literal(title)}*"
+
+
 def _client_codes() -> list[str]:
     from posturecheck.storage import open_history
 
@@ -208,7 +217,7 @@ def show_keep(check: SetupCheck, title: str) -> None:
         )
         code = st.text_input("A new client's name or code", key=f"{KEY}.keep.client")
         st.caption(
-            f"Kept for the assessment *{literal(title)}*: changes between visits of it are "
+            f"Kept for visits of {served_visits(check.assessment, title)}: changes between them are "
             "then judged against these figures."
         )
         submitted = st.form_submit_button("Keep", icon=":material/bookmark_add:")
@@ -233,7 +242,7 @@ def show_keep(check: SetupCheck, title: str) -> None:
     # Said after a rerun, so the form already offers a client just created by name.
     st.session_state[_KEPT] = (
         f"Kept the SEM and MDC95 of {len(errors)} key figure(s) {where}: changes between visits "
-        f"of *{literal(title)}* are now judged against them."
+        f"of {served_visits(check.assessment, title)} are now judged against them."
     )
     st.rerun()
 
