@@ -479,7 +479,8 @@ def expected_error_rows(
                     lines.append(
                         f"| {kind} | {variant} | {'/'.join(sorted(rolls))} "
                         f"| {lo:.0f}-{min(hi, 90):.0f} | "
-                        f"{np.mean(np.abs(e)):.1f} | {np.mean(np.abs(c)):.1f} | {np.mean(np.abs(c) > 15):.2f} "
+                        f"{np.mean(np.abs(e)):.1f} | {np.mean(np.abs(c)):.1f} "
+                        f"| {np.mean(np.abs(c) > 15):.2f} "
                         f"| {frames} |" + ("" if frames >= MIN_FRAMES else " (too few, not kept)")
                     )
     return lines
