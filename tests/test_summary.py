@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from posturecheck.analyze import measure_warnings
-from posturecheck.measures.expected_error import expected_error, measure_kind
+from posturecheck.measures.expected_error import RENDERED, expected_error, measure_kind
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.summary import PersonSummary, confidence_label, summarize_table
@@ -73,9 +73,9 @@ def test_expected_error_bands_from_the_multiview_table() -> None:
     front = expected_error("pelvic_obliquity_2d", "2d", 85.0, roll_known=True)
     assert front is not None and (front.mae_deg, front.over15, front.frames) == (5.8, 0.02, 123)
     assert expected_error("shoulder_tilt", "3d", 62.0, roll_known=None).mae_deg == 7.0  # type: ignore[union-attr]
-    # No figure where the footage had none: the side view, measures in %, unknown names, NaN views.
-    assert expected_error("hip_flexion_left", "2d", 5.0, roll_known=False) is None
-    assert expected_error("trunk_inclination", "2d", 5.0, roll_known=True) is None
+    # The side view, which the footage lacks, comes from the rendered body (tests/test_expected_error.py).
+    assert expected_error("hip_flexion_left", "2d", 5.0, roll_known=False).source == RENDERED  # type: ignore[union-attr]
+    # No figure where no source has one: measures in %, unknown names, NaN views.
     assert expected_error("plumb_offset_hip", "2d", 0.0, roll_known=True) is None
     assert expected_error("trunk_inclination", "2d", float("nan"), roll_known=False) is None
     assert (
@@ -92,13 +92,18 @@ def test_summary_confidence_reads_whether_the_roll_was_known() -> None:
     assert unknown["trunk_inclination"]["fraction_valid_in_view"] == 1.0
     assert unknown["trunk_inclination"]["confidence"] == "low"
     assert unknown["trunk_inclination"]["expected_error_deg"] == 12.9
+    # With the roll known, the side view's error is the rendered body's (the footage has no side view).
+    side_trunk = expected_error("trunk_inclination", "2d", 0.0, roll_known=True)
+    assert side_trunk is not None and side_trunk.source == RENDERED
     assert (
         known["trunk_inclination"]["confidence"] == "high"
-        and known["trunk_inclination"]["expected_error_deg"] is None
+        and known["trunk_inclination"]["expected_error_deg"] == side_trunk.mae_deg
     )
+    side_hip = expected_error("hip_flexion_left", "2d", 0.0, roll_known=None)
+    assert side_hip is not None and side_hip.source == RENDERED
     for figures in (unknown, known):
         assert figures["hip_flexion_left"]["confidence"] == "high"
-        assert figures["hip_flexion_left"]["expected_error_deg"] is None
+        assert figures["hip_flexion_left"]["expected_error_deg"] == side_hip.mae_deg
 
 
 def test_hip_warning_says_the_expected_error_when_that_lowered_the_confidence() -> None:
