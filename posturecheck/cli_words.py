@@ -31,7 +31,8 @@ def cli_warning(warning: AnalysisWarning) -> str:
     if code is WarningCode.HIP_EXPECTED_ERROR:
         return (
             f"person {data['person']}: {data['side']} hip flexion is expected to be about "
-            f"{data['error_deg']:.0f} deg off from this view (measured on real multi-camera footage)"
+            f"{data['error_deg']:.0f} deg off from this view "
+            "(measured against a reference: docs/validation.md)"
         )
     if code is WarningCode.HIP_FEW_VALID:
         why = f": mostly {data['reason']}" if data.get("reason") else ""

@@ -162,3 +162,13 @@ def test_parse_note_stops_sources_at_the_next_heading() -> None:
 def test_parse_note_rejects_incomplete_notes(markdown: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_note("broken", markdown)
+
+
+def test_the_pelvic_tilt_note_says_the_withdrawn_value_is_not_shown() -> None:
+    # pelvic_tilt_proxy is withdrawn (it moved opposite to the true tilt on a rendered body): the
+    # Learn page must not describe it as a value posturecheck gives.
+    text = (files("posturecheck.education") / "notes" / "pelvic-tilt.md").read_text(encoding="utf-8")
+    proxy = text.split("## Why video gives only a proxy", 1)[1].split("\n## ", 1)[0]
+    assert "value is therefore experimental" not in proxy
+    assert re.search(r"does not show a pelvic-tilt value", proxy)
+    assert "opposite" in proxy and "lumbar" in proxy

@@ -334,11 +334,22 @@ def test_time_figure_sets_invalid_frames_apart() -> None:
     assert dotted_shown[OBLIQUE].all() and not dotted_shown[measure.valid].any()
     spans = [p for p in hip.patches if p.get_x() == 0.0]
     assert len(spans) == 1  # the frames before the person walks in
-    # A side view: no error was measured there, so no band, and every legend and the caption say so.
+    # A side view: the rendered body's measured error gives each angle a band (docs/validation.md).
+    assert [c for axes in figure.axes for c in axes.collections if isinstance(c, PolyCollection)]
+    # Where no error was measured (here: removed from the summary), no band, and every legend and
+    # the caption say so.
+    unmeasured = replace(
+        person,
+        measures={
+            name: replace(m, expected_error_deg=None, interval_95=None) for name, m in person.measures.items()
+        },
+    )
+    figure = time_figure(table, unmeasured, series.detected[:, 0], marks=[(0.5, "A")])
+    assert figure is not None
     assert not [c for axes in figure.axes for c in axes.collections if isinstance(c, PolyCollection)]
     assert all(f"({NO_INTERVAL})" in t.get_text() for axes in figure.axes for t in axes.get_legend().texts)
     assert BAND_LABEL not in [t.get_text() for t in figure.legends[0].texts]
-    picture = time_plot(table, person, series.detected[:, 0])
+    picture = time_plot(table, unmeasured, series.detected[:, 0])
     assert picture is not None and f"No shaded band: {NO_INTERVAL}" in picture.caption
 
 

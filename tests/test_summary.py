@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from posturecheck.analyze import measure_warnings
-from posturecheck.measures.expected_error import expected_error, measure_kind
+from posturecheck.measures.expected_error import RENDERED, expected_error, measure_kind
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.summary import PersonSummary, confidence_label, summarize_table, tracking_label
@@ -35,8 +35,9 @@ def test_range_of_motion_and_confidence_from_valid_frames() -> None:
     assert hip["max"] == pytest.approx(20 + held, abs=0.01)
     assert hip["min"] == pytest.approx(20 - held, abs=0.01)
     assert hip["fraction_valid"] == 1.0
-    # No error was measured against a reference from a side view (docs/validation.md): never "high".
-    assert hip["expected_error_deg"] is None and hip["confidence"] == "low"
+    # The side view's error is the rendered body's (docs/validation.md): 2D within 7 deg.
+    assert hip["expected_error_deg"] is not None and hip["expected_error_deg"] <= 7.0
+    assert hip["confidence"] == "high"
     assert summary["view"]["label"] == "side"
     assert len(summary["hip_flexion_repetitions"]["left"]) == 2
 
@@ -61,15 +62,16 @@ def test_confidence_labels() -> None:
 
 
 def test_a_figure_nobody_checked_is_never_high_confidence() -> None:
-    # Seen in the README's own sample: a passer-by's hip flexion from a side view, where no reference
-    # measured the error, said "confidence high" from its valid share alone.
+    # Seen in the README's own sample: a passer-by's side-view hip flexion said "confidence high" from
+    # its valid share alone, before any reference had measured a side view's error. A plumb-line
+    # offset (%) has no measured error at any view: however many frames are valid, it is not "high".
     assert confidence_label(1.0, None) == "low"
     series, _ = stepping_series()
     table = compute_measures(series, 0, MeasureOptions(cutoff_hz=None))
     person = summarize_table(table, series.detected[:, 0])
-    hip = person.measures["hip_flexion_left"]
-    assert hip.fraction_valid == 1.0 and hip.expected_error_deg is None
-    assert hip.confidence == "low"
+    ear = person.measures["plumb_offset_ear"]
+    assert ear.fraction_valid == 1.0 and ear.expected_error_deg is None
+    assert ear.confidence == "low"
 
 
 def test_confidence_follows_the_expected_error_not_only_the_valid_share() -> None:
@@ -88,9 +90,9 @@ def test_expected_error_bands_from_the_multiview_table() -> None:
     front = expected_error("pelvic_obliquity_2d", "2d", 85.0, roll_known=True)
     assert front is not None and (front.mae_deg, front.over15, front.frames) == (5.8, 0.02, 123)
     assert expected_error("shoulder_tilt", "3d", 62.0, roll_known=None).mae_deg == 7.0  # type: ignore[union-attr]
-    # No figure where the footage had none: the side view, measures in %, unknown names, NaN views.
-    assert expected_error("hip_flexion_left", "2d", 5.0, roll_known=False) is None
-    assert expected_error("trunk_inclination", "2d", 5.0, roll_known=True) is None
+    # The side view, which the footage lacks, comes from the rendered body (tests/test_expected_error.py).
+    assert expected_error("hip_flexion_left", "2d", 5.0, roll_known=False).source == RENDERED  # type: ignore[union-attr]
+    # No figure where no source has one: measures in %, unknown names, NaN views.
     assert expected_error("plumb_offset_hip", "2d", 0.0, roll_known=True) is None
     assert expected_error("trunk_inclination", "2d", float("nan"), roll_known=False) is None
     assert (
@@ -107,14 +109,18 @@ def test_summary_confidence_reads_whether_the_roll_was_known() -> None:
     assert unknown["trunk_inclination"]["fraction_valid_in_view"] == 1.0
     assert unknown["trunk_inclination"]["confidence"] == "low"
     assert unknown["trunk_inclination"]["expected_error_deg"] == 12.9
-    # With the roll known, no error was measured from a side view: no figure, and so not "high" either.
+    # With the roll known, the side view's error is the rendered body's (the footage has no side view).
+    side_trunk = expected_error("trunk_inclination", "2d", 0.0, roll_known=True)
+    assert side_trunk is not None and side_trunk.source == RENDERED
     assert (
-        known["trunk_inclination"]["confidence"] == "low"
-        and known["trunk_inclination"]["expected_error_deg"] is None
+        known["trunk_inclination"]["confidence"] == "high"
+        and known["trunk_inclination"]["expected_error_deg"] == side_trunk.mae_deg
     )
+    side_hip = expected_error("hip_flexion_left", "2d", 0.0, roll_known=None)
+    assert side_hip is not None and side_hip.source == RENDERED
     for figures in (unknown, known):
-        assert figures["hip_flexion_left"]["confidence"] == "low"
-        assert figures["hip_flexion_left"]["expected_error_deg"] is None
+        assert figures["hip_flexion_left"]["confidence"] == "high"
+        assert figures["hip_flexion_left"]["expected_error_deg"] == side_hip.mae_deg
 
 
 def test_hip_warning_says_the_expected_error_when_that_lowered_the_confidence() -> None:

@@ -91,12 +91,14 @@ def test_the_summary_carries_the_interval_where_an_error_was_measured_and_none_e
     assert band_used is not None and trunk["expected_error_deg"] == band_used.mae_deg == 12.9
     assert trunk["interval_95"]["half_width_deg"] == pytest.approx(12.9 * HALF_WIDTH_PER_MAE, abs=0.01)
     assert trunk["interval_95"]["spread_deg"] is None and trunk["interval_95"]["n"] is None
-    # No real-footage error for a side view of hip flexion, none for a measure in %.
-    assert figures["hip_flexion_left"]["interval_95"] is None
+    # A side view of hip flexion: the rendered body's error (no real footage has a side view),
+    # named as such; none for a measure in %.
+    hip = figures["hip_flexion_left"]["interval_95"]
+    assert hip is not None and "rendered body" in hip["basis"] and "real" not in hip["basis"]
     assert figures["plumb_offset_hip"]["interval_95"] is None
 
 
-def test_a_front_view_finding_carries_its_interval_and_a_side_view_mean_has_none() -> None:
+def test_a_front_view_finding_carries_its_interval_and_a_side_view_mean_its_spread_too() -> None:
     front = get_assessment("standing-front")
     series = make_series([BodyPose(pelvic_obliquity=4)] * 90, Camera(yaw_deg=90), noise_frac=0.0005)
     tables = tables_of(series)
@@ -111,12 +113,14 @@ def test_a_front_view_finding_carries_its_interval_and_a_side_view_mean_has_none
         band_used.mae_deg * HALF_WIDTH_PER_MAE, abs=0.01
     )
     assert AssessmentResult.from_dict(result.to_dict()) == result
-    # Knee raises filmed from the side: a mean of three raises, but no error measured for a side view.
+    # Knee raises filmed from the side: a mean of three raises, the rendered body's side-view error
+    # combined with the spread between the raises.
     raises = [("left", 100.0), ("left", 95.0), ("left", 100.0), ("right", 90.0), ("right", 85.0)]
     side = make_series(knee_raise_poses(raises), Camera(side="left"), noise_frac=0.0005)
     graded = get_assessment("knee-raise").run(side, tables_of(side))
     mean = graded.finding("mean_hip_flexion_left")
-    assert isinstance(mean.value, float) and mean.interval_95 is None
+    assert isinstance(mean.value, float) and mean.interval_95 is not None and mean.interval_95.n == 3
+    assert "rendered body" in mean.interval_95.basis
 
 
 def test_the_cli_prints_the_interval_or_says_there_is_none() -> None:
@@ -128,8 +132,8 @@ def test_the_cli_prints_the_interval_or_says_there_is_none() -> None:
     median = person.measures["trunk_inclination"].median
     # 12.9 deg MAE: 1.96 x 1.2533 x 12.9 = 31.7, shown in whole degrees.
     assert f"median {median:.1f} ± 32 deg  [confidence low" in trunk
-    hip = next(line for line in text.splitlines() if line.strip().startswith("Hip flexion, left"))
-    assert "deg (no uncertainty recorded)  [confidence low" in hip and "±" not in hip
+    ear = next(line for line in text.splitlines() if line.strip().startswith("Plumb-line offset, ear"))
+    assert "% (no uncertainty recorded)  [confidence low" in ear and "±" not in ear
     assert text.splitlines()[-1].startswith("± is a 95 % interval")
 
 
@@ -137,15 +141,20 @@ def test_app_cards_and_report_tables_show_the_interval_or_say_there_is_none() ->
     series, _ = stepping_series()
     table = compute_measures(series, 0, MeasureOptions(cutoff_hz=None))
     person = summarize_table(table, series.detected[:, 0], roll_known=False)
-    trunk, hip = person.measures["trunk_inclination"], person.measures["hip_flexion_left"]
+    trunk, ear = person.measures["trunk_inclination"], person.measures["plumb_offset_ear"]
     shown = value_with_interval(trunk.median, "deg", trunk.interval_95)
     assert shown == f"{trunk.median:.1f} ± 32°"
-    assert value_with_interval(hip.max, "deg", hip.interval_95) == f"{hip.max:.1f}°"
-    assert interval_words(hip.interval_95) == "no uncertainty recorded"
+    assert (
+        ear.median is not None
+        and value_with_interval(ear.median, "%", ear.interval_95) == f"{ear.median:.1f}%"
+    )
+    assert interval_words(ear.interval_95) == "no uncertainty recorded"
     assert interval_words(trunk.interval_95).startswith("± is a 95 % interval: error measured")
     (report,) = measure_tables(AnalysisSummary.from_dict({"measures": [person.to_dict()]}), "Figures")
     cells = {row[0]: row[report.columns.index("± 95 %")] for row in report.rows}
-    assert cells["Trunk inclination"] == "± 32°" and cells["Hip flexion, left"] == "no uncertainty recorded"
+    assert (
+        cells["Trunk inclination"] == "± 32°" and cells["Plumb-line offset, ear"] == "no uncertainty recorded"
+    )
     assert cells["Pelvic obliquity"] == "–"  # no value, nothing to be unsure of
     measured = interval_95(band(5.8))
     pelvis = finding("pelvic_obliquity", "pelvis", 4.0, "deg", None, "high", 1.0, interval=measured)

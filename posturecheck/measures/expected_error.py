@@ -1,16 +1,37 @@
-"""How far off a valid angle is expected to be, from the error measured on real multi-camera footage.
+"""How far off a valid angle is expected to be: errors measured on real footage and on a rendered body.
 
-The rows below are the "expected error by kind of measure" table of
-``docs/validation.md``, rebuilt by ``benchmarks/validation_multiview.py``:
-Pose2Sim's ``Demo_MultiPerson`` lab trial (four calibrated cameras about
-2 m high, pitched 18-25 deg down, rolled -13 to +26 deg), each camera's
-posturecheck values against MediaPipe triangulated from all four views,
-by posturecheck's own estimate of the view (degrees from a side view, in
-15 deg bands) and by whether the camera roll was known (given, or
-estimated from the scene) or taken as level. Only bands with at least
-:data:`MIN_FRAMES` frames are kept; the footage has no view nearer than
-about 30 deg to a side view, so the side-view band (0-15) is missing for
-every kind: there the product has no real-footage figure to go on.
+Two sources, each band naming its own (:attr:`ErrorBand.source`):
+
+* :data:`MULTIVIEW`, real footage: the "expected error by kind of measure"
+  table of ``docs/validation.md``, rebuilt by
+  ``benchmarks/validation_multiview.py``: Pose2Sim's ``Demo_MultiPerson`` lab
+  trial (four calibrated cameras about 2 m high, pitched 18-25 deg down,
+  rolled -13 to +26 deg), each camera's posturecheck values against
+  MediaPipe triangulated from all four views, by posturecheck's own
+  estimate of the view (degrees from a side view, in 15 deg bands) and by
+  whether the camera roll was known (given, or estimated from the scene) or
+  taken as level. The footage has no view nearer than about 30 deg to a
+  side view, so it has no side-view band (0-15) for any kind.
+* :data:`RENDERED`, NOT real footage: the rendered-body table of
+  ``docs/validation.md``, rebuilt by ``benchmarks/validation_rendered.py``:
+  the ``anny`` body model posed with known angles (standing pelvic-tilt
+  sweep, knee raises, a walk-like leg swing), rendered headless from a level
+  camera at hip height 0-90 deg from its side (and pitched 20 deg down at
+  the side), the same cut by estimated view. Its errors have the body
+  model's constant offset from MediaPipe's landmark definitions taken out
+  (the multi-view reference, being MediaPipe, has none), and they include
+  the frames where MediaPipe read the other leg. A clean render of one body
+  in tight clothes: a best case for the view's own error, not a person's.
+  Kinds: sagittal and sagittal_gravity only (the body made no frontal
+  movement). Its camera is level, so the sagittal_gravity rows are for the
+  roll known; the sagittal rows (gravity plays no part) stand for both.
+
+The footage's bands come first: where both sources have a band for the same
+kind, variant, roll knowledge and view, :func:`expected_error` gives the real
+footage's, so its rows keep their meaning and the rendered body fills only
+the views the footage lacks (within 15 deg of a side view, and 15-30 deg
+with the roll known). Only bands with at least :data:`MIN_FRAMES` frames are
+kept.
 
 Kinds of measure
 ----------------
@@ -42,6 +63,10 @@ from posturecheck.measures.catalogue import (
     TRUNK_LATERAL_LEAN,
 )
 
+# Where a band's figure was measured.
+MULTIVIEW = "real footage: Pose2Sim Demo_MultiPerson, four calibrated lab cameras"
+RENDERED = "rendered body (anny model, level camera), not real footage"
+
 # Below this many frames a band says nothing.
 MIN_FRAMES = 10
 
@@ -67,6 +92,7 @@ class ErrorBand:
     mae_deg : mean absolute error of the values there, degrees.
     over15 : share of values more than 15 deg off.
     frames : frames the figure rests on.
+    source : where it was measured, :data:`MULTIVIEW` or :data:`RENDERED`.
     """
 
     kind: str
@@ -77,6 +103,7 @@ class ErrorBand:
     mae_deg: float
     over15: float
     frames: int
+    source: str = MULTIVIEW
 
 
 # Per kind, variant and roll known: (band start deg, MAE deg, share > 15 deg, frames), docs/validation.md.
@@ -160,9 +187,49 @@ _MEASURED: dict[tuple[str, str, bool], tuple[tuple[float, float, float, int], ..
         (75, 10.4, 0.34, 118),
     ),
 }
+# The rendered body (module notes), same layout: MAE and share over 15 deg with the body model's
+# constant offset taken out, docs/validation.md. The sagittal rows stand for the roll known or not.
+_SAGITTAL_2D_RENDERED = (
+    (0, 5.3, 0.05, 908),
+    (15, 3.1, 0.01, 442),
+    (30, 4.7, 0.06, 341),
+    (45, 6.6, 0.10, 257),
+    (60, 7.1, 0.10, 353),
+)
+_SAGITTAL_3D_RENDERED = (
+    (0, 9.6, 0.19, 909),
+    (15, 7.6, 0.11, 442),
+    (30, 7.8, 0.14, 341),
+    (45, 9.3, 0.22, 257),
+    (60, 6.8, 0.10, 353),
+    (75, 9.5, 0.19, 420),
+)
+_RENDERED: dict[tuple[str, str, bool], tuple[tuple[float, float, float, int], ...]] = {
+    ("sagittal", "2d", True): _SAGITTAL_2D_RENDERED,
+    ("sagittal", "2d", False): _SAGITTAL_2D_RENDERED,
+    ("sagittal", "3d", True): _SAGITTAL_3D_RENDERED,
+    ("sagittal", "3d", False): _SAGITTAL_3D_RENDERED,
+    ("sagittal_gravity", "2d", True): (
+        (0, 3.3, 0.03, 982),
+        (15, 2.3, 0.00, 442),
+        (30, 3.6, 0.05, 341),
+        (45, 4.8, 0.07, 257),
+        (60, 4.9, 0.05, 353),
+    ),
+    ("sagittal_gravity", "3d", True): (
+        (0, 5.7, 0.09, 982),
+        (15, 5.6, 0.05, 442),
+        (30, 5.8, 0.11, 341),
+        (45, 8.4, 0.19, 257),
+        (60, 7.5, 0.11, 353),
+        (75, 8.0, 0.14, 420),
+    ),
+}
+# Real footage first: expected_error() takes the first band holding the view.
 BANDS: tuple[ErrorBand, ...] = tuple(
-    ErrorBand(kind, method, roll_known, low, low + 15.0, mae, over15, frames)
-    for (kind, method, roll_known), rows in _MEASURED.items()
+    ErrorBand(kind, method, roll_known, low, low + 15.0, mae, over15, frames, source)
+    for table, source in ((_MEASURED, MULTIVIEW), (_RENDERED, RENDERED))
+    for (kind, method, roll_known), rows in table.items()
     for low, mae, over15, frames in rows
     if frames >= MIN_FRAMES
 )
@@ -178,7 +245,7 @@ def measure_kind(name: str) -> str | None:
 
 
 def expected_error(name: str, method: str, off_side_deg: float, roll_known: bool | None) -> ErrorBand | None:
-    """The measured error band that applies to a value, or None where the footage has no figure.
+    """The measured error band that applies to a value, or None where neither source has a figure.
 
     Parameters
     ----------
@@ -192,7 +259,8 @@ def expected_error(name: str, method: str, off_side_deg: float, roll_known: bool
     Returns
     -------
     ErrorBand or None
-        The band holding ``off_side_deg``. For a gravity-referenced measure
+        The band holding ``off_side_deg``, the real footage's where it has
+        one, else the rendered body's (see its ``source``). For a gravity-referenced measure
         with the roll unknown and no band there, the band with the smallest
         error measured with the roll unknown: the unknown roll tilts the
         reference whatever the view, and no view did better than that.

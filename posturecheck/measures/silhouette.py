@@ -2,10 +2,11 @@
 
 The pelvic tilt proxy is WITHDRAWN from what users see
 (:data:`PELVIC_TILT_PROXY_WITHDRAWN`): on a rendered body with known pelvic
-tilt it moved the wrong way (Pearson r = -0.64 over 150 valid frames, issue
-11). :func:`pelvic_tilt_proxy` stays for research on the method; the
-measure pipeline reports the column as invalid with that reason, never as a
-number.
+tilt it moved the wrong way (Pearson r = -0.63 over 150 valid frames from a
+true side view, -0.68 at 15 deg, -0.72 pitched 20 deg down:
+``benchmarks/validation_rendered.py``, issue 11). :func:`pelvic_tilt_proxy`
+stays for research on the method; the measure pipeline reports the column as
+invalid with that reason, never as a number.
 
 Both read the outline of one person's segmentation mask in a side (sagittal)
 view, at levels placed from the pose landmarks. They are proxies: the outline

@@ -8,8 +8,9 @@ independent):
 
 Measurement term
 ----------------
-The mean absolute error (MAE) measured on real multi-camera footage for the figure's kind of
-measure, variant (2D/3D), view and camera-roll knowledge
+The mean absolute error (MAE) measured against a reference for the figure's kind of measure,
+variant (2D/3D), view and camera-roll knowledge: real multi-camera footage, or, for the side
+views that footage lacks, a rendered body with known angles (each band names its source)
 (:func:`posturecheck.measures.expected_error.expected_error`, ``docs/validation.md``). The
 error is read as normal with mean zero, whose standard deviation is ``sqrt(pi / 2) × MAE``
 (≈ 1.2533 × MAE), so the 95 % half-width is ``1.96 × 1.2533 × MAE`` (≈ 2.456 × MAE). The
@@ -34,8 +35,8 @@ narrow. One repetition has no spread term: its spread cannot be seen.
 
 No interval
 -----------
-Where no measurement error was measured for the case (a side view, which the multi-camera
-footage lacks; a measure in % or cm; the silhouette measures), there is no interval, even
+Where no measurement error was measured for the case (a view neither reference covers; a
+measure in % or cm; the silhouette measures), there is no interval, even
 when the spread between strides is known: the spread alone would be read as the whole
 uncertainty, while the error of the view and the model is likely the larger part. The
 synthetic benchmark (``benchmarks/accuracy_synthetic.py``) is not used as a basis either: its
@@ -52,7 +53,7 @@ from typing import Any
 
 import numpy as np
 
-from posturecheck.measures.expected_error import ErrorBand
+from posturecheck.measures.expected_error import MULTIVIEW, ErrorBand
 
 # 95 % two-sided quantile of the standard normal.
 Z_95 = 1.959963984540054
@@ -142,10 +143,15 @@ def standard_error(values: Sequence[float]) -> float | None:
 
 
 def band_basis(band: ErrorBand) -> str:
-    """The measurement term's source in one line, e.g. ``"error measured for 2D sagittal angles ..."``."""
+    """The measurement term's source in one line, e.g. ``"error measured on real multi-camera footage ..."``.
+
+    Names the reference the band was measured against (:attr:`ErrorBand.source`): real
+    multi-camera footage, or a rendered body with known angles, which is not real footage.
+    """
     roll = "camera roll known" if band.roll_known else "camera roll taken as level"
+    where = "real multi-camera footage" if band.source == MULTIVIEW else "a rendered body with known angles"
     return (
-        f"error measured on multi-camera footage for {band.method.upper()} {band.kind.replace('_', ' ')} "
+        f"error measured on {where} for {band.method.upper()} {band.kind.replace('_', ' ')} "
         f"angles {band.low_deg:.0f}-{band.high_deg:.0f} deg from a side view, {roll} "
         f"(mean {band.mae_deg:.1f} deg over {band.frames} frames)"
     )

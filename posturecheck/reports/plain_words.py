@@ -88,8 +88,8 @@ def warning_words(warning: AnalysisWarning) -> str:
     if code is WarningCode.HIP_EXPECTED_ERROR:
         return (
             f"Person {data['person']}: the {data['side']} hip angle is expected to be about "
-            f"{data['error_deg']:.0f}° off from this camera view (as measured on real footage filmed "
-            "from several sides). Film side-on to the camera for a closer figure."
+            f"{data['error_deg']:.0f}° off from this camera view (as measured against a reference "
+            "with known angles). Film side-on to the camera for a closer figure."
         )
     if code is WarningCode.HIP_FEW_VALID:
         why = plain_reason(str(data.get("reason") or ""))

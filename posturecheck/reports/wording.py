@@ -31,9 +31,9 @@ NO_INTERVAL = "no uncertainty recorded"
 # The legend entry of the band drawn around per-frame values (measures.uncertainty.frame_half_width).
 BAND_LABEL = "95% interval (measured error for this view)"
 INTERVAL_NOTE = (
-    "± is a 95 % interval: the error measured on real multi-camera footage for the figure's view and "
-    "method, with the spread between strides or repetitions where the figure is their mean "
-    "(docs/measurements.md)."
+    "± is a 95 % interval: the error measured against a reference (real multi-camera footage; for "
+    "side views a rendered body with known angles) for the figure's view and method, with the "
+    "spread between strides or repetitions where the figure is their mean (docs/measurements.md)."
 )
 
 STATUS_WORDS = {

@@ -254,8 +254,8 @@ def _band_caption(plotted: Sequence[Series]) -> str:
     if len(without) == len(plotted):
         return f"No shaded band: {NO_INTERVAL} (no error was measured for this view)."
     text = (
-        f"Shaded: the {BAND_LABEL} around each valid frame, from the error measured on real "
-        "multi-camera footage for the measure's kind, method and view."
+        f"Shaded: the {BAND_LABEL} around each valid frame, from the error measured against a reference "
+        "(real multi-camera footage; for side views a rendered body) for the measure's kind, method and view."
     )
     if without:
         text += f" No band for {', '.join(without)}: {NO_INTERVAL} (no error was measured for this view)."
