@@ -114,13 +114,16 @@ def test_a_front_view_finding_carries_its_interval_and_a_side_view_mean_its_spre
     )
     assert AssessmentResult.from_dict(result.to_dict()) == result
     # Knee raises filmed from the side: a mean of three raises, the rendered body's side-view error
-    # combined with the spread between the raises.
+    # for knee raises combined with the spread between the raises.
     raises = [("left", 100.0), ("left", 95.0), ("left", 100.0), ("right", 90.0), ("right", 85.0)]
     side = make_series(knee_raise_poses(raises), Camera(side="left"), noise_frac=0.0005)
     graded = get_assessment("knee-raise").run(side, tables_of(side))
     mean = graded.finding("mean_hip_flexion_left")
     assert isinstance(mean.value, float) and mean.interval_95 is not None and mean.interval_95.n == 3
-    assert "rendered body" in mean.interval_95.basis
+    assert "rendered body during knee raises" in mean.interval_95.basis
+    # A side-view knee raise has its own, larger error (MediaPipe reads the other leg): never "high".
+    assert mean.interval_95.expected_error_deg == 15.4 and mean.confidence == "low"
+    assert graded.finding("best_hip_flexion_left").confidence == "low"
 
 
 def test_the_cli_prints_the_interval_or_says_there_is_none() -> None:

@@ -65,6 +65,7 @@ from posturecheck.measures.catalogue import (
     PELVIC_OBLIQUITY,
     TRUNK_INCLINATION,
 )
+from posturecheck.measures.expected_error import KNEE_RAISE, movement_error
 from posturecheck.measures.joint_angles import mid_hip
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.rom import Repetition, find_repetitions, symmetry_index
@@ -172,7 +173,8 @@ def _side_findings(side: str, reps: list[dict[str, Any]], table: MeasureTable) -
     """Raises found, the best and the mean of one side; intervals from the error measured over the clip."""
     peaks = [float(r["peak_hip_flexion_deg"]) for r in reps]
     fraction = float(np.mean([r["fraction_valid"] for r in reps])) if reps else 0.0
-    band = error_band(table, HIP_FLEXION_NEUTRAL.of(side), seen_rows(table))
+    # A knee raise seen from the side has its own, larger error (MediaPipe reads the other leg).
+    band = movement_error(KNEE_RAISE, error_band(table, HIP_FLEXION_NEUTRAL.of(side), seen_rows(table)))
     confidence = confidence_of(fraction, band)
     best = max(peaks) if peaks else None
     mean = float(np.mean(peaks)) if peaks else None

@@ -150,8 +150,9 @@ def band_basis(band: ErrorBand) -> str:
     """
     roll = "camera roll known" if band.roll_known else "camera roll taken as level"
     where = "real multi-camera footage" if band.source == MULTIVIEW else "a rendered body with known angles"
+    during = f" during {band.movement.replace('_', ' ')}s" if band.movement else ""
     return (
-        f"error measured on {where} for {band.method.upper()} {band.kind.replace('_', ' ')} "
+        f"error measured on {where}{during} for {band.method.upper()} {band.kind.replace('_', ' ')} "
         f"angles {band.low_deg:.0f}-{band.high_deg:.0f} deg from a side view, {roll} "
         f"(mean {band.mae_deg:.1f} deg over {band.frames} frames)"
     )
