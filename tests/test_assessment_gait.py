@@ -12,6 +12,7 @@ from posturecheck.analyze import AnalysisResult
 from posturecheck.assessments import AssessmentResult, get_assessment
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
+from posturecheck.measures.summary import CONFIDENT_HALF_WIDTH_DEG
 from posturecheck.pose.series import PoseSeries
 from tests.fixtures.scenes import film, tables_of, walking_frames
 from tests.synthetic_skeleton import BodyPose, Camera, make_series
@@ -205,3 +206,31 @@ def test_sample_walk_is_not_graded_above_and_below_the_norms_at_once(walk_analys
     extension = [f.status for f in graded if f.name.endswith("extension")]
     flexion = [f.status for f in graded if f.name.endswith("flexion")]
     assert not (set(extension) == {"above"} and set(flexion) == {"below"})
+
+
+@pytest.mark.slow
+def test_a_mean_of_two_strides_with_a_wide_interval_is_not_high_confidence(
+    walk_analysis: AnalysisResult,
+) -> None:
+    """Seen on the README's sample: 'left peak hip flexion (mean of strides): 37.1 ± 55 deg [... high]'.
+
+    Two strides give a spread term (Student's t, 1 degree of freedom) far wider than the view's error;
+    a figure whose 95 % interval is wider than what "high" promises is not "high". Each stride carries
+    the view's interval too, instead of "no uncertainty recorded" beside "high".
+    """
+    result = GAIT.run(walk_analysis.series, walk_analysis.tables)
+    wide = [
+        f
+        for f in result.findings
+        if f.interval_95 and f.interval_95.half_width_deg > CONFIDENT_HALF_WIDTH_DEG
+    ]
+    assert wide and all(f.confidence == "low" for f in wide)
+    for item in result.findings:
+        if item.confidence == "high" and item.unit == "deg":
+            assert (
+                item.interval_95 is not None and item.interval_95.half_width_deg <= CONFIDENT_HALF_WIDTH_DEG
+            )
+    strides = [
+        f for f in result.findings if f.name.startswith("stride_") and f.unit == "deg" and f.value is not None
+    ]
+    assert strides and all(f.interval_95 is not None for f in strides)

@@ -64,6 +64,7 @@ from posturecheck.assessments.gait_events import (
 from posturecheck.assessments.points import person_points
 from posturecheck.assessments.result import AssessmentResult, Confidence, Finding, NormalRange, finding
 from posturecheck.measures import catalogue
+from posturecheck.measures.expected_error import ErrorBand
 from posturecheck.measures.extremes import sustained_extreme
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import Measure, MeasureTable
@@ -224,11 +225,12 @@ def _side_findings(
     ]
 
 
-def _stride_findings(records: list[dict[str, Any]], caps: dict[str, Confidence]) -> list[Finding]:
+def _stride_findings(records: list[dict[str, Any]], bands: dict[str, ErrorBand | None]) -> list[Finding]:
     """Peak hip extension and flexion of every stride found, numbered per side in time order.
 
-    ``caps``: per side, the most confidence the hip angle can have at this view
-    (:func:`~posturecheck.assessments.figures.confidence_of` of the error measured there).
+    ``bands``: per side, the error measured for the hip angle at this view
+    (:func:`~posturecheck.assessments.figures.error_band`; None: none measured): it caps each
+    stride's confidence and gives its 95 % interval.
     """
     found = []
     for side in ("left", "right"):
@@ -236,7 +238,9 @@ def _stride_findings(records: list[dict[str, Any]], caps: dict[str, Confidence])
         for number, r in enumerate(strides_of_side, start=1):
             when = f"{side} stride {number} ({r['start_s']:.1f}-{r['end_s']:.1f} s)"
             fraction = float(r["fraction_valid"])
-            confidence: Confidence = capped_confidence("high" if r["used"] else "low", caps[side])
+            confidence: Confidence = capped_confidence(
+                "high" if r["used"] else "low", confidence_of(1.0, bands[side])
+            )
             note = "" if r["used"] else f"under {MIN_STRIDE_VALID:.0%} valid frames: left out of the means"
             found += [
                 finding(
@@ -248,6 +252,7 @@ def _stride_findings(records: list[dict[str, Any]], caps: dict[str, Confidence])
                     confidence,
                     fraction,
                     note,
+                    interval_95(bands[side]),
                 ),
                 finding(
                     f"stride_{side}_{number}_peak_hip_flexion",
@@ -258,6 +263,7 @@ def _stride_findings(records: list[dict[str, Any]], caps: dict[str, Confidence])
                     confidence,
                     fraction,
                     note,
+                    interval_95(bands[side]),
                 ),
             ]
     return found
@@ -356,11 +362,10 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         _confidence(len(used), stride_share),
         stride_share,
     )
-    caps: dict[str, Confidence] = {
-        side: confidence_of(1.0, error_band(table, catalogue.HIP_FLEXION_NEUTRAL.of(side), bout))
-        for side in catalogue.SIDES
+    bands: dict[str, ErrorBand | None] = {
+        side: error_band(table, catalogue.HIP_FLEXION_NEUTRAL.of(side), bout) for side in catalogue.SIDES
     }
-    found.update({f.name: f for f in _stride_findings(records, caps)})
+    found.update({f.name: f for f in _stride_findings(records, bands)})
     if not used:
         warnings += (AnalysisWarning(WarningCode.NO_STRIDE, {"steps": STEPS_TO_WALK}),)
     if table.hip_neutral is not None and table.hip_neutral.offset_deg is None:

@@ -45,6 +45,7 @@ import numpy as np
 from posturecheck.education import TOPICS
 from posturecheck.errors import PostureCheckError
 from posturecheck.measures.reasons import AnalysisWarning
+from posturecheck.measures.summary import CONFIDENT_HALF_WIDTH_DEG
 from posturecheck.measures.uncertainty import Interval95
 
 SCHEMA_VERSION = 2
@@ -157,7 +158,10 @@ def finding(
 ) -> Finding:
     """A :class:`Finding` with its status worked out and a non-finite value turned into ``None``.
 
-    ``interval`` is kept only with a numeric value.
+    ``interval`` is kept only with a numeric value. A "high" confidence
+    becomes "low" when the interval is wider than
+    :data:`~posturecheck.measures.summary.CONFIDENT_HALF_WIDTH_DEG` (the
+    spread between two strides can make it ± 50 deg, whatever the view's error).
     """
     if isinstance(value, float) and not math.isfinite(value):
         value = None
@@ -165,6 +169,8 @@ def finding(
         confidence = "none"
     if value is None or isinstance(value, str):
         interval = None
+    if confidence == "high" and interval is not None and interval.half_width_deg > CONFIDENT_HALF_WIDTH_DEG:
+        confidence = "low"
     return Finding(
         name=name,
         label=label,

@@ -29,7 +29,7 @@ from posturecheck.measures.expected_error import expected_error
 from posturecheck.measures.neutral import HipNeutral
 from posturecheck.measures.rom import find_repetitions, range_of_motion, symmetry_index
 from posturecheck.measures.table import Measure, MeasureTable
-from posturecheck.measures.uncertainty import Interval95, interval_95
+from posturecheck.measures.uncertainty import Interval95, interval_95, measurement_half_width
 
 # Below this share of valid frames a figure is shown as low confidence.
 LOW_CONFIDENCE_FRACTION = 0.5
@@ -37,6 +37,10 @@ LOW_CONFIDENCE_FRACTION = 0.5
 # kind of measure, view and camera-roll knowledge: measures/expected_error.py) a figure is shown as
 # low confidence: "high" promises a value within about 10 deg, as the validity limits do.
 CONFIDENT_MAE_DEG = 7.0
+# A figure whose 95 % interval is wider than this (degrees) is low confidence too: the half-width an
+# error of CONFIDENT_MAE_DEG gives (about 17.2 deg). It matters where the interval also holds the
+# spread between a few strides or repetitions, which can be far wider than the view's error.
+CONFIDENT_HALF_WIDTH_DEG = measurement_half_width(CONFIDENT_MAE_DEG)
 
 
 def _finite(value: float | None, digits: int = 2) -> float | None:
