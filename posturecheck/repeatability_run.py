@@ -23,10 +23,9 @@ import numpy as np
 from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file
 from posturecheck.errors import InputError
 from posturecheck.measures.repeatability import Repeatability, repeatability
-from posturecheck.measures.summary import confidence_label
 from posturecheck.reports.progress_report import figure_label
 from posturecheck.storage import MeasurementError
-from posturecheck.storage.history_entry import error_key, key_measures, split_statistic
+from posturecheck.storage.history_entry import error_key, key_figure_confidence, key_measures
 
 REPEATABILITY_FILE = "repeatability.json"
 SCHEMA_VERSION = 1
@@ -72,15 +71,8 @@ def trial_figures(result: AnalysisResult) -> dict[str, TrialFigure]:
     for figure in key_measures(result.summary, number):
         if not figure.is_measured:
             continue
-        measure, statistic = split_statistic(figure.name)
-        confidence: str
-        if figure.name in findings:
-            label, confidence = findings[figure.name].label, findings[figure.name].confidence
-        elif statistic is not None and measure in person.measures:
-            label, confidence = figure_label(figure.name), person.measures[measure].confidence
-        else:
-            # A figure made from others (the symmetry index): no error of its own was measured.
-            label, confidence = figure_label(figure.name), confidence_label(figure.valid_fraction, None)
+        label = findings[figure.name].label if figure.name in findings else figure_label(figure.name)
+        confidence = key_figure_confidence(result.summary, number, figure)
         if confidence != "none":
             figures[figure.name] = TrialFigure(figure.name, label, figure.value, figure.unit, confidence)
     return figures

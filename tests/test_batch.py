@@ -144,6 +144,35 @@ def test_table_rows_are_each_persons_figures_with_share_confidence_and_the_grade
     assert len(rows) == 1 + 2 * 4
 
 
+def test_a_figure_made_from_others_has_a_row_and_no_measured_error_so_at_most_low(tmp_path: Path) -> None:
+    # Seen in a batch run: the symmetry index is a key figure but not a measure, and the table's
+    # confidence lookup raised KeyError, failing the whole batch.
+    measure = {
+        "unit": "deg",
+        "method": "2d",
+        "fraction_valid": 0.9,
+        "fraction_valid_in_view": 0.9,
+        "confidence": "high",
+        "expected_error_deg": 5.3,
+        "median": 20.0,
+        "max": 30.0,
+        "min": -10.0,
+        "range": 40.0,
+    }
+    person = {
+        "person": 1,
+        "measures": {"hip_flexion_left": measure, "hip_flexion_right": measure},
+        "hip_flexion_symmetry_index_pct": 4.0,
+    }
+    folder = tmp_path / "walk-1"
+    folder.mkdir()
+    (folder / "walk.summary.json").write_text(json.dumps({"input": "walk.mp4", "measures": [person]}))
+    rows = input_rows(Outcome("/in/walk.mp4", "walk-1", "ok", recorded=True), tmp_path)
+    head = ("/in/walk.mp4", "walk-1", "ok", "1")
+    assert (*head, "hip_flexion_symmetry_index", "4.0", "%", "0.9", "low", "") in rows
+    assert (*head, "hip_flexion_left_max", "30.0", "deg", "0.9", "high", "") in rows
+
+
 def test_a_failed_input_is_one_row_and_the_table_is_sorted_whatever_the_finishing_order(
     tmp_path: Path,
 ) -> None:

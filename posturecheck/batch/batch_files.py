@@ -20,7 +20,7 @@ from typing import Any
 from posturecheck.batch.resume import Outcome
 from posturecheck.errors import InputError
 from posturecheck.results.folder import open_result_folder
-from posturecheck.storage.history_entry import key_measures, split_statistic
+from posturecheck.storage.history_entry import key_figure_confidence, key_measures
 from posturecheck.summary_schema import AnalysisSummary
 
 TABLE_NAME = "batch.csv"
@@ -94,7 +94,7 @@ def _figure_rows(summary: AnalysisSummary) -> list[Row]:
                     _value(figure.value),
                     figure.unit,
                     _value(figure.valid_fraction),
-                    person.measures[split_statistic(figure.name)[0]].confidence,
+                    key_figure_confidence(summary, person.person, figure),
                     "",
                 )
             )

@@ -11,7 +11,7 @@ from typing import Any
 from posturecheck.assessments.free import NAME as FREE_MOVEMENT
 from posturecheck.errors import InputError
 from posturecheck.measures.catalogue import HIP_FLEXION, key_figure_name, key_figures
-from posturecheck.measures.summary import MeasureSummary, Statistic
+from posturecheck.measures.summary import MeasureSummary, Statistic, confidence_label
 from posturecheck.reports.build import report_paths
 from posturecheck.results.folder import ResultFolder, recording_time
 from posturecheck.storage.records import MeasureValue, MediaFile
@@ -171,6 +171,24 @@ def key_measures(summary: AnalysisSummary, person: int) -> tuple[MeasureValue, .
             MeasureValue("hip_flexion_symmetry_index", float(symmetry), "%", float(min(shares))),
         )
     return tuple(figures.values())
+
+
+def key_figure_confidence(summary: AnalysisSummary, person: int, figure: MeasureValue) -> str:
+    """The confidence of one of :func:`key_measures`' figures: "high", "low" or "none".
+
+    An assessment's finding keeps its own; a measure's statistic its measure's;
+    a figure made from others (the symmetry index) has no measured error of its
+    own, so at most "low" (:func:`~posturecheck.measures.summary.confidence_label`).
+    """
+    if summary.assessment is not None:
+        for finding in summary.assessment.findings:
+            if finding.name == figure.name:
+                return finding.confidence
+    entry = summary.person(person)
+    measure, statistic = split_statistic(figure.name)
+    if entry is not None and statistic is not None and measure in entry.measures:
+        return entry.measures[measure].confidence
+    return confidence_label(figure.valid_fraction, None) if figure.is_measured else "none"
 
 
 def _valid_share(item: MeasureSummary) -> float:
