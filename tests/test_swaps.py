@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from posturecheck.landmarks import MIRROR_INDEX, NUM_LANDMARKS, Landmark
@@ -282,3 +284,52 @@ def test_series_with_nobody_is_returned_unchanged():
     fixed, report = correct_left_right_swaps(empty)
     assert report.n_frames_corrected == 0 and report.n_runs == 0
     assert np.isnan(fixed.image).all()
+
+
+def _knee_raise(n: int = 90, seed: int = 10) -> PoseSeries:
+    """Side view (the body's left side nearest) of the left knee raised to 100 deg and lowered over 2 s."""
+    t = np.arange(n) / FPS
+    frames = []
+    for ti in t:
+        hip = np.radians(100) * np.sin(np.pi * ti / t[-1]) ** 2
+        thigh = {"LEFT": hip, "RIGHT": 0.0}
+        knee = {"LEFT": 0.95 * hip, "RIGHT": 0.05}
+        arm = {"LEFT": 0.1, "RIGHT": 0.1}
+        elbow = {"LEFT": 0.2, "RIGHT": 0.2}
+        frames.append(_body_points(np.array([1.0, 0, 0]), np.array([0, 0, -1.0]), thigh, knee, arm, elbow))
+    hip_px = np.stack([np.full(n, 640.0), np.full(n, 400.0)], axis=1)
+    return _series(np.array(frames), hip_px, seed, px_noise=1.0, m_noise=0.005)
+
+
+def _handed_over(series: PoseSeries, start: int, stop: int) -> PoseSeries:
+    """The legs' labels handed to the other leg over frames ``start..stop - 1`` as MediaPipe does in a
+    side view: through one frame at each end with both legs drawn halfway between their places, and
+    with the world skeleton keeping each label's own depth (the left leg stays the nearer)."""
+    image, world = series.image.copy(), series.world.copy()
+    legs = np.flatnonzero(LEGS)
+    for f in range(start, stop):
+        image[f, :, legs] = series.image[f, :, MIRROR[legs]]
+        world[f, :, legs, :2] = series.world[f, :, MIRROR[legs], :2]
+    for f in (start - 1, stop):
+        image[f, :, legs, :2] = 0.5 * (series.image[f, :, legs, :2] + series.image[f, :, MIRROR[legs], :2])
+        world[f, :, legs, :2] = 0.5 * (series.world[f, :, legs, :2] + series.world[f, :, MIRROR[legs], :2])
+    return replace(series, image=image, world=world)
+
+
+def test_clean_knee_raise_is_left_alone():
+    _, report = correct_left_right_swaps(_knee_raise())
+    assert report.n_frames_corrected == 0
+
+
+def test_legs_handed_over_through_halfway_frames_are_relabelled():
+    clean = _knee_raise()
+    # The raised knee and the standing one are far apart (about a torso length, 0.5 m) at both ends.
+    start, stop = 30, 60
+    knees = clean.image_px[[start - 2, stop + 1], 0][:, [L.LEFT_KNEE, L.RIGHT_KNEE]]
+    assert (np.linalg.norm(knees[:, 0] - knees[:, 1], axis=-1) > 0.45 * PX_PER_M).all()
+    handed = _handed_over(clean, start, stop)
+    fixed, report = correct_left_right_swaps(handed)
+    np.testing.assert_array_equal(np.flatnonzero(report.legs_corrected[:, 0]), np.arange(start, stop))
+    assert not report.arms_corrected.any()
+    # The raised leg is the left one again, as it was before and after the hand-over.
+    np.testing.assert_array_equal(fixed.image[start:stop], clean.image[start:stop])

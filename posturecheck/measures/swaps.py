@@ -33,6 +33,17 @@ _LOWER = np.zeros(len(MIRROR_INDEX), dtype=bool)
 _LOWER[[*_LEFT_LEG, *(MIRROR_INDEX[i] for i in _LEFT_LEG)]] = True
 # Step costs are computed this many frames at a time to bound memory on long clips.
 _CHUNK = 2048
+# Leg exchanges (see _exchange_flips): within this time, seconds, legs at least _MIN_APART torso
+# lengths apart (knees and ankles, in the image) cannot trade places. Doing so needs each knee to
+# move 2 * _MIN_APART torso lengths (about 0.7 m) against the other in 0.15 s, about 4.7 m/s;
+# in walking the knees' relative speed peaks near 3 m/s, and only where they pass each other.
+_MAX_EXCHANGE_S = 0.15
+_MIN_APART = 0.7
+# A pair of frames is an exchange when each side ends within this share of the legs' separation
+# of where the other side started.
+_EXCHANGE_SHARE = 0.5
+# Positions within the leg chain (_LEFT_LEG then its mirror): left knee, left ankle and their twins.
+_KNEES, _ANKLES = (1, 6), (2, 7)
 
 
 def _chain(left: tuple[Landmark, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -127,6 +138,74 @@ def _best_labelling(
     return labels
 
 
+def _exchanged(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Have the legs traded places between two labelled chains ``(..., K, D)`` in torso lengths?
+
+    True where, for the knees and for the ankles, the left-minus-right vector is at least
+    :data:`_MIN_APART` long in both and the two vectors point opposite ways, each ending
+    within :data:`_EXCHANGE_SHARE` of that separation of the other's start.
+    """
+    out = np.ones(before.shape[:-2], dtype=bool)
+    for left, right in (_KNEES, _ANKLES):
+        d0 = before[..., left, :] - before[..., right, :]
+        d1 = after[..., left, :] - after[..., right, :]
+        apart = np.minimum(np.linalg.norm(d0, axis=-1), np.linalg.norm(d1, axis=-1))
+        with np.errstate(invalid="ignore"):
+            out &= (apart >= _MIN_APART) & (np.linalg.norm(d0 + d1, axis=-1) <= _EXCHANGE_SHARE * apart)
+    return out
+
+
+def _exchange_flips(chain: np.ndarray, labels: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Frames of one linked run whose leg labels should be mirrored again, after the labelling.
+
+    ``chain`` holds the ``(2, n, K, 2)`` image leg chain per labelling (0 as given, 1
+    mirrored) in torso lengths, ``labels`` the chosen labelling per frame. MediaPipe can
+    hand the labels from one leg to the other through a frame or two in which both legs
+    are drawn between their places (in a side view while one knee is raised); each such
+    frame looks like motion, so the labelling keeps the swap. Seen across those frames,
+    the legs traded places faster than legs move (:data:`_MAX_EXCHANGE_S`). Each exchange
+    starts a stretch of the other labelling; the labelling held for fewer frames is
+    mirrored, as the labelling does for a swap seen as jumps. Frames inside an
+    exchange take the labelling nearer to the frames that bound it.
+    """
+    n = times.shape[0]
+    points = np.where(labels[:, None, None].astype(bool), chain[1], chain[0])
+    windows: list[tuple[int, int]] = []
+    for i in range(1, n):
+        k = 1
+        while k <= i and times[i] - times[i - k] <= _MAX_EXCHANGE_S + 1e-9:
+            if _exchanged(points[i - k], points[i]):
+                a = i - k
+                if windows and a <= windows[-1][1]:
+                    windows[-1] = (min(windows[-1][0], a), i)
+                else:
+                    windows.append((a, i))
+            k += 1
+    # A merged window counts only when its own ends are exchanged.
+    windows = [(a, b) for a, b in windows if _exchanged(points[a], points[b])]
+    flips = np.zeros(n, dtype=bool)
+    if not windows:
+        return flips
+    parity = np.zeros(n, dtype=np.int8)
+    inside = np.zeros(n, dtype=bool)
+    for a, b in windows:
+        parity[b:] ^= 1
+        inside[a + 1 : b] = True
+    counts = [int(np.sum(~inside & (parity == p))) for p in (0, 1)]
+    if counts[0] == counts[1]:
+        return flips
+    flips = ~inside & (parity == int(np.argmin(counts)))
+    mirror = np.concatenate([np.arange(5) + 5, np.arange(5)])
+    for a, b in windows:
+        ends = [np.where(flips[e], points[e][mirror], points[e]) for e in (a, b)]
+        for f in range(a + 1, b):
+            costs = [
+                min(float(_mean_distance(p, end)) for end in ends) for p in (points[f], points[f][mirror])
+            ]
+            flips[f] = costs[1] < costs[0]
+    return flips
+
+
 def _linked_runs(present: np.ndarray, times: np.ndarray, max_link_s: float) -> list[np.ndarray]:
     """Frame indices of runs whose consecutive present frames are at most ``max_link_s`` apart."""
     frames = np.flatnonzero(present)
@@ -151,7 +230,10 @@ def _mirrored_frames(
             if frames.size < 2:
                 continue
             first, later = _step_costs([c[:, frames] for c in chains], series.times_s[frames])
-            mirrored[frames, column] = _best_labelling(first, later, mirror_cost, switch_cost).astype(bool)
+            labels = _best_labelling(first, later, mirror_cost, switch_cost)
+            if column == 1:
+                labels ^= _exchange_flips(chains[0][:, frames], labels, series.times_s[frames])
+            mirrored[frames, column] = labels.astype(bool)
     return mirrored
 
 
