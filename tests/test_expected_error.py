@@ -43,13 +43,14 @@ def test_the_rendered_body_says_nothing_of_an_unknown_camera_roll() -> None:
 
 
 def test_a_side_view_knee_raise_keeps_its_own_larger_error() -> None:
-    # docs/validation.md: from the true side view the rendered knee raise read the other leg in 40 of
-    # 253 valid frames (MAE 15.4 deg with the offset out) while the pooled side-view band is 5.3 deg.
+    # docs/validation.md: from the side the rendered knee raise's held peaks were 34.3, 0.2, 5.7 and
+    # 91.9 deg off (MediaPipe handing the raised leg to the other one, or losing a raise), while the
+    # pooled side-view band is 3.7 deg.
     pooled = expected_error("hip_flexion_neutral_left", "2d", 4.0, roll_known=None)
     assert pooled is not None and pooled.mae_deg <= 7.0
     raise_band = movement_error(KNEE_RAISE, pooled)
-    assert raise_band is not None and raise_band.mae_deg == 15.4 and raise_band.movement == KNEE_RAISE
-    assert "during knee raises" in band_basis(raise_band)
+    assert raise_band is not None and raise_band.mae_deg == 33.0 and raise_band.movement == KNEE_RAISE
+    assert "during knee raises" in band_basis(raise_band) and "over 4 peaks" in band_basis(raise_band)
     # Beyond the views it was measured at, or with nothing measured, the band is unchanged.
     far = expected_error("hip_flexion_neutral_left", "2d", 50.0, roll_known=True)
     assert movement_error(KNEE_RAISE, far) == far

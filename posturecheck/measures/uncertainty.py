@@ -154,7 +154,7 @@ def band_basis(band: ErrorBand) -> str:
     return (
         f"error measured on {where}{during} for {band.method.upper()} {band.kind.replace('_', ' ')} "
         f"angles {band.low_deg:.0f}-{band.high_deg:.0f} deg from a side view, {roll} "
-        f"(mean {band.mae_deg:.1f} deg over {band.frames} frames)"
+        f"(mean {band.mae_deg:.1f} deg over {band.frames} {'peaks' if band.movement else 'frames'})"
     )
 
 
