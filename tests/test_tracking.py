@@ -450,6 +450,8 @@ def test_people_are_kept_over_their_own_frames_and_read_as_the_whole_series(
     assert slots.tolist() == [0, 2], "only the people in view in those rows"
     np.testing.assert_array_equal(part.image, expected["image"][50:70][:, [0, 2]])
     np.testing.assert_array_equal(part.times_s, series.times_s[50:70])
+    assert tracked.rows(0, 81)[1].tolist() == [0, 1, 2]
+    assert tracked.rows(0, 81, seen_with=2)[1].tolist() == [0, 2], "the people seen with person 2 only"
     image, visibility = tracked.frame(65)
     np.testing.assert_array_equal(image, expected["image"][65])
     np.testing.assert_array_equal(visibility, expected["visibility"][65])

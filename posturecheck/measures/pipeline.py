@@ -543,12 +543,11 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
 
 def compute_tracked_measures(tracked: TrackedSeries, person: int, options: MeasureOptions) -> MeasureTable:
     """:func:`compute_measures` of ``tracked.series`` and ``person``, the same table, made from
-    the person's own frames and the people in view with them only.
+    the person's own frames and the people seen in a same frame as them only.
 
     Memory follows the person's time in view and the people around them,
     not the clip's length times everyone ever tracked. A clip whose frame
-    interval varies (measured whole, see :func:`_same_rate`) is measured
-    from the whole series (:attr:`TrackedSeries.series`).
+    interval varies (see :func:`_same_rate`) is measured over every frame.
 
     Raises
     ------
@@ -563,9 +562,10 @@ def compute_tracked_measures(tracked: TrackedSeries, person: int, options: Measu
     seen = span.start + np.flatnonzero(span.landmarks.detected[:, 0])
     first, stop = (max(int(seen[0]) - 1, 0), min(int(seen[-1]) + 2, n)) if seen.size else (0, 0)
     if stop - first < 2 or (first == 0 and stop == n) or not _same_rate(_times(clip, first, stop), clip):
-        part, slots = tracked.rows(0, n)
+        part, slots = tracked.rows(0, n, seen_with=person)
         return _measure_rows(part, _index(slots, person), options, timed, _interval(clip, timed), slots)
-    part, slots = tracked.rows(first, stop)
+    # Others matter only where they are seen with the person (the overlap check): the rest are left out.
+    part, slots = tracked.rows(first, stop, seen_with=person)
     table = _measure_rows(part, _index(slots, person), options, timed, _interval(clip, timed), slots)
     return _padded(table, first, clip)
 

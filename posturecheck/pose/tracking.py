@@ -258,13 +258,16 @@ class TrackedSeries:
         """Every frame of every person: slot ``k`` is person ``k`` (made on first use, then kept)."""
         return self.rows(0, self.n_frames, every=True)[0]
 
-    def rows(self, first: int, stop: int, every: bool = False) -> tuple[PoseSeries, np.ndarray]:
+    def rows(
+        self, first: int, stop: int, every: bool = False, seen_with: int | None = None
+    ) -> tuple[PoseSeries, np.ndarray]:
         """Rows ``first`` to ``stop`` (exclusive) of the people seen in them, and their slots.
 
         Returns the series of those rows whose slot ``i`` is person
-        ``slots[i]`` (in increasing order; ``every``: all people, seen there
-        or not, so ``slots[i] == i``), the same values as the rows and slots
-        of :attr:`series`.
+        ``slots[i]`` (in increasing order), the same values as the rows and
+        slots of :attr:`series`. ``every``: all people, seen there or not, so
+        ``slots[i] == i``; ``seen_with``: that person and only those seen in
+        a same row as them (a person's measures look at no one else).
         """
         if not 0 <= first <= stop <= self.n_frames:
             raise ValueError(f"rows {first}-{stop} are not within the clip's {self.n_frames}")
@@ -273,6 +276,8 @@ class TrackedSeries:
             for k, person in enumerate(self.people)
             if every or (person.start < stop and person.stop > first and person.landmarks.n_frames)
         ]
+        if seen_with is not None and not every:
+            slots = [k for k in slots if k == seen_with or self._seen_together(seen_with, k, first, stop)]
         clip = self.clip  # no slots, but the arrays' types and landmark shapes
         n = stop - first
         image = np.full((n, len(slots)) + clip.image.shape[2:], np.nan, dtype=clip.image.dtype)
@@ -304,6 +309,16 @@ class TrackedSeries:
             masks=masks,
         )
         return part, np.array(slots, dtype=np.int64)
+
+    def _seen_together(self, a: int, b: int, first: int, stop: int) -> bool:
+        """Are people ``a`` and ``b`` both seen in any row from ``first`` to ``stop`` (exclusive)?"""
+        one, other = self.people[a], self.people[b]
+        low, high = max(first, one.start, other.start), min(stop, one.stop, other.stop)
+        if low >= high:
+            return False
+        seen_one = one.landmarks.detected[low - one.start : high - one.start, 0]
+        seen_other = other.landmarks.detected[low - other.start : high - other.start, 0]
+        return bool((seen_one & seen_other).any())
 
     def frame(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """Image landmarks (P, 33, 3) and visibility (P, 33) of every person in one row."""
