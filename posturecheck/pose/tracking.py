@@ -4,7 +4,8 @@ The slots of a :class:`PoseSeries` straight from :mod:`posturecheck.pose.extract
 only keep a person from one frame to the next: they can swap identities
 where two people cross, lose someone during a short occlusion, or hand a
 slot to a newcomer. :func:`track_people` re-identifies people over the whole
-series and returns a new series whose slot ``k`` is person (track) ``k``.
+series and returns the people found, person (track) ``k`` kept over their own frames
+(:class:`TrackedSeries`; its ``series`` is the whole series, slot ``k`` person ``k``).
 
 How
 ---
@@ -413,7 +414,8 @@ def track_people(
     Returns
     -------
     TrackedSeries
-        The same frames, times, source and masks, re-slotted: slot ``k`` is track ``k``.
+        The same frames, times, source and masks, re-slotted: person ``k`` is track ``k``, each
+        kept from their first to their last frame (``series``: slot ``k`` of every frame).
 
     Raises
     ------
