@@ -96,7 +96,7 @@ def peak_of_analysis(clip: Path, out: Path) -> tuple[float, float, int]:
 
 
 def people_found(out: Path, clip: Path) -> str:
-    """How many people the analysis tracked (each has landmarks as long as the clip), from its summary."""
+    """How many people the analysis tracked (each kept over their own frames), from its summary."""
     summary = out / f"{clip.stem}.summary.json"
     if not summary.exists():
         return "?"

@@ -9,11 +9,12 @@ at 30 frames/s. ``PEOPLE`` people each walk through for ``SPAN_S`` seconds,
 one after the other with some overlap, so at most two are in view at once,
 as in a class or corridor clip:
 
-* tracking gets them in two loose slots (as :mod:`posturecheck.pose.extract`
-  gives them);
-* measuring, summarising and the CSV get a series with one slot per person
-  (as :func:`posturecheck.pose.tracking.track_people` gives them when each
-  passer-by is a person of their own).
+tracking gets them in two loose slots (as :mod:`posturecheck.pose.extract`
+gives them) and keeps each person it follows over their own frames
+(:class:`posturecheck.pose.tracking.TrackedSeries`); measuring, summarising
+and the CSV work from that, as ``posturecheck analyze`` does. The synthetic
+walkers share one body, so re-identification joins some of them: fewer
+people are tracked than walk through.
 
 For each stage the script prints, in MiB, the peak of memory allocated by
 Python and NumPy (``tracemalloc``) above what was held before the stage, and
@@ -43,7 +44,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from posturecheck.measures.pipeline import MeasureOptions, compute_measures  # noqa: E402
+from posturecheck.measures.pipeline import MeasureOptions, compute_tracked_measures  # noqa: E402
 from posturecheck.measures.summary import summarize_table  # noqa: E402
 from posturecheck.measures.table import write_csv  # noqa: E402
 from posturecheck.pose.series import PoseSeries, empty_series  # noqa: E402
@@ -115,7 +116,7 @@ def measured(label: str, stage: Callable[[], T], quiet: bool = False) -> T:
     if quiet:
         return result
     print(
-        f"  {label:<34} peak {(peak - before) / mib:8.1f} MiB   "
+        f"  {label:<40} peak {(peak - before) / mib:8.1f} MiB   "
         f"results {(held - before) / mib:8.1f} MiB   {elapsed:6.1f} s",
         flush=True,
     )
@@ -126,21 +127,21 @@ def run(seconds: float, csv: bool = True, quiet: bool = False) -> None:
     """Every stage on a ``seconds`` long series; ``quiet``: print nothing (a warm-up for the imports)."""
     n = int(round(seconds * FPS))
     say = (lambda line: None) if quiet else (lambda line: print(line, flush=True))
-    say(f"{seconds:g} s ({n} frames, {PEOPLE} people of {min(SPAN_S, seconds):g} s each):")
+    say(f"{seconds:g} s ({n} frames, {PEOPLE} walks of {min(SPAN_S, seconds):g} s each):")
     loose = [measured("input, 2 loose slots", lambda: synthetic(n, 2), quiet)]
-    people = measured("track_people", lambda: track_people(loose[0]).series.n_people, quiet)
-    say(f"    ({people} people tracked)")
+    tracked = measured("track_people", lambda: track_people(loose[0]), quiet)
+    say(f"    ({tracked.n_people} people tracked)")
     loose.clear()
-    series = measured(f"input, {PEOPLE} slots (one per person)", lambda: synthetic(n, None), quiet)
     options = MeasureOptions()
     tables = measured(
-        "compute_measures, every person",
-        lambda: [compute_measures(series, slot, options) for slot in range(series.n_people)],
+        "compute_tracked_measures, every person",
+        lambda: [compute_tracked_measures(tracked, k, options) for k in range(tracked.n_people)],
         quiet,
     )
+    detected = tracked.detected
     measured(
         "summarize_table, every person",
-        lambda: [summarize_table(t, series.detected[:, t.person], roll_known=False) for t in tables],
+        lambda: [summarize_table(t, detected[:, t.person], roll_known=False) for t in tables],
         quiet,
     )
     if csv:

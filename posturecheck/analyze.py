@@ -26,7 +26,7 @@ from posturecheck.io.outputs import StagedFiles, check_writable_file, ready_fold
 from posturecheck.io.sources import FrameSource, open_source
 from posturecheck.measures import reasons
 from posturecheck.measures.catalogue import HIP_FLEXION, SIDES
-from posturecheck.measures.pipeline import MeasureOptions, compute_measures
+from posturecheck.measures.pipeline import MeasureOptions, compute_tracked_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.roll import estimate_camera_roll
 from posturecheck.measures.summary import (
@@ -147,13 +147,17 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
     job = _open_input(path, options)
     with StagedFiles() as staged:
         seen = _find_people(job, options, staged)
-        series = seen.tracked.series
-        landmarks_path = _write_landmarks(series, job, options, staged)
-        measured = _measure(series, options, seen.scene, seen.problem)
+        tracked = seen.tracked
+        landmarks_path = _write_landmarks(tracked, job, options, staged)
+        measured = _measure(tracked, options, seen.scene, seen.problem)
         csv_path = _write_csv(measured.tables, options, staged)
-        graded = _assess(protocol, seen.tracked, measured.tables, options.person)
-        export_paths = write_exports(
-            series, measured.tables, options.exports, options.out_dir, job.stem, staged.path_for
+        graded = _assess(protocol, tracked, measured.tables, options.person)
+        export_paths = (
+            write_exports(
+                tracked.series, measured.tables, options.exports, options.out_dir, job.stem, staged.path_for
+            )
+            if options.exports
+            else []
         )
         outputs = Outputs(
             landmarks=landmarks_path.name,
@@ -177,7 +181,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         seen.problem,
         export_paths,
     )
-    _check_someone_seen(path, series, seen.problem)
+    _check_someone_seen(path, tracked, seen.problem)
     return result
 
 
@@ -254,16 +258,16 @@ def _find_people(job: _Job, options: AnalyzeOptions, staged: StagedFiles) -> _Se
     del extraction  # the untracked landmarks, as large as the tracked ones
     if video_file is not None and options.num_people != 1:
         render_annotated_video(
-            job.path, tracked.series, video_file, options.max_side, options.blur_faces, options.progress
+            job.path, tracked, video_file, options.max_side, options.blur_faces, options.progress
         )
     elapsed = time.perf_counter() - started
     return _Seen(tracked, scene, str(ended_early) if ended_early else None, elapsed)
 
 
-def _write_landmarks(series: PoseSeries, job: _Job, options: AnalyzeOptions, staged: StagedFiles) -> Path:
+def _write_landmarks(tracked: TrackedSeries, job: _Job, options: AnalyzeOptions, staged: StagedFiles) -> Path:
     """Write (staged) the landmarks file ``<stem>.landmarks.npz``; its final path."""
     landmarks_path = options.out_dir / f"{job.stem}.landmarks.npz"
-    series.save(staged.path_for(landmarks_path))
+    tracked.save(staged.path_for(landmarks_path))
     return landmarks_path
 
 
@@ -293,7 +297,7 @@ def _write_summary(summary: AnalysisSummary, job: _Job, options: AnalyzeOptions,
     return summary_file
 
 
-def _check_someone_seen(path: str | Path, series: PoseSeries, problem: str | None) -> None:
+def _check_someone_seen(path: str | Path, series: PoseSeries | TrackedSeries, problem: str | None) -> None:
     """Raise :class:`NoPersonError` when an input read whole showed no person in any frame.
 
     Called once the files are written, so they show what was seen. An input
@@ -382,30 +386,30 @@ class _Measured:
 
 
 def _measure(
-    series: PoseSeries,
+    tracked: TrackedSeries,
     options: AnalyzeOptions,
     scene: tuple[np.ndarray, np.ndarray] | None,
     problem: str | None,
 ) -> _Measured:
     """Camera roll, per-person measure tables and summaries, and the warnings about them."""
-    warnings = presence_warnings(series)
+    warnings = presence_warnings(tracked)
     roll, roll_warning = camera_roll(options.measure.camera_roll_deg, scene)
     if roll_warning is not None:
         warnings.append(roll_warning)
     measure_options = replace(options.measure, camera_roll_deg=roll.deg)
+    detected = tracked.detected
     tables = [
-        compute_measures(series, slot, measure_options)
-        for slot in range(series.n_people)
-        if series.detected[:, slot].any()
+        compute_tracked_measures(tracked, slot, measure_options)
+        for slot in range(tracked.n_people)
+        if detected[:, slot].any()
     ]
     person_summaries = [
-        summarize_table(table, series.detected[:, table.person], roll_known=roll.deg is not None)
-        for table in tables
+        summarize_table(table, detected[:, table.person], roll_known=roll.deg is not None) for table in tables
     ]
     warnings += measure_warnings(person_summaries)
-    if problem and series.n_frames and not series.detected.any():
+    if problem and tracked.n_frames and not detected.any():
         # The damage is what to fix first (the frames lost may hold the person), so it is the error.
-        warnings.append(AnalysisWarning(WarningCode.NO_PERSON_READ, {"frames": series.n_frames}))
+        warnings.append(AnalysisWarning(WarningCode.NO_PERSON_READ, {"frames": tracked.n_frames}))
     return _Measured(tables, person_summaries, roll, measure_options, warnings)
 
 
@@ -419,7 +423,7 @@ def _summary(
     outputs: Outputs,
 ) -> AnalysisSummary:
     """The summary of an analysis."""
-    series = tracked.series
+    series = tracked
     pitch = measured.options.camera_pitch_deg
     return AnalysisSummary(
         posturecheck_version=__version__,
@@ -427,7 +431,7 @@ def _summary(
         source=series.source,
         frames_analysed=series.n_frames,
         duration_s=float(series.times_s[-1]) if series.n_frames else 0.0,
-        presence=tuple(people_summary(series)),
+        presence=tuple(people_summary(tracked)),
         tracking=Tracking(
             people_found=series.n_people,
             short_detections_dropped=tracked.n_dropped_tracks,
@@ -482,28 +486,35 @@ def assessed_tables(tables: list[MeasureTable], person: int | None) -> list[Meas
     return chosen
 
 
-def people_summary(series: PoseSeries) -> list[Presence]:
-    """Per person slot seen: frames seen, fraction, first/last time, mean visibility."""
+def people_summary(series: PoseSeries | TrackedSeries) -> list[Presence]:
+    """Per person slot seen: frames seen, fraction, first/last time, mean visibility.
+
+    A tracked series is read person by person over their own frames.
+    """
+    if isinstance(series, TrackedSeries):
+        own = [(slot, person.landmarks, 0) for slot, person in enumerate(series.people)]
+    else:
+        own = [(slot, series, slot) for slot in range(series.n_people)]
     people = []
-    for slot in range(series.n_people):
-        seen = series.detected[:, slot]
+    for slot, part, column in own:
+        seen = part.detected[:, column]
         if not seen.any():
             continue
-        times = series.times_s[seen]
+        times = part.times_s[seen]
         people.append(
             Presence(
                 person=slot + 1,
                 frames_detected=int(seen.sum()),
-                fraction_detected=round(float(seen.mean()), 3),
+                fraction_detected=round(int(seen.sum()) / series.n_frames, 3),
                 first_seen_s=round(float(times[0]), 3),
                 last_seen_s=round(float(times[-1]), 3),
-                mean_visibility=round(float(series.visibility[seen, slot].mean()), 3),
+                mean_visibility=round(float(part.visibility[seen, column].mean()), 3),
             )
         )
     return people
 
 
-def presence_warnings(series: PoseSeries) -> list[AnalysisWarning]:
+def presence_warnings(series: PoseSeries | TrackedSeries) -> list[AnalysisWarning]:
     """People in view in under :data:`~posturecheck.measures.reasons.LOW_PRESENCE_FRACTION` of the frames."""
     warnings: list[AnalysisWarning] = []
     if series.n_frames < 2:

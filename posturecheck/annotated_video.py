@@ -18,6 +18,7 @@ from posturecheck.io.prefetch import WriteBehind, read_ahead
 from posturecheck.io.sources import SourceDescription, SourceEndedEarly, open_source
 from posturecheck.io.video_sink import H264Writer
 from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.tracking import TrackedSeries
 from posturecheck.privacy.blur import blur_faces
 
 
@@ -59,27 +60,36 @@ class AnnotatedVideoWriter:
 
 
 def render_annotated_video(
-    source_path: str | Path, series: PoseSeries, out_path: Path, max_side: int, blur: bool, progress: bool
+    source_path: str | Path, tracked: TrackedSeries, out_path: Path, max_side: int, blur: bool, progress: bool
 ) -> Path:
-    """Second pass: decode ``source_path`` again and draw ``series`` (slots = person IDs) on it.
+    """Second pass: decode ``source_path`` again and draw ``tracked``'s people (slots = person IDs) on it.
 
     Frames the series does not hold (none, for a series made from this
     source) are written without a skeleton. A source that ends early ends
-    the video there too.
+    the video there too. The people's landmarks are gathered a block of
+    rows at a time, so memory does not follow the clip's length.
     """
     source = open_source(source_path, "clip", max_side)
-    row_of_frame = {int(index): row for row, index in enumerate(series.frame_index)}
-    labels = tuple(f"#{slot + 1}" for slot in range(series.n_people))
-    empty = np.full((series.n_people, series.image.shape[2], 3), np.nan, dtype=np.float32)
+    row_of_frame = {int(index): row for row, index in enumerate(tracked.frame_index)}
+    labels = tuple(f"#{slot + 1}" for slot in range(tracked.n_people))
+    empty = np.full((tracked.n_people, tracked.clip.image.shape[2], 3), np.nan, dtype=np.float32)
     writer = AnnotatedVideoWriter(out_path, source.description, blur)
-    bar = tqdm(total=series.n_frames, unit="frame", desc="drawing", disable=not progress, leave=False)
+    bar = tqdm(total=tracked.n_frames, unit="frame", desc="drawing", disable=not progress, leave=False)
+    block: tuple[int, PoseSeries] | None = None
     try:
         for frame in read_ahead(source):
             row = row_of_frame.get(frame.index)
             if row is None:
                 writer.add(frame, empty, np.zeros(empty.shape[:2], dtype=np.float32))
             else:
-                writer.add(frame, series.image[row], series.visibility[row], labels)
+                if block is None or not block[0] <= row < block[0] + block[1].n_frames:
+                    first = row - row % _DRAW_BLOCK
+                    block = (
+                        first,
+                        tracked.rows(first, min(first + _DRAW_BLOCK, tracked.n_frames), every=True)[0],
+                    )
+                at = row - block[0]
+                writer.add(frame, block[1].image[at], block[1].visibility[at], labels)
             bar.update(1)
     except SourceEndedEarly:
         pass  # the analysis already reported it; the video stops where the frames do
@@ -87,3 +97,7 @@ def render_annotated_video(
         bar.close()
         writer.close()
     return out_path
+
+
+# Rows of landmarks render_annotated_video gathers at a time.
+_DRAW_BLOCK = 64

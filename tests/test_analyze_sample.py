@@ -149,3 +149,32 @@ def test_front_view_flags_hip_flexion_instead_of_showing_it(tmp_path: Path) -> N
     assert pelvis.fraction_valid_in_view > 0.9
     assert pelvis.confidence == ("high" if roll_known else "low")
     assert any(warning.code is WarningCode.HIP_FEW_VALID for warning in result.warnings)
+
+
+def test_several_people_read_from_their_own_frames_give_what_the_whole_series_gives(tmp_path: Path) -> None:
+    """Issue 9 item 5: the analysis keeps each tracked person over their own frames and measures
+    them there; its CSV, summary figures and landmarks file are byte for byte (figure for figure)
+    what measuring and summarising every frame of every tracked person gives."""
+    from posturecheck.analyze import people_summary
+    from posturecheck.measures.pipeline import compute_measures
+    from posturecheck.measures.summary import summarize_table
+    from posturecheck.measures.table import write_csv
+    from tests.media import TWO_PEOPLE_CLIP
+
+    out = tmp_path / "out"
+    options = AnalyzeOptions(out_dir=out, num_people=4, progress=False, csv_path=out / "m.csv")
+    result = analyze_file(TWO_PEOPLE_CLIP, options)
+    whole = result.tracked.series
+    assert whole.n_people >= 2 and result.csv_path is not None
+    stored = sum(person.landmarks.n_frames for person in result.tracked.people)
+    assert stored < whole.n_frames * whole.n_people, "someone is stored over their own frames only"
+    loaded = PoseSeries.load(result.landmarks_path)
+    for name in ("times_s", "frame_index", "image", "world", "visibility", "presence"):
+        np.testing.assert_array_equal(getattr(loaded, name), getattr(whole, name), err_msg=name, strict=True)
+    tables = [compute_measures(whole, table.person, table.options) for table in result.tables]
+    assert [t.person for t in tables] == [k for k in range(whole.n_people) if whole.detected[:, k].any()]
+    assert write_csv(tables, tmp_path / "whole.csv").read_text() == result.csv_path.read_text()
+    roll_known = result.summary.camera_roll.deg is not None
+    people = [summarize_table(t, whole.detected[:, t.person], roll_known=roll_known) for t in tables]
+    assert list(result.summary.people) == people
+    assert result.summary.presence == tuple(people_summary(whole))

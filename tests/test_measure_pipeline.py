@@ -433,3 +433,58 @@ def test_a_variable_frame_rate_clip_is_measured_whole(tmp_path: Path) -> None:
     own = compute_measures(series, 0, options)
     whole = pipeline._measure_rows(series, 0, options, timed=True)
     _assert_same(_everything(own, series, tmp_path, "own"), _everything(whole, series, tmp_path, "whole"))
+
+
+def _three_in_turn(n_frames: int, with_masks: bool) -> PoseSeries:
+    """Three people in three slots: one walks at the left for the first 70 frames, one stands at the
+    right throughout, and one walks in front of the stander (overlapping them) from frame 150 on."""
+    early = make_series(_walk(n_frames), Camera(), noise_frac=0.003, seed=3)
+    stander = make_series([BodyPose()] * n_frames, Camera(side="right"), noise_frac=0.003, seed=4)
+    late = make_series(_walk(n_frames), Camera(), noise_frac=0.003, seed=5)
+    series = stack_people([early, stander, late])
+    series.image[:, 0, :, 0] -= 0.35
+    series.image[:, 1, :, 0] += 0.3
+    series.image[:, 2, :, 0] += 0.27
+    source = replace(series.source, inference_width=108, inference_height=192)
+    masks = np.concatenate([_draw_masks(replace(series, source=source), 0.1)] * 3, axis=1)
+    for slot, gone in ((0, np.arange(n_frames) >= 70), (2, np.arange(n_frames) < 150)):
+        series.image[gone, slot] = np.nan
+        series.world[gone, slot] = np.nan
+        series.visibility[gone, slot] = 0.0
+        series.presence[gone, slot] = 0.0
+        masks[gone, slot] = 0
+    return replace(series, source=source, masks=masks) if with_masks else series
+
+
+@pytest.mark.parametrize("with_masks", [False, True])
+def test_a_tracked_person_measured_from_their_own_frames_reads_as_the_whole_series(
+    tmp_path: Path, with_masks: bool
+) -> None:
+    """Issue 9 item 5: measuring a tracked person from their own frames and the people in view with
+    them only (not every frame of everyone ever tracked) gives, to the bit, every value, flag, reason
+    (an overlap names the other person by their own number), view, summary figure and CSV byte that
+    measuring the whole tracked series gives."""
+    from posturecheck.measures.pipeline import compute_tracked_measures
+    from posturecheck.pose.tracking import track_people
+
+    tracked = track_people(_three_in_turn(200, with_masks))
+    assert tracked.n_people == 3, "the test needs the three people kept apart"
+    whole = tracked.series
+    options = MeasureOptions(height_cm=175.0)
+    reasons = {}
+    for person in range(3):
+        own = compute_tracked_measures(tracked, person, options)
+        dense = compute_measures(whole, person, options)
+        assert own.person == dense.person == person
+        _assert_same(
+            _everything(own, whole, tmp_path, f"own{person}"),
+            _everything(dense, whole, tmp_path, f"all{person}"),
+        )
+        reasons[person] = set(own.measures["hip_flexion_left"].reason)
+    # The late walker is measured with the stander only: the stander is the first of those two, yet
+    # the overlap names them by their own number (the early walker, person 1, came first).
+    (stander,) = np.flatnonzero(whole.detected.all(axis=0))
+    (late,) = np.flatnonzero(~whole.detected[:150].any(axis=0))
+    assert stander == 1 and any(f"overlaps person {stander + 1}" in r for r in reasons[late])
+    with pytest.raises(ValueError, match="person 3 is not in the series"):
+        compute_tracked_measures(tracked, 3, options)

@@ -411,3 +411,53 @@ def test_two_people_clip(tmp_path: Path) -> None:
     assert result.summary.tracking.short_detections_dropped >= 3
     firsts = [track.first_s for track in tracked.tracks]
     assert firsts == sorted(firsts) and tracked.series.n_people <= 3
+
+
+def test_people_are_kept_over_their_own_frames_and_read_as_the_whole_series(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9 item 5: each person's landmarks are stored from their first to their last sighting
+    only; the whole series, any rows of it, one frame and the landmarks file read the same as
+    every frame of every person (NaN and zero scores where a person is not seen)."""
+    from posturecheck.pose import tracking
+
+    series, b_rows, back_rows = exit_and_return(BODY_C, 0.95)
+    rng = np.random.default_rng(1)
+    masks = rng.integers(0, 256, (series.n_frames, 2, 6, 2), dtype=np.uint8)
+    masks[~series.detected] = 0
+    series = replace(series, masks=masks)
+    tracked = track_people(series)
+    assert tracked.n_people == 3
+    assert [(p.start, p.stop) for p in tracked.people] == [(0, 81), (0, 21), (60, 81)]
+    assert tracked.clip.n_people == 0 and tracked.clip.n_frames == 81
+    # What every frame of every person holds, made from the input by hand.
+    expected = {}
+    for name, fill in (
+        ("image", np.nan),
+        ("world", np.nan),
+        ("visibility", 0),
+        ("presence", 0),
+        ("masks", 0),
+    ):
+        given = getattr(series, name)
+        whole = np.full((81, 3) + given.shape[2:], fill, dtype=given.dtype)
+        whole[:, 0] = given[:, 0]
+        whole[b_rows, 1], whole[back_rows, 2] = given[b_rows, 1], given[back_rows, 1]
+        expected[name] = whole
+        np.testing.assert_array_equal(getattr(tracked.series, name), whole, err_msg=name, strict=True)
+    np.testing.assert_array_equal(tracked.detected, tracked.series.detected)
+    part, slots = tracked.rows(50, 70)
+    assert slots.tolist() == [0, 2], "only the people in view in those rows"
+    np.testing.assert_array_equal(part.image, expected["image"][50:70][:, [0, 2]])
+    np.testing.assert_array_equal(part.times_s, series.times_s[50:70])
+    assert tracked.rows(0, 81)[1].tolist() == [0, 1, 2]
+    assert tracked.rows(0, 81, seen_with=2)[1].tolist() == [0, 2], "the people seen with person 2 only"
+    image, visibility = tracked.frame(65)
+    np.testing.assert_array_equal(image, expected["image"][65])
+    np.testing.assert_array_equal(visibility, expected["visibility"][65])
+    monkeypatch.setattr(tracking, "_SAVE_BLOCK_BYTES", 1)  # a row at a time: blocks join up
+    loaded = PoseSeries.load(tracked.save(tmp_path / "tracked.npz"))
+    dense = PoseSeries.load(tracked.series.save(tmp_path / "dense.npz"))
+    for name in ("times_s", "frame_index", "image", "world", "visibility", "presence", "masks"):
+        np.testing.assert_array_equal(getattr(loaded, name), getattr(dense, name), err_msg=name, strict=True)
+    assert loaded.source == dense.source == series.source

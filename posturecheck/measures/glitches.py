@@ -384,6 +384,7 @@ def reject(
     times_s: np.ndarray | None,
     person: int,
     max_gap_s: float,
+    slots: np.ndarray | None = None,
 ) -> Rejection:
     """Every check of the module notes for one person of a series.
 
@@ -401,6 +402,10 @@ def reject(
         stills, which get only the overlap and frame-edge checks.
     person : the slot checked.
     max_gap_s : longest gap that does not end a followed stretch, seconds.
+    slots : (P,) int, the person slot each of ``image_norm``'s persons is
+        known by, as the overlap reason names it (default: its index; a
+        person measured with only the people in view around them, each
+        keeps their own number).
 
     Returns
     -------
@@ -412,8 +417,9 @@ def reject(
     n_frames = image_px.shape[0]
     shared = np.full((n_frames, image_px.shape[1]), "", dtype=object)
     other = overlapping_person(image_norm, detected, person)
+    numbers = np.arange(detected.shape[1]) if slots is None else np.asarray(slots)
     for row in np.flatnonzero(other >= 0):
-        _mark_frame(shared, int(row), reason_line(Invalid.OVERLAP, other=other[row] + 1))
+        _mark_frame(shared, int(row), reason_line(Invalid.OVERLAP, other=int(numbers[other[row]]) + 1))
     if times_s is not None:
         edges = track_edges(detected[:, person], times_s, max_gap_s)
         for row in np.flatnonzero(edges != ""):

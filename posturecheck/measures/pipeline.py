@@ -68,6 +68,7 @@ from posturecheck.measures.swaps import correct_left_right_swaps
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.view import ViewEstimate, ViewLimits, estimate_view, landmark_name, summarize_view
 from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.tracking import TrackedSeries
 
 _BUTTERWORTH_ORDER = 4
 # "auto" keeps the 2D variant while it is valid in at least this share of the
@@ -476,10 +477,20 @@ def _reject(
     times_s: np.ndarray | None,
     options: MeasureOptions,
     size: np.ndarray,
+    slots: np.ndarray | None = None,
 ) -> tuple[_Points, _Points, list[str]]:
-    """The raw points carrying their rejection, the same with rejected landmarks missing, and a note."""
+    """The raw points carrying their rejection, the same with rejected landmarks missing, and a note;
+    ``slots``: the person number each of ``series``' slots is known by (default: its index)."""
     rejection = reject(
-        series.image, raw.image, raw.image_px, raw.world, series.detected, times_s, person, options.max_gap_s
+        series.image,
+        raw.image,
+        raw.image_px,
+        raw.world,
+        series.detected,
+        times_s,
+        person,
+        options.max_gap_s,
+        slots,
     )
     marked = _Points(raw.image, raw.image_px, raw.world, raw.detected, rejection)
     image = np.where((rejection.image != "")[..., None], np.nan, raw.image)
@@ -528,6 +539,57 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
     # one): every frame further out reads like that one (no person detected), and storage and
     # working arrays follow the person's time in view, not the clip's length.
     return _padded(_measure_rows(part, person, options, timed, interval), first, series)
+
+
+def compute_tracked_measures(tracked: TrackedSeries, person: int, options: MeasureOptions) -> MeasureTable:
+    """:func:`compute_measures` of ``tracked.series`` and ``person``, the same table, made from
+    the person's own frames and the people seen in a same frame as them only.
+
+    Memory follows the person's time in view and the people around them,
+    not the clip's length times everyone ever tracked. A clip whose frame
+    interval varies (see :func:`_same_rate`) is measured over every frame.
+
+    Raises
+    ------
+    ValueError
+        If ``person`` is not a person of ``tracked``.
+    """
+    if not 0 <= person < tracked.n_people:
+        raise ValueError(f"person {person} is not in the series (it has {tracked.n_people} person slots)")
+    clip, span = tracked.clip, tracked.people[person]
+    n = clip.n_frames
+    timed = n >= 2 and bool(np.all(np.diff(clip.times_s) > 0))
+    seen = span.start + np.flatnonzero(span.landmarks.detected[:, 0])
+    first, stop = (max(int(seen[0]) - 1, 0), min(int(seen[-1]) + 2, n)) if seen.size else (0, 0)
+    if stop - first < 2 or (first == 0 and stop == n) or not _same_rate(_times(clip, first, stop), clip):
+        part, slots = tracked.rows(0, n, seen_with=person)
+        return _measure_rows(part, _index(slots, person), options, timed, _interval(clip, timed), slots)
+    # Others matter only where they are seen with the person (the overlap check): the rest are left out.
+    part, slots = tracked.rows(first, stop, seen_with=person)
+    table = _measure_rows(part, _index(slots, person), options, timed, _interval(clip, timed), slots)
+    return _padded(table, first, clip)
+
+
+def _times(series: PoseSeries, first: int, stop: int) -> PoseSeries:
+    """Rows ``first`` to ``stop`` (exclusive) of ``series`` without its person slots: their times."""
+    return replace(
+        _rows(series, first, stop),
+        image=series.image[first:stop, :0],
+        world=series.world[first:stop, :0],
+        visibility=series.visibility[first:stop, :0],
+        presence=series.presence[first:stop, :0],
+        masks=None,
+    )
+
+
+def _index(slots: np.ndarray, person: int) -> int:
+    """Where ``person`` is among ``slots``."""
+    return int(np.flatnonzero(slots == person)[0])
+
+
+def _interval(series: PoseSeries, timed: bool) -> float | None:
+    """The median frame interval of ``series``, seconds; ``None`` when not ``timed``."""
+    return float(np.median(np.diff(series.times_s))) if timed else None
 
 
 def _same_rate(part: PoseSeries, series: PoseSeries) -> bool:
@@ -586,11 +648,18 @@ def _padded(table: MeasureTable, first: int, series: PoseSeries) -> MeasureTable
 
 
 def _measure_rows(
-    series: PoseSeries, person: int, options: MeasureOptions, timed: bool, interval_s: float | None = None
+    series: PoseSeries,
+    person: int,
+    options: MeasureOptions,
+    timed: bool,
+    interval_s: float | None = None,
+    slots: np.ndarray | None = None,
 ) -> MeasureTable:
     """:func:`compute_measures` over all frames of ``series``; ``timed``: are the whole clip's
     frame times strictly increasing (swap correction and filtering need them); ``interval_s``:
-    the clip's median frame interval, seconds (default: that of ``series``)."""
+    the clip's median frame interval, seconds (default: that of ``series``); ``slots``: the
+    person number each of ``series``' slots is known by (default: its index), ``person`` too."""
+    number = person if slots is None else int(slots[person])
     one = series.person(person)
     n_swapped = 0
     if options.correct_swaps and timed:
@@ -604,7 +673,7 @@ def _measure_rows(
     trusted, rejection_notes = raw, list[str]()
     if options.reject_glitches:
         times = one.times_s if timed else None
-        raw, trusted, rejection_notes = _reject(series, person, raw, times, options, size)
+        raw, trusted, rejection_notes = _reject(series, person, raw, times, options, size, slots)
     if timed:
         smooth, notes = _smooth(trusted, one.times_s, options, size, interval_s)
     else:
@@ -650,7 +719,7 @@ def _measure_rows(
     return MeasureTable(
         times_s=np.asarray(one.times_s, dtype=np.float64),
         frame_index=np.asarray(one.frame_index),
-        person=person,
+        person=number,
         measures=measures,
         raw=raw_measures,
         chosen=chosen,

@@ -4,7 +4,8 @@ The slots of a :class:`PoseSeries` straight from :mod:`posturecheck.pose.extract
 only keep a person from one frame to the next: they can swap identities
 where two people cross, lose someone during a short occlusion, or hand a
 slot to a newcomer. :func:`track_people` re-identifies people over the whole
-series and returns a new series whose slot ``k`` is person (track) ``k``.
+series and returns the people found, person (track) ``k`` kept over their own frames
+(:class:`TrackedSeries`; its ``series`` is the whole series, slot ``k`` person ``k``).
 
 How
 ---
@@ -56,13 +57,18 @@ stranger appearing within the gate of a just-lost person takes their ID.
 
 from __future__ import annotations
 
+import functools
+import json
 import math
-from dataclasses import dataclass, field, replace
+import zipfile
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
+from numpy.lib import format as npy
 
 from posturecheck.landmarks import Landmark
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.series import FORMAT_VERSION, PoseSeries, SourceInfo
 
 # scipy.optimize is imported inside the functions that use it: it takes seconds to import, and the app's
 # first page loads this module (through the assessments it lists) without calling them.
@@ -159,24 +165,204 @@ class TrackInfo:
 
 
 @dataclass(frozen=True)
-class TrackedSeries:
-    """People with stable IDs.
+class PersonSpan:
+    """One tracked person's landmarks over their own frames only.
 
     Attributes
     ----------
-    series : slot ``k`` holds track ``k``; tracks ordered by first appearance.
-    tracks : one :class:`TrackInfo` per slot, same order.
+    start : row of the clip (:attr:`TrackedSeries.clip`) where ``landmarks`` begins:
+        the first row the person is seen in.
+    landmarks : a one-slot :class:`~posturecheck.pose.series.PoseSeries` of the
+        clip's rows ``start`` to the last the person is seen in (inclusive),
+        its times and frame numbers those rows'; rows inside where the
+        person is not seen hold "no person" (NaN landmarks, zero scores).
+    """
+
+    start: int
+    landmarks: PoseSeries
+
+    @property
+    def stop(self) -> int:
+        """Row of the clip after the person's last (exclusive end of their span)."""
+        return self.start + self.landmarks.n_frames
+
+
+@dataclass(frozen=True)
+class TrackedSeries:
+    """People with stable IDs, each kept over their own frames (memory follows time in view).
+
+    Attributes
+    ----------
+    clip : the clip's frames: times, frame numbers and source of every row,
+        no person slots (``P = 0``).
+    people : one :class:`PersonSpan` per person, tracks ordered by first
+        appearance; person ``k`` is slot ``k`` of :attr:`series`.
+    tracks : one :class:`TrackInfo` per person, same order.
     n_dropped_tracks : tracklets dropped as spurious (seen for less than
         ``min_duration_s`` in total).
     min_duration_s : the seconds a tracklet had to be seen for to be kept
         (:func:`track_people`'s ``min_duration_s``), so what reports the
         dropped ones states the minimum used.
+
+    Storage
+    -------
+    A person is stored over their span only, so a clip's landmarks cost
+    about the frames each person is in view, not frames x people ever seen
+    (a class or corridor clip sees many people one after another). The whole
+    series, slot ``k`` person ``k`` and every frame of every slot (what
+    :func:`track_people` returned before), is made on first use of
+    :attr:`series` and kept: the analysis itself reads the people
+    (:meth:`rows`, :meth:`frame`, :meth:`save`) without it.
     """
 
-    series: PoseSeries
+    clip: PoseSeries
+    people: tuple[PersonSpan, ...]
     tracks: tuple[TrackInfo, ...]
     n_dropped_tracks: int
     min_duration_s: float
+
+    @property
+    def n_frames(self) -> int:
+        """Number of frames ``F`` of the clip."""
+        return self.clip.n_frames
+
+    @property
+    def n_people(self) -> int:
+        """Number of people (slots of :attr:`series`)."""
+        return len(self.people)
+
+    @property
+    def source(self) -> SourceInfo:
+        """Where the frames came from."""
+        return self.clip.source
+
+    @property
+    def times_s(self) -> np.ndarray:
+        """(F,) float64, seconds from the start of the source."""
+        return self.clip.times_s
+
+    @property
+    def frame_index(self) -> np.ndarray:
+        """(F,) int64, index of each row's frame in the source."""
+        return self.clip.frame_index
+
+    @property
+    def detected(self) -> np.ndarray:
+        """(F, P) bool: person ``k`` was found in the row (as ``series.detected``)."""
+        out = np.zeros((self.n_frames, self.n_people), dtype=bool)
+        for k, person in enumerate(self.people):
+            out[person.start : person.stop, k] = person.landmarks.detected[:, 0]
+        return out
+
+    @functools.cached_property
+    def series(self) -> PoseSeries:
+        """Every frame of every person: slot ``k`` is person ``k`` (made on first use, then kept)."""
+        return self.rows(0, self.n_frames, every=True)[0]
+
+    def rows(
+        self, first: int, stop: int, every: bool = False, seen_with: int | None = None
+    ) -> tuple[PoseSeries, np.ndarray]:
+        """Rows ``first`` to ``stop`` (exclusive) of the people seen in them, and their slots.
+
+        Returns the series of those rows whose slot ``i`` is person
+        ``slots[i]`` (in increasing order), the same values as the rows and
+        slots of :attr:`series`. ``every``: all people, seen there or not, so
+        ``slots[i] == i``; ``seen_with``: that person and only those seen in
+        a same row as them (a person's measures look at no one else).
+        """
+        if not 0 <= first <= stop <= self.n_frames:
+            raise ValueError(f"rows {first}-{stop} are not within the clip's {self.n_frames}")
+        slots = [
+            k
+            for k, person in enumerate(self.people)
+            if every or (person.start < stop and person.stop > first and person.landmarks.n_frames)
+        ]
+        if seen_with is not None and not every:
+            slots = [k for k in slots if k == seen_with or self._seen_together(seen_with, k, first, stop)]
+        clip = self.clip  # no slots, but the arrays' types and landmark shapes
+        n = stop - first
+        image = np.full((n, len(slots)) + clip.image.shape[2:], np.nan, dtype=clip.image.dtype)
+        world = np.full((n, len(slots)) + clip.world.shape[2:], np.nan, dtype=clip.world.dtype)
+        visibility = np.zeros((n, len(slots)) + clip.visibility.shape[2:], dtype=clip.visibility.dtype)
+        presence = np.zeros((n, len(slots)) + clip.presence.shape[2:], dtype=clip.presence.dtype)
+        masks = None
+        if clip.masks is not None:
+            masks = np.zeros((n, len(slots)) + clip.masks.shape[2:], dtype=clip.masks.dtype)
+        for i, k in enumerate(slots):
+            person = self.people[k]
+            low, high = max(first, person.start), min(stop, person.stop)
+            if low >= high:
+                continue
+            into, take = slice(low - first, high - first), slice(low - person.start, high - person.start)
+            own = person.landmarks
+            image[into, i], world[into, i] = own.image[take, 0], own.world[take, 0]
+            visibility[into, i], presence[into, i] = own.visibility[take, 0], own.presence[take, 0]
+            if masks is not None and own.masks is not None:
+                masks[into, i] = own.masks[take, 0]
+        part = replace(
+            clip,
+            times_s=clip.times_s[first:stop],
+            frame_index=clip.frame_index[first:stop],
+            image=image,
+            world=world,
+            visibility=visibility,
+            presence=presence,
+            masks=masks,
+        )
+        return part, np.array(slots, dtype=np.int64)
+
+    def _seen_together(self, a: int, b: int, first: int, stop: int) -> bool:
+        """Are people ``a`` and ``b`` both seen in any row from ``first`` to ``stop`` (exclusive)?"""
+        one, other = self.people[a], self.people[b]
+        low, high = max(first, one.start, other.start), min(stop, one.stop, other.stop)
+        if low >= high:
+            return False
+        seen_one = one.landmarks.detected[low - one.start : high - one.start, 0]
+        seen_other = other.landmarks.detected[low - other.start : high - other.start, 0]
+        return bool((seen_one & seen_other).any())
+
+    def frame(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """Image landmarks (P, 33, 3) and visibility (P, 33) of every person in one row."""
+        part, _ = self.rows(row, row + 1, every=True)
+        return part.image[0], part.visibility[0]
+
+    def save(self, path: str | Path) -> Path:
+        """Write :attr:`series` to an ``.npz`` file as :meth:`PoseSeries.save` does, a block of rows
+        at a time (the file holds every frame of every slot; memory does not); returns the path."""
+        path = Path(path)
+        meta = np.array(json.dumps({"format_version": FORMAT_VERSION, "source": asdict(self.source)}))
+        per_person = ["image", "world", "visibility", "presence"] + (
+            [] if self.clip.masks is None else ["masks"]
+        )
+        with zipfile.ZipFile(path, mode="w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            for name, array in (("meta", meta), ("times_s", self.times_s), ("frame_index", self.frame_index)):
+                with archive.open(f"{name}.npy", "w", force_zip64=True) as handle:
+                    npy.write_array(handle, np.asanyarray(array), allow_pickle=False)
+            for name in per_person:
+                empty = getattr(self.clip, name)
+                header = {
+                    "descr": npy.dtype_to_descr(empty.dtype),
+                    "fortran_order": False,
+                    "shape": (self.n_frames, self.n_people) + empty.shape[2:],
+                }
+                with archive.open(f"{name}.npy", "w", force_zip64=True) as handle:
+                    npy.write_array_header_1_0(handle, header)
+                    step = max(1, _SAVE_BLOCK_BYTES // max(1, self.n_people * _bytes_per_row(self.clip)))
+                    for first in range(0, self.n_frames, step):
+                        block = self.rows(first, min(first + step, self.n_frames), every=True)[0]
+                        handle.write(np.ascontiguousarray(getattr(block, name)).tobytes())
+        return path
+
+
+# Bytes of landmarks TrackedSeries.save makes at a time.
+_SAVE_BLOCK_BYTES = 8 << 20
+
+
+def _bytes_per_row(clip: PoseSeries) -> int:
+    """Bytes one person's landmarks (and mask) take in one row of a series like ``clip``."""
+    arrays = [clip.image, clip.world, clip.visibility, clip.presence]
+    arrays += [] if clip.masks is None else [clip.masks]
+    return sum(int(np.prod(a.shape[2:])) * a.dtype.itemsize for a in arrays)
 
 
 @dataclass
@@ -228,7 +414,8 @@ def track_people(
     Returns
     -------
     TrackedSeries
-        The same frames, times, source and masks, re-slotted: slot ``k`` is track ``k``.
+        The same frames, times, source and masks, re-slotted: person ``k`` is track ``k``, each
+        kept from their first to their last frame (``series``: slot ``k`` of every frame).
 
     Raises
     ------
@@ -509,22 +696,18 @@ def _best_view(
 def _assemble(
     series: PoseSeries, people: list[_Person], n_dropped: int, min_duration_s: float
 ) -> TrackedSeries:
-    """The output series (slot k = people[k]) and per-track summaries."""
-    shape = (series.n_frames, len(people), series.image.shape[2])
-    image = np.full(shape + (3,), np.nan, dtype=series.image.dtype)
-    world = np.full(shape + (3,), np.nan, dtype=series.world.dtype)
-    visibility = np.zeros(shape, dtype=series.visibility.dtype)
-    presence = np.zeros(shape, dtype=series.presence.dtype)
-    masks = None
-    if series.masks is not None:
-        masks = np.zeros((series.n_frames, len(people)) + series.masks.shape[2:], dtype=series.masks.dtype)
-    tracks = []
+    """The people over their own rows (person k = people[k]) and per-track summaries."""
+    spans, tracks = [], []
     for k, person in enumerate(people):
         rows, slots = person.rows, person.slots
-        image[rows, k], world[rows, k] = series.image[rows, slots], series.world[rows, slots]
-        visibility[rows, k], presence[rows, k] = series.visibility[rows, slots], series.presence[rows, slots]
-        if masks is not None and series.masks is not None:
-            masks[rows, k] = series.masks[rows, slots]
+        start, stop = int(rows.min()), int(rows.max()) + 1
+        own, local = _rows_of(series, start, stop, 1), rows - start
+        own.image[local, 0], own.world[local, 0] = series.image[rows, slots], series.world[rows, slots]
+        own.visibility[local, 0] = series.visibility[rows, slots]
+        own.presence[local, 0] = series.presence[rows, slots]
+        if own.masks is not None and series.masks is not None:
+            own.masks[local, 0] = series.masks[rows, slots]
+        spans.append(PersonSpan(start, own))
         best_frame, best_box = _best_view(series, rows, slots)
         tracks.append(
             TrackInfo(
@@ -537,5 +720,25 @@ def _assemble(
                 reidentifications=tuple(person.joins),
             )
         )
-    tracked = replace(series, image=image, world=world, visibility=visibility, presence=presence, masks=masks)
-    return TrackedSeries(tracked, tuple(tracks), n_dropped, min_duration_s)
+    clip = _rows_of(series, 0, series.n_frames, 0)
+    return TrackedSeries(clip, tuple(spans), tuple(tracks), n_dropped, min_duration_s)
+
+
+def _rows_of(series: PoseSeries, first: int, stop: int, n_slots: int) -> PoseSeries:
+    """Rows ``first`` to ``stop`` of ``series`` with ``n_slots`` slots of no person (copies, so
+    nothing keeps ``series``' arrays alive)."""
+    n = stop - first
+
+    def empty(array: np.ndarray, fill: float) -> np.ndarray:
+        return np.full((n, n_slots) + array.shape[2:], fill, dtype=array.dtype)
+
+    return replace(
+        series,
+        times_s=series.times_s[first:stop].copy(),
+        frame_index=series.frame_index[first:stop].copy(),
+        image=empty(series.image, np.nan),
+        world=empty(series.world, np.nan),
+        visibility=empty(series.visibility, 0),
+        presence=empty(series.presence, 0),
+        masks=None if series.masks is None else empty(series.masks, 0),
+    )
