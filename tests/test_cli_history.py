@@ -21,7 +21,7 @@ from posturecheck.errors import InputError, PostureCheckError
 from posturecheck.storage import HistoryError, open_history
 from posturecheck.storage.location import kept_results_dir
 from posturecheck.summary_schema import SCHEMA_VERSION, AnalysisSummary
-from tests.test_report import write_result_folder
+from tests.test_report import STEM, write_result_folder
 
 Run = Callable[..., int]
 TABLES = ("clients", "sessions", "measures", "media")
@@ -269,11 +269,20 @@ def test_deleting_removes_emptied_kept_copies_but_no_other_folder(run: Run, tmp_
     assert (tmp_path / "mine").is_dir() and list((tmp_path / "mine").iterdir()) == []
 
 
-def _two_visits(run: Run, tmp_path: Path) -> list[float]:
-    """Two visits of client AB-1 (left hip flexion max from swings of 15 then 30 deg); their values."""
+def _two_visits(run: Run, tmp_path: Path, before_uncertainty: bool = False) -> list[float]:
+    """Two visits of client AB-1 (left hip flexion max from swings of 15 then 30 deg); their values.
+
+    ``before_uncertainty``: their summaries as written before errors and intervals were recorded.
+    """
     values = []
     for name, amplitude, date in (("march", 15.0, "2025-03-01T09:30"), ("april", 30.0, "2025-04-01T09:30")):
         summary = write_result_folder(tmp_path / name, amplitude=amplitude)
+        if before_uncertainty:
+            for person in summary["measures"]:
+                for measure in person["measures"].values():
+                    measure.pop("expected_error_deg", None)
+                    measure.pop("interval_95", None)
+            (tmp_path / name / f"{STEM}.summary.json").write_text(json.dumps(summary))
         values.append(summary["measures"][0]["measures"]["hip_flexion_left"]["max"])
         assert run("history", "add", str(tmp_path / name), "--client", "AB-1", "--date", date) == 0
     return values
@@ -293,7 +302,7 @@ def test_history_progress_judges_each_change_against_the_kept_mdc(
     from posturecheck.measures.repeatability import ChangeVerdict
     from posturecheck.storage import MeasurementError
 
-    before, after = _two_visits(run, tmp_path)
+    before, after = _two_visits(run, tmp_path, before_uncertainty=True)
     change = after - before
     assert change > 2.0  # the swings differ, so the test can tell within from beyond
 
