@@ -188,6 +188,11 @@ def main() -> None:
         f"{long_run['frames']} frames ({(long_rss / short_rss - 1) * 100:+.1f}%, goal within 10%); "
         f"long clip end to end {long_run['fps']:.1f} frames/s"
     )
+    long_ratio = long_run["fps"] / best["raw-working"]["fps"]
+    print(
+        f"  ratio end to end on the 10x longer clip / raw inference at working size: {long_ratio:.2f}"
+        " (start-up and the measures after the last frame weigh less)"
+    )
     short_frames, long_frames = best["analyze"]["frames_peak_rss_mb"], long_run["frames_peak_rss_mb"]
     print(
         f"  of which frame processing (decode, inference, video) peaked at {short_frames:.0f} and "

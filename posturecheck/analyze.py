@@ -20,12 +20,14 @@ from posturecheck.annotated_video import AnnotatedVideoWriter, render_annotated_
 from posturecheck.assessments import Assessment, AssessmentResult, get_assessment
 from posturecheck.errors import InputError, NoPersonError
 from posturecheck.exports import ExportFormat, write_exports
+from posturecheck.io.cores import core_split
 from posturecheck.io.frames import DEFAULT_MAX_SIDE, Frame
 from posturecheck.io.kinds import Expect
 from posturecheck.io.outputs import StagedFiles, check_writable_file, ready_folder
 from posturecheck.io.sources import FrameSource, open_source
 from posturecheck.measures import reasons
 from posturecheck.measures.catalogue import HIP_FLEXION, SIDES
+from posturecheck.measures.lazy_imports import warm_imports
 from posturecheck.measures.pipeline import MeasureOptions, compute_tracked_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.roll import estimate_camera_roll
@@ -67,7 +69,10 @@ class AnalyzeOptions:
     (1-based, as the summary numbers people) picks whom a single-person
     assessment grades (default: the person in view longest); ``exports``
     names the formats (:data:`posturecheck.exports.EXPORT_FORMATS`) each
-    measured person is also written in.
+    measured person is also written in; ``own_core`` keeps the model on one
+    core while decoding, drawing and encoding run on the others (Linux, two
+    cores or more; :mod:`posturecheck.io.cores`): off where several analyses
+    share the machine's cores (batch workers).
     """
 
     out_dir: Path
@@ -85,6 +90,7 @@ class AnalyzeOptions:
     csv_path: Path | None = None
     measure: MeasureOptions = field(default_factory=MeasureOptions)
     exports: tuple[ExportFormat, ...] = ()
+    own_core: bool = True
 
 
 @dataclass
@@ -351,9 +357,14 @@ def _run_model(
         desc=Path(path).name,
         leave=False,
     )
+    cores = core_split() if options.own_core and description.kind == "video" else None
+    if cores is not None:
+        warm_imports(cores.others)
     writer = None
     if video_file is not None and options.num_people == 1:
-        writer = AnnotatedVideoWriter(video_file, description, options.blur_faces)
+        writer = AnnotatedVideoWriter(
+            video_file, description, options.blur_faces, cores.others if cores else None
+        )
     scene: list[tuple[np.ndarray, np.ndarray]] = []
 
     def on_frame(frame: Frame, landmarks: np.ndarray, visibility: np.ndarray) -> None:
@@ -366,7 +377,7 @@ def _run_model(
             options.on_progress(frame.index + 1, description.n_frames)
 
     try:
-        extraction = extract_poses(source, description, model, settings, on_frame)
+        extraction = extract_poses(source, description, model, settings, on_frame, cores)
     finally:
         progress.close()
         if writer is not None:

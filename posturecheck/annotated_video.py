@@ -27,14 +27,17 @@ class AnnotatedVideoWriter:
 
     ``add`` takes a frame with its (P, 33, 3) normalised landmarks and (P, 33)
     visibility; ``labels`` (one per slot, or ``None`` for none) are drawn
-    beside each skeleton.
+    beside each skeleton. ``cores``: the cores the worker thread (and the
+    encoder's threads, which it starts) may run on; ``None``: any.
     """
 
-    def __init__(self, path: Path, description: SourceDescription, blur: bool) -> None:
+    def __init__(
+        self, path: Path, description: SourceDescription, blur: bool, cores: frozenset[int] | None = None
+    ) -> None:
         self.path = path
         self._writer = H264Writer(path, description.work_width, description.work_height, description.fps)
         self._blur = blur
-        self._behind = WriteBehind(self._draw_and_write)
+        self._behind = WriteBehind(self._draw_and_write, cores=cores)
 
     def _draw_and_write(self, item: tuple[Frame, np.ndarray, np.ndarray, tuple[str, ...] | None]) -> None:
         frame, landmarks, visibility, labels = item
