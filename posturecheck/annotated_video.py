@@ -12,14 +12,13 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from posturecheck.draw.skeleton import draw_skeletons
+from posturecheck.draw.annotate import annotated_picture
 from posturecheck.io.frames import Frame
 from posturecheck.io.prefetch import WriteBehind, read_ahead
 from posturecheck.io.sources import SourceDescription, SourceEndedEarly, open_source
 from posturecheck.io.video_sink import H264Writer
 from posturecheck.pose.series import PoseSeries
 from posturecheck.pose.tracking import TrackedSeries
-from posturecheck.privacy.blur import blur_faces
 
 
 class AnnotatedVideoWriter:
@@ -27,22 +26,20 @@ class AnnotatedVideoWriter:
 
     ``add`` takes a frame with its (P, 33, 3) normalised landmarks and (P, 33)
     visibility; ``labels`` (one per slot, or ``None`` for none) are drawn
-    beside each skeleton. ``cores``: the cores the worker thread (and the
-    encoder's threads, which it starts) may run on; ``None``: any.
+    beside each skeleton.
     """
 
-    def __init__(
-        self, path: Path, description: SourceDescription, blur: bool, cores: frozenset[int] | None = None
-    ) -> None:
+    def __init__(self, path: Path, description: SourceDescription, blur: bool) -> None:
         self.path = path
         self._writer = H264Writer(path, description.work_width, description.work_height, description.fps)
         self._blur = blur
-        self._behind = WriteBehind(self._draw_and_write, cores=cores)
+        self._behind = WriteBehind(self._draw_and_write)
 
     def _draw_and_write(self, item: tuple[Frame, np.ndarray, np.ndarray, tuple[str, ...] | None]) -> None:
         frame, landmarks, visibility, labels = item
-        picture = blur_faces(frame.image, landmarks, visibility) if self._blur else frame.image
-        self._writer.write(draw_skeletons(picture, landmarks, visibility, labels), frame.time_s)
+        self._writer.write(
+            annotated_picture(frame.image, landmarks, visibility, labels, self._blur), frame.time_s
+        )
 
     def add(
         self,

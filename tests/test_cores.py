@@ -15,7 +15,9 @@ import pytest
 
 from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file
 from posturecheck.io.cores import core_split, run_on
-from posturecheck.io.prefetch import WriteBehind, read_ahead
+from posturecheck.io.frame_process import SHARED_FOLDER, FrameProcess
+from posturecheck.io.frames import DEFAULT_MAX_SIDE
+from posturecheck.io.sources import open_source
 from tests.media import WALK_CLIP
 
 ALLOWED = frozenset(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else frozenset()
@@ -47,23 +49,43 @@ def test_nothing_to_split_on_one_core() -> None:
     assert _in_thread(on_one_core) is None
 
 
+def _allowed_cores(pid: int) -> frozenset[int]:
+    """The cores the kernel lets process ``pid`` run on (``Cpus_allowed_list``: ``1``, ``1-3,5``...)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    (listed,) = [
+        line.split(":")[1].strip() for line in status.splitlines() if line.startswith("Cpus_allowed_list")
+    ]
+    cores: set[int] = set()
+    for part in listed.split(","):
+        first, _, last = part.partition("-")
+        cores.update(range(int(first), int(last or first) + 1))
+    return frozenset(cores)
+
+
 @needs_two_cores
-def test_the_reading_and_writing_threads_run_where_they_are_told() -> None:
+def test_the_frame_process_runs_on_the_other_cores_and_removes_its_memory() -> None:
     split = core_split()
     assert split is not None
-
-    def masks_seen():  # type: ignore[no-untyped-def]
-        for _ in range(3):
-            yield frozenset(os.sched_getaffinity(0))
-
-    assert set(read_ahead(masks_seen(), cores=split.others)) == {split.others}
-    written: list[frozenset[int]] = []
-    behind = WriteBehind(lambda _item: written.append(frozenset(os.sched_getaffinity(0))), cores=split.others)
-    for item in range(3):
-        behind.submit(item)
-    behind.close()
-    assert written == [split.others] * 3
-    assert frozenset(os.sched_getaffinity(0)) == ALLOWED  # the caller's own mask is untouched
+    description = open_source(WALK_CLIP, "clip", DEFAULT_MAX_SIDE).description
+    process = FrameProcess(description, DEFAULT_MAX_SIDE, None, split.others)
+    memory = SHARED_FOLDER / process._memory.name
+    nothing_drawn = (np.zeros((1, 33, 3)), np.zeros((1, 33)))
+    try:
+        frames = iter(process)
+        first = next(frames)
+        assert _allowed_cores(process._process.pid) == split.others
+        expected = next(iter(open_source(WALK_CLIP, "clip", DEFAULT_MAX_SIDE)))
+        np.testing.assert_array_equal(first.image, expected.image)  # the same pixels as decoded here
+        process.finish(first, *nothing_drawn)
+        count = 1
+        for frame in frames:
+            process.finish(frame, *nothing_drawn)
+            count += 1
+        assert count == description.n_frames  # more frames than slots: every slot came back
+        process.close()
+    finally:
+        process.abandon()
+    assert not memory.exists()
 
 
 @needs_two_cores

@@ -12,14 +12,12 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from posturecheck.io.cores import run_on
-
 T = TypeVar("T")
 
 _END = object()
 
 
-def read_ahead(items: Iterable[T], depth: int = 8, cores: frozenset[int] | None = None) -> Iterator[T]:
+def read_ahead(items: Iterable[T], depth: int = 8) -> Iterator[T]:
     """Iterate ``items`` in a worker thread, at most ``depth`` items ahead.
 
     An exception raised by ``items`` is re-raised here, after the items
@@ -29,7 +27,6 @@ def read_ahead(items: Iterable[T], depth: int = 8, cores: frozenset[int] | None 
     stop = threading.Event()
 
     def produce() -> None:
-        run_on(cores)
         try:
             for item in items:
                 while not stop.is_set():
@@ -70,18 +67,14 @@ class WriteBehind:
     by the next ``submit`` or by ``close``.
     """
 
-    def __init__(
-        self, consume: Callable[[T], None], depth: int = 8, cores: frozenset[int] | None = None
-    ) -> None:
+    def __init__(self, consume: Callable[[T], None], depth: int = 8) -> None:
         self._consume = consume
-        self._cores = cores
         self._queue: queue.Queue[object] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self._worker = threading.Thread(target=self._drain, name="posturecheck-write", daemon=True)
         self._worker.start()
 
     def _drain(self) -> None:
-        run_on(self._cores)
         while True:
             item = self._queue.get()
             if item is _END:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import mediapipe as mp
 import numpy as np
 
 from posturecheck.io.cores import CoreSplit, run_on
@@ -167,14 +168,16 @@ def extract_poses(
     settings: DetectorSettings,
     on_frame: FrameCallback | None = None,
     cores: CoreSplit | None = None,
+    ahead: bool = True,
 ) -> Extraction:
     """Landmarks of every frame of a file or image source.
 
     Clips run in VIDEO mode (tracking between frames), stills and image
     folders in IMAGE mode (each picture on its own). With ``cores``, the
-    model (and this thread, which feeds it) keeps ``cores.model`` while
-    decoding runs on ``cores.others``; ``on_frame`` should hand heavy work
-    to a thread on ``cores.others`` too.
+    model (and this thread, which feeds it) keeps ``cores.model``: whatever
+    decodes, draws and encodes should run on ``cores.others``. ``ahead``:
+    decode on a thread of this process, ahead of the model (off for frames
+    decoded in another process, by :class:`~posturecheck.io.frame_process.FrameProcess`).
     """
     builder = _SeriesBuilder(
         settings.num_poses,
@@ -185,7 +188,7 @@ def extract_poses(
     ended_early: SourceEndedEarly | None = None
     run_on(cores.model if cores else None)
     try:
-        _run(frames, description, model, settings, builder, on_frame, cores)
+        _run(frames, description, model, settings, builder, on_frame, ahead)
     except SourceEndedEarly as exc:
         ended_early = exc
     finally:
@@ -200,14 +203,16 @@ def _run(
     settings: DetectorSettings,
     builder: _SeriesBuilder,
     on_frame: FrameCallback | None,
-    cores: CoreSplit | None,
+    ahead: bool,
 ) -> None:
     mode: RunMode = "video" if description.kind == "video" else "image"
     last_ms = -1
     # The decoding thread also wraps each frame for MediaPipe (a copy), off the model's core.
-    pictures = ((frame, to_mp_image(frame.image)) for frame in frames)
+    pictures: Iterable[tuple[Frame, mp.Image]] = ((frame, to_mp_image(frame.image)) for frame in frames)
+    if ahead:
+        pictures = read_ahead(pictures)
     with create_landmarker(model, mode, settings) as landmarker:
-        for frame, picture in read_ahead(pictures, cores=cores.others if cores else None):
+        for frame, picture in pictures:
             # VIDEO mode needs strictly increasing timestamps, even where a
             # variable-rate clip has two frames within the same millisecond.
             timestamp_ms = max(int(round(frame.time_s * 1000)), last_ms + 1)
