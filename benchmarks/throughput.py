@@ -10,7 +10,9 @@ are real footage):
   encoding, landmarks file) on the same clip;
 * the ratio end to end / raw inference at working size;
 * peak resident memory of analyze on that clip and on one 10x longer, overall
-  and up to the last frame (frame processing alone, before the results).
+  and up to the last frame (frame processing alone, before the results), and
+  that of the process that decodes, draws and encodes beside it;
+* end to end on the 10x longer clip against the same raw inference.
 
 Each measurement runs in its own subprocess so peak memory is that run's own.
 Usage: ``python benchmarks/throughput.py [--repeat N]``.
@@ -125,6 +127,8 @@ def child_analyze(clip: Path, video: bool = True) -> dict:
         "people": result.series.n_people,
         "peak_rss_mb": peak_rss_mb(),
         "frames_peak_rss_mb": frames_peak[0] if frames_peak else float("nan"),
+        # The decoding process (posturecheck.io.frame_process), waited for by analyze: its own peak.
+        "decoder_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
@@ -187,6 +191,15 @@ def main() -> None:
         f"peak memory: {short_rss:.0f} MiB for {best['analyze']['frames']} frames, {long_rss:.0f} MiB for "
         f"{long_run['frames']} frames ({(long_rss / short_rss - 1) * 100:+.1f}%, goal within 10%); "
         f"long clip end to end {long_run['fps']:.1f} frames/s"
+    )
+    long_ratio = long_run["fps"] / best["raw-working"]["fps"]
+    print(
+        f"  ratio end to end on the 10x longer clip / raw inference at working size: {long_ratio:.2f}"
+        " (start-up and the measures after the last frame weigh less)"
+    )
+    print(
+        f"  the decoding process beside it peaked at {best['analyze']['decoder_peak_rss_mb']:.0f} and "
+        f"{long_run['decoder_peak_rss_mb']:.0f} MiB (0: none; frames decoded on a thread)"
     )
     short_frames, long_frames = best["analyze"]["frames_peak_rss_mb"], long_run["frames_peak_rss_mb"]
     print(

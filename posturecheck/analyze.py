@@ -7,7 +7,7 @@ This is the job behind ``posturecheck analyze``; front ends call
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,12 +20,15 @@ from posturecheck.annotated_video import AnnotatedVideoWriter, render_annotated_
 from posturecheck.assessments import Assessment, AssessmentResult, get_assessment
 from posturecheck.errors import InputError, NoPersonError
 from posturecheck.exports import ExportFormat, write_exports
+from posturecheck.io.cores import core_split
+from posturecheck.io.frame_process import FrameProcess, VideoOut, slots_fit
 from posturecheck.io.frames import DEFAULT_MAX_SIDE, Frame
 from posturecheck.io.kinds import Expect
 from posturecheck.io.outputs import StagedFiles, check_writable_file, ready_folder
 from posturecheck.io.sources import FrameSource, open_source
 from posturecheck.measures import reasons
 from posturecheck.measures.catalogue import HIP_FLEXION, SIDES
+from posturecheck.measures.lazy_imports import warm_imports
 from posturecheck.measures.pipeline import MeasureOptions, compute_tracked_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.roll import estimate_camera_roll
@@ -67,7 +70,10 @@ class AnalyzeOptions:
     (1-based, as the summary numbers people) picks whom a single-person
     assessment grades (default: the person in view longest); ``exports``
     names the formats (:data:`posturecheck.exports.EXPORT_FORMATS`) each
-    measured person is also written in.
+    measured person is also written in; ``own_core`` keeps the model on one
+    core while decoding, drawing and encoding run on the others (Linux, two
+    cores or more; :mod:`posturecheck.io.cores`): off where several analyses
+    share the machine's cores (batch workers).
     """
 
     out_dir: Path
@@ -85,6 +91,7 @@ class AnalyzeOptions:
     csv_path: Path | None = None
     measure: MeasureOptions = field(default_factory=MeasureOptions)
     exports: tuple[ExportFormat, ...] = ()
+    own_core: bool = True
 
 
 @dataclass
@@ -351,24 +358,44 @@ def _run_model(
         desc=Path(path).name,
         leave=False,
     )
-    writer = None
-    if video_file is not None and options.num_people == 1:
+    split = options.own_core and description.kind == "video" and slots_fit(description)
+    cores = core_split() if split else None
+    one_pass_video = video_file is not None and options.num_people == 1
+    frames: Iterable[Frame] = source
+    process, writer = None, None
+    if cores is not None:
+        warm_imports(cores.others)
+        out = (
+            VideoOut(video_file, description.fps, options.blur_faces)
+            if one_pass_video and video_file
+            else None
+        )
+        frames = process = FrameProcess(description, options.max_side, out, cores.others)
+    elif one_pass_video and video_file is not None:
         writer = AnnotatedVideoWriter(video_file, description, options.blur_faces)
     scene: list[tuple[np.ndarray, np.ndarray]] = []
 
     def on_frame(frame: Frame, landmarks: np.ndarray, visibility: np.ndarray) -> None:
         if not scene and not np.isnan(landmarks[:, 0, 0]).all():
-            scene.append((frame.image, landmarks))
-        if writer is not None:
+            scene.append((frame.image.copy(), landmarks))  # the frame's memory is reused after this call
+        if process is not None:
+            process.finish(frame, landmarks, visibility)
+        elif writer is not None:
             writer.add(frame, landmarks, visibility)
         progress.update(1)
         if options.on_progress is not None:
             options.on_progress(frame.index + 1, description.n_frames)
 
     try:
-        extraction = extract_poses(source, description, model, settings, on_frame)
+        extraction = extract_poses(
+            frames, description, model, settings, on_frame, cores, ahead=process is None
+        )
+        if process is not None:
+            process.close()
     finally:
         progress.close()
+        if process is not None:
+            process.abandon()
         if writer is not None:
             writer.close()
     return extraction, scene[0] if scene else None

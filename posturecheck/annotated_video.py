@@ -12,14 +12,13 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from posturecheck.draw.skeleton import draw_skeletons
+from posturecheck.draw.annotate import annotated_picture
 from posturecheck.io.frames import Frame
 from posturecheck.io.prefetch import WriteBehind, read_ahead
 from posturecheck.io.sources import SourceDescription, SourceEndedEarly, open_source
 from posturecheck.io.video_sink import H264Writer
 from posturecheck.pose.series import PoseSeries
 from posturecheck.pose.tracking import TrackedSeries
-from posturecheck.privacy.blur import blur_faces
 
 
 class AnnotatedVideoWriter:
@@ -38,8 +37,9 @@ class AnnotatedVideoWriter:
 
     def _draw_and_write(self, item: tuple[Frame, np.ndarray, np.ndarray, tuple[str, ...] | None]) -> None:
         frame, landmarks, visibility, labels = item
-        picture = blur_faces(frame.image, landmarks, visibility) if self._blur else frame.image
-        self._writer.write(draw_skeletons(picture, landmarks, visibility, labels), frame.time_s)
+        self._writer.write(
+            annotated_picture(frame.image, landmarks, visibility, labels, self._blur), frame.time_s
+        )
 
     def add(
         self,

@@ -116,6 +116,7 @@ def _analyze(
         model_path=model_path or job.options.model_path,
         progress=False,
         on_progress=counter,
+        own_core=False,  # the workers are one per core already
     )
     try:
         result = analyze_file(job.path, options)

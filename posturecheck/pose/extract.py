@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import mediapipe as mp
 import numpy as np
 
+from posturecheck.io.cores import CoreSplit, run_on
 from posturecheck.io.frames import Frame
 from posturecheck.io.prefetch import read_ahead
 from posturecheck.io.sources import SourceDescription, SourceEndedEarly
@@ -23,6 +25,7 @@ from posturecheck.pose.landmarker import (
     RunMode,
     create_landmarker,
     detect,
+    to_mp_image,
 )
 from posturecheck.pose.series import PoseSeries, SourceInfo
 from posturecheck.pose.slots import assign_slots, drop_duplicates
@@ -164,11 +167,17 @@ def extract_poses(
     model: ModelInfo,
     settings: DetectorSettings,
     on_frame: FrameCallback | None = None,
+    cores: CoreSplit | None = None,
+    ahead: bool = True,
 ) -> Extraction:
     """Landmarks of every frame of a file or image source.
 
     Clips run in VIDEO mode (tracking between frames), stills and image
-    folders in IMAGE mode (each picture on its own).
+    folders in IMAGE mode (each picture on its own). With ``cores``, the
+    model (and this thread, which feeds it) keeps ``cores.model``: whatever
+    decodes, draws and encodes should run on ``cores.others``. ``ahead``:
+    decode on a thread of this process, ahead of the model (off for frames
+    decoded in another process, by :class:`~posturecheck.io.frame_process.FrameProcess`).
     """
     builder = _SeriesBuilder(
         settings.num_poses,
@@ -177,10 +186,13 @@ def extract_poses(
         description.n_frames or 0,
     )
     ended_early: SourceEndedEarly | None = None
+    run_on(cores.model if cores else None)
     try:
-        _run(frames, description, model, settings, builder, on_frame)
+        _run(frames, description, model, settings, builder, on_frame, ahead)
     except SourceEndedEarly as exc:
         ended_early = exc
+    finally:
+        run_on(cores.all if cores else None)
     return Extraction(builder.build(source_info(description, model)), ended_early)
 
 
@@ -191,16 +203,21 @@ def _run(
     settings: DetectorSettings,
     builder: _SeriesBuilder,
     on_frame: FrameCallback | None,
+    ahead: bool,
 ) -> None:
     mode: RunMode = "video" if description.kind == "video" else "image"
     last_ms = -1
+    # The decoding thread also wraps each frame for MediaPipe (a copy), off the model's core.
+    pictures: Iterable[tuple[Frame, mp.Image]] = ((frame, to_mp_image(frame.image)) for frame in frames)
+    if ahead:
+        pictures = read_ahead(pictures)
     with create_landmarker(model, mode, settings) as landmarker:
-        for frame in read_ahead(frames):
+        for frame, picture in pictures:
             # VIDEO mode needs strictly increasing timestamps, even where a
             # variable-rate clip has two frames within the same millisecond.
             timestamp_ms = max(int(round(frame.time_s * 1000)), last_ms + 1)
             last_ms = timestamp_ms
-            poses = detect(landmarker, mode, frame.image, timestamp_ms)
+            poses = detect(landmarker, mode, picture, timestamp_ms)
             slotted = builder.add(frame, poses)
             if on_frame is not None:
                 on_frame(frame, slotted, builder.last_visibility())

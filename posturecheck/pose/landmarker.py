@@ -175,14 +175,14 @@ def poses_from_result(result: vision.PoseLandmarkerResult) -> FramePoses:
 
 
 def detect(
-    landmarker: vision.PoseLandmarker, mode: RunMode, rgb: np.ndarray, timestamp_ms: int
+    landmarker: vision.PoseLandmarker, mode: RunMode, rgb: np.ndarray | mp.Image, timestamp_ms: int
 ) -> FramePoses:
-    """Run the landmarker on one frame in IMAGE or VIDEO mode.
+    """Run the landmarker on one frame (RGB array, or already wrapped) in IMAGE or VIDEO mode.
 
     ``timestamp_ms`` must increase strictly between calls in VIDEO mode; it
     is ignored in IMAGE mode.
     """
-    picture = to_mp_image(rgb)
+    picture = rgb if isinstance(rgb, mp.Image) else to_mp_image(rgb)
     if mode == "image":
         return poses_from_result(landmarker.detect(picture))
     return poses_from_result(landmarker.detect_for_video(picture, timestamp_ms))
