@@ -148,6 +148,14 @@ def test_visits_of_different_assessments_are_warned_about(tmp_path: Path) -> Non
     assert any("different assessments (free, gait)" in warning for warning in report.warnings)
 
 
+def test_visits_without_a_protocol_are_not_warned_about_as_different(tmp_path: Path) -> None:
+    """A plain analysis and the free assessment measure the same way (as their MDC is shared)."""
+    history, client = _history(tmp_path / "history.db", ("analysis", "free"))
+    with history:
+        report = progress_report(client, history.sessions(client.id))
+    assert not any("different assessments" in warning for warning in report.warnings)
+
+
 def test_a_figure_no_visit_has_and_a_client_without_visits_are_refused(tmp_path: Path) -> None:
     history, client = _history(tmp_path / "history.db")
     with history:

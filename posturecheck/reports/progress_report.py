@@ -41,7 +41,7 @@ from posturecheck.reports.wording import (
     format_value,
 )
 from posturecheck.storage import ClientInfo, History, MeasurementError, MeasureValue, SessionInfo
-from posturecheck.storage.history_entry import split_statistic
+from posturecheck.storage.history_entry import error_key, split_statistic
 
 # Shown whenever the visits have them; more can be asked for by name.
 DEFAULT_FIGURES = (
@@ -206,12 +206,13 @@ def progress_report(
         ),
     )
     assessments = sorted({s.assessment for s in sessions})
+    # Visits without a protocol (none, or the free assessment) measure the same way: one kind, as for the MDC.
     warnings = (
         [
             f"The visits used different assessments ({', '.join(assessments)}): a figure taken from "
             "different movements is not strictly comparable between them."
         ]
-        if len(assessments) > 1
+        if len({error_key(s.assessment) for s in sessions}) > 1
         else []
     )
     warnings.append(
