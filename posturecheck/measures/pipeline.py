@@ -183,14 +183,17 @@ def _values(
     return out
 
 
-def _fill_reasons(reason: np.ndarray, failed: np.ndarray, text: Callable[[int], str]) -> None:
+def _fill_reasons(
+    reason: np.ndarray, failed: np.ndarray, text: Callable[[int], str], shared: dict[str, str]
+) -> None:
     """Write ``text(frame)`` into the frames that failed and have no reason yet.
 
-    Equal texts are stored as one shared string: a reason with a number in it
-    (a view angle, a knee angle) repeats over many frames, and a new string
-    per frame would cost about 100 bytes per frame and measure.
+    Equal texts are stored as one shared string, the first of them kept in
+    ``shared`` (one dict for every measure of a stage): a reason with a
+    number in it (a view angle, a knee angle, the person's size) repeats
+    over many frames and measures, and a new string per frame and measure
+    would cost about 100 bytes each.
     """
-    shared: dict[str, str] = {}
     for i in np.flatnonzero(failed & (reason == "")):
         line = text(int(i))
         reason[i] = shared.setdefault(line, line)
@@ -232,16 +235,17 @@ def _reasons(
     view: ViewEstimate,
     options: MeasureOptions,
     knees: tuple[np.ndarray, np.ndarray],
+    shared: dict[str, str],
 ) -> np.ndarray:
     """Why each frame of one measure variant is not valid ("" where it is), most basic cause first."""
     coords = points.image if method == "2d" else points.world
     reason = np.full(values.shape, "", dtype=object)
     missing, first_missing = _needed(spec, ~np.isfinite(coords).all(axis=-1))
-    _fill_reasons(reason, missing & ~points.detected, lambda i: reason_line(Invalid.NO_PERSON))
+    _fill_reasons(reason, missing & ~points.detected, lambda i: reason_line(Invalid.NO_PERSON), shared)
     if points.rejected is not None:
         marks = points.rejected.image if method == "2d" else points.rejected.world
         untrusted, first_untrusted = _needed(spec, marks != "")
-        _fill_reasons(reason, untrusted, lambda i: str(marks[i, first_untrusted[i]]))
+        _fill_reasons(reason, untrusted, lambda i: str(marks[i, first_untrusted[i]]), shared)
     _fill_reasons(
         reason,
         missing,
@@ -250,18 +254,23 @@ def _reasons(
             landmark=landmark_name(first_missing[i]),
             min_visibility=options.min_visibility,
         ),
+        shared,
     )
     outside, first_outside = _needed(spec, view.outside)
     _fill_reasons(
         reason,
         outside,
         lambda i: reason_line(Invalid.OUTSIDE_FRAME, landmark=landmark_name(first_outside[i])),
+        shared,
     )
     limit = options.view_limits.min_person_extent
     with np.errstate(invalid="ignore"):
         small = ~(view.extent >= limit)
     _fill_reasons(
-        reason, small, lambda i: reason_line(Invalid.TOO_SMALL, extent=view.extent[i], min_extent=limit)
+        reason,
+        small,
+        lambda i: reason_line(Invalid.TOO_SMALL, extent=view.extent[i], min_extent=limit),
+        shared,
     )
     wrong_view, code, fixed = _view_check(spec, method, view, options.view_limits)
     _fill_reasons(
@@ -270,9 +279,10 @@ def _reasons(
         lambda i: reason_line(
             code, view=view.label[i], measure=spec.phrase, off_side_deg=view.off_side_deg[i], **fixed
         ),
+        shared,
     )
     if spec.plane == "sagittal" and method == "2d":
-        _fill_reasons(reason, view.facing == 0, lambda i: reason_line(Invalid.FACING_UNCLEAR))
+        _fill_reasons(reason, view.facing == 0, lambda i: reason_line(Invalid.FACING_UNCLEAR), shared)
     if spec.standing:
         knee = np.fmax(np.abs(knees[0]), np.abs(knees[1]))
         with np.errstate(invalid="ignore"):
@@ -283,8 +293,9 @@ def _reasons(
             lambda i: reason_line(
                 Invalid.NOT_STANDING, knee_deg=knee[i], limit_deg=options.max_standing_knee_deg
             ),
+            shared,
         )
-    _fill_reasons(reason, ~np.isfinite(values), lambda i: reason_line(Invalid.NOT_COMPUTED))
+    _fill_reasons(reason, ~np.isfinite(values), lambda i: reason_line(Invalid.NOT_COMPUTED), shared)
     # An object array of shared strings (see _fill_reasons): a fixed-width
     # str array would cost 4 bytes per character per frame, per measure.
     return reason.astype(object)
@@ -297,12 +308,13 @@ def _variants(
     specs = _specs(options.height_cm is not None)
     values = _values(specs, points, view, roll, options.height_cm)
     out = {}
+    shared: dict[str, str] = {}
     left_knee, right_knee = KNEE_FLEXION.names
     for spec in specs:
         for method in ("2d", "3d"):
             name = f"{spec.name}_{method}"
             knees = (values[f"{left_knee}_{method}"], values[f"{right_knee}_{method}"])
-            reason = _reasons(spec, method, values[name], points, view, options, knees)
+            reason = _reasons(spec, method, values[name], points, view, options, knees, shared)
             vals = values[name].astype(np.float64)
             out[name] = Measure(name, vals, reason == "", reason, spec.unit, method)
     return out
