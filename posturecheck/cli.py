@@ -158,7 +158,7 @@ def _run_analyze(args: argparse.Namespace) -> int:
         print("\n".join(assessment_lines(result.assessment)))
     if result.problem:
         print(
-            f"error: {result.problem}; the results written cover the {result.series.n_frames} frames "
+            f"error: {result.problem}; the results written cover the {result.tracked.n_frames} frames "
             "that could be read",
             file=sys.stderr,
         )

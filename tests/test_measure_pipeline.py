@@ -415,7 +415,7 @@ def test_a_person_measured_over_their_own_frames_reads_as_if_measured_over_the_c
     series = _passer_by(200, first, stop, with_masks)
     options = MeasureOptions(height_cm=175.0)
     own = compute_measures(series, 0, options)
-    whole = pipeline._measure_rows(series, 0, options, timed=True)
+    whole = pipeline._measure_rows(lambda: (series, None), 0, options, timed=True)
     assert own.n_frames == whole.n_frames == series.n_frames
     _assert_same(_everything(own, series, tmp_path, "own"), _everything(whole, series, tmp_path, "whole"))
     assert own.measures["hip_flexion_left"].valid[first:stop].mean() > 0.5, "the test measures something"
@@ -431,7 +431,7 @@ def test_a_variable_frame_rate_clip_is_measured_whole(tmp_path: Path) -> None:
     series = replace(series, times_s=np.concatenate([[0.0], np.cumsum(steps)]))
     options = MeasureOptions()
     own = compute_measures(series, 0, options)
-    whole = pipeline._measure_rows(series, 0, options, timed=True)
+    whole = pipeline._measure_rows(lambda: (series, None), 0, options, timed=True)
     _assert_same(_everything(own, series, tmp_path, "own"), _everything(whole, series, tmp_path, "whole"))
 
 

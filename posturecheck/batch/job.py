@@ -129,7 +129,9 @@ def _analyze(
         return _outcome(job, "failed", f"unexpected {exc.__class__.__name__}: {exc}", started, sha256=sha256)
     counter.flush()
     status: Status = "partial" if result.problem else "ok"
-    return _outcome(job, status, result.problem or "", started, result.series.n_frames, sha256, recorded=True)
+    # The frame count from the tracking result: result.series would build every frame of every person.
+    n_frames = result.tracked.n_frames
+    return _outcome(job, status, result.problem or "", started, n_frames, sha256, recorded=True)
 
 
 def _outcome(

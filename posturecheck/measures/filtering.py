@@ -35,10 +35,14 @@ _MAD_TO_SD = 1.4826
 DEFAULT_CUTOFF_HZ = 6.0
 # Columns gap-filled at once (bounds the temporaries of fill_gaps).
 _GAP_FILL_COLUMNS = 8
+# Columns low-pass filtered at once (bounds the temporaries of lowpass_filtfilt): each column is
+# filtered on its own, so the grouping changes no value.
+_FILTER_COLUMNS = 8
 
 
 def _as_float_columns(values: np.ndarray, times_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Values as a float64 ``(F, N)`` copy and times as float64 ``(F,)``."""
+    """Values as float64 ``(F, N)`` (the values themselves when they are that already: read only)
+    and times as float64 ``(F,)``."""
     values = np.asarray(values)
     times = np.asarray(times_s, dtype=np.float64)
     if values.ndim == 0 or times.shape != values.shape[:1]:
@@ -46,7 +50,7 @@ def _as_float_columns(values: np.ndarray, times_s: np.ndarray) -> tuple[np.ndarr
     if times.size > 1 and not np.all(np.diff(times) > 0):
         raise ValueError("times_s must be strictly increasing")
     n_columns = int(np.prod(values.shape[1:]))
-    return values.reshape(values.shape[0], n_columns).astype(np.float64), times
+    return values.reshape(values.shape[0], n_columns).astype(np.float64, copy=False), times
 
 
 def _result_dtype(values: np.ndarray) -> np.dtype:
@@ -87,7 +91,7 @@ def fill_gaps(values: np.ndarray, times_s: np.ndarray, max_gap_s: float = 0.25) 
     for start in range(0, flat.shape[1], _GAP_FILL_COLUMNS):
         block = slice(start, start + _GAP_FILL_COLUMNS)
         filled[:, block] = _fill_gap_columns(flat[:, block], times, max_gap_s)
-    return filled.reshape(np.shape(values)).astype(_result_dtype(values))
+    return filled.reshape(np.shape(values)).astype(_result_dtype(values), copy=False)
 
 
 def _fill_gap_columns(flat: np.ndarray, times: np.ndarray, max_gap_s: float) -> np.ndarray:
@@ -228,11 +232,14 @@ def lowpass_filtfilt(
     patterns, inverse = np.unique(valid.T, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     for k, pattern in enumerate(patterns):
-        columns = np.flatnonzero(inverse == k)
-        for start, stop in _finite_runs(pattern):
-            block = flat[start:stop][:, columns]
-            out[start:stop, columns] = _filter_run(block, times[start:stop], dt, cutoff_hz, order)
-    return out.reshape(np.shape(values)).astype(_result_dtype(values))
+        # A few columns at a time: sosfiltfilt's padded copies and passes are (F, columns) each.
+        same = np.flatnonzero(inverse == k)
+        for first in range(0, same.size, _FILTER_COLUMNS):
+            columns = same[first : first + _FILTER_COLUMNS]
+            for start, stop in _finite_runs(pattern):
+                block = flat[start:stop][:, columns]
+                out[start:stop, columns] = _filter_run(block, times[start:stop], dt, cutoff_hz, order)
+    return out.reshape(np.shape(values)).astype(_result_dtype(values), copy=False)
 
 
 def _smoothing_factor(cutoff_hz: np.ndarray | float, dt: float) -> np.ndarray | float:

@@ -30,6 +30,7 @@ Steps 5-7 are also run on the landmarks after step 1 alone, as the table's
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -182,14 +183,17 @@ def _values(
     return out
 
 
-def _fill_reasons(reason: np.ndarray, failed: np.ndarray, text: Callable[[int], str]) -> None:
+def _fill_reasons(
+    reason: np.ndarray, failed: np.ndarray, text: Callable[[int], str], shared: dict[str, str]
+) -> None:
     """Write ``text(frame)`` into the frames that failed and have no reason yet.
 
-    Equal texts are stored as one shared string: a reason with a number in it
-    (a view angle, a knee angle) repeats over many frames, and a new string
-    per frame would cost about 100 bytes per frame and measure.
+    Equal texts are stored as one shared string, the first of them kept in
+    ``shared`` (one dict for every measure of a stage): a reason with a
+    number in it (a view angle, a knee angle, the person's size) repeats
+    over many frames and measures, and a new string per frame and measure
+    would cost about 100 bytes each.
     """
-    shared: dict[str, str] = {}
     for i in np.flatnonzero(failed & (reason == "")):
         line = text(int(i))
         reason[i] = shared.setdefault(line, line)
@@ -231,16 +235,17 @@ def _reasons(
     view: ViewEstimate,
     options: MeasureOptions,
     knees: tuple[np.ndarray, np.ndarray],
+    shared: dict[str, str],
 ) -> np.ndarray:
     """Why each frame of one measure variant is not valid ("" where it is), most basic cause first."""
     coords = points.image if method == "2d" else points.world
     reason = np.full(values.shape, "", dtype=object)
     missing, first_missing = _needed(spec, ~np.isfinite(coords).all(axis=-1))
-    _fill_reasons(reason, missing & ~points.detected, lambda i: reason_line(Invalid.NO_PERSON))
+    _fill_reasons(reason, missing & ~points.detected, lambda i: reason_line(Invalid.NO_PERSON), shared)
     if points.rejected is not None:
         marks = points.rejected.image if method == "2d" else points.rejected.world
         untrusted, first_untrusted = _needed(spec, marks != "")
-        _fill_reasons(reason, untrusted, lambda i: str(marks[i, first_untrusted[i]]))
+        _fill_reasons(reason, untrusted, lambda i: str(marks[i, first_untrusted[i]]), shared)
     _fill_reasons(
         reason,
         missing,
@@ -249,18 +254,23 @@ def _reasons(
             landmark=landmark_name(first_missing[i]),
             min_visibility=options.min_visibility,
         ),
+        shared,
     )
     outside, first_outside = _needed(spec, view.outside)
     _fill_reasons(
         reason,
         outside,
         lambda i: reason_line(Invalid.OUTSIDE_FRAME, landmark=landmark_name(first_outside[i])),
+        shared,
     )
     limit = options.view_limits.min_person_extent
     with np.errstate(invalid="ignore"):
         small = ~(view.extent >= limit)
     _fill_reasons(
-        reason, small, lambda i: reason_line(Invalid.TOO_SMALL, extent=view.extent[i], min_extent=limit)
+        reason,
+        small,
+        lambda i: reason_line(Invalid.TOO_SMALL, extent=view.extent[i], min_extent=limit),
+        shared,
     )
     wrong_view, code, fixed = _view_check(spec, method, view, options.view_limits)
     _fill_reasons(
@@ -269,9 +279,10 @@ def _reasons(
         lambda i: reason_line(
             code, view=view.label[i], measure=spec.phrase, off_side_deg=view.off_side_deg[i], **fixed
         ),
+        shared,
     )
     if spec.plane == "sagittal" and method == "2d":
-        _fill_reasons(reason, view.facing == 0, lambda i: reason_line(Invalid.FACING_UNCLEAR))
+        _fill_reasons(reason, view.facing == 0, lambda i: reason_line(Invalid.FACING_UNCLEAR), shared)
     if spec.standing:
         knee = np.fmax(np.abs(knees[0]), np.abs(knees[1]))
         with np.errstate(invalid="ignore"):
@@ -282,8 +293,9 @@ def _reasons(
             lambda i: reason_line(
                 Invalid.NOT_STANDING, knee_deg=knee[i], limit_deg=options.max_standing_knee_deg
             ),
+            shared,
         )
-    _fill_reasons(reason, ~np.isfinite(values), lambda i: reason_line(Invalid.NOT_COMPUTED))
+    _fill_reasons(reason, ~np.isfinite(values), lambda i: reason_line(Invalid.NOT_COMPUTED), shared)
     # An object array of shared strings (see _fill_reasons): a fixed-width
     # str array would cost 4 bytes per character per frame, per measure.
     return reason.astype(object)
@@ -296,12 +308,13 @@ def _variants(
     specs = _specs(options.height_cm is not None)
     values = _values(specs, points, view, roll, options.height_cm)
     out = {}
+    shared: dict[str, str] = {}
     left_knee, right_knee = KNEE_FLEXION.names
     for spec in specs:
         for method in ("2d", "3d"):
             name = f"{spec.name}_{method}"
             knees = (values[f"{left_knee}_{method}"], values[f"{right_knee}_{method}"])
-            reason = _reasons(spec, method, values[name], points, view, options, knees)
+            reason = _reasons(spec, method, values[name], points, view, options, knees, shared)
             vals = values[name].astype(np.float64)
             out[name] = Measure(name, vals, reason == "", reason, spec.unit, method)
     return out
@@ -434,31 +447,55 @@ def _smooth(
     size: np.ndarray,
     interval_s: float | None = None,
 ) -> tuple[_Points, list[str]]:
-    """Gap filling and low-pass filtering of the landmarks, with notes saying what was done.
+    """Gap filling and low-pass filtering of the trusted landmarks, with notes saying what was done.
 
-    ``interval_s``: the clip's median frame interval, seconds (default: that of ``times``).
+    ``points``: the raw landmarks carrying their rejection (landmarks it
+    marks are treated as missing, :func:`_trusted`). ``interval_s``: the
+    clip's median frame interval, seconds (default: that of ``times``).
+    Image and world landmarks are made one after the other, each taking
+    the place of its previous stage, so only one set's stages are held at
+    a time next to ``points``.
     """
-    image = fill_gaps(points.image, times, options.max_gap_s)
-    world = fill_gaps(points.world, times, options.max_gap_s)
     notes = [f"landmark gaps up to {options.max_gap_s:g} s filled by linear interpolation"]
+    interval = float(np.median(np.diff(times))) if interval_s is None else interval_s
+    rate = 1.0 / interval
+    filtered = options.cutoff_hz is not None and options.cutoff_hz < rate / 2
     if options.cutoff_hz is None:
         notes.append("landmarks not low-pass filtered (no cut-off given)")
+    elif filtered:
+        notes.append(
+            f"landmarks low-pass filtered at {options.cutoff_hz:g} Hz "
+            f"(Butterworth order {_BUTTERWORTH_ORDER}, forward and backward: no lag)"
+        )
     else:
-        interval = float(np.median(np.diff(times))) if interval_s is None else interval_s
-        rate = 1.0 / interval
-        if options.cutoff_hz < rate / 2:
-            image = lowpass_filtfilt(image, times, options.cutoff_hz, _BUTTERWORTH_ORDER, interval)
-            world = lowpass_filtfilt(world, times, options.cutoff_hz, _BUTTERWORTH_ORDER, interval)
-            notes.append(
-                f"landmarks low-pass filtered at {options.cutoff_hz:g} Hz "
-                f"(Butterworth order {_BUTTERWORTH_ORDER}, forward and backward: no lag)"
-            )
-        else:
-            notes.append(
-                f"landmarks not low-pass filtered: {options.cutoff_hz:g} Hz is not below half "
-                f"the {rate:.3g} fps frame rate"
-            )
+        notes.append(
+            f"landmarks not low-pass filtered: {options.cutoff_hz:g} Hz is not below half "
+            f"the {rate:.3g} fps frame rate"
+        )
+    smoothed = []
+    for which in ("image", "world"):
+        values = fill_gaps(_trusted(points, which), times, options.max_gap_s)
+        if filtered and options.cutoff_hz is not None:
+            values = lowpass_filtfilt(values, times, options.cutoff_hz, _BUTTERWORTH_ORDER, interval)
+        smoothed.append(values)
+    image, world = smoothed
     return _Points(image, image * size, world, points.detected, points.rejected), notes
+
+
+def _trusted(points: _Points, which: str) -> np.ndarray:
+    """``points``' image or world landmarks (``which``), those its rejection marks missing
+    (a new array, or the points' own when nothing was checked)."""
+    values: np.ndarray = points.image if which == "image" else points.world
+    if points.rejected is None:
+        return values
+    marks = points.rejected.image if which == "image" else points.rejected.world
+    return np.where((marks != "")[..., None], np.nan, values)
+
+
+def _trusted_points(points: _Points, size: np.ndarray) -> _Points:
+    """``points`` with the landmarks their rejection marks missing (what stills are measured from)."""
+    image = _trusted(points, "image")
+    return _Points(image, image * size, _trusted(points, "world"), points.detected, points.rejected)
 
 
 def _plain(variants: dict[str, Measure], chosen: dict[str, str]) -> dict[str, Measure]:
@@ -476,11 +513,11 @@ def _reject(
     raw: _Points,
     times_s: np.ndarray | None,
     options: MeasureOptions,
-    size: np.ndarray,
     slots: np.ndarray | None = None,
-) -> tuple[_Points, _Points, list[str]]:
-    """The raw points carrying their rejection, the same with rejected landmarks missing, and a note;
-    ``slots``: the person number each of ``series``' slots is known by (default: its index)."""
+) -> tuple[_Points, list[str]]:
+    """The raw points carrying their rejection (:func:`_trusted` makes the landmarks it marks
+    missing), and a note; ``slots``: the person number each of ``series``' slots is known by
+    (default: its index)."""
     rejection = reject(
         series.image,
         raw.image,
@@ -493,12 +530,9 @@ def _reject(
         slots,
     )
     marked = _Points(raw.image, raw.image_px, raw.world, raw.detected, rejection)
-    image = np.where((rejection.image != "")[..., None], np.nan, raw.image)
-    world = np.where((rejection.world != "")[..., None], np.nan, raw.world)
-    trusted = _Points(image, image * size, world, raw.detected, rejection)
     n = int((rejection.frames() & raw.detected).sum())
     note = f"{n} frame(s) with landmarks not trusted (glitches, overlaps, ends of a track, picture edge)"
-    return marked, trusted, [note]
+    return marked, [note]
 
 
 def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -> MeasureTable:
@@ -534,11 +568,11 @@ def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -
     part = _rows(series, first, stop)
     interval = float(np.median(np.diff(series.times_s))) if timed else None
     if stop - first < 2 or (first == 0 and stop == series.n_frames) or not _same_rate(part, series):
-        return _measure_rows(series, person, options, timed, interval)
+        return _measure_rows(lambda: (series, None), person, options, timed, interval)
     # Measured over the person's own frames and one frame without them each side (where there is
     # one): every frame further out reads like that one (no person detected), and storage and
     # working arrays follow the person's time in view, not the clip's length.
-    return _padded(_measure_rows(part, person, options, timed, interval), first, series)
+    return _padded(_measure_rows(lambda: (part, None), person, options, timed, interval), first, series)
 
 
 def compute_tracked_measures(tracked: TrackedSeries, person: int, options: MeasureOptions) -> MeasureTable:
@@ -561,12 +595,15 @@ def compute_tracked_measures(tracked: TrackedSeries, person: int, options: Measu
     timed = n >= 2 and bool(np.all(np.diff(clip.times_s) > 0))
     seen = span.start + np.flatnonzero(span.landmarks.detected[:, 0])
     first, stop = (max(int(seen[0]) - 1, 0), min(int(seen[-1]) + 2, n)) if seen.size else (0, 0)
+    interval = _interval(clip, timed)
     if stop - first < 2 or (first == 0 and stop == n) or not _same_rate(_times(clip, first, stop), clip):
-        part, slots = tracked.rows(0, n, seen_with=person)
-        return _measure_rows(part, _index(slots, person), options, timed, _interval(clip, timed), slots)
+        every_row = functools.partial(tracked.rows, 0, n, seen_with=person)
+        return _measure_rows(every_row, person, options, timed, interval)
     # Others matter only where they are seen with the person (the overlap check): the rest are left out.
-    part, slots = tracked.rows(first, stop, seen_with=person)
-    table = _measure_rows(part, _index(slots, person), options, timed, _interval(clip, timed), slots)
+    # The rows are made by _measure_rows, which lets them go once read.
+    table = _measure_rows(
+        lambda: tracked.rows(first, stop, seen_with=person), person, options, timed, interval
+    )
     return _padded(table, first, clip)
 
 
@@ -648,19 +685,26 @@ def _padded(table: MeasureTable, first: int, series: PoseSeries) -> MeasureTable
 
 
 def _measure_rows(
-    series: PoseSeries,
+    rows: Callable[[], tuple[PoseSeries, np.ndarray | None]],
     person: int,
     options: MeasureOptions,
     timed: bool,
     interval_s: float | None = None,
-    slots: np.ndarray | None = None,
 ) -> MeasureTable:
-    """:func:`compute_measures` over all frames of ``series``; ``timed``: are the whole clip's
-    frame times strictly increasing (swap correction and filtering need them); ``interval_s``:
-    the clip's median frame interval, seconds (default: that of ``series``); ``slots``: the
-    person number each of ``series``' slots is known by (default: its index), ``person`` too."""
-    number = person if slots is None else int(slots[person])
-    one = series.person(person)
+    """:func:`compute_measures` over all frames of the series ``rows()`` gives, and of the person
+    numbered ``person`` in it.
+
+    ``rows()`` gives the series and the person number each of its slots is
+    known by (``None``: its index); a series it makes is let go once the
+    glitch checks have read it, so its landmarks and the working copies
+    are not held together. ``timed``: are the whole clip's frame times
+    strictly increasing (swap correction and filtering need them);
+    ``interval_s``: the clip's median frame interval, seconds (default:
+    that of the series).
+    """
+    series, slots = rows()
+    index = person if slots is None else _index(slots, person)
+    one = series.person(index)
     n_swapped = 0
     if options.correct_swaps and timed:
         one, report = correct_left_right_swaps(one)
@@ -670,19 +714,30 @@ def _measure_rows(
     image = np.where(hidden, np.nan, one.image[:, 0, :, :2].astype(np.float64))
     world = np.where(hidden, np.nan, one.world[:, 0].astype(np.float64))
     raw = _Points(image, image * size, world, one.detected[:, 0])
-    trusted, rejection_notes = raw, list[str]()
+    del hidden, image, world
+    # From here on the landmarks are the float64 working copies: the person's float32 ones are let go
+    # (kept with the masks only, which the silhouette measures read).
+    times, frame_index, n_frames = one.times_s, one.frame_index, one.n_frames
+    masked = one if one.masks is not None else None
+    del one
+    rejection_notes: list[str] = []
     if options.reject_glitches:
-        times = one.times_s if timed else None
-        raw, trusted, rejection_notes = _reject(series, person, raw, times, options, size, slots)
+        raw, rejection_notes = _reject(series, index, raw, times if timed else None, options, slots)
+    del series
     if timed:
-        smooth, notes = _smooth(trusted, one.times_s, options, size, interval_s)
+        smooth, notes = _smooth(raw, times, options, size, interval_s)
     else:
-        smooth, notes = trusted, ["stills (no increasing time stamps): no swap correction or filtering"]
+        smooth = _trusted_points(raw, size)
+        notes = ["stills (no increasing time stamps): no swap correction or filtering"]
     notes += rejection_notes
-    tilt = _camera_tilt(smooth, np.asarray(one.times_s, dtype=np.float64), options)
+    tilt = _camera_tilt(smooth, np.asarray(times, dtype=np.float64), options)
     roll = tilt.roll_deg
     smooth, raw = _levelled(smooth, tilt), _levelled(raw, tilt)
 
+    # The raw measures first, so the raw points are let go before the filtered ones are measured.
+    raw_view = estimate_view(raw.image, raw.image_px, raw.world, roll, options.view_limits)
+    raw_variants = _tilt_gated(_variants(raw, raw_view, options, roll), tilt)
+    del raw, raw_view
     view = estimate_view(smooth.image, smooth.image_px, smooth.world, roll, options.view_limits)
     ungated = _variants(smooth, view, options, roll)
     variants = _tilt_gated(ungated, tilt)
@@ -690,21 +745,20 @@ def _measure_rows(
     for name in dict.fromkeys(n.rsplit("_", 1)[0] for n in variants):
         chosen[name], why[name] = _choose(variants[f"{name}_2d"], variants[f"{name}_3d"], options.method)
     measures = _plain(variants, chosen)
-    raw_view = estimate_view(raw.image, raw.image_px, raw.world, roll, options.view_limits)
     # The raw plain names use the filtered choice, so both columns measure the same thing.
-    raw_measures = _plain(_tilt_gated(_variants(raw, raw_view, options, roll), tilt), chosen)
-    neutral = hip_neutral(measures, np.asarray(one.times_s, dtype=np.float64))
+    raw_measures = _plain(raw_variants, chosen)
+    neutral = hip_neutral(measures, np.asarray(times, dtype=np.float64))
     for side in SIDES:
         name, hip = HIP_FLEXION_NEUTRAL.of(side), HIP_FLEXION.of(side)
         measures[name] = hip_flexion_neutral(measures[hip], neutral, name)
         raw_measures[name] = hip_flexion_neutral(raw_measures[hip], neutral, name)
-    if one.masks is not None:
+    if masked is not None:
         # The masks are not filtered, so the silhouette measures are the same in both stages.
         # The view gate only: the silhouette is read in the trunk's own frame, not against gravity.
         gate = ungated[f"{TRUNK_INCLINATION}_2d"]
-        for name, m in _silhouette(one, smooth, view).items():
+        for name, m in _silhouette(masked, smooth, view).items():
             measures[name] = raw_measures[name] = _with_view_reasons(m, gate)
-        withdrawn = _withdrawn_pelvic_tilt(one.n_frames)
+        withdrawn = _withdrawn_pelvic_tilt(n_frames)
         measures[PELVIC_TILT_PROXY] = raw_measures[PELVIC_TILT_PROXY] = withdrawn
 
     notes.insert(0, f"landmarks with visibility below {options.min_visibility:g} treated as missing")
@@ -717,9 +771,9 @@ def _measure_rows(
     if timed and options.correct_swaps:
         notes.append(f"{n_swapped} frame(s) had their left/right labels swapped back")
     return MeasureTable(
-        times_s=np.asarray(one.times_s, dtype=np.float64),
-        frame_index=np.asarray(one.frame_index),
-        person=number,
+        times_s=np.asarray(times, dtype=np.float64),
+        frame_index=np.asarray(frame_index),
+        person=person,
         measures=measures,
         raw=raw_measures,
         chosen=chosen,

@@ -55,12 +55,27 @@ class Measure:
     person was not seen in: only the frames between the first and last that
     differ from their neighbours at the clip's ends are kept (the frames
     before and after repeat the first and last kept frame: for a person of a
-    tracked series, "no person detected"), and each reason is a small code
-    into the measure's distinct lines. Read each array once where a loop
-    needs it, not once per frame.
+    tracked series, "no person detected"); within those, a run of at least
+    :data:`MIN_GAP_FRAMES` frames identical to the first kept frame (bit for
+    bit, any NaN as any other: a person who left and came back) is not
+    stored either; and each reason is a small code into the measure's
+    distinct lines. Read each array once where a loop needs it, not once
+    per frame.
     """
 
-    __slots__ = ("name", "unit", "method", "_n", "_start", "_values", "_valid", "_codes", "_lines")
+    __slots__ = (
+        "name",
+        "unit",
+        "method",
+        "_n",
+        "_start",
+        "_span",
+        "_runs",
+        "_values",
+        "_valid",
+        "_codes",
+        "_lines",
+    )
 
     name: str
     unit: str
@@ -82,21 +97,40 @@ class Measure:
         codes = codes.reshape(-1)
         start, stop = _kept_span(values, valid, codes)
         self.name, self.unit, self.method = name, unit, method
-        self._n, self._start = int(n[0]), start
-        self._values = values[start:stop].copy()
-        self._valid = valid[start:stop].copy()
-        self._codes = codes[start:stop].astype(np.uint16 if len(lines) <= 1 << 16 else np.uint32)
+        self._n, self._start, self._span = int(n[0]), start, stop - start
+        stored = _stored_runs(values[start:stop], valid[start:stop], codes[start:stop])
+        # (k, 3): each stored run's first and end frame within the span and where it starts in the store;
+        # None: every frame of the span is stored.
+        self._runs: np.ndarray | None = stored
+        keep = slice(start, stop) if stored is None else _run_frames(stored, start)
+        self._values = values[keep].copy()
+        self._valid = valid[keep].copy()
+        self._codes = codes[keep].astype(np.uint16 if len(lines) <= 1 << 16 else np.uint32)
         self._lines: np.ndarray = np.array([str(line) for line in lines] + [""], dtype=object)
 
     def frames(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``values``, ``valid`` and ``reason`` of frames ``start`` to ``stop`` (exclusive) only."""
         if not 0 <= start <= stop <= self._n:
             raise ValueError(f"measure {self.name}: frames {start}-{stop} are not within its {self._n}")
-        where = np.clip(np.arange(start, stop) - self._start, 0, max(self._values.size - 1, 0))
+        where = self._stored(start, stop)
         return self._values[where], self._valid[where], self._lines[self._codes[where]]
+
+    def _stored(self, start: int, stop: int) -> np.ndarray:
+        """Where in the store frames ``start`` to ``stop`` (exclusive) are read from."""
+        where = np.clip(np.arange(start, stop) - self._start, 0, max(self._span - 1, 0))
+        if self._runs is None:
+            return where
+        run = np.searchsorted(self._runs[:, 0], where, side="right") - 1
+        inside = (run >= 0) & (where < self._runs[np.maximum(run, 0), 1])
+        # A frame in no stored run is one of a left-out run: the first kept frame's twin.
+        return np.where(
+            inside, self._runs[np.maximum(run, 0), 2] + where - self._runs[np.maximum(run, 0), 0], 0
+        )
 
     def _full(self, kept: np.ndarray) -> np.ndarray:
         """(F,) array of ``kept`` (the stored frames) with the ends repeated out to the clip's."""
+        if self._runs is not None:
+            return kept[self._stored(0, self._n)]
         if kept.size == self._n:
             return kept.copy()
         stop = self._start + kept.size
@@ -156,6 +190,39 @@ class Measure:
         return twin
 
 
+# Shortest run of frames identical to a measure's first kept frame that is left out of its store
+# (each left-out run costs a row of run bounds, 24 bytes).
+MIN_GAP_FRAMES = 16
+
+
+def _stored_runs(values: np.ndarray, valid: np.ndarray, codes: np.ndarray) -> np.ndarray | None:
+    """The runs of a measure's kept span to store, as (first, end, store offset) rows: every frame
+    but runs of at least :data:`MIN_GAP_FRAMES` frames identical to the first (bit for bit, any
+    NaN as any other; the first and last frame are always stored); ``None`` when there is no such run."""
+    n = values.size
+    if n < MIN_GAP_FRAMES + 2:
+        return None
+    bits, nan = values.view(np.int64), np.isnan(values)
+    # Bit for bit (-0.0 and 0.0 are written differently), any NaN as any other.
+    twin = ((bits == bits[0]) | (nan & nan[0])) & (valid == valid[0]) & (codes == codes[0])
+    twin[0] = twin[-1] = False
+    edges = np.diff(np.concatenate(([0], twin.astype(np.int8), [0])))
+    gap_starts, gap_stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    long = gap_stops - gap_starts >= MIN_GAP_FRAMES
+    if not long.any():
+        return None
+    gap_starts, gap_stops = gap_starts[long], gap_stops[long]
+    starts = np.concatenate(([0], gap_stops))
+    stops = np.concatenate((gap_starts, [n]))
+    offsets = np.concatenate(([0], np.cumsum(stops - starts)[:-1]))
+    return np.stack([starts, stops, offsets], axis=1).astype(np.int64)
+
+
+def _run_frames(runs: np.ndarray, start: int) -> np.ndarray:
+    """The frames of the stored ``runs`` (rows of :func:`_stored_runs`), from a span starting at ``start``."""
+    return np.concatenate([np.arange(first, end) for first, end, _ in runs.tolist()]) + start
+
+
 def _kept_span(values: np.ndarray, valid: np.ndarray, codes: np.ndarray) -> tuple[int, int]:
     """(start, stop) of the frames to keep: all but the runs at each end that repeat the end frame,
     whose first (last) frame is kept to stand for the run."""
@@ -163,9 +230,11 @@ def _kept_span(values: np.ndarray, valid: np.ndarray, codes: np.ndarray) -> tupl
     if n < 3:
         return 0, n
     nan = np.isnan(values)
+    bits = values.view(np.int64)
 
     def same_as(i: int) -> np.ndarray:
-        value_same = (values == values[i]) | (nan & nan[i])
+        # Bit for bit (-0.0 and 0.0 are written differently), any NaN as any other.
+        value_same = (bits == bits[i]) | (nan & nan[i])
         return np.asarray(value_same & (valid == valid[i]) & (codes == codes[i]))
 
     lead = same_as(0)
