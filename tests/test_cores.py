@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from posturecheck.analyze import AnalysisResult, AnalyzeOptions, analyze_file
+from posturecheck.errors import PostureCheckError
 from posturecheck.io.cores import core_split, run_on
 from posturecheck.io.frame_process import SHARED_FOLDER, FrameProcess
 from posturecheck.io.frames import DEFAULT_MAX_SIDE
@@ -100,3 +101,24 @@ def test_an_analysis_on_its_own_core_gives_the_same_landmarks_and_gives_the_core
     np.testing.assert_array_equal(shared.series.image, walk_analysis.series.image)
     np.testing.assert_array_equal(shared.series.world, walk_analysis.series.world)
     assert frozenset(os.sched_getaffinity(0)) == ALLOWED
+
+
+@needs_two_cores
+def test_a_decoding_process_that_dies_ends_the_analysis_in_one_line() -> None:
+    """Killed mid-clip (out of memory, by hand): a PostureCheckError naming it, never a BrokenPipeError."""
+    split = core_split()
+    assert split is not None
+    description = open_source(WALK_CLIP, "clip", DEFAULT_MAX_SIDE).description
+    process = FrameProcess(description, DEFAULT_MAX_SIDE, None, split.others)
+    try:
+        frames = iter(process)
+        first = next(frames)
+        process._process.kill()
+        process._process.wait()
+        with pytest.raises(PostureCheckError, match="decoding process stopped unexpectedly"):
+            process.finish(first, np.zeros((1, 33, 3)), np.zeros((1, 33)))
+            for frame in frames:  # frames already in the pipe, then the end of it
+                process.finish(frame, np.zeros((1, 33, 3)), np.zeros((1, 33)))
+            process.close()
+    finally:
+        process.abandon()

@@ -141,9 +141,9 @@ class FrameProcess:
         """Done with ``frame``: draw ``landmarks`` on it in the video (if one is made), free its slot."""
         slot = self._slot_of.pop(frame.index)
         if self._video is not None:
-            self._to_child.send(("draw", slot, frame.time_s, np.array(landmarks), np.array(visibility)))
+            self._send(("draw", slot, frame.time_s, np.array(landmarks), np.array(visibility)))
         else:
-            self._to_child.send(("free", slot))
+            self._send(("free", slot))
 
     def close(self) -> None:
         """Wait for the video to be complete (if one is made), stop the child, free the memory.
@@ -154,7 +154,7 @@ class FrameProcess:
             return
         self._closed = True
         try:
-            self._to_child.send(("close",))
+            self._send(("close",))
             message = self._receive()
             if message[0] != "ok":
                 raise _error(message)
@@ -179,6 +179,19 @@ class FrameProcess:
         self._memory.close()
         self._memory.unlink()
 
+    def _send(self, message: tuple[Any, ...]) -> None:
+        try:
+            self._to_child.send(message)
+        except OSError:  # the child is gone: its end of the pipe is closed
+            raise self._gone() from None
+
+    def _gone(self) -> PostureCheckError:
+        try:
+            code = self._process.wait(timeout=_POLL_S)
+        except subprocess.TimeoutExpired:
+            code = None
+        return PostureCheckError(f"the decoding process stopped unexpectedly (exit code {code})")
+
     def _receive(self) -> tuple[Any, ...]:
         while not self._from_child.poll(_POLL_S):
             if self._process.poll() is not None:
@@ -187,9 +200,7 @@ class FrameProcess:
             message: tuple[Any, ...] = self._from_child.recv()
             return message
         except (EOFError, OSError):
-            raise PostureCheckError(
-                f"the decoding process stopped unexpectedly (exit code {self._process.poll()})"
-            ) from None
+            raise self._gone() from None
 
 
 def _error(message: tuple[Any, ...]) -> PostureCheckError:
