@@ -360,19 +360,15 @@ def _run_model(
     )
     split = options.own_core and description.kind == "video" and slots_fit(description)
     cores = core_split() if split else None
-    one_pass_video = video_file is not None and options.num_people == 1
+    drawn_now = video_file if options.num_people == 1 else None  # several people: drawn after tracking
     frames: Iterable[Frame] = source
     process, writer = None, None
     if cores is not None:
         warm_imports(cores.others)
-        out = (
-            VideoOut(video_file, description.fps, options.blur_faces)
-            if one_pass_video and video_file
-            else None
-        )
+        out = VideoOut(drawn_now, description.fps, options.blur_faces) if drawn_now else None
         frames = process = FrameProcess(description, options.max_side, out, cores.others)
-    elif one_pass_video and video_file is not None:
-        writer = AnnotatedVideoWriter(video_file, description, options.blur_faces)
+    elif drawn_now is not None:
+        writer = AnnotatedVideoWriter(drawn_now, description, options.blur_faces)
     scene: list[tuple[np.ndarray, np.ndarray]] = []
 
     def on_frame(frame: Frame, landmarks: np.ndarray, visibility: np.ndarray) -> None:

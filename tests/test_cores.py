@@ -63,26 +63,35 @@ def _allowed_cores(pid: int) -> frozenset[int]:
     return frozenset(cores)
 
 
+# Landmarks handed back with a frame when no video is drawn: (P, 33, 3) and (P, 33).
+NOTHING_DRAWN = (np.zeros((1, 33, 3)), np.zeros((1, 33)))
+
+
+def _walk_frames(others: frozenset[int]) -> tuple[int, FrameProcess]:
+    """The sample walk's frame count, and a frame process over it (no video) on ``others``."""
+    description = open_source(WALK_CLIP, "clip", DEFAULT_MAX_SIDE).description
+    assert description.n_frames is not None
+    return description.n_frames, FrameProcess(description, DEFAULT_MAX_SIDE, None, others)
+
+
 @needs_two_cores
 def test_the_frame_process_runs_on_the_other_cores_and_removes_its_memory() -> None:
     split = core_split()
     assert split is not None
-    description = open_source(WALK_CLIP, "clip", DEFAULT_MAX_SIDE).description
-    process = FrameProcess(description, DEFAULT_MAX_SIDE, None, split.others)
+    n_frames, process = _walk_frames(split.others)
     memory = SHARED_FOLDER / process._memory.name
-    nothing_drawn = (np.zeros((1, 33, 3)), np.zeros((1, 33)))
     try:
         frames = iter(process)
         first = next(frames)
         assert _allowed_cores(process._process.pid) == split.others
         expected = next(iter(open_source(WALK_CLIP, "clip", DEFAULT_MAX_SIDE)))
         np.testing.assert_array_equal(first.image, expected.image)  # the same pixels as decoded here
-        process.finish(first, *nothing_drawn)
+        process.finish(first, *NOTHING_DRAWN)
         count = 1
         for frame in frames:
-            process.finish(frame, *nothing_drawn)
+            process.finish(frame, *NOTHING_DRAWN)
             count += 1
-        assert count == description.n_frames  # more frames than slots: every slot came back
+        assert count == n_frames  # more frames than slots: every slot came back
         process.close()
     finally:
         process.abandon()
@@ -108,17 +117,16 @@ def test_a_decoding_process_that_dies_ends_the_analysis_in_one_line() -> None:
     """Killed mid-clip (out of memory, by hand): a PostureCheckError naming it, never a BrokenPipeError."""
     split = core_split()
     assert split is not None
-    description = open_source(WALK_CLIP, "clip", DEFAULT_MAX_SIDE).description
-    process = FrameProcess(description, DEFAULT_MAX_SIDE, None, split.others)
+    _, process = _walk_frames(split.others)
     try:
         frames = iter(process)
         first = next(frames)
         process._process.kill()
         process._process.wait()
         with pytest.raises(PostureCheckError, match="decoding process stopped unexpectedly"):
-            process.finish(first, np.zeros((1, 33, 3)), np.zeros((1, 33)))
+            process.finish(first, *NOTHING_DRAWN)
             for frame in frames:  # frames already in the pipe, then the end of it
-                process.finish(frame, np.zeros((1, 33, 3)), np.zeros((1, 33)))
+                process.finish(frame, *NOTHING_DRAWN)
             process.close()
     finally:
         process.abandon()

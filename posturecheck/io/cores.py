@@ -1,11 +1,11 @@
-"""Keep the pose model on a core of its own while other threads decode and encode.
+"""Keep the pose model on a core of its own while decoding, drawing and encoding use the others.
 
-On a machine with few cores, decoding, drawing and encoding threads that the
-scheduler places on the model's core slow inference by a third. Linux lets a
-thread choose its cores (``sched_setaffinity`` applies to the calling
-thread), and threads inherit their creator's choice, so: the thread that
-creates the model (and so MediaPipe's own worker threads) keeps the first
-core, and the reading and writing threads take the others.
+On a machine with few cores, work the scheduler places on the model's core
+slows inference. Linux lets a thread choose its cores (``sched_setaffinity``
+applies to the calling thread), and threads inherit their creator's choice,
+so: the thread that creates the model (and so MediaPipe's own worker
+threads) keeps the first core, and the decoding process
+(:mod:`posturecheck.io.frame_process`) and the import warm-up take the others.
 """
 
 from __future__ import annotations

@@ -115,6 +115,13 @@ class FrameProcess:
                 env=env,
                 stdin=subprocess.DEVNULL,
             )
+        except OSError:
+            os.close(to_parent_r)
+            os.close(to_child_w)
+            del self._slots
+            self._memory.close()
+            self._memory.unlink()
+            raise
         finally:
             os.close(to_child_r)
             os.close(to_parent_w)

@@ -207,7 +207,7 @@ def _run(
 ) -> None:
     mode: RunMode = "video" if description.kind == "video" else "image"
     last_ms = -1
-    # The decoding thread also wraps each frame for MediaPipe (a copy), off the model's core.
+    # Reading ahead, the decoding thread also wraps each frame for MediaPipe (a copy), off this thread.
     pictures: Iterable[tuple[Frame, mp.Image]] = ((frame, to_mp_image(frame.image)) for frame in frames)
     if ahead:
         pictures = read_ahead(pictures)
