@@ -304,11 +304,12 @@ def _knee_raise(n: int = 90, seed: int = 10) -> PoseSeries:
 def _handed_over(series: PoseSeries, start: int, stop: int) -> PoseSeries:
     """The legs' labels handed to the other leg over frames ``start..stop - 1`` as MediaPipe does in a
     side view: through one frame at each end with both legs drawn halfway between their places, and
-    with the world skeleton keeping each label's own depth (the left leg stays the nearer)."""
+    with each label keeping its own depth, in the world skeleton and the image's z alike (the left
+    leg stays the nearer): only the legs' places in the picture plane change hands."""
     image, world = series.image.copy(), series.world.copy()
     legs = np.flatnonzero(LEGS)
     for f in range(start, stop):
-        image[f, :, legs] = series.image[f, :, MIRROR[legs]]
+        image[f, :, legs, :2] = series.image[f, :, MIRROR[legs], :2]
         world[f, :, legs, :2] = series.world[f, :, MIRROR[legs], :2]
     for f in (start - 1, stop):
         image[f, :, legs, :2] = 0.5 * (series.image[f, :, legs, :2] + series.image[f, :, MIRROR[legs], :2])
@@ -333,3 +334,31 @@ def test_legs_handed_over_through_halfway_frames_are_relabelled():
     assert not report.arms_corrected.any()
     # The raised leg is the left one again, as it was before and after the hand-over.
     np.testing.assert_array_equal(fixed.image[start:stop], clean.image[start:stop])
+
+
+def test_a_leg_hand_over_is_undone_in_the_picture_plane_only_so_the_view_stays_side_on():
+    """Mirroring a hand-over's frames whole (depth too) put each label at the other leg's depth: the
+    hips' left-right axis then opposed the shoulders', the body yaw moved off side (16-22 deg on the
+    rendered body, past the side-view limit) and the relabelled knee raise was marked invalid."""
+    from posturecheck.measures.view import body_yaw_3d, off_side
+
+    clean = _knee_raise()
+    start, stop = 30, 60
+    fixed, report = correct_left_right_swaps(_handed_over(clean, start, stop))
+    np.testing.assert_array_equal(np.flatnonzero(report.legs_handed_over[:, 0]), np.arange(start, stop))
+    # Every coordinate of the relabelled frames is the clean series' again, depth included.
+    np.testing.assert_array_equal(fixed.world[start:stop], clean.world[start:stop])
+    np.testing.assert_array_equal(fixed.image[start:stop], clean.image[start:stop])
+    np.testing.assert_array_equal(fixed.visibility, clean.visibility)
+    yaw_fixed = off_side(body_yaw_3d(fixed.world[:, 0].astype(np.float64), 0.0))
+    yaw_clean = off_side(body_yaw_3d(clean.world[:, 0].astype(np.float64), 0.0))
+    np.testing.assert_allclose(yaw_fixed[start:stop], yaw_clean[start:stop], atol=1e-9)
+
+
+def test_a_whole_leg_swap_is_still_mirrored_with_its_depth():
+    """A swap seen as jumps (MediaPipe's labels exchanged, depth and all) is mirrored whole, as before."""
+    clean = _gait()
+    swapped, truth = _swap(clean, SWAP_RUNS, legs_only=True)
+    fixed, report = correct_left_right_swaps(swapped)
+    assert not report.legs_handed_over.any()
+    np.testing.assert_allclose(fixed.world, clean.world)

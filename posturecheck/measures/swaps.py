@@ -63,7 +63,9 @@ class SwapReport:
     n_frames_corrected : number of frames in which any person was relabelled.
     n_runs : number of separate runs of relabelled frames, over all people.
     arms_corrected : (F, P) bool, the arms (with face and hands) were mirrored.
-    legs_corrected : (F, P) bool, the legs were mirrored.
+    legs_corrected : (F, P) bool, the legs' places in the picture were given to the other side.
+    legs_handed_over : (F, P) bool, of those, the frames of a hand-over (see
+        :func:`correct_left_right_swaps`): the legs were mirrored in the picture plane only.
     """
 
     corrected: np.ndarray
@@ -71,6 +73,7 @@ class SwapReport:
     n_runs: int
     arms_corrected: np.ndarray
     legs_corrected: np.ndarray
+    legs_handed_over: np.ndarray
 
 
 def _torso_length(points: np.ndarray) -> float:
@@ -218,11 +221,12 @@ def _linked_runs(present: np.ndarray, times: np.ndarray, max_link_s: float) -> l
 def _mirrored_frames(
     series: PoseSeries, person: int, mirror_cost: float, switch_cost: float, max_link_s: float
 ) -> np.ndarray:
-    """(F, 2) bool: frames whose arm labels (column 0) and leg labels (column 1) should be mirrored."""
+    """(F, 3) bool: frames whose arm labels (column 0) and leg labels (column 1) should be mirrored,
+    and (column 2) frames of a leg hand-over whose legs' places in the picture should be mirrored."""
     spaces = [series.image_px[:, person], series.world[:, person].astype(np.float64)]
     scaled = [points / _torso_length(points) for points in spaces]
     present = np.isfinite(spaces[0]).any(axis=(1, 2))
-    mirrored = np.zeros((series.n_frames, 2), dtype=bool)
+    mirrored = np.zeros((series.n_frames, 3), dtype=bool)
     for column, left in enumerate((_LEFT_ARM, _LEFT_LEG)):
         indices, mirror = _chain(left)
         chains = [np.stack([points[:, indices], points[:, indices[mirror]]]) for points in scaled]
@@ -231,9 +235,9 @@ def _mirrored_frames(
                 continue
             first, later = _step_costs([c[:, frames] for c in chains], series.times_s[frames])
             labels = _best_labelling(first, later, mirror_cost, switch_cost)
-            if column == 1:
-                labels ^= _exchange_flips(chains[0][:, frames], labels, series.times_s[frames])
             mirrored[frames, column] = labels.astype(bool)
+            if column == 1:
+                mirrored[frames, 2] = _exchange_flips(chains[0][:, frames], labels, series.times_s[frames])
     return mirrored
 
 
@@ -270,7 +274,8 @@ def correct_left_right_swaps(
     (PoseSeries, SwapReport)
         A new series with the chosen frames relabelled (image, world,
         visibility and presence together, through
-        :data:`posturecheck.landmarks.MIRROR_INDEX`) and a report of them.
+        :data:`posturecheck.landmarks.MIRROR_INDEX`; a hand-over's frames in
+        the picture plane only) and a report of them.
 
     Notes
     -----
@@ -291,28 +296,44 @@ def correct_left_right_swaps(
     through the crossing matches its own prediction and not its twin's
     (which moves the other way), and the world skeleton keeps the two sides
     apart in depth.
+
+    A leg hand-over (:func:`_exchange_flips`) is a different mistake: on a
+    rendered body filmed from the side, MediaPipe drew the raised near leg
+    under the far leg's labels while each label kept its own depth (the
+    left leg stayed the nearer in the world skeleton). Those frames are
+    mirrored in the picture plane only (x and y of the image and world
+    landmarks of the legs; depth, visibility and presence stay with their
+    labels): mirrored whole, the hips' left-right axis came to oppose the
+    shoulders' and the body yaw moved 16-22 deg off side, so the frames
+    were refused as not side-on.
     """
     upper = np.zeros((series.n_frames, series.n_people), dtype=bool)
     lower = np.zeros_like(upper)
+    handed = np.zeros_like(upper)
     for person in range(series.n_people):
         mirrored = _mirrored_frames(series, person, mirror_cost, switch_cost, max_link_s)
-        upper[:, person], lower[:, person] = mirrored[:, 0], mirrored[:, 1]
+        upper[:, person], lower[:, person], handed[:, person] = mirrored.T
     # Per frame, person and landmark: take that landmark's value from its mirror twin.
     take = np.where(_LOWER, lower[:, :, None], upper[:, :, None])
+    image = np.where(take[..., None], series.image[:, :, _MIRROR], series.image)
+    world = np.where(take[..., None], series.world[:, :, _MIRROR], series.world)
+    # Then a hand-over's frames: the legs' places in the picture plane only.
+    plane = (_LOWER & handed[:, :, None])[..., None] & (np.arange(3) < 2)
     fixed = replace(
         series,
-        image=np.where(take[..., None], series.image[:, :, _MIRROR], series.image),
-        world=np.where(take[..., None], series.world[:, :, _MIRROR], series.world),
+        image=np.where(plane[..., : image.shape[-1]], image[:, :, _MIRROR], image),
+        world=np.where(plane, world[:, :, _MIRROR], world),
         visibility=np.where(take, series.visibility[:, :, _MIRROR], series.visibility),
         presence=np.where(take, series.presence[:, :, _MIRROR], series.presence),
     )
-    corrected = upper | lower
+    corrected = upper | (lower ^ handed)
     starts = corrected & ~np.concatenate([np.zeros((1, series.n_people), bool), corrected[:-1]])
     report = SwapReport(
         corrected=corrected,
         n_frames_corrected=int(corrected.any(axis=1).sum()),
         n_runs=int(starts.sum()),
         arms_corrected=upper,
-        legs_corrected=lower,
+        legs_corrected=lower ^ handed,
+        legs_handed_over=handed,
     )
     return fixed, report
