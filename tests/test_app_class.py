@@ -65,6 +65,11 @@ def test_the_table_lists_everyone_and_a_pick_shows_their_figures(
     assert list(table["person"]) == ["person 1", "person 2"]
     assert all(url.startswith("data:image/jpeg;base64,") for url in table["photo"])
     assert all("valid" in text or text == "–" for text in table["most hip flexion L"])
+    # Each figure says how sure it is: a ± where an error was measured, else that none was; never
+    # "high" without a ±.
+    cells = [text for side in "LR" for text in table[f"most hip flexion {side}"] if text != "–"]
+    assert cells and all(("±" in text) != ("no uncertainty recorded" in text) for text in cells)
+    assert all("±" in text for text in cells if "(high" in text)
     assert any("Click a row" in info.value for info in at.info)
     at.session_state["class.table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
     at.run()

@@ -228,3 +228,26 @@ def test_person_with_a_several_person_assessment_is_refused(tmp_path: Path) -> N
     assert str(raised.value) == (
         "--person applies to single-person assessments; the class assessment reviews everyone"
     )
+
+
+def test_each_hip_figure_carries_the_interval_of_the_error_its_confidence_rests_on() -> None:
+    """A most-flexion or -extension figure read from a view with a measured error showed 'confidence
+    high' beside 'no uncertainty recorded': its ± was left out, though the same error set its label."""
+    from posturecheck.assessments.figures import error_band
+    from posturecheck.measures.catalogue import HIP_FLEXION
+    from posturecheck.measures.uncertainty import interval_95
+
+    series = _class_clip()
+    tables = tables_of(series)
+    result = CLASS.run(series, tables)
+    checked = 0
+    for slot, table in enumerate(tables):
+        seen = series.detected[:, slot]
+        for side in ("left", "right"):
+            expected = interval_95(error_band(table, HIP_FLEXION.of(side), seen))
+            assert expected is not None  # a side view of the synthetic body: an error was measured
+            for kind in ("flexion", "extension"):
+                found = result.finding(f"person_{slot + 1}_peak_hip_{kind}_{side}")
+                assert found.interval_95 == expected
+                checked += 1
+    assert checked == 8

@@ -61,6 +61,7 @@ from posturecheck.measures.extremes import MIN_HOLD_S, sustained_extreme
 from posturecheck.measures.pipeline import compute_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
+from posturecheck.measures.uncertainty import Interval95, interval_95
 from posturecheck.pose.series import PoseSeries
 from posturecheck.pose.tracking import TrackedSeries, TrackInfo, thumbnail_box, track_people
 
@@ -91,11 +92,13 @@ def _hip_range(table: MeasureTable, side: str, seen: np.ndarray) -> dict[str, An
     least = sustained_extreme(hip.values, use, table.times_s, largest=False)
     fraction = float(use.sum() / max(int(seen.sum()), 1))
     band = error_band(table, HIP_FLEXION.of(side), seen)
+    interval = interval_95(band)
     return {
         "max_deg": most.value if most.index is not None else None,
         "min_deg": least.value if least.index is not None else None,
         "fraction_valid": fraction,
         "expected_error_deg": band.mae_deg if band is not None else None,
+        "interval_95": interval.to_dict() if interval is not None else None,
         "confidence": confidence_of(fraction, band),
     }
 
@@ -174,6 +177,8 @@ def _findings(person: dict) -> list[Finding]:
     for side in ("left", "right"):
         hip = person[f"hip_{side}"]
         confidence = hip["confidence"]
+        # The error that set the confidence sets the ± of both extremes too.
+        interval = Interval95.from_dict(hip["interval_95"])
         prefix = f"person_{slot + 1}_peak_hip"
         found.append(
             finding(
@@ -184,6 +189,7 @@ def _findings(person: dict) -> list[Finding]:
                 None,
                 confidence,
                 hip["fraction_valid"],
+                interval=interval,
             )
         )
         extension = None if hip["min_deg"] is None else -hip["min_deg"]
@@ -197,6 +203,7 @@ def _findings(person: dict) -> list[Finding]:
                 confidence,
                 hip["fraction_valid"],
                 note="degrees of extension; negative when the hip never extended",
+                interval=interval,
             )
         )
     return found

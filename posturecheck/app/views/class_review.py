@@ -6,13 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from posturecheck.app.analysis import Analysis, AnalysisRequest, analysis_on_click
-from posturecheck.app.cards import measure_cards
+from posturecheck.app.cards import measure_cards, value_with_interval
 from posturecheck.app.findings import finding_cards, show_assessment
 from posturecheck.app.inputs import pick_input
 from posturecheck.app.results import measure_plot, show_warnings
 from posturecheck.app.settings import MAX_PEOPLE, current_settings
 from posturecheck.app.thumbnails import thumbnails
 from posturecheck.assessments import get_assessment
+from posturecheck.measures.uncertainty import Interval95
+from posturecheck.reports.wording import NO_INTERVAL
 
 KEY = "class"
 ASSESSMENT = "class"
@@ -21,13 +23,17 @@ _THUMBNAILS = "posturecheck.class_thumbnails"
 
 
 def _hip(person: dict, side: str) -> str:
-    """Most hip flexion of one side with its confidence, e.g. ``"34.2° (high)"``; ``"–"`` when never valid."""
+    """Most hip flexion of one side with its 95 % interval and confidence, e.g. ``"34.2 ± 9° (high, 80%
+    valid)"``, or ``"34.2°, no uncertainty recorded (low, ...)"``; ``"–"`` when never valid."""
     hip = person[f"hip_{side}"]
     if hip["max_deg"] is None:
         return "–"
     # A result from before each hip range carried its confidence reads as unchecked: low.
     confidence = hip.get("confidence", "low")
-    return f"{hip['max_deg']:.1f}° ({confidence}, {hip['fraction_valid']:.0%} valid)"
+    interval = Interval95.from_dict(hip.get("interval_95"))
+    value = value_with_interval(hip["max_deg"], "deg", interval)
+    unchecked = f", {NO_INTERVAL}" if interval is None else ""
+    return f"{value}{unchecked} ({confidence}, {hip['fraction_valid']:.0%} valid)"
 
 
 def _rows(people: list[dict], photos: list[str]) -> pd.DataFrame:
