@@ -286,8 +286,14 @@ def test_series_with_nobody_is_returned_unchanged():
     assert np.isnan(fixed.image).all()
 
 
-def _knee_raise(n: int = 90, seed: int = 10) -> PoseSeries:
-    """Side view (the body's left side nearest) of the left knee raised to 100 deg and lowered over 2 s."""
+def _knee_raise(n: int = 90, seed: int = 10, front: bool = False) -> PoseSeries:
+    """Side view (the body's left side nearest) of the left knee raised to 100 deg and lowered over 2 s;
+    with ``front``, the same raise facing the camera."""
+    forward, left = (
+        (np.array([0, 0, -1.0]), np.array([1.0, 0, 0]))
+        if front
+        else (np.array([1.0, 0, 0]), np.array([0, 0, -1.0]))
+    )
     t = np.arange(n) / FPS
     frames = []
     for ti in t:
@@ -296,18 +302,19 @@ def _knee_raise(n: int = 90, seed: int = 10) -> PoseSeries:
         knee = {"LEFT": 0.95 * hip, "RIGHT": 0.05}
         arm = {"LEFT": 0.1, "RIGHT": 0.1}
         elbow = {"LEFT": 0.2, "RIGHT": 0.2}
-        frames.append(_body_points(np.array([1.0, 0, 0]), np.array([0, 0, -1.0]), thigh, knee, arm, elbow))
+        frames.append(_body_points(forward, left, thigh, knee, arm, elbow))
     hip_px = np.stack([np.full(n, 640.0), np.full(n, 400.0)], axis=1)
     return _series(np.array(frames), hip_px, seed, px_noise=1.0, m_noise=0.005)
 
 
 def _handed_over(series: PoseSeries, start: int, stop: int) -> PoseSeries:
     """The legs' labels handed to the other leg over frames ``start..stop - 1`` as MediaPipe does in a
-    side view: through one frame at each end with both legs drawn halfway between their places, and
-    with each label keeping its own depth, in the world skeleton and the image's z alike (the left
-    leg stays the nearer): only the legs' places in the picture plane change hands."""
+    side view: through one frame at each end with both legs drawn halfway between their places, the
+    hips left where the trunk puts them, and each label keeping its own depth, in the world skeleton
+    and the image's z alike (the left leg stays the nearer): only the places of the legs below the
+    hips in the picture plane change hands."""
     image, world = series.image.copy(), series.world.copy()
-    legs = np.flatnonzero(LEGS)
+    legs = np.flatnonzero(LEGS & ~np.isin(np.arange(NUM_LANDMARKS), [L.LEFT_HIP, L.RIGHT_HIP]))
     for f in range(start, stop):
         image[f, :, legs, :2] = series.image[f, :, MIRROR[legs], :2]
         world[f, :, legs, :2] = series.world[f, :, MIRROR[legs], :2]
@@ -339,7 +346,9 @@ def test_legs_handed_over_through_halfway_frames_are_relabelled():
 def test_a_leg_hand_over_is_undone_in_the_picture_plane_only_so_the_view_stays_side_on():
     """Mirroring a hand-over's frames whole (depth too) put each label at the other leg's depth: the
     hips' left-right axis then opposed the shoulders', the body yaw moved off side (16-22 deg on the
-    rendered body, past the side-view limit) and the relabelled knee raise was marked invalid."""
+    rendered body, past the side-view limit) and the relabelled knee raise was marked invalid. The
+    hips, which the trunk places, are not relabelled: mirrored, they turned the front-view kick
+    sample's view to oblique."""
     from posturecheck.measures.view import body_yaw_3d, off_side
 
     clean = _knee_raise()
@@ -362,3 +371,14 @@ def test_a_whole_leg_swap_is_still_mirrored_with_its_depth():
     fixed, report = correct_left_right_swaps(swapped)
     assert not report.legs_handed_over.any()
     np.testing.assert_allclose(fixed.world, clean.world)
+
+
+def test_legs_that_look_exchanged_beside_hips_well_apart_are_not_relabelled() -> None:
+    """With the hips apart in the picture (a front view), each leg's place beside its own hip says
+    which leg it is; relabelling crossed the thighs. Seen on the front-view kick sample (its view
+    turned oblique) and on a person walking toward the camera in the two-person sample."""
+    clean = _knee_raise(front=True)
+    hips = clean.image_px[:, 0][:, [L.LEFT_HIP, L.RIGHT_HIP]]
+    assert np.median(np.linalg.norm(hips[:, 0] - hips[:, 1], axis=-1)) > 0.3 * 0.5 * PX_PER_M
+    _, report = correct_left_right_swaps(_handed_over(clean, 30, 60))
+    assert not report.legs_handed_over.any()
