@@ -325,9 +325,10 @@ def correct_left_right_swaps(
     image and world landmarks; depth, visibility and presence stay with
     their labels). Mirrored whole, with the hips, the hips' left-right axis
     came to oppose the shoulders' and the body yaw moved 16-22 deg off side
-    on the rendered body (the frames were refused as not side-on), and on
-    the front-view kick sample the relabelled frames' view fell from 80 to
-    51 deg from side (median), read as oblique.
+    on the rendered body (the frames were refused as not side-on). Where the
+    hips are apart in the picture (front and back views) legs that look
+    exchanged are not relabelled: each leg's place beside its own hip says
+    which it is (relabelled, the front-view kick sample read as oblique).
     """
     upper = np.zeros((series.n_frames, series.n_people), dtype=bool)
     lower = np.zeros_like(upper)
