@@ -376,7 +376,7 @@ def test_a_whole_leg_swap_is_still_mirrored_with_its_depth():
 def test_legs_that_look_exchanged_beside_hips_well_apart_are_not_relabelled() -> None:
     """With the hips apart in the picture (a front view), each leg's place beside its own hip says
     which leg it is; relabelling crossed the thighs. Seen on the front-view kick sample (its view
-    turned oblique) and on a person walking toward the camera in the two-person sample."""
+    turned oblique) and on a person jumping on the spot facing the camera in the two-person sample."""
     clean = _knee_raise(front=True)
     hips = clean.image_px[:, 0][:, [L.LEFT_HIP, L.RIGHT_HIP]]
     assert np.median(np.linalg.norm(hips[:, 0] - hips[:, 1], axis=-1)) > 0.3 * 0.5 * PX_PER_M

@@ -50,9 +50,9 @@ _KNEES, _ANKLES = (1, 6), (2, 7)
 _HIPS = (0, 5)
 # A hand-over is looked for only where the hips overlap in the picture (a side view): their
 # distance, in torso lengths, at most this over the exchange (median). On a rendered body from the
-# side the hand-over's frames had 0.04; on the front-view kick sample and a person walking toward
-# the camera in the two-person sample, legs that looked exchanged had 0.33 and 0.38 (relabelling
-# them crossed the thighs between hips well apart); 15 deg from side gave 0.18.
+# side the hand-over's frames had 0.04; on the front-view kick sample and a person jumping on the
+# spot facing the camera in the two-person sample (0.9-2.1 s), legs that looked exchanged had 0.33
+# and 0.38 (relabelling them crossed the thighs between hips well apart); 15 deg from side gave 0.18.
 _MAX_HIP_GAP = 0.15
 
 
