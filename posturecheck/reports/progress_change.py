@@ -39,11 +39,10 @@ from typing import Any
 
 from posturecheck.measures.repeatability import ChangeVerdict, judge_change
 from posturecheck.measures.summary import confidence_label
-from posturecheck.reports.wording import format_value
+from posturecheck.reports.wording import NO_INTERVAL, format_value
 from posturecheck.storage import MeasurementError, MeasureValue, SessionInfo
 from posturecheck.storage.history_entry import error_key, split_statistic
 
-NO_UNCERTAINTY = "no uncertainty recorded"
 # A measure's interval describes each of its figures, not a range (the difference of two of them).
 INTERVAL_STATISTICS = ("median", "max", "min")
 DATE = "%Y-%m-%d"
@@ -55,7 +54,7 @@ class ErrorBasis(Enum):
     CLIENT_MDC = "the MDC95 kept for this client"
     CLINIC_MDC = "the clinic's default MDC95"
     INTERVALS = "the visits' 95% intervals"
-    NONE = NO_UNCERTAINTY
+    NONE = NO_INTERVAL
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ class VisitChange:
     @property
     def verdict_words(self) -> str:
         """``"beyond measurement error"``, ``"within measurement error"`` or ``"no uncertainty recorded"``."""
-        return self.verdict.value if self.verdict is not None else NO_UNCERTAINTY
+        return self.verdict.value if self.verdict is not None else NO_INTERVAL
 
     @property
     def basis_words(self) -> str:
