@@ -340,12 +340,18 @@ def correct_left_right_swaps(
     take = np.where(_LOWER, lower[:, :, None], upper[:, :, None])
     image = np.where(take[..., None], series.image[:, :, _MIRROR], series.image)
     world = np.where(take[..., None], series.world[:, :, _MIRROR], series.world)
-    # Then a hand-over's frames: the places of the legs below the hips, in the picture plane only.
-    plane = (_BELOW_HIPS & handed[:, :, None])[..., None] & (np.arange(3) < 2)
+    # Then a hand-over's frames (few, in most clips none): the places of the legs below the hips,
+    # in the picture plane only, changed in place rather than in another copy of the whole series.
+    rows = np.flatnonzero(handed.any(axis=1))
+    if rows.size:
+        plane = (_BELOW_HIPS & handed[rows][:, :, None])[..., None] & (np.arange(3) < 2)
+        for points in (image, world):
+            part = points[rows]
+            points[rows] = np.where(plane[..., : points.shape[-1]], part[:, :, _MIRROR], part)
     fixed = replace(
         series,
-        image=np.where(plane[..., : image.shape[-1]], image[:, :, _MIRROR], image),
-        world=np.where(plane, world[:, :, _MIRROR], world),
+        image=image,
+        world=world,
         visibility=np.where(take, series.visibility[:, :, _MIRROR], series.visibility),
         presence=np.where(take, series.presence[:, :, _MIRROR], series.presence),
     )
