@@ -515,7 +515,7 @@ def people_summary(series: PoseSeries | TrackedSeries) -> list[Presence]:
     A tracked series is read person by person over their own frames.
     """
     if isinstance(series, TrackedSeries):
-        own = [(slot, person.landmarks, 0) for slot, person in enumerate(series.people)]
+        own = [(slot, person.own, 0) for slot, person in enumerate(series.people)]
     else:
         own = [(slot, series, slot) for slot in range(series.n_people)]
     people = []

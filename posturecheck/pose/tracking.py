@@ -166,25 +166,64 @@ class TrackInfo:
 
 @dataclass(frozen=True)
 class PersonSpan:
-    """One tracked person's landmarks over their own frames only.
+    """One tracked person's landmarks in the frames they are seen in only.
 
     Attributes
     ----------
-    start : row of the clip (:attr:`TrackedSeries.clip`) where ``landmarks`` begins:
-        the first row the person is seen in.
-    landmarks : a one-slot :class:`~posturecheck.pose.series.PoseSeries` of the
-        clip's rows ``start`` to the last the person is seen in (inclusive),
-        its times and frame numbers those rows'; rows inside where the
-        person is not seen hold "no person" (NaN landmarks, zero scores).
+    start : row of the clip (:attr:`TrackedSeries.clip`) where the person's
+        span begins: the first row they are seen in.
+    n_frames : rows in the span, from ``start`` to the last row they are
+        seen in (inclusive).
+    seen : (n,) int64, increasing: the span's rows (counted from ``start``)
+        the person is seen in.
+    own : a one-slot :class:`~posturecheck.pose.series.PoseSeries` of those
+        ``n`` rows only (their times and frame numbers), so a person who
+        leaves and comes back costs the frames they are in view, not the
+        time between their first and last appearance.
+    span_times_s, span_frame_index : (n_frames,) times (s) and frame numbers
+        of every row of the span (views of the clip's).
     """
 
     start: int
-    landmarks: PoseSeries
+    n_frames: int
+    seen: np.ndarray
+    own: PoseSeries
+    span_times_s: np.ndarray
+    span_frame_index: np.ndarray
 
     @property
     def stop(self) -> int:
         """Row of the clip after the person's last (exclusive end of their span)."""
-        return self.start + self.landmarks.n_frames
+        return self.start + self.n_frames
+
+    @property
+    def detected(self) -> np.ndarray:
+        """(n_frames,) bool: the person is found in that row of their span."""
+        out = np.zeros(self.n_frames, dtype=bool)
+        out[self.seen] = self.own.detected[:, 0]
+        return out
+
+    @property
+    def landmarks(self) -> PoseSeries:
+        """The span's every row as a one-slot series (rows not seen hold "no person": NaN
+        landmarks, zero scores), made afresh on each access: read it once."""
+        own = self.own
+
+        def spread(array: np.ndarray, fill: float) -> np.ndarray:
+            out = np.full((self.n_frames,) + array.shape[1:], fill, dtype=array.dtype)
+            out[self.seen] = array
+            return out
+
+        return replace(
+            own,
+            times_s=self.span_times_s,
+            frame_index=self.span_frame_index,
+            image=spread(own.image, np.nan),
+            world=spread(own.world, np.nan),
+            visibility=spread(own.visibility, 0),
+            presence=spread(own.presence, 0),
+            masks=None if own.masks is None else spread(own.masks, 0),
+        )
 
 
 @dataclass(frozen=True)
@@ -206,9 +245,10 @@ class TrackedSeries:
 
     Storage
     -------
-    A person is stored over their span only, so a clip's landmarks cost
-    about the frames each person is in view, not frames x people ever seen
-    (a class or corridor clip sees many people one after another). The whole
+    A person is stored in the frames they are seen in only, so a clip's
+    landmarks cost the frames each person is in view, not frames x people
+    ever seen (a class or corridor clip sees many people one after another,
+    and someone who leaves and comes back is not stored while away). The whole
     series, slot ``k`` person ``k`` and every frame of every slot (what
     :func:`track_people` returned before), is made on first use of
     :attr:`series` and kept: the analysis itself reads the people
@@ -251,7 +291,7 @@ class TrackedSeries:
         """(F, P) bool: person ``k`` was found in the row (as ``series.detected``)."""
         out = np.zeros((self.n_frames, self.n_people), dtype=bool)
         for k, person in enumerate(self.people):
-            out[person.start : person.stop, k] = person.landmarks.detected[:, 0]
+            out[person.start : person.stop, k] = person.detected
         return out
 
     @functools.cached_property
@@ -272,15 +312,30 @@ class TrackedSeries:
         """
         if not 0 <= first <= stop <= self.n_frames:
             raise ValueError(f"rows {first}-{stop} are not within the clip's {self.n_frames}")
+        return self.rows_at(np.arange(first, stop), every, seen_with)
+
+    def rows_at(
+        self, rows: np.ndarray, every: bool = False, seen_with: int | None = None
+    ) -> tuple[PoseSeries, np.ndarray]:
+        """:meth:`rows` of the clip's rows ``rows`` (increasing, no repeats) only, any gaps between them.
+
+        The people are those :meth:`rows` gives for ``rows[0]`` to
+        ``rows[-1]`` (all of them) whenever ``rows`` holds every row where
+        ``seen_with`` is seen.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.size and (rows[0] < 0 or rows[-1] >= self.n_frames or (np.diff(rows) <= 0).any()):
+            raise ValueError(f"rows must increase within the clip's {self.n_frames}")
+        first, stop = (int(rows[0]), int(rows[-1]) + 1) if rows.size else (0, 0)
         slots = [
             k
             for k, person in enumerate(self.people)
-            if every or (person.start < stop and person.stop > first and person.landmarks.n_frames)
+            if every or (person.start < stop and person.stop > first and person.n_frames)
         ]
         if seen_with is not None and not every:
             slots = [k for k in slots if k == seen_with or self._seen_together(seen_with, k, first, stop)]
         clip = self.clip  # no slots, but the arrays' types and landmark shapes
-        n = stop - first
+        n = rows.size
         image = np.full((n, len(slots)) + clip.image.shape[2:], np.nan, dtype=clip.image.dtype)
         world = np.full((n, len(slots)) + clip.world.shape[2:], np.nan, dtype=clip.world.dtype)
         visibility = np.zeros((n, len(slots)) + clip.visibility.shape[2:], dtype=clip.visibility.dtype)
@@ -290,19 +345,21 @@ class TrackedSeries:
             masks = np.zeros((n, len(slots)) + clip.masks.shape[2:], dtype=clip.masks.dtype)
         for i, k in enumerate(slots):
             person = self.people[k]
-            low, high = max(first, person.start), min(stop, person.stop)
-            if low >= high:
-                continue
-            into, take = slice(low - first, high - first), slice(low - person.start, high - person.start)
-            own = person.landmarks
+            at = person.start + person.seen
+            low, high = np.searchsorted(at, [first, stop])
+            at, own = at[low:high], person.own
+            where = np.searchsorted(rows, at)
+            kept = np.zeros(at.size, dtype=bool)
+            kept[where < n] = rows[where[where < n]] == at[where < n]
+            into, take = where[kept], low + np.flatnonzero(kept)
             image[into, i], world[into, i] = own.image[take, 0], own.world[take, 0]
             visibility[into, i], presence[into, i] = own.visibility[take, 0], own.presence[take, 0]
             if masks is not None and own.masks is not None:
                 masks[into, i] = own.masks[take, 0]
         part = replace(
             clip,
-            times_s=clip.times_s[first:stop],
-            frame_index=clip.frame_index[first:stop],
+            times_s=clip.times_s[rows],
+            frame_index=clip.frame_index[rows],
             image=image,
             world=world,
             visibility=visibility,
@@ -317,8 +374,8 @@ class TrackedSeries:
         low, high = max(first, one.start, other.start), min(stop, one.stop, other.stop)
         if low >= high:
             return False
-        seen_one = one.landmarks.detected[low - one.start : high - one.start, 0]
-        seen_other = other.landmarks.detected[low - other.start : high - other.start, 0]
+        seen_one = one.detected[low - one.start : high - one.start]
+        seen_other = other.detected[low - other.start : high - other.start]
         return bool((seen_one & seen_other).any())
 
     def frame(self, row: int) -> tuple[np.ndarray, np.ndarray]:
@@ -698,16 +755,25 @@ def _assemble(
 ) -> TrackedSeries:
     """The people over their own rows (person k = people[k]) and per-track summaries."""
     spans, tracks = [], []
+    clip = _rows_of(series, 0, series.n_frames, 0)
     for k, person in enumerate(people):
-        rows, slots = person.rows, person.slots
-        start, stop = int(rows.min()), int(rows.max()) + 1
-        own, local = _rows_of(series, start, stop, 1), rows - start
-        own.image[local, 0], own.world[local, 0] = series.image[rows, slots], series.world[rows, slots]
-        own.visibility[local, 0] = series.visibility[rows, slots]
-        own.presence[local, 0] = series.presence[rows, slots]
-        if own.masks is not None and series.masks is not None:
-            own.masks[local, 0] = series.masks[rows, slots]
-        spans.append(PersonSpan(start, own))
+        order = np.argsort(person.rows, kind="stable")
+        rows, slots = person.rows[order], person.slots[order]
+        start, stop = int(rows[0]), int(rows[-1]) + 1
+        own = replace(
+            series,
+            times_s=series.times_s[rows],
+            frame_index=series.frame_index[rows],
+            image=series.image[rows, slots][:, None],
+            world=series.world[rows, slots][:, None],
+            visibility=series.visibility[rows, slots][:, None],
+            presence=series.presence[rows, slots][:, None],
+            masks=None if series.masks is None else series.masks[rows, slots][:, None],
+        )
+        span = PersonSpan(
+            start, stop - start, rows - start, own, clip.times_s[start:stop], clip.frame_index[start:stop]
+        )
+        spans.append(span)
         best_frame, best_box = _best_view(series, rows, slots)
         tracks.append(
             TrackInfo(
@@ -720,7 +786,6 @@ def _assemble(
                 reidentifications=tuple(person.joins),
             )
         )
-    clip = _rows_of(series, 0, series.n_frames, 0)
     return TrackedSeries(clip, tuple(spans), tuple(tracks), n_dropped, min_duration_s)
 
 
