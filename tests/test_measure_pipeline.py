@@ -12,7 +12,7 @@ import pytest
 
 from posturecheck.landmarks import MIRROR_INDEX, Landmark
 from posturecheck.measures.pipeline import MeasureOptions, compute_measures
-from posturecheck.measures.table import write_csv
+from posturecheck.measures.table import MeasureTable, write_csv
 from posturecheck.measures.view import ViewLimits
 from posturecheck.pose.series import PoseSeries
 from tests.synthetic_skeleton import BodyPose, Camera, make_series, stack_people
@@ -488,3 +488,55 @@ def test_a_tracked_person_measured_from_their_own_frames_reads_as_the_whole_seri
     assert stander == 1 and any(f"overlaps person {stander + 1}" in r for r in reasons[late])
     with pytest.raises(ValueError, match="person 3 is not in the series"):
         compute_tracked_measures(tracked, 3, options)
+
+
+def _back_after_an_hour_of_frames(n_frames: int, away: tuple[int, int], with_masks: bool) -> PoseSeries:
+    """A walker seen at the start and the end with a long absence between (``away``: first and stop
+    row), and a stander at the right in view throughout."""
+    walker = make_series(_walk(n_frames), Camera(), noise_frac=0.003, seed=3)
+    stander = make_series([BodyPose()] * n_frames, Camera(side="right"), noise_frac=0.003, seed=4)
+    series = stack_people([walker, stander])
+    series.image[:, 0, :, 0] -= 0.3
+    series.image[:, 1, :, 0] += 0.3
+    source = replace(series.source, inference_width=108, inference_height=192)
+    masks = np.concatenate([_draw_masks(replace(series, source=source), 0.1)] * 2, axis=1)
+    gone = slice(*away)
+    series.image[gone, 0] = np.nan
+    series.world[gone, 0] = np.nan
+    series.visibility[gone, 0] = 0.0
+    series.presence[gone, 0] = 0.0
+    masks[gone, 0] = 0
+    return replace(series, source=source, masks=masks) if with_masks else series
+
+
+@pytest.mark.parametrize("with_masks", [False, True])
+def test_a_long_absence_is_measured_by_its_ends_and_reads_as_the_whole_series(
+    tmp_path: Path, with_masks: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9 item 5 (a 1-hour class clip's peak memory was 5.2x a 10-second one's): someone who
+    leaves for a long time and comes back is stored in the frames they are seen in only, and measured
+    over those and KEEP_AROUND_S of each absence's start and end, not every frame between; every
+    value, flag, reason, view, summary figure and CSV byte is still what measuring every frame gives."""
+    from posturecheck.measures import pipeline
+    from posturecheck.pose.tracking import track_people
+
+    n_frames, away = 900, (120, 780)  # away 22 s at 30 frames/s: 7 s of it is never measured
+    tracked = track_people(_back_after_an_hour_of_frames(n_frames, away, with_masks))
+    assert tracked.n_people == 2, "the test needs the walker joined across the absence"
+    walker = next(k for k, person in enumerate(tracked.people) if person.n_frames == n_frames)
+    assert tracked.people[walker].own.n_frames == n_frames - (away[1] - away[0])
+    measured_rows: list[int] = []
+    spread = pipeline._spread
+
+    def counted(table: MeasureTable, rows: np.ndarray, series: PoseSeries) -> MeasureTable:
+        measured_rows.append(rows.size)
+        return spread(table, rows, series)
+
+    monkeypatch.setattr(pipeline, "_spread", counted)
+    whole = tracked.series
+    options = MeasureOptions(height_cm=175.0)
+    own = pipeline.compute_tracked_measures(tracked, walker, options)
+    assert measured_rows and measured_rows[0] < n_frames - 200, "the absence's middle was not measured"
+    dense = compute_measures(whole, walker, options)
+    _assert_same(_everything(own, whole, tmp_path, "own"), _everything(dense, whole, tmp_path, "all"))
+    assert own.measures["hip_flexion_left"].valid.mean() > 0.2, "the test measures something"

@@ -31,6 +31,7 @@ Steps 5-7 are also run on the landmarks after step 1 alone, as the table's
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -593,28 +594,59 @@ def compute_tracked_measures(tracked: TrackedSeries, person: int, options: Measu
     clip, span = tracked.clip, tracked.people[person]
     n = clip.n_frames
     timed = n >= 2 and bool(np.all(np.diff(clip.times_s) > 0))
-    seen = span.start + np.flatnonzero(span.landmarks.detected[:, 0])
+    seen = span.start + span.seen[span.own.detected[:, 0]]
     first, stop = (max(int(seen[0]) - 1, 0), min(int(seen[-1]) + 2, n)) if seen.size else (0, 0)
     interval = _interval(clip, timed)
-    if stop - first < 2 or (first == 0 and stop == n) or not _same_rate(_times(clip, first, stop), clip):
-        every_row = functools.partial(tracked.rows, 0, n, seen_with=person)
+    every_row = functools.partial(tracked.rows, 0, n, seen_with=person)
+    if stop - first < 2 or not _same_rate(_times(clip, first, stop), clip):
         return _measure_rows(every_row, person, options, timed, interval)
     # Others matter only where they are seen with the person (the overlap check): the rest are left out.
     # The rows are made by _measure_rows, which lets them go once read.
+    near = _rows_near(seen, first, stop, interval)
+    if near.size < stop - first and _same_rate(_times(clip, near), clip):
+        # Long absences are measured by their first and last few seconds only (every row between
+        # reads like those: no person), so a person who comes back an hour later costs their frames
+        # in view, not the hour.
+        rows_near = functools.partial(tracked.rows_at, near, seen_with=person)
+        return _spread(_measure_rows(rows_near, person, options, timed, interval), near, clip)
+    if first == 0 and stop == n:
+        return _measure_rows(every_row, person, options, timed, interval)
     table = _measure_rows(
         lambda: tracked.rows(first, stop, seen_with=person), person, options, timed, interval
     )
     return _padded(table, first, clip)
 
 
-def _times(series: PoseSeries, first: int, stop: int) -> PoseSeries:
-    """Rows ``first`` to ``stop`` (exclusive) of ``series`` without its person slots: their times."""
+# Rows kept each side of a person's frames when they are measured (a longer absence is measured by
+# this much of its start and end only): well beyond the longest window a measuring step looks
+# through (glitch proportions 1 s, swap links 0.3 s, gap filling 0.25 s, track edges 0.1 s).
+KEEP_AROUND_S = 5.0
+
+
+def _rows_near(seen: np.ndarray, first: int, stop: int, interval: float | None) -> np.ndarray:
+    """Rows ``first`` to ``stop`` (exclusive) within :data:`KEEP_AROUND_S` of a row in ``seen``
+    (all of them for a series without increasing times)."""
+    if interval is None or interval <= 0:
+        return np.arange(first, stop)
+    margin = math.ceil(round(KEEP_AROUND_S / interval, 6))
+    kept = np.zeros(stop - first + 1, dtype=np.int32)
+    np.add.at(kept, np.clip(seen - margin - first, 0, stop - first), 1)
+    np.add.at(kept, np.clip(seen + margin + 1 - first, 0, stop - first), -1)
+    return first + np.flatnonzero(np.cumsum(kept)[:-1] > 0)
+
+
+def _times(series: PoseSeries, first: int | np.ndarray, stop: int | None = None) -> PoseSeries:
+    """Rows ``first`` to ``stop`` (exclusive), or the rows ``first`` given as an array, of
+    ``series`` without its person slots: their times."""
+    rows = first if isinstance(first, np.ndarray) else slice(first, stop)
     return replace(
-        _rows(series, first, stop),
-        image=series.image[first:stop, :0],
-        world=series.world[first:stop, :0],
-        visibility=series.visibility[first:stop, :0],
-        presence=series.presence[first:stop, :0],
+        series,
+        times_s=series.times_s[rows],
+        frame_index=series.frame_index[rows],
+        image=series.image[rows, :0],
+        world=series.world[rows, :0],
+        visibility=series.visibility[rows, :0],
+        presence=series.presence[rows, :0],
         masks=None,
     )
 
@@ -657,6 +689,27 @@ def _rows(series: PoseSeries, first: int, stop: int) -> PoseSeries:
         presence=series.presence[rows],
         masks=None if series.masks is None else series.masks[rows],
     )
+
+
+def _spread(table: MeasureTable, rows: np.ndarray, series: PoseSeries) -> MeasureTable:
+    """A table measured over the series' rows ``rows`` (increasing), spread over all its frames.
+
+    Every row left out reads like the nearest measured row before it (the
+    first measured row for those before it): for rows inside a long absence,
+    the absence's first rows, where the person is not in view either.
+    """
+    first, stop = int(rows[0]), int(rows[-1]) + 1
+    index = np.searchsorted(rows, np.arange(first, stop), side="right") - 1
+    measures = {name: m.taken(index) for name, m in table.measures.items()}
+    whole = replace(
+        table,
+        times_s=np.asarray(series.times_s[first:stop], dtype=np.float64),
+        frame_index=np.asarray(series.frame_index[first:stop]),
+        measures=measures,
+        raw={name: m.taken(index) for name, m in table.raw.items()},
+        view=table.view.taken(index),
+    )
+    return _padded(whole, first, series)
 
 
 def _padded(table: MeasureTable, first: int, series: PoseSeries) -> MeasureTable:

@@ -89,14 +89,20 @@ class Measure:
             raise ValueError(f"measure {name}: values, valid and reason must be (F,) arrays of one length")
         if unit not in UNITS or method not in METHODS:
             raise ValueError(f"measure {name}: unit {unit!r} or method {method!r} unknown")
-        values = np.asarray(values, dtype=np.float64)
-        valid = np.asarray(valid, dtype=bool)
         # Sorted as Python strings (an object array): a fixed-width str array would cost 4 bytes per
         # character of the longest line, per frame.
         lines, codes = np.unique(np.asarray(reason, dtype=object), return_inverse=True)
+        self._store(name, np.asarray(values, dtype=np.float64), np.asarray(valid, dtype=bool), codes, lines)
+        self.unit, self.method = unit, method
+
+    def _store(
+        self, name: str, values: np.ndarray, valid: np.ndarray, codes: np.ndarray, lines: np.ndarray
+    ) -> None:
+        """Keep the compact form of ``values``, ``valid`` and reasons ``lines[codes]`` (``lines`` sorted)."""
         codes = codes.reshape(-1)
+        n = np.shape(values)
         start, stop = _kept_span(values, valid, codes)
-        self.name, self.unit, self.method = name, unit, method
+        self.name = name
         self._n, self._start, self._span = int(n[0]), start, stop - start
         stored = _stored_runs(values[start:stop], valid[start:stop], codes[start:stop])
         # (k, 3): each stored run's first and end frame within the span and where it starts in the store;
@@ -165,6 +171,15 @@ class Measure:
     def fraction_valid(self) -> float:
         """Share of frames that are valid (0 for an empty measure)."""
         return float(self.valid.mean()) if self._n else 0.0
+
+    def taken(self, index: np.ndarray) -> Measure:
+        """A measure whose frame ``i`` is this one's frame ``index[i]`` (any frames, repeats allowed)."""
+        codes = self._full(self._codes)[index]
+        used, codes = np.unique(codes, return_inverse=True)
+        twin = object.__new__(Measure)
+        twin._store(self.name, self.values[index], self.valid[index], codes, self._lines[used])
+        twin.unit, twin.method = self.unit, self.method
+        return twin
 
     def renamed(self, name: str) -> Measure:
         """The same measure under another name (sharing its arrays)."""

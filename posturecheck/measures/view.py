@@ -132,11 +132,12 @@ class ViewEstimate:
 
     A view made by :meth:`padded` keeps only the frames it was estimated
     over and makes each array afresh on access, the frames before and after
-    repeating its first and last frame; read each array once where a loop
-    needs it.
+    repeating its first and last frame; one made by :meth:`taken` keeps the
+    frames it was estimated over and which of them each of its frames
+    repeats. Read each array once where a loop needs it.
     """
 
-    __slots__ = ("_arrays", "_start", "_n")
+    __slots__ = ("_arrays", "_start", "_n", "_index")
 
     def __init__(
         self,
@@ -155,19 +156,38 @@ class ViewEstimate:
             raise ValueError("ViewEstimate: every array must have one entry per frame")
         self._arrays: tuple[np.ndarray, ...] = arrays
         self._start, self._n = 0, len(facing)
+        # Frame i of the view (before padding) is entry _index[i] of the arrays; None: entry i.
+        self._index: np.ndarray | None = None
 
     def padded(self, first: int, n_frames: int) -> ViewEstimate:
         """This view as frames ``first`` onwards of ``n_frames``; the frames before and after repeat
         its first and last frame (sharing its arrays)."""
-        own = len(self._arrays[0])
+        own = self._own_frames()
         if first < 0 or first + own > n_frames or own == 0 or self._n != own:
             raise ValueError(f"a view of {own} frames from frame {first} does not fit in {n_frames}")
         twin = object.__new__(ViewEstimate)
-        twin._arrays, twin._start, twin._n = self._arrays, first, n_frames
+        twin._arrays, twin._start, twin._n, twin._index = self._arrays, first, n_frames, self._index
         return twin
 
+    def taken(self, index: np.ndarray) -> ViewEstimate:
+        """A view whose frame ``i`` is this one's frame ``index[i]`` (any frames, repeats allowed),
+        sharing its arrays (4 bytes per frame of the new view)."""
+        own = self._own_frames()
+        if self._n != own:
+            raise ValueError("a padded view cannot be taken from")
+        index = np.asarray(index)
+        if index.size and (index.min() < 0 or index.max() >= own):
+            raise ValueError(f"frames {index.min()}-{index.max()} are not within the view's {own}")
+        twin = object.__new__(ViewEstimate)
+        twin._arrays, twin._start, twin._n = self._arrays, 0, int(index.size)
+        twin._index = (index if self._index is None else self._index[index]).astype(np.int32)
+        return twin
+
+    def _own_frames(self) -> int:
+        return len(self._arrays[0]) if self._index is None else len(self._index)
+
     def _full(self, index: int) -> np.ndarray:
-        part = self._arrays[index]
+        part = self._arrays[index] if self._index is None else self._arrays[index][self._index]
         if len(part) == self._n:
             return part
         stop = self._start + len(part)
