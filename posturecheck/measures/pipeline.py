@@ -594,7 +594,7 @@ def compute_tracked_measures(tracked: TrackedSeries, person: int, options: Measu
     clip, span = tracked.clip, tracked.people[person]
     n = clip.n_frames
     timed = n >= 2 and bool(np.all(np.diff(clip.times_s) > 0))
-    seen = span.start + span.seen[span.own.detected[:, 0]]
+    seen = span.seen_rows
     first, stop = (max(int(seen[0]) - 1, 0), min(int(seen[-1]) + 2, n)) if seen.size else (0, 0)
     interval = _interval(clip, timed)
     every_row = functools.partial(tracked.rows, 0, n, seen_with=person)

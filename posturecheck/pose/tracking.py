@@ -196,6 +196,11 @@ class PersonSpan:
         """Row of the clip after the person's last (exclusive end of their span)."""
         return self.start + self.n_frames
 
+    @functools.cached_property
+    def seen_rows(self) -> np.ndarray:
+        """(k,) int64, increasing: the clip's rows the person is found in."""
+        return self.start + self.seen[self.own.detected[:, 0]]
+
     @property
     def detected(self) -> np.ndarray:
         """(n_frames,) bool: the person is found in that row of their span."""
@@ -345,9 +350,10 @@ class TrackedSeries:
             masks = np.zeros((n, len(slots)) + clip.masks.shape[2:], dtype=clip.masks.dtype)
         for i, k in enumerate(slots):
             person = self.people[k]
-            at = person.start + person.seen
-            low, high = np.searchsorted(at, [first, stop])
-            at, own = at[low:high], person.own
+            low, high = np.searchsorted(person.seen, [first - person.start, stop - person.start])
+            if low >= high:
+                continue
+            at, own = person.start + person.seen[low:high], person.own
             where = np.searchsorted(rows, at)
             kept = np.zeros(at.size, dtype=bool)
             kept[where < n] = rows[where[where < n]] == at[where < n]
@@ -374,9 +380,10 @@ class TrackedSeries:
         low, high = max(first, one.start, other.start), min(stop, one.stop, other.stop)
         if low >= high:
             return False
-        seen_one = one.detected[low - one.start : high - one.start]
-        seen_other = other.detected[low - other.start : high - other.start]
-        return bool((seen_one & seen_other).any())
+        seen_one, seen_other = one.seen_rows, other.seen_rows
+        seen_one = seen_one[slice(*np.searchsorted(seen_one, [low, high]))]
+        seen_other = seen_other[slice(*np.searchsorted(seen_other, [low, high]))]
+        return bool(np.intersect1d(seen_one, seen_other, assume_unique=True).size)
 
     def frame(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """Image landmarks (P, 33, 3) and visibility (P, 33) of every person in one row."""
