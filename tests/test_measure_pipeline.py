@@ -352,6 +352,15 @@ def test_pelvic_tilt_proxy_is_withdrawn_never_a_number() -> None:
 def _passer_by(n_frames: int, first: int, stop: int, with_masks: bool) -> PoseSeries:
     """Two people in a clip of ``n_frames``: person 0 walks through frames ``first`` to ``stop``
     (with a short dropout), person 1 stands in every frame beside them."""
+    gone = np.ones(n_frames, bool)
+    gone[first:stop] = False
+    gone[first + 30 : first + 36] = True
+    return _walker_and_stander(n_frames, gone, with_masks)
+
+
+def _walker_and_stander(n_frames: int, gone: np.ndarray, with_masks: bool) -> PoseSeries:
+    """A walker at the left (slot 0), not seen in the frames ``gone`` (bool mask), and a stander at
+    the right (slot 1) seen in every frame."""
     walker = make_series(_walk(n_frames), Camera(), noise_frac=0.003, seed=3)
     stander = make_series([BodyPose()] * n_frames, Camera(side="right"), noise_frac=0.003, seed=4)
     series = stack_people([walker, stander])
@@ -359,9 +368,6 @@ def _passer_by(n_frames: int, first: int, stop: int, with_masks: bool) -> PoseSe
     series.image[:, 1, :, 0] += 0.3
     source = replace(series.source, inference_width=108, inference_height=192)
     masks = np.concatenate([_draw_masks(replace(series, source=source), 0.1)] * 2, axis=1)
-    gone = np.ones(n_frames, bool)
-    gone[first:stop] = False
-    gone[first + 30 : first + 36] = True
     series.image[gone, 0] = np.nan
     series.world[gone, 0] = np.nan
     series.visibility[gone, 0] = 0.0
@@ -490,25 +496,6 @@ def test_a_tracked_person_measured_from_their_own_frames_reads_as_the_whole_seri
         compute_tracked_measures(tracked, 3, options)
 
 
-def _back_after_an_hour_of_frames(n_frames: int, away: tuple[int, int], with_masks: bool) -> PoseSeries:
-    """A walker seen at the start and the end with a long absence between (``away``: first and stop
-    row), and a stander at the right in view throughout."""
-    walker = make_series(_walk(n_frames), Camera(), noise_frac=0.003, seed=3)
-    stander = make_series([BodyPose()] * n_frames, Camera(side="right"), noise_frac=0.003, seed=4)
-    series = stack_people([walker, stander])
-    series.image[:, 0, :, 0] -= 0.3
-    series.image[:, 1, :, 0] += 0.3
-    source = replace(series.source, inference_width=108, inference_height=192)
-    masks = np.concatenate([_draw_masks(replace(series, source=source), 0.1)] * 2, axis=1)
-    gone = slice(*away)
-    series.image[gone, 0] = np.nan
-    series.world[gone, 0] = np.nan
-    series.visibility[gone, 0] = 0.0
-    series.presence[gone, 0] = 0.0
-    masks[gone, 0] = 0
-    return replace(series, source=source, masks=masks) if with_masks else series
-
-
 @pytest.mark.parametrize("with_masks", [False, True])
 def test_a_long_absence_is_measured_by_its_ends_and_reads_as_the_whole_series(
     tmp_path: Path, with_masks: bool, monkeypatch: pytest.MonkeyPatch
@@ -521,7 +508,9 @@ def test_a_long_absence_is_measured_by_its_ends_and_reads_as_the_whole_series(
     from posturecheck.pose.tracking import track_people
 
     n_frames, away = 900, (120, 780)  # away 22 s at 30 frames/s: 7 s of it is never measured
-    tracked = track_people(_back_after_an_hour_of_frames(n_frames, away, with_masks))
+    gone = np.zeros(n_frames, bool)
+    gone[away[0] : away[1]] = True
+    tracked = track_people(_walker_and_stander(n_frames, gone, with_masks))
     assert tracked.n_people == 2, "the test needs the walker joined across the absence"
     walker = next(k for k, person in enumerate(tracked.people) if person.n_frames == n_frames)
     assert tracked.people[walker].own.n_frames == n_frames - (away[1] - away[0])
