@@ -180,16 +180,12 @@ class PersonSpan:
         ``n`` rows only (their times and frame numbers), so a person who
         leaves and comes back costs the frames they are in view, not the
         time between their first and last appearance.
-    span_times_s, span_frame_index : (n_frames,) times (s) and frame numbers
-        of every row of the span (views of the clip's).
     """
 
     start: int
     n_frames: int
     seen: np.ndarray
     own: PoseSeries
-    span_times_s: np.ndarray
-    span_frame_index: np.ndarray
 
     @property
     def stop(self) -> int:
@@ -207,28 +203,6 @@ class PersonSpan:
         out = np.zeros(self.n_frames, dtype=bool)
         out[self.seen] = self.own.detected[:, 0]
         return out
-
-    @property
-    def landmarks(self) -> PoseSeries:
-        """The span's every row as a one-slot series (rows not seen hold "no person": NaN
-        landmarks, zero scores), made afresh on each access: read it once."""
-        own = self.own
-
-        def spread(array: np.ndarray, fill: float) -> np.ndarray:
-            out = np.full((self.n_frames,) + array.shape[1:], fill, dtype=array.dtype)
-            out[self.seen] = array
-            return out
-
-        return replace(
-            own,
-            times_s=self.span_times_s,
-            frame_index=self.span_frame_index,
-            image=spread(own.image, np.nan),
-            world=spread(own.world, np.nan),
-            visibility=spread(own.visibility, 0),
-            presence=spread(own.presence, 0),
-            masks=None if own.masks is None else spread(own.masks, 0),
-        )
 
 
 @dataclass(frozen=True)
@@ -762,7 +736,6 @@ def _assemble(
 ) -> TrackedSeries:
     """The people over their own rows (person k = people[k]) and per-track summaries."""
     spans, tracks = [], []
-    clip = _rows_of(series, 0, series.n_frames, 0)
     for k, person in enumerate(people):
         order = np.argsort(person.rows, kind="stable")
         rows, slots = person.rows[order], person.slots[order]
@@ -777,10 +750,7 @@ def _assemble(
             presence=series.presence[rows, slots][:, None],
             masks=None if series.masks is None else series.masks[rows, slots][:, None],
         )
-        span = PersonSpan(
-            start, stop - start, rows - start, own, clip.times_s[start:stop], clip.frame_index[start:stop]
-        )
-        spans.append(span)
+        spans.append(PersonSpan(start, stop - start, rows - start, own))
         best_frame, best_box = _best_view(series, rows, slots)
         tracks.append(
             TrackInfo(
@@ -793,6 +763,7 @@ def _assemble(
                 reidentifications=tuple(person.joins),
             )
         )
+    clip = _rows_of(series, 0, series.n_frames, 0)
     return TrackedSeries(clip, tuple(spans), tuple(tracks), n_dropped, min_duration_s)
 
 
