@@ -20,6 +20,7 @@ from pathlib import Path
 import av
 import pytest
 
+from posturecheck.batch.engines import ONE_THREAD_ENV
 from posturecheck.batch.naming import partial_folders, result_name
 from posturecheck.io.digest import file_sha256
 from posturecheck.pose.landmarker import BUNDLED_MODEL
@@ -350,3 +351,33 @@ def test_ray_engine_on_a_running_instance_by_its_address(
     local_out, _ = local_run
     assert (out / "batch.csv").read_bytes() == (local_out / "batch.csv").read_bytes()
     assert json.loads((out / "batch.json").read_text())["ray_address"] == address
+
+
+RAY_WORKER_ENVIRONMENT = """
+import json, os
+from posturecheck.batch.engines import ONE_THREAD_ENV
+from posturecheck.batch.engines.ray import start_ray
+
+ray = start_ray(None, 1)
+driver = {key: os.environ.get(key) for key in ONE_THREAD_ENV}
+worker = ray.get(ray.remote(lambda: {key: os.environ.get(key) for key in ONE_THREAD_ENV}).remote())
+ray.shutdown()
+print(json.dumps({"driver": driver, "worker": worker}))
+"""
+
+
+def test_a_local_ray_instance_runs_its_workers_with_one_thread_each_and_leaves_the_driver_as_it_was() -> None:
+    ray_is_installed()
+    environment = {key: value for key, value in os.environ.items() if not key.endswith("_NUM_THREADS")}
+    done = subprocess.run(
+        [sys.executable, "-c", RAY_WORKER_ENVIRONMENT],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        env=environment,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["worker"] == ONE_THREAD_ENV
+    assert seen["driver"] == dict.fromkeys(ONE_THREAD_ENV)

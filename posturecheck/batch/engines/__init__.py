@@ -13,7 +13,8 @@ wall time of raw inference, which shows how many cores it kept busy.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from posturecheck.batch.resume import Outcome
 
@@ -37,6 +38,21 @@ ONE_THREAD_ENV = {
 # Jobs a worker process runs before it is replaced by a fresh one: memory a
 # library keeps after a job (allocator arenas, caches) cannot build up.
 JOBS_PER_WORKER = 8
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """``values`` in ``os.environ`` while processes that copy it are started, then the old values back."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
 
 
 def one_thread_in_this_process() -> None:

@@ -16,17 +16,15 @@ they broke it twice, others are run again on a fresh pool.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import queue
 import shutil
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from typing import Any
 
-from posturecheck.batch.engines import JOBS_PER_WORKER, ONE_THREAD_ENV, FramesDone, JobDone
+from posturecheck.batch.engines import JOBS_PER_WORKER, ONE_THREAD_ENV, FramesDone, JobDone, environment
 from posturecheck.batch.job import Job, run_job
 from posturecheck.batch.naming import partial_folders
 from posturecheck.batch.resume import Outcome
@@ -54,21 +52,6 @@ def _worker_job(job: Job) -> Outcome:
     return run_job(job, frames.put if frames is not None else None)
 
 
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    """``values`` in ``os.environ`` while the pool starts workers (spawned workers copy it), then restored."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
-
-
 def run_local(jobs: Sequence[Job], workers: int, on_frames: FramesDone, on_done: JobDone) -> None:
     """Run ``jobs`` on ``workers`` processes; ``on_frames`` and ``on_done`` are called on this thread.
 
@@ -80,7 +63,7 @@ def run_local(jobs: Sequence[Job], workers: int, on_frames: FramesDone, on_done:
     frames = context.Queue()
     waiting = list(reversed(jobs))
     breaks: dict[str, int] = {}
-    with _environment(ONE_THREAD_ENV):
+    with environment(ONE_THREAD_ENV):
         while waiting:
             pool = ProcessPoolExecutor(
                 max_workers=workers,

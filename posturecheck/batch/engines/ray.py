@@ -25,7 +25,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from posturecheck.batch.engines import JOBS_PER_WORKER, ONE_THREAD_ENV, FramesDone, JobDone, machine_cores
+from posturecheck.batch.engines import (
+    JOBS_PER_WORKER,
+    ONE_THREAD_ENV,
+    FramesDone,
+    JobDone,
+    environment,
+    machine_cores,
+)
 from posturecheck.batch.job import Job, run_job
 from posturecheck.batch.resume import Outcome
 from posturecheck.errors import ModelError, PostureCheckError
@@ -112,20 +119,24 @@ def start_ray(address: str | None, workers: int) -> Any:
         listen beyond this computer (ray was imported before its environment was set).
     """
     ray = import_ray(address)
-    runtime_env = {"env_vars": dict(ONE_THREAD_ENV)}
     try:
         if address:
             ray.init(
-                address=address, runtime_env=runtime_env, log_to_driver=False, logging_level=logging.ERROR
-            )
-        else:
-            ray.init(
-                num_cpus=workers,
-                include_dashboard=False,
-                runtime_env=runtime_env,
+                address=address,
+                runtime_env={"env_vars": dict(ONE_THREAD_ENV)},
                 log_to_driver=False,
                 logging_level=logging.ERROR,
             )
+        else:
+            # A local instance's servers and workers copy this process's environment when started: the
+            # workers get their one-thread limits that way, with no runtime environment to set up.
+            with environment(ONE_THREAD_ENV):
+                ray.init(
+                    num_cpus=workers,
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    logging_level=logging.ERROR,
+                )
     except (ConnectionError, RuntimeError, ValueError) as exc:
         where = address or "a local instance"
         cause = str(exc.__cause__ or exc).strip().splitlines() or [exc.__class__.__name__]
