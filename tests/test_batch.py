@@ -16,6 +16,7 @@ from posturecheck.batch.collect_inputs import BatchInput, collect_inputs, read_m
 from posturecheck.batch.job import Job, run_job
 from posturecheck.batch.naming import partial_folders, result_name
 from posturecheck.batch.resume import Outcome, finished_outcome, write_record
+from posturecheck.batch.run import largest_first
 from posturecheck.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -197,6 +198,15 @@ def test_a_recorded_result_counts_only_for_the_same_content_and_options(tmp_path
     assert finished_outcome(tmp_path, "abd", "key1") is None
     assert finished_outcome(tmp_path, "abc", "key2") is None
     assert finished_outcome(tmp_path / "nothing", "abc", "key1") is None
+
+
+def test_the_largest_inputs_start_first_and_equal_or_missing_ones_keep_their_order(tmp_path: Path) -> None:
+    sizes = {"short.mp4": 10, "long.mp4": 3000, "same_a.mp4": 200, "same_b.mp4": 200}
+    paths = [touch(tmp_path / name, b"x" * size) for name, size in sizes.items()]
+    paths.insert(1, tmp_path / "gone.mp4")
+    jobs = [Job(p, tmp_path / "out", p.stem, AnalyzeOptions(out_dir=tmp_path), False, "k") for p in paths]
+    order = [job.path.name for job in largest_first(jobs)]
+    assert order == ["long.mp4", "same_a.mp4", "same_b.mp4", "short.mp4", "gone.mp4"]
 
 
 def test_a_missing_input_fails_with_analyzes_words_and_leaves_no_folder(tmp_path: Path) -> None:
