@@ -36,6 +36,7 @@ from posturecheck.measures.summary import (
     CONFIDENT_MAE_DEG,
     LOW_CONFIDENCE_FRACTION,
     PersonSummary,
+    confidence_label,
     summarize_table,
 )
 from posturecheck.measures.table import MeasureTable, write_csv
@@ -611,7 +612,8 @@ def people_boxes(landmarks: np.ndarray, shape: tuple[int, int], margin: float = 
 
 
 def measure_warnings(person_summaries: Sequence[PersonSummary]) -> list[AnalysisWarning]:
-    """Why hip flexion is not high confidence: its expected error, its few valid frames, or an unchecked view.
+    """Why hip flexion is not high confidence: an extreme the valid frames missed, its expected error, its
+    few valid frames, or an unchecked view.
 
     The unchecked view (valid in enough frames, but no error measured against
     a reference for the view) is said once per person.
@@ -625,6 +627,19 @@ def measure_warnings(person_summaries: Sequence[PersonSummary]) -> list[Analysis
                 continue
             expected = hip.expected_error_deg
             who = {"person": person.person, "side": side}
+            extremes = (("max", hip.max, hip.max_missed), ("min", hip.min, hip.min_missed))
+            missed = [
+                AnalysisWarning(
+                    WarningCode.HIP_EXTREME_MISSED,
+                    {**who, "extreme": extreme, "shown_deg": shown, "missed_deg": beyond},
+                )
+                for extreme, shown, beyond in extremes
+                if beyond is not None and shown is not None
+            ]
+            warnings += missed
+            # Otherwise "high": the missed extreme is the only reason it is not, and says so.
+            if missed and confidence_label(hip.fraction_valid_in_view, expected) == "high":
+                continue
             if expected is not None and expected > CONFIDENT_MAE_DEG:
                 warnings.append(
                     AnalysisWarning(WarningCode.HIP_EXPECTED_ERROR, {**who, "error_deg": expected})

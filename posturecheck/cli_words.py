@@ -45,6 +45,13 @@ def cli_warning(warning: AnalysisWarning) -> str:
             f"person {data['person']}: no reference has measured the hip flexion error from this view yet "
             "(docs/validation.md): low confidence however many frames are valid"
         )
+    if code is WarningCode.HIP_EXTREME_MISSED:
+        what = "flexion" if data["extreme"] == "max" else "extension (least flexion)"
+        return (
+            f"person {data['person']}: peak {data['side']} hip {what} {data['shown_deg']:.1f} deg is "
+            f"only that of the valid frames: frames left out for the view read {data['missed_deg']:.1f} "
+            "deg, so the movement went further (low confidence; film from the side)"
+        )
     if code is WarningCode.NO_PERSON_READ:
         return f"no person found in the {data['frames']} frames that could be read"
     return _assessment_warning(warning)

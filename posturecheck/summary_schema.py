@@ -16,7 +16,11 @@ Versions (:data:`SCHEMA_VERSION`)
   English lines: these read as ``None``, empty, and warning codes
   (:meth:`~posturecheck.measures.reasons.AnalysisWarning.from_json`). The
   client history stored such summaries with ``result_version`` 1.
-* 2: this layout, the same keys with ``schema_version`` first.
+* 2: the same keys with ``schema_version`` first.
+* 3: this layout: each measure summary also has ``max_missed`` and
+  ``min_missed`` (what frames left out for the view read beyond its
+  extremes, :mod:`posturecheck.measures.missed_extremes`). Older summaries
+  read with both ``None``: they were not checked.
 
 A summary read from an older layout is held in this one, so writing it again
 writes version :data:`SCHEMA_VERSION`. A newer version than this release
@@ -45,7 +49,7 @@ from posturecheck.measures.reasons import AnalysisWarning
 from posturecheck.measures.summary import PersonSummary
 from posturecheck.pose.series import SourceInfo
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Summaries without a "schema_version" key: the layout before it was typed.
 UNVERSIONED = 1
 

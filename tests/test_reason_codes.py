@@ -134,6 +134,13 @@ def _warning_examples() -> list[AnalysisWarning]:
             "reason": "left ankle outside the frame",
         },
         WarningCode.HIP_UNCHECKED_VIEW: {"person": 1},
+        WarningCode.HIP_EXTREME_MISSED: {
+            "person": 1,
+            "side": "right",
+            "extreme": "max",
+            "shown_deg": 5.2,
+            "missed_deg": 25.6,
+        },
         WarningCode.NO_PERSON_READ: {"frames": 40},
         WarningCode.TEXT: {"text": "an old line"},
         **ASSESSMENT_WARNING_DATA,

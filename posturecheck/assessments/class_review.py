@@ -30,7 +30,9 @@ Per person:
   frames that were valid: the hip angle needs a side or oblique view, so
   people facing the camera have none; and its confidence
   (:func:`~posturecheck.assessments.figures.confidence_of`: never "high"
-  where no reference measured the error at that view);
+  where no reference measured the error at that view, nor where frames left
+  out for the view read beyond an extreme: ``max_missed_deg``,
+  ``min_missed_deg``, :mod:`posturecheck.measures.missed_extremes`);
 * steady holds: runs of at least :data:`MIN_STEADY_S` below the steady body
   speed (:mod:`posturecheck.assessments.steady`), with the median hip
   angles during each, and the share of the frames seen in which the body
@@ -58,6 +60,7 @@ from posturecheck.assessments.result import AssessmentResult, Finding, finding
 from posturecheck.assessments.steady import body_speed, steady_runs
 from posturecheck.measures.catalogue import HIP_FLEXION, SIDES, key_figure_name
 from posturecheck.measures.extremes import MIN_HOLD_S, sustained_extreme
+from posturecheck.measures.missed_extremes import missed_extremes
 from posturecheck.measures.pipeline import compute_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
@@ -93,13 +96,18 @@ def _hip_range(table: MeasureTable, side: str, seen: np.ndarray) -> dict[str, An
     fraction = float(use.sum() / max(int(seen.sum()), 1))
     band = error_band(table, HIP_FLEXION.of(side), seen)
     interval = interval_95(band)
+    missed = missed_extremes(hip.values, use, hip.reason, table.times_s)
+    confidence = confidence_of(fraction, band)
     return {
         "max_deg": most.value if most.index is not None else None,
         "min_deg": least.value if least.index is not None else None,
         "fraction_valid": fraction,
         "expected_error_deg": band.mae_deg if band is not None else None,
         "interval_95": interval.to_dict() if interval is not None else None,
-        "confidence": confidence_of(fraction, band),
+        # An extreme the valid frames missed (measures/missed_extremes.py) is never "high".
+        "confidence": "low" if confidence == "high" and missed != (None, None) else confidence,
+        "max_missed_deg": missed[0],
+        "min_missed_deg": missed[1],
     }
 
 

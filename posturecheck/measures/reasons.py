@@ -156,6 +156,10 @@ class WarningCode(StrEnum):
       person was in view), ``reason`` (the commonest invalid-frame line, "" if none).
     - ``HIP_UNCHECKED_VIEW``: ``person``: hip flexion valid in enough frames, but no
       reference has measured its error from this view, so it is low confidence.
+    - ``HIP_EXTREME_MISSED``: ``person``, ``side``, ``extreme`` (``"max"``: the peak
+      flexion, ``"min"``: the peak extension), ``shown_deg`` (the valid frames' extreme),
+      ``missed_deg`` (what frames left out only for the view held beyond it): the movement
+      went further than the valid frames show (:mod:`posturecheck.measures.missed_extremes`).
     - ``NO_PERSON_READ``: ``frames``: no person in the frames of an input that ended early.
     - ``TEXT``: ``text``: a warning kept from a summary written before the codes.
 
@@ -197,6 +201,7 @@ class WarningCode(StrEnum):
     HIP_EXPECTED_ERROR = "hip_expected_error"
     HIP_FEW_VALID = "hip_few_valid"
     HIP_UNCHECKED_VIEW = "hip_unchecked_view"
+    HIP_EXTREME_MISSED = "hip_extreme_missed"
     NO_PERSON_READ = "no_person_read"
     SEVERAL_PEOPLE = "several_people"
     OBLIQUE_SIDE_VIEW = "oblique_side_view"

@@ -26,6 +26,7 @@ import numpy as np
 
 from posturecheck.measures.catalogue import HIP_FLEXION, KEY_MEASURES, SIDES
 from posturecheck.measures.expected_error import expected_error
+from posturecheck.measures.missed_extremes import missed_extremes
 from posturecheck.measures.neutral import HipNeutral
 from posturecheck.measures.rom import find_repetitions, range_of_motion, symmetry_index
 from posturecheck.measures.table import Measure, MeasureTable
@@ -101,6 +102,12 @@ class MeasureSummary:
     median, max, min, range : the statistics, in ``unit``; None without a valid frame.
     max_time_s, min_time_s : when the maximum and minimum were held, seconds.
     main_reason_invalid : the commonest reason a frame was not valid ("" if none).
+    max_missed, min_missed : what frames left out only for the view held
+        beyond ``max`` (``min``) by more than
+        :data:`~posturecheck.measures.missed_extremes.MISSED_MARGIN_DEG`, in
+        ``unit``: the movement went further than the valid frames show, so
+        the figure is low confidence; None when nothing was missed
+        (:func:`~posturecheck.measures.missed_extremes.missed_extremes`).
     """
 
     unit: str
@@ -117,6 +124,8 @@ class MeasureSummary:
     min_time_s: float | None
     range: float | None
     main_reason_invalid: str
+    max_missed: float | None = None
+    min_missed: float | None = None
 
     def statistic(self, name: Statistic) -> float | None:
         """The figure called ``name`` (a catalogue headline: ``"median"``, ``"max"``...)."""
@@ -146,6 +155,8 @@ class MeasureSummary:
             min_time_s=_optional_number(data.get("min_time_s")),
             range=_optional_number(data.get("range")),
             main_reason_invalid=str(data.get("main_reason_invalid") or ""),
+            max_missed=_optional_number(data.get("max_missed")),
+            min_missed=_optional_number(data.get("min_missed")),
         )
 
 
@@ -302,6 +313,9 @@ def summarize_measure(
     ``main_reason_invalid``: the commonest reason line among the invalid
     frames in view (all invalid frames if none was in view); ties go to the
     line seen first.
+    ``max_missed``, ``min_missed``: readings beyond the extremes in frames
+    left out only for the view (:mod:`posturecheck.measures.missed_extremes`,
+    angles only); either makes the confidence "low".
     """
     rom = range_of_motion(measure.values, measure.valid, table.times_s, table.frame_index)
     in_view_fraction = (
@@ -324,12 +338,20 @@ def summarize_measure(
         invalid &= in_view
     reasons = [r for r in measure.reason[invalid] if r]
     common_reason = Counter(reasons).most_common(1)[0][0] if reasons else ""
+    missed = (
+        missed_extremes(measure.values, measure.valid, measure.reason, table.times_s)
+        if measure.unit == "deg"
+        else (None, None)
+    )
+    confidence = confidence_label(in_view_fraction, expected)
+    if confidence == "high" and missed != (None, None):
+        confidence = "low"
     return MeasureSummary(
         unit=measure.unit,
         method=measure.method,
         fraction_valid=round(measure.fraction_valid, 3),
         fraction_valid_in_view=round(in_view_fraction, 3),
-        confidence=confidence_label(in_view_fraction, expected),
+        confidence=confidence,
         expected_error_deg=expected,
         interval_95=interval,
         median=_finite(float(np.median(values)) if values.size else None),
@@ -339,6 +361,8 @@ def summarize_measure(
         min_time_s=_finite(rom.min_time_s, 3),
         range=_finite(rom.range_deg),
         main_reason_invalid=common_reason,
+        max_missed=_finite(missed[0]),
+        min_missed=_finite(missed[1]),
     )
 
 

@@ -102,6 +102,13 @@ def warning_words(warning: AnalysisWarning) -> str:
             f"Person {data['person']}: the hip angles from this camera view have not yet been checked "
             "against a reference measurement, so they are shown with low confidence: treat them as estimates."
         )
+    if code is WarningCode.HIP_EXTREME_MISSED:
+        what = "bent" if data["extreme"] == "max" else "stretched back"
+        return (
+            f"Person {data['person']}: the {data['side']} hip probably {what} further than shown "
+            f"({data['shown_deg']:.0f} degrees): in frames where the camera did not see them from the "
+            f"side it read about {data['missed_deg']:.0f} degrees. Film from the side for this figure."
+        )
     if code is WarningCode.NO_PERSON_READ:
         return f"Nobody was found in the {data['frames']} frames that could be read."
     return _assessment_words(warning)
