@@ -60,7 +60,7 @@ from posturecheck.assessments.result import AssessmentResult, Finding, finding
 from posturecheck.assessments.steady import body_speed, steady_runs
 from posturecheck.measures.catalogue import HIP_FLEXION, SIDES, key_figure_name
 from posturecheck.measures.extremes import MIN_HOLD_S, sustained_extreme
-from posturecheck.measures.missed_extremes import missed_extremes
+from posturecheck.measures.missed_extremes import capped_confidence, missed_extremes
 from posturecheck.measures.pipeline import compute_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
@@ -97,7 +97,6 @@ def _hip_range(table: MeasureTable, side: str, seen: np.ndarray) -> dict[str, An
     band = error_band(table, HIP_FLEXION.of(side), seen)
     interval = interval_95(band)
     missed = missed_extremes(hip.values, use, hip.reason, table.times_s)
-    confidence = confidence_of(fraction, band)
     return {
         "max_deg": most.value if most.index is not None else None,
         "min_deg": least.value if least.index is not None else None,
@@ -105,7 +104,7 @@ def _hip_range(table: MeasureTable, side: str, seen: np.ndarray) -> dict[str, An
         "expected_error_deg": band.mae_deg if band is not None else None,
         "interval_95": interval.to_dict() if interval is not None else None,
         # An extreme the valid frames missed (measures/missed_extremes.py) is never "high".
-        "confidence": "low" if confidence == "high" and missed != (None, None) else confidence,
+        "confidence": capped_confidence(confidence_of(fraction, band), missed),
         "max_missed_deg": missed[0],
         "min_missed_deg": missed[1],
     }

@@ -106,3 +106,8 @@ def missed_extremes(
         beyond = seen - shown if largest else shown - seen
         found.append(float(seen) if math.isfinite(beyond) and beyond > MISSED_MARGIN_DEG else None)
     return found[0], found[1]
+
+
+def capped_confidence(confidence: str, missed: tuple[float | None, float | None]) -> str:
+    """``confidence`` ("high", "low", "none"), made "low" when :func:`missed_extremes` found a miss."""
+    return "low" if confidence == "high" and missed != (None, None) else confidence

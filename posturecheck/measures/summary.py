@@ -26,7 +26,7 @@ import numpy as np
 
 from posturecheck.measures.catalogue import HIP_FLEXION, KEY_MEASURES, SIDES
 from posturecheck.measures.expected_error import expected_error
-from posturecheck.measures.missed_extremes import missed_extremes
+from posturecheck.measures.missed_extremes import capped_confidence, missed_extremes
 from posturecheck.measures.neutral import HipNeutral
 from posturecheck.measures.rom import find_repetitions, range_of_motion, symmetry_index
 from posturecheck.measures.table import Measure, MeasureTable
@@ -343,9 +343,7 @@ def summarize_measure(
         if measure.unit == "deg"
         else (None, None)
     )
-    confidence = confidence_label(in_view_fraction, expected)
-    if confidence == "high" and missed != (None, None):
-        confidence = "low"
+    confidence = capped_confidence(confidence_label(in_view_fraction, expected), missed)
     return MeasureSummary(
         unit=measure.unit,
         method=measure.method,
