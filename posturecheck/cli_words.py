@@ -49,8 +49,8 @@ def cli_warning(warning: AnalysisWarning) -> str:
         what = "flexion" if data["extreme"] == "max" else "extension (least flexion)"
         return (
             f"person {data['person']}: peak {data['side']} hip {what} {data['shown_deg']:.1f} deg is "
-            f"only that of the valid frames: frames left out for the view read {data['missed_deg']:.1f} "
-            "deg, so the movement went further (low confidence; film from the side)"
+            f"only that of the valid frames: frames left out for the view read about "
+            f"{data['missed_deg']:.0f} deg, so the movement went further (low confidence; film from the side)"
         )
     if code is WarningCode.NO_PERSON_READ:
         return f"no person found in the {data['frames']} frames that could be read"

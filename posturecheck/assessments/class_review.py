@@ -90,13 +90,14 @@ def _already_tracked(tracked: TrackedSeries, series: PoseSeries) -> bool:
 
 def _hip_range(table: MeasureTable, side: str, seen: np.ndarray) -> dict[str, Any]:
     hip = table.measures[HIP_FLEXION.of(side)]
+    values = hip.values  # made afresh on each access: read once
     use = seen & hip.valid
-    most = sustained_extreme(hip.values, use, table.times_s, largest=True)
-    least = sustained_extreme(hip.values, use, table.times_s, largest=False)
+    most = sustained_extreme(values, use, table.times_s, largest=True)
+    least = sustained_extreme(values, use, table.times_s, largest=False)
     fraction = float(use.sum() / max(int(seen.sum()), 1))
     band = error_band(table, HIP_FLEXION.of(side), seen)
     interval = interval_95(band)
-    missed = missed_extremes(hip.values, use, hip.reason, table.times_s)
+    missed = missed_extremes(values, use, hip.reason, table.times_s)
     return {
         "max_deg": most.value if most.index is not None else None,
         "min_deg": least.value if least.index is not None else None,

@@ -65,7 +65,9 @@ def view_gated(reason: np.ndarray) -> np.ndarray:
     reason = np.asarray(reason, dtype=object)
     if reason.size == 0:
         return np.zeros(0, dtype=bool)
-    lines, inverse = np.unique(reason.astype(str), return_inverse=True)
+    # Sorted as Python strings: a fixed-width str copy would cost 4 bytes per character of the
+    # longest line, per frame.
+    lines, inverse = np.unique(reason, return_inverse=True)
     gated = np.array([_near_the_limit(str(line)) for line in lines], dtype=bool)
     return gated[inverse.reshape(reason.shape)]
 

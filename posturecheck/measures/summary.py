@@ -317,14 +317,14 @@ def summarize_measure(
     left out only for the view (:mod:`posturecheck.measures.missed_extremes`,
     angles only); either makes the confidence "low".
     """
-    rom = range_of_motion(measure.values, measure.valid, table.times_s, table.frame_index)
+    # A Measure makes its arrays afresh on each access: read each once.
+    all_values, valid, reason = measure.values, measure.valid, measure.reason
+    rom = range_of_motion(all_values, valid, table.times_s, table.frame_index)
     in_view_fraction = (
-        float(measure.valid[in_view].mean())
-        if in_view is not None and in_view.any()
-        else (measure.fraction_valid)
+        float(valid[in_view].mean()) if in_view is not None and in_view.any() else (measure.fraction_valid)
     )
-    values = measure.values[measure.valid]
-    views = table.view.off_side_deg[measure.valid]
+    values = all_values[valid]
+    views = table.view.off_side_deg[valid]
     views = views[np.isfinite(views)]
     band = expected_error(
         measure.name, measure.method, float(np.median(views)) if views.size else math.nan, roll_known
@@ -333,15 +333,13 @@ def summarize_measure(
     interval = interval_95(band)
     # The commonest reason among the invalid frames the person was in view (all invalid frames when
     # they never were); a tie goes to the reason seen first, so the same input words it the same way.
-    invalid = ~measure.valid
+    invalid = ~valid
     if in_view is not None and (invalid & in_view).any():
         invalid &= in_view
-    reasons = [r for r in measure.reason[invalid] if r]
+    reasons = [r for r in reason[invalid] if r]
     common_reason = Counter(reasons).most_common(1)[0][0] if reasons else ""
     missed = (
-        missed_extremes(measure.values, measure.valid, measure.reason, table.times_s)
-        if measure.unit == "deg"
-        else (None, None)
+        missed_extremes(all_values, valid, reason, table.times_s) if measure.unit == "deg" else (None, None)
     )
     confidence = capped_confidence(confidence_label(in_view_fraction, expected), missed)
     return MeasureSummary(
