@@ -473,23 +473,49 @@ def _smooth(
             f"landmarks not low-pass filtered: {options.cutoff_hz:g} Hz is not below half "
             f"the {rate:.3g} fps frame rate"
         )
-    smoothed = []
-    for which in ("image", "world"):
-        values = fill_gaps(_trusted(points, which), times, options.max_gap_s)
-        if filtered and options.cutoff_hz is not None:
-            values = lowpass_filtfilt(values, times, options.cutoff_hz, _BUTTERWORTH_ORDER, interval)
-        smoothed.append(values)
-    image, world = smoothed
+    cutoff = options.cutoff_hz if filtered else None
+    image = _smoothed(points, "image", times, options.max_gap_s, cutoff, interval)
+    world = _smoothed(points, "world", times, options.max_gap_s, cutoff, interval)
     return _Points(image, image * size, world, points.detected, points.rejected), notes
 
 
-def _trusted(points: _Points, which: str) -> np.ndarray:
-    """``points``' image or world landmarks (``which``), those its rejection marks missing
-    (a new array, or the points' own when nothing was checked)."""
-    values: np.ndarray = points.image if which == "image" else points.world
+# Landmarks gap-filled and filtered at a time (:func:`_smoothed`).
+_SMOOTH_LANDMARKS = 4
+
+
+def _smoothed(
+    points: _Points,
+    which: str,
+    times: np.ndarray,
+    max_gap_s: float,
+    cutoff_hz: float | None,
+    interval_s: float,
+) -> np.ndarray:
+    """``points``' image or world landmarks (``which``), trusted ones only, gap-filled and
+    low-pass filtered at ``cutoff_hz`` (None: not filtered); a new float64 array.
+
+    Every coordinate is filled and filtered on its own, so the landmarks are
+    taken :data:`_SMOOTH_LANDMARKS` at a time into the result: the working
+    copies of a long clip are those of a few landmarks, not of the whole set.
+    """
+    source = points.image if which == "image" else points.world
+    out = np.empty(source.shape, dtype=np.float64)
+    for start in range(0, source.shape[1], _SMOOTH_LANDMARKS):
+        block = slice(start, start + _SMOOTH_LANDMARKS)
+        values = fill_gaps(_trusted(points, which, block), times, max_gap_s)
+        if cutoff_hz is not None:
+            values = lowpass_filtfilt(values, times, cutoff_hz, _BUTTERWORTH_ORDER, interval_s)
+        out[:, block] = values
+    return out
+
+
+def _trusted(points: _Points, which: str, landmarks: slice = slice(None)) -> np.ndarray:
+    """``points``' image or world landmarks (``which``; the ``landmarks`` given), those its
+    rejection marks missing (a new array, or the points' own when nothing was checked)."""
+    values: np.ndarray = (points.image if which == "image" else points.world)[:, landmarks]
     if points.rejected is None:
         return values
-    marks = points.rejected.image if which == "image" else points.rejected.world
+    marks = (points.rejected.image if which == "image" else points.rejected.world)[:, landmarks]
     return np.where((marks != "")[..., None], np.nan, values)
 
 
@@ -785,7 +811,9 @@ def _measure_rows(
     notes += rejection_notes
     tilt = _camera_tilt(smooth, np.asarray(times, dtype=np.float64), options)
     roll = tilt.roll_deg
-    smooth, raw = _levelled(smooth, tilt), _levelled(raw, tilt)
+    # One after the other, so each stage's unlevelled world landmarks go before the next is turned.
+    smooth = _levelled(smooth, tilt)
+    raw = _levelled(raw, tilt)
 
     # The raw measures first, so the raw points are let go before the filtered ones are measured.
     raw_view = estimate_view(raw.image, raw.image_px, raw.world, roll, options.view_limits)

@@ -87,10 +87,17 @@ class SwapReport:
     legs_handed_over: np.ndarray
 
 
+# The landmarks the torso length is measured between, in this order (see _torso_length).
+_TORSO = np.array([Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP])
+
+
 def _torso_length(points: np.ndarray) -> float:
-    """Median distance from mid-shoulders to mid-hips over frames, in the points' units (1 if unknown)."""
-    shoulders = 0.5 * (points[:, Landmark.LEFT_SHOULDER] + points[:, Landmark.RIGHT_SHOULDER])
-    hips = 0.5 * (points[:, Landmark.LEFT_HIP] + points[:, Landmark.RIGHT_HIP])
+    """Median distance from mid-shoulders to mid-hips over frames, in the points' units (1 if unknown).
+
+    ``points``: (F, 4, D), the :data:`_TORSO` landmarks in that order.
+    """
+    shoulders = 0.5 * (points[:, 0] + points[:, 1])
+    hips = 0.5 * (points[:, 2] + points[:, 3])
     lengths = np.linalg.norm(shoulders - hips, axis=-1)
     lengths = lengths[np.isfinite(lengths) & (lengths > 0)]
     return float(np.median(lengths)) if lengths.size else 1.0
@@ -241,22 +248,42 @@ def _mirrored_frames(
 ) -> np.ndarray:
     """(F, 3) bool: frames whose arm labels (column 0) and leg labels (column 1) should be mirrored,
     and (column 2) frames of a leg hand-over whose legs' places in the picture should be mirrored."""
-    spaces = [series.image_px[:, person], series.world[:, person].astype(np.float64)]
-    scaled = [points / _torso_length(points) for points in spaces]
-    present = np.isfinite(spaces[0]).any(axis=(1, 2))
+    size = np.array([series.source.width, series.source.height], dtype=np.float64)
+
+    def spaces(rows: np.ndarray | slice, landmarks: np.ndarray) -> list[np.ndarray]:
+        """The ``landmarks`` of ``rows`` in pixels and in world metres, float64."""
+        image = series.image[rows, person][:, landmarks, :2].astype(np.float64) * size
+        return [image, series.world[rows, person][:, landmarks].astype(np.float64)]
+
+    # Only the landmarks a decision rests on are made float64, and a chain only for the run it
+    # is judged in: on a long clip, a copy of every landmark per stage would be the peak.
+    torso = [_torso_length(points) for points in spaces(slice(None), _TORSO)]
+    present = np.isfinite(series.image[:, person, :, :2]).any(axis=(1, 2))
     mirrored = np.zeros((series.n_frames, 3), dtype=bool)
     for column, left in enumerate((_LEFT_ARM, _LEFT_LEG)):
         indices, mirror = _chain(left)
-        chains = [np.stack([points[:, indices], points[:, indices[mirror]]]) for points in scaled]
         for frames in _linked_runs(present, series.times_s, max_link_s):
             if frames.size < 2:
                 continue
-            first, later = _step_costs([c[:, frames] for c in chains], series.times_s[frames])
+            rows = _as_slice(frames)
+            chains = [
+                np.stack([points[:, mirror_order] for mirror_order in (np.arange(indices.size), mirror)])
+                / length
+                for points, length in zip(spaces(rows, indices), torso, strict=True)
+            ]
+            first, later = _step_costs(chains, series.times_s[frames])
             labels = _best_labelling(first, later, mirror_cost, switch_cost)
             mirrored[frames, column] = labels.astype(bool)
             if column == 1:
-                mirrored[frames, 2] = _exchange_flips(chains[0][:, frames], labels, series.times_s[frames])
+                mirrored[frames, 2] = _exchange_flips(chains[0], labels, series.times_s[frames])
     return mirrored
+
+
+def _as_slice(frames: np.ndarray) -> np.ndarray | slice:
+    """Increasing frame indices as a slice when they are consecutive (no copy to read them)."""
+    if frames.size and int(frames[-1]) - int(frames[0]) + 1 == frames.size:
+        return slice(int(frames[0]), int(frames[-1]) + 1)
+    return frames
 
 
 def correct_left_right_swaps(
