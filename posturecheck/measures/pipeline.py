@@ -61,7 +61,7 @@ from posturecheck.measures.catalogue import (
     Scene,
 )
 from posturecheck.measures.filtering import DEFAULT_CUTOFF_HZ, fill_gaps, lowpass_filtfilt
-from posturecheck.measures.glitches import Rejection, reject
+from posturecheck.measures.glitches import Rejection, judging_margin_s, reject
 from posturecheck.measures.neutral import hip_flexion_neutral, hip_neutral
 from posturecheck.measures.pitch import TiltUsed, decide_tilt, levelled_world, person_tilt, upright_frames
 from posturecheck.measures.reasons import Invalid, reason_line
@@ -628,7 +628,7 @@ def compute_tracked_measures(tracked: TrackedSeries, person: int, options: Measu
         return _measure_rows(every_row, person, options, timed, interval)
     # Others matter only where they are seen with the person (the overlap check): the rest are left out.
     # The rows are made by _measure_rows, which lets them go once read.
-    near = _rows_near(seen, first, stop, interval)
+    near = _rows_near(seen, first, stop, interval, options.max_gap_s)
     if near.size < stop - first and _same_rate(_times(clip, near), clip):
         # Long absences are measured by their first and last few seconds only (every row between
         # reads like those: no person), so a person who comes back an hour later costs their frames
@@ -643,18 +643,29 @@ def compute_tracked_measures(tracked: TrackedSeries, person: int, options: Measu
     return _padded(table, first, clip)
 
 
-# Rows kept each side of a person's frames when they are measured (a longer absence is measured by
-# this much of its start and end only): well beyond the longest window a measuring step looks
-# through (glitch proportions 1 s, swap links 0.3 s, gap filling 0.25 s, track edges 0.1 s).
-KEEP_AROUND_S = 5.0
+# Rows kept each side of a person's frames when they are measured, in units of the time a measuring
+# step looks through on either side of a frame to judge it (:func:`~posturecheck.measures.glitches.
+# judging_margin_s`: glitch proportions 0.5 s, glitches 0.2 s, track edges and gaps, plus two
+# frames; swap links 0.3 s and gap filling 0.25 s are shorter): a longer absence is measured by this
+# much of its start and end only.
+KEEP_AROUND_MARGINS = 2.0
 
 
-def _rows_near(seen: np.ndarray, first: int, stop: int, interval: float | None) -> np.ndarray:
-    """Rows ``first`` to ``stop`` (exclusive) within :data:`KEEP_AROUND_S` of a row in ``seen``
+def keep_around_s(interval_s: float, max_gap_s: float) -> float:
+    """Seconds of an absence kept at each end when a person is measured (:data:`KEEP_AROUND_MARGINS`
+    judging margins; 1.13 s at 30 frames/s, 2.5 s at 5): ``interval_s`` the frame interval,
+    ``max_gap_s`` the longest gap bridged (:class:`MeasureOptions`)."""
+    return KEEP_AROUND_MARGINS * judging_margin_s(interval_s, max_gap_s)
+
+
+def _rows_near(
+    seen: np.ndarray, first: int, stop: int, interval: float | None, max_gap_s: float
+) -> np.ndarray:
+    """Rows ``first`` to ``stop`` (exclusive) within :func:`keep_around_s` of a row in ``seen``
     (all of them for a series without increasing times)."""
     if interval is None or interval <= 0:
         return np.arange(first, stop)
-    margin = math.ceil(round(KEEP_AROUND_S / interval, 6))
+    margin = math.ceil(round(keep_around_s(interval, max_gap_s) / interval, 6))
     kept = np.zeros(stop - first + 1, dtype=np.int32)
     np.add.at(kept, np.clip(seen - margin - first, 0, stop - first), 1)
     np.add.at(kept, np.clip(seen + margin + 1 - first, 0, stop - first), -1)
