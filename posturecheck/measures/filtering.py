@@ -350,12 +350,28 @@ def hampel_outliers(
     padded = np.pad(values, half, constant_values=np.nan)
     windows = sliding_window_view(padded, 2 * half + 1)
     enough = np.isfinite(windows).sum(axis=1) >= half + 1
-    safe = np.where(enough[:, None], windows, 0.0)
+    median, mad = np.empty(values.shape), np.empty(values.shape)
+    # Each sample's window on its own: a few thousand at a time, as the working copies are a window each.
+    for start in range(0, values.size, _HAMPEL_ROWS):
+        rows = slice(start, start + _HAMPEL_ROWS)
+        median[rows], mad[rows] = _median_and_mad(windows[rows], enough[rows])
     with np.errstate(invalid="ignore"):
-        median = np.where(enough, np.nanmedian(safe, axis=1), np.nan)
-        mad = np.nanmedian(np.abs(safe - np.where(enough, median, 0.0)[:, None]), axis=1)
         departure = np.abs(values - median)
         limit = np.maximum(n_sigmas * _MAD_TO_SD * mad, min_relative * np.abs(median))
         outlier = enough & np.isfinite(values) & (departure > limit)
         ratio = np.where(enough, values / median, np.nan)
     return outlier, ratio
+
+
+# Samples of :func:`hampel_outliers` whose windows are worked on at a time.
+_HAMPEL_ROWS = 4096
+
+
+def _median_and_mad(windows: np.ndarray, enough: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median and median absolute deviation of each row of ``windows`` (NaN ignored), NaN for the
+    median where not ``enough`` (such rows are read as zeros for the deviation, as never judged)."""
+    safe = np.where(enough[:, None], windows, 0.0)
+    with np.errstate(invalid="ignore"):
+        median = np.where(enough, np.nanmedian(safe, axis=1), np.nan)
+        mad = np.nanmedian(np.abs(safe - np.where(enough, median, 0.0)[:, None]), axis=1)
+    return median, mad
