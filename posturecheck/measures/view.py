@@ -416,21 +416,41 @@ def estimate_view(
     -------
     ViewEstimate
     """
+    # Every frame on its own: a few thousand at a time keeps the working copies small on a long clip.
+    parts = [
+        _view_of(image_norm[rows], image_px[rows], world[rows], camera_roll_deg, limits)
+        for rows in (slice(start, start + _VIEW_ROWS) for start in range(0, image_px.shape[0], _VIEW_ROWS))
+    ] or [_view_of(image_norm, image_px, world, camera_roll_deg, limits)]
+    return ViewEstimate(**{field: np.concatenate([part[field] for part in parts]) for field in parts[0]})
+
+
+# Frames of :func:`estimate_view` worked on at a time.
+_VIEW_ROWS = 4096
+
+
+def _view_of(
+    image_norm: np.ndarray,
+    image_px: np.ndarray,
+    world: np.ndarray,
+    camera_roll_deg: float,
+    limits: ViewLimits,
+) -> dict[str, np.ndarray]:
+    """:class:`ViewEstimate`'s arrays for some frames, by field name (:func:`estimate_view`)."""
     facing = facing_direction(image_px, camera_roll_deg)
     yaw_2d = body_yaw_2d(image_px, facing, camera_roll_deg)
     yaw_3d = body_yaw_3d(world, camera_roll_deg)
     yaw = np.where(np.isfinite(yaw_3d), yaw_3d, yaw_2d)
-    return ViewEstimate(
-        facing=facing,
-        yaw_2d_deg=yaw_2d,
-        yaw_3d_deg=yaw_3d,
-        yaw_deg=yaw,
-        off_side_deg=off_side(yaw),
-        label=view_labels(yaw, limits),
-        near_side=near_side(yaw),
-        extent=person_extent(image_norm),
-        outside=outside_frame(image_norm),
-    )
+    return {
+        "facing": facing,
+        "yaw_2d_deg": yaw_2d,
+        "yaw_3d_deg": yaw_3d,
+        "yaw_deg": yaw,
+        "off_side_deg": off_side(yaw),
+        "label": view_labels(yaw, limits),
+        "near_side": near_side(yaw),
+        "extent": person_extent(image_norm),
+        "outside": outside_frame(image_norm),
+    }
 
 
 def summarize_view(view: ViewEstimate) -> ViewSummary:
