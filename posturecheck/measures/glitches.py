@@ -248,10 +248,25 @@ def overlapping_person(image_norm: np.ndarray, detected: np.ndarray, person: int
     other's box. When several overlap, the one sharing most area is given.
     """
     n_frames, n_people = detected.shape
+    if n_people < 2:
+        return np.full(n_frames, -1)
+    # Every frame is judged on its own: a few thousand at a time keeps the boxes' working copies small.
+    parts = [
+        _overlapping(image_norm[rows], detected[rows], person)
+        for rows in (slice(start, start + _OVERLAP_ROWS) for start in range(0, n_frames, _OVERLAP_ROWS))
+    ]
+    return np.concatenate(parts) if parts else np.full(0, -1)
+
+
+# Frames of :func:`overlapping_person` judged at a time.
+_OVERLAP_ROWS = 4096
+
+
+def _overlapping(image_norm: np.ndarray, detected: np.ndarray, person: int) -> np.ndarray:
+    """:func:`overlapping_person` of a few frames."""
+    n_frames, n_people = detected.shape
     found = np.full(n_frames, -1)
     best = np.zeros(n_frames)
-    if n_people < 2:
-        return found
     boxes = _boxes(image_norm)
     joints = image_norm[:, :, _JOINT_INDEX, :2]
     mine = boxes[:, person]
