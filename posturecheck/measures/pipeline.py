@@ -150,6 +150,48 @@ class _Points:
     rejected: Rejection | None = None
 
 
+@dataclass(frozen=True)
+class _Landmarks:
+    """One person's landmarks as the model gave them (after swap correction), kept while the person is
+    measured so that each stage's float64 working copy (:class:`_Points`) can be made when it is
+    needed and let go after: one such copy is held at a time, not the raw and filtered ones together.
+
+    ``image``: (F, 33, 2) float32, normalised; ``world``: (F, 33, 3) float32, metres; ``hidden``:
+    (F, 33, 1) bool, below the visibility threshold (missing); ``size``: the frame's (width,
+    height), pixels; ``rejected``: the landmarks not to be trusted, once checked.
+    """
+
+    image: np.ndarray
+    world: np.ndarray
+    hidden: np.ndarray
+    detected: np.ndarray
+    size: np.ndarray
+    rejected: Rejection | None = None
+
+    def coordinates(self, which: str, landmarks: slice = slice(None)) -> np.ndarray:
+        """The image or world landmarks (``which``; the ``landmarks`` given), float64, NaN where hidden."""
+        values = self.image if which == "image" else self.world
+        return np.where(self.hidden[:, landmarks], np.nan, values[:, landmarks].astype(np.float64))
+
+    def trusted(self, which: str, landmarks: slice = slice(None)) -> np.ndarray:
+        """:meth:`coordinates`, also NaN where the rejection marks the landmark."""
+        values = self.coordinates(which, landmarks)
+        if self.rejected is None:
+            return values
+        marks = (self.rejected.image if which == "image" else self.rejected.world)[:, landmarks]
+        return np.where((marks != "")[..., None], np.nan, values)
+
+    def raw_points(self) -> _Points:
+        """Every landmark as given (rejected ones too: their measures carry the rejection's reason)."""
+        image = self.coordinates("image")
+        return _Points(image, image * self.size, self.coordinates("world"), self.detected, self.rejected)
+
+    def trusted_points(self) -> _Points:
+        """The landmarks the rejection does not mark (what stills are measured from)."""
+        image = self.trusted("image")
+        return _Points(image, image * self.size, self.trusted("world"), self.detected, self.rejected)
+
+
 # The measures computed from landmarks frame by frame, in the table's (and the
 # CSV's) column order, which is the leg measures side by side, then the trunk.
 _LEGS = (HIP_FLEXION, KNEE_FLEXION, THIGH_INCLINATION)
@@ -442,20 +484,16 @@ def _with_view_reasons(measure: Measure, gate: Measure) -> Measure:
 
 
 def _smooth(
-    points: _Points,
+    landmarks: _Landmarks,
     times: np.ndarray,
     options: MeasureOptions,
-    size: np.ndarray,
     interval_s: float | None = None,
 ) -> tuple[_Points, list[str]]:
     """Gap filling and low-pass filtering of the trusted landmarks, with notes saying what was done.
 
-    ``points``: the raw landmarks carrying their rejection (landmarks it
-    marks are treated as missing, :func:`_trusted`). ``interval_s``: the
-    clip's median frame interval, seconds (default: that of ``times``).
-    Image and world landmarks are made one after the other, each taking
-    the place of its previous stage, so only one set's stages are held at
-    a time next to ``points``.
+    ``landmarks`` carry their rejection (landmarks it marks are treated as
+    missing, :meth:`_Landmarks.trusted`). ``interval_s``: the clip's median
+    frame interval, seconds (default: that of ``times``).
     """
     notes = [f"landmark gaps up to {options.max_gap_s:g} s filled by linear interpolation"]
     interval = float(np.median(np.diff(times))) if interval_s is None else interval_s
@@ -474,9 +512,9 @@ def _smooth(
             f"the {rate:.3g} fps frame rate"
         )
     cutoff = options.cutoff_hz if filtered else None
-    image = _smoothed(points, "image", times, options.max_gap_s, cutoff, interval)
-    world = _smoothed(points, "world", times, options.max_gap_s, cutoff, interval)
-    return _Points(image, image * size, world, points.detected, points.rejected), notes
+    image = _smoothed(landmarks, "image", times, options.max_gap_s, cutoff, interval)
+    world = _smoothed(landmarks, "world", times, options.max_gap_s, cutoff, interval)
+    return _Points(image, image * landmarks.size, world, landmarks.detected, landmarks.rejected), notes
 
 
 # Landmarks gap-filled and filtered at a time (:func:`_smoothed`).
@@ -484,45 +522,29 @@ _SMOOTH_LANDMARKS = 4
 
 
 def _smoothed(
-    points: _Points,
+    landmarks: _Landmarks,
     which: str,
     times: np.ndarray,
     max_gap_s: float,
     cutoff_hz: float | None,
     interval_s: float,
 ) -> np.ndarray:
-    """``points``' image or world landmarks (``which``), trusted ones only, gap-filled and
-    low-pass filtered at ``cutoff_hz`` (None: not filtered); a new float64 array.
+    """The trusted image or world landmarks (``which``), gap-filled and low-pass filtered at
+    ``cutoff_hz`` (None: not filtered); a new float64 array.
 
     Every coordinate is filled and filtered on its own, so the landmarks are
     taken :data:`_SMOOTH_LANDMARKS` at a time into the result: the working
     copies of a long clip are those of a few landmarks, not of the whole set.
     """
-    source = points.image if which == "image" else points.world
+    source = landmarks.image if which == "image" else landmarks.world
     out = np.empty(source.shape, dtype=np.float64)
     for start in range(0, source.shape[1], _SMOOTH_LANDMARKS):
         block = slice(start, start + _SMOOTH_LANDMARKS)
-        values = fill_gaps(_trusted(points, which, block), times, max_gap_s)
+        values = fill_gaps(landmarks.trusted(which, block), times, max_gap_s)
         if cutoff_hz is not None:
             values = lowpass_filtfilt(values, times, cutoff_hz, _BUTTERWORTH_ORDER, interval_s)
         out[:, block] = values
     return out
-
-
-def _trusted(points: _Points, which: str, landmarks: slice = slice(None)) -> np.ndarray:
-    """``points``' image or world landmarks (``which``; the ``landmarks`` given), those its
-    rejection marks missing (a new array, or the points' own when nothing was checked)."""
-    values: np.ndarray = (points.image if which == "image" else points.world)[:, landmarks]
-    if points.rejected is None:
-        return values
-    marks = (points.rejected.image if which == "image" else points.rejected.world)[:, landmarks]
-    return np.where((marks != "")[..., None], np.nan, values)
-
-
-def _trusted_points(points: _Points, size: np.ndarray) -> _Points:
-    """``points`` with the landmarks their rejection marks missing (what stills are measured from)."""
-    image = _trusted(points, "image")
-    return _Points(image, image * size, _trusted(points, "world"), points.detected, points.rejected)
 
 
 def _plain(variants: dict[str, Measure], chosen: dict[str, str]) -> dict[str, Measure]:
@@ -535,31 +557,33 @@ def _plain(variants: dict[str, Measure], chosen: dict[str, str]) -> dict[str, Me
 
 
 def _reject(
-    series: PoseSeries,
+    everyone: np.ndarray,
     person: int,
     raw: _Points,
     times_s: np.ndarray | None,
     options: MeasureOptions,
     slots: np.ndarray | None = None,
-) -> tuple[_Points, list[str]]:
-    """The raw points carrying their rejection (:func:`_trusted` makes the landmarks it marks
-    missing), and a note; ``slots``: the person number each of ``series``' slots is known by
-    (default: its index)."""
+) -> tuple[Rejection, list[str]]:
+    """The landmarks of ``raw`` (the person's, as given) not to be trusted, and a note.
+
+    ``everyone``: (F, P, 33, 3) the image landmarks of every slot of the
+    series the person is slot ``person`` of (NaN where a slot holds no one);
+    ``slots``: the person number each slot is known by (default: its index).
+    """
     rejection = reject(
-        series.image,
+        everyone,
         raw.image,
         raw.image_px,
         raw.world,
-        series.detected,
+        ~np.isnan(everyone[..., 0, 0]),
         times_s,
         person,
         options.max_gap_s,
         slots,
     )
-    marked = _Points(raw.image, raw.image_px, raw.world, raw.detected, rejection)
     n = int((rejection.frames() & raw.detected).sum())
     note = f"{n} frame(s) with landmarks not trusted (glitches, overlaps, ends of a track, picture edge)"
-    return marked, [note]
+    return rejection, [note]
 
 
 def compute_measures(series: PoseSeries, person: int, options: MeasureOptions) -> MeasureTable:
@@ -785,9 +809,11 @@ def _measure_rows(
     numbered ``person`` in it.
 
     ``rows()`` gives the series and the person number each of its slots is
-    known by (``None``: its index); a series it makes is let go once the
-    glitch checks have read it, so its landmarks and the working copies
-    are not held together. ``timed``: are the whole clip's frame times
+    known by (``None``: its index); of a series it makes, only the person's
+    own landmarks and every slot's image landmarks (the overlap check) are
+    kept, the latter until the glitch checks have read them; then one
+    float64 working copy of the person's landmarks is held at a time
+    (:class:`_Landmarks`). ``timed``: are the whole clip's frame times
     strictly increasing (swap correction and filtering need them);
     ``interval_s``: the clip's median frame interval, seconds (default:
     that of the series).
@@ -795,41 +821,43 @@ def _measure_rows(
     series, slots = rows()
     index = person if slots is None else _index(slots, person)
     one = series.person(index)
+    # The overlap check reads every slot's image landmarks only: the rest of the series goes now.
+    everyone = series.image
+    del series
     n_swapped = 0
     if options.correct_swaps and timed:
         one, report = correct_left_right_swaps(one)
         n_swapped = report.n_frames_corrected
-    size = np.array([one.source.width, one.source.height], dtype=np.float64)
-    hidden = (one.visibility[:, 0] < options.min_visibility)[..., None]
-    image = np.where(hidden, np.nan, one.image[:, 0, :, :2].astype(np.float64))
-    world = np.where(hidden, np.nan, one.world[:, 0].astype(np.float64))
-    raw = _Points(image, image * size, world, one.detected[:, 0])
-    del hidden, image, world
-    # From here on the landmarks are the float64 working copies: the person's float32 ones are let go
-    # (kept with the masks only, which the silhouette measures read).
+    # The person's own float32 landmarks (copies: a view would keep every slot's alive); a float64
+    # working copy of them is made per stage (_Landmarks), one at a time.
+    landmarks = _Landmarks(
+        one.image[:, 0, :, :2].copy(),
+        one.world[:, 0].copy(),
+        (one.visibility[:, 0] < options.min_visibility)[..., None],
+        one.detected[:, 0].copy(),
+        np.array([one.source.width, one.source.height], dtype=np.float64),
+    )
     times, frame_index, n_frames = one.times_s, one.frame_index, one.n_frames
-    masked = one if one.masks is not None else None
+    masked = one if one.masks is not None else None  # the silhouette measures read the masks
     del one
     rejection_notes: list[str] = []
     if options.reject_glitches:
-        raw, rejection_notes = _reject(series, index, raw, times if timed else None, options, slots)
-    del series
+        rejection, rejection_notes = _reject(
+            everyone, index, landmarks.raw_points(), times if timed else None, options, slots
+        )
+        landmarks = replace(landmarks, rejected=rejection)
+    del everyone
     if timed:
-        smooth, notes = _smooth(raw, times, options, size, interval_s)
+        smooth, notes = _smooth(landmarks, times, options, interval_s)
     else:
-        smooth = _trusted_points(raw, size)
+        smooth = landmarks.trusted_points()
         notes = ["stills (no increasing time stamps): no swap correction or filtering"]
     notes += rejection_notes
     tilt = _camera_tilt(smooth, np.asarray(times, dtype=np.float64), options)
     roll = tilt.roll_deg
-    # One after the other, so each stage's unlevelled world landmarks go before the next is turned.
-    smooth = _levelled(smooth, tilt)
-    raw = _levelled(raw, tilt)
 
-    # The raw measures first, so the raw points are let go before the filtered ones are measured.
-    raw_view = estimate_view(raw.image, raw.image_px, raw.world, roll, options.view_limits)
-    raw_variants = _tilt_gated(_variants(raw, raw_view, options, roll), tilt)
-    del raw, raw_view
+    # The filtered measures first; their points are let go before the raw ones are made.
+    smooth = _levelled(smooth, tilt)
     view = estimate_view(smooth.image, smooth.image_px, smooth.world, roll, options.view_limits)
     ungated = _variants(smooth, view, options, roll)
     variants = _tilt_gated(ungated, tilt)
@@ -837,21 +865,32 @@ def _measure_rows(
     for name in dict.fromkeys(n.rsplit("_", 1)[0] for n in variants):
         chosen[name], why[name] = _choose(variants[f"{name}_2d"], variants[f"{name}_3d"], options.method)
     measures = _plain(variants, chosen)
-    # The raw plain names use the filtered choice, so both columns measure the same thing.
-    raw_measures = _plain(raw_variants, chosen)
     neutral = hip_neutral(measures, np.asarray(times, dtype=np.float64))
     for side in SIDES:
         name, hip = HIP_FLEXION_NEUTRAL.of(side), HIP_FLEXION.of(side)
         measures[name] = hip_flexion_neutral(measures[hip], neutral, name)
-        raw_measures[name] = hip_flexion_neutral(raw_measures[hip], neutral, name)
+    silhouette: dict[str, Measure] = {}
     if masked is not None:
         # The masks are not filtered, so the silhouette measures are the same in both stages.
         # The view gate only: the silhouette is read in the trunk's own frame, not against gravity.
         gate = ungated[f"{TRUNK_INCLINATION}_2d"]
         for name, m in _silhouette(masked, smooth, view).items():
-            measures[name] = raw_measures[name] = _with_view_reasons(m, gate)
-        withdrawn = _withdrawn_pelvic_tilt(n_frames)
-        measures[PELVIC_TILT_PROXY] = raw_measures[PELVIC_TILT_PROXY] = withdrawn
+            silhouette[name] = _with_view_reasons(m, gate)
+        silhouette[PELVIC_TILT_PROXY] = _withdrawn_pelvic_tilt(n_frames)
+    measures |= silhouette
+    del smooth, ungated, variants
+
+    raw = _levelled(landmarks.raw_points(), tilt)
+    del landmarks
+    raw_view = estimate_view(raw.image, raw.image_px, raw.world, roll, options.view_limits)
+    raw_variants = _tilt_gated(_variants(raw, raw_view, options, roll), tilt)
+    del raw, raw_view
+    # The raw plain names use the filtered choice, so both columns measure the same thing.
+    raw_measures = _plain(raw_variants, chosen)
+    for side in SIDES:
+        name, hip = HIP_FLEXION_NEUTRAL.of(side), HIP_FLEXION.of(side)
+        raw_measures[name] = hip_flexion_neutral(raw_measures[hip], neutral, name)
+    raw_measures |= silhouette
 
     notes.insert(0, f"landmarks with visibility below {options.min_visibility:g} treated as missing")
     notes += _tilt_notes(tilt)
