@@ -424,7 +424,9 @@ def estimate_view(
     return ViewEstimate(**{field: np.concatenate([part[field] for part in parts]) for field in parts[0]})
 
 
-# Frames of :func:`estimate_view` worked on at a time.
+# Frames of :func:`estimate_view` worked on at a time: a multiple of 16, so NumPy's vectorised sine and
+# arctangent (which can differ in the last bit between a vector's elements and a scalar tail) take
+# every frame the way they take it in the whole clip, and the results are identical to the bit.
 _VIEW_ROWS = 4096
 
 
