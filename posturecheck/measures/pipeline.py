@@ -62,7 +62,7 @@ from posturecheck.measures.catalogue import (
 )
 from posturecheck.measures.filtering import DEFAULT_CUTOFF_HZ, fill_gaps, lowpass_filtfilt
 from posturecheck.measures.glitches import Rejection, judging_margin_s, reject
-from posturecheck.measures.neutral import hip_flexion_neutral, hip_neutral
+from posturecheck.measures.neutral import HipNeutral, hip_flexion_neutral, hip_neutral
 from posturecheck.measures.pitch import TiltUsed, decide_tilt, levelled_world, person_tilt, upright_frames
 from posturecheck.measures.reasons import Invalid, reason_line
 from posturecheck.measures.silhouette import PELVIC_TILT_PROXY_WITHDRAWN, lumbar_curve
@@ -798,6 +798,14 @@ def _padded(table: MeasureTable, first: int, series: PoseSeries) -> MeasureTable
     )
 
 
+def _add_neutral_hips(measures: dict[str, Measure], neutral: HipNeutral) -> None:
+    """Add each side's hip flexion from the person's own neutral to ``measures`` (which has the plain
+    ``hip_flexion_<side>``), in side order."""
+    for side in SIDES:
+        name, hip = HIP_FLEXION_NEUTRAL.of(side), HIP_FLEXION.of(side)
+        measures[name] = hip_flexion_neutral(measures[hip], neutral, name)
+
+
 def _measure_rows(
     rows: Callable[[], tuple[PoseSeries, np.ndarray | None]],
     person: int,
@@ -866,9 +874,7 @@ def _measure_rows(
         chosen[name], why[name] = _choose(variants[f"{name}_2d"], variants[f"{name}_3d"], options.method)
     measures = _plain(variants, chosen)
     neutral = hip_neutral(measures, np.asarray(times, dtype=np.float64))
-    for side in SIDES:
-        name, hip = HIP_FLEXION_NEUTRAL.of(side), HIP_FLEXION.of(side)
-        measures[name] = hip_flexion_neutral(measures[hip], neutral, name)
+    _add_neutral_hips(measures, neutral)
     silhouette: dict[str, Measure] = {}
     if masked is not None:
         # The masks are not filtered, so the silhouette measures are the same in both stages.
@@ -887,9 +893,7 @@ def _measure_rows(
     del raw, raw_view
     # The raw plain names use the filtered choice, so both columns measure the same thing.
     raw_measures = _plain(raw_variants, chosen)
-    for side in SIDES:
-        name, hip = HIP_FLEXION_NEUTRAL.of(side), HIP_FLEXION.of(side)
-        raw_measures[name] = hip_flexion_neutral(raw_measures[hip], neutral, name)
+    _add_neutral_hips(raw_measures, neutral)
     raw_measures |= silhouette
 
     notes.insert(0, f"landmarks with visibility below {options.min_visibility:g} treated as missing")
