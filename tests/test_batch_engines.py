@@ -25,6 +25,7 @@ from posturecheck.batch.naming import partial_folders, result_name
 from posturecheck.io.digest import file_sha256
 from posturecheck.pose.landmarker import BUNDLED_MODEL
 from posturecheck.storage import open_history
+from tests.interruptible import start_interruptible
 from tests.media import WALK_CLIP, cut_clip
 
 pytestmark = pytest.mark.slow
@@ -173,17 +174,13 @@ def test_ctrl_c_stops_cleanly_says_how_far_it_got_and_a_rerun_finishes(tmp_path:
     for number in range(3):
         cut_clip(WALK_CLIP, tmp_path / "in" / f"walk{number}.mp4", 70 + number, 60)
     out = tmp_path / "out"
-    process = subprocess.Popen(
-        batch_command(tmp_path / "in", "--out", out, "--workers", "1", "--quiet"),
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    process = start_interruptible(
+        batch_command(tmp_path / "in", "--out", out, "--workers", "1", "--quiet"), ROOT
     )
     try:
         wait_for(lambda: out.is_dir() and partial_folders(out), 300, "a result folder being written")
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=120)
+        stdout, stderr = process.communicate(timeout=300)
     finally:
         process.kill()
     assert process.returncode == 130, stderr

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.interruptible import start_interruptible
 from tests.media import walk_excerpt
 from tests.test_cli_bad_input import ROOT, assert_one_line_error, run_cli
 
@@ -63,12 +63,8 @@ def test_a_run_stopped_with_ctrl_c_leaves_the_previous_results(
     (tmp_path / "second").mkdir()
     clip = walk_excerpt(tmp_path / "second" / "clip.mp4", 0, 200)
     stamps = {f.name: f.stat().st_mtime_ns for f in out.iterdir()}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "posturecheck.cli", "analyze", str(clip), "--out", str(out), "--quiet"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    process = start_interruptible(
+        [sys.executable, "-m", "posturecheck.cli", "analyze", str(clip), "--out", str(out), "--quiet"], ROOT
     )
     # Wait for the second run to start writing into the folder (any new or rewritten file).
     deadline = time.monotonic() + 300
