@@ -22,6 +22,7 @@ Conventions
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -173,11 +174,7 @@ class PoseSeries:
         path = Path(path)
         try:
             with np.load(path, allow_pickle=False) as data:
-                meta = json.loads(str(data["meta"]))
-                if meta.get("format_version") != FORMAT_VERSION:
-                    raise InputError(
-                        f"{path}: landmarks file format {meta.get('format_version')} is not supported"
-                    )
+                source = file_source(data, path)
                 return cls(
                     times_s=data["times_s"],
                     frame_index=data["frame_index"],
@@ -185,13 +182,29 @@ class PoseSeries:
                     world=data["world"],
                     visibility=data["visibility"],
                     presence=data["presence"],
-                    source=SourceInfo(**meta["source"]),
+                    source=source,
                     masks=data["masks"] if "masks" in data.files else None,
                 )
         except FileNotFoundError as exc:
             raise InputError(f"{path}: no such file") from exc
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{path}: not a posturecheck landmarks file ({exc})") from exc
+
+
+def file_source(data: Mapping[str, np.ndarray], path: Path) -> SourceInfo:
+    """The source a landmarks file ``path`` (opened as ``data``) records, its format version checked.
+
+    Raises
+    ------
+    InputError
+        If the file's format version is not :data:`FORMAT_VERSION`.
+    KeyError, TypeError, ValueError
+        If the record is missing or malformed (callers say the file is not a landmarks file).
+    """
+    meta = json.loads(str(data["meta"]))
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise InputError(f"{path}: landmarks file format {meta.get('format_version')} is not supported")
+    return SourceInfo(**meta["source"])
 
 
 def empty_series(n_frames: int, n_people: int, source: SourceInfo) -> PoseSeries:

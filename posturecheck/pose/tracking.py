@@ -273,6 +273,13 @@ class TrackedSeries:
             out[person.start : person.stop, k] = person.detected
         return out
 
+    def detected_of(self, person: int) -> np.ndarray:
+        """(F,) bool: ``person`` was found in the row (``detected[:, person]``, without the others)."""
+        span = self.people[person]
+        out = np.zeros(self.n_frames, dtype=bool)
+        out[span.start : span.stop] = span.detected
+        return out
+
     @functools.cached_property
     def series(self) -> PoseSeries:
         """Every frame of every person: slot ``k`` is person ``k`` (made on first use, then kept)."""
@@ -710,18 +717,38 @@ def _join(
     )
 
 
+def person_track(
+    track_id: int, rows: np.ndarray, own: PoseSeries, joins: tuple[Reidentification, ...] = ()
+) -> TrackInfo:
+    """The :class:`TrackInfo` of person ``track_id``, seen in the clip's rows ``rows`` (increasing)
+    whose landmarks are the rows of ``own`` (one slot), joined across absences by ``joins``."""
+    if not rows.size:
+        return TrackInfo(track_id, math.nan, math.nan, 0, 0, (0.0, 0.0, 0.0, 0.0), joins)
+    best_frame, best_box = _best_view(own.image[:, 0], own.visibility[:, 0], rows)
+    return TrackInfo(
+        track_id=track_id,
+        first_s=float(own.times_s[0]),
+        last_s=float(own.times_s[-1]),
+        n_frames=int(rows.size),
+        best_frame=best_frame,
+        best_box=best_box,
+        reidentifications=joins,
+    )
+
+
 def _best_view(
-    series: PoseSeries, rows: np.ndarray, slots: np.ndarray
+    image: np.ndarray, visibility: np.ndarray, rows: np.ndarray
 ) -> tuple[int, tuple[float, float, float, float]]:
     """Row where the person's clipped box area times mean visibility is largest, and that box.
 
-    Only rows where the person is also seen in the rows just before and
-    after compete (an isolated detection is often a misplaced pose), unless
-    there are none.
+    ``image`` (n, 33, 3) and ``visibility`` (n, 33) are the person's landmarks
+    in the clip's rows ``rows`` (n, increasing). Only rows where the person is
+    also seen in the rows just before and after compete (an isolated
+    detection is often a misplaced pose), unless there are none.
     """
-    boxes = np.clip(_boxes(series.image[rows, slots, :, :2].astype(np.float64)), 0.0, 1.0)
+    boxes = np.clip(_boxes(image[:, :, :2].astype(np.float64)), 0.0, 1.0)
     area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-    score = area * series.visibility[rows, slots].mean(axis=-1)
+    score = area * visibility.mean(axis=-1)
     seen = set(rows.tolist())
     flanked = np.array([row - 1 in seen and row + 1 in seen for row in rows.tolist()])
     if flanked.any():
@@ -751,18 +778,7 @@ def _assemble(
             masks=None if series.masks is None else series.masks[rows, slots][:, None],
         )
         spans.append(PersonSpan(start, stop - start, rows - start, own))
-        best_frame, best_box = _best_view(series, rows, slots)
-        tracks.append(
-            TrackInfo(
-                track_id=k,
-                first_s=float(series.times_s[rows.min()]),
-                last_s=float(series.times_s[rows.max()]),
-                n_frames=int(rows.size),
-                best_frame=best_frame,
-                best_box=best_box,
-                reidentifications=tuple(person.joins),
-            )
-        )
+        tracks.append(person_track(k, rows, own, tuple(person.joins)))
     clip = _rows_of(series, 0, series.n_frames, 0)
     return TrackedSeries(clip, tuple(spans), tuple(tracks), n_dropped, min_duration_s)
 
