@@ -34,6 +34,7 @@ from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.summary import summarize_table
 from posturecheck.measures.table import MeasureTable
 from posturecheck.measures.view import ViewLimits
+from posturecheck.pose.people_file import read_people
 from posturecheck.pose.series import PoseSeries
 from posturecheck.privacy.face_region import face_circles
 from posturecheck.reports import build_report
@@ -437,7 +438,7 @@ def test_measures_made_again_for_a_report_use_every_option_the_analysis_used(tmp
     summary = read_summary(result.summary_path)
     assert measure_options(summary) == custom
     assert result.tables and all(table.options == custom for table in result.tables)
-    again = recompute_tables(result.series, summary)
+    again = recompute_tables(read_people(result.landmarks_path), summary)
     for table in result.tables:
         redone = again[table.person + 1]
         for name, measure in table.measures.items():

@@ -40,8 +40,9 @@ def show_warnings(result: AnalysisResult) -> None:
 
 def annotated_photo(result: AnalysisResult) -> np.ndarray:
     """The analysed photo (RGB, working size) with every person's skeleton drawn."""
-    frame = next(iter(open_source(result.series.source.path, expect="image")))
-    return draw_skeletons(frame.image, result.series.image[0], result.series.visibility[0])
+    frame = next(iter(open_source(result.tracked.source.path, expect="image")))
+    image, visibility = result.tracked.frame(0)
+    return draw_skeletons(frame.image, image, visibility)
 
 
 def show_overview(result: AnalysisResult) -> None:
@@ -51,7 +52,7 @@ def show_overview(result: AnalysisResult) -> None:
     with left:
         if result.video_path is not None and result.video_path.is_file():
             st.video(str(result.video_path))
-        elif result.series.source.kind == "image":
+        elif result.tracked.source.kind == "image":
             st.image(annotated_photo(result), caption="The figures below come from this one picture.")
     with right:
         st.markdown(
@@ -132,7 +133,7 @@ def show_people(result: AnalysisResult, key: str) -> None:
         with tab:
             measure_cards(person)
             measure_plot(table, person, key=f"{key}.plot.{person.person}")
-            if result.series.n_frames > 1:
+            if result.tracked.n_frames > 1:
                 _repetitions(person)
 
 

@@ -12,7 +12,8 @@ from posturecheck.errors import InputError
 from posturecheck.measures.catalogue import measure_label
 from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import MeasureTable
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.people_file import read_people
+from posturecheck.pose.tracking import TrackedSeries
 from posturecheck.reports.angle_overlay import joint_angles, key_frame_picture
 from posturecheck.reports.content import Picture, Report, Table
 from posturecheck.reports.education_note import find_note, note_topic
@@ -75,7 +76,7 @@ def assemble_report(
     main = _main_person(summary, tables)
     key_frames: list[KeyFrame] = []
     if main is not None and series is not None:
-        key_frames = choose_key_frames(tables[main], people[main], series.detected[:, main - 1])
+        key_frames = choose_key_frames(tables[main], people[main], series.detected_of(main - 1))
     frames_note, pictures = _key_frame_pictures(result, series, tables, people, main, key_frames, blur)
     if frames_note:
         warnings.append(frames_note)
@@ -115,7 +116,7 @@ def assemble_report(
 
 
 def _time_plots(
-    series: PoseSeries,
+    series: TrackedSeries,
     tables: dict[int, MeasureTable],
     people: dict[int, PersonSummary],
     marks: list[tuple[float, str]],
@@ -124,9 +125,8 @@ def _time_plots(
     """One picture of measures over time per person; the key frame marks on the main person's."""
     plots = []
     for number, table in tables.items():
-        plot = time_plot(
-            table, people[number], series.detected[:, number - 1], marks if number == main else ()
-        )
+        seen = series.detected_of(number - 1)
+        plot = time_plot(table, people[number], seen, marks if number == main else ())
         if plot is not None:
             plots.append(plot)
     return plots
@@ -141,13 +141,14 @@ def _assessment_title(assessment: AssessmentResult | None) -> str:
         return assessment.assessment
 
 
-def _landmarks(result: ResultFolder, warnings: list[str]) -> PoseSeries | None:
+def _landmarks(result: ResultFolder, warnings: list[str]) -> TrackedSeries | None:
+    """The people of the folder's landmarks file, each over their own frames (:func:`read_people`)."""
     path = result.output("landmarks")
     if path is None:
         warnings.append("the landmarks file is missing: no plots over time and no key frames")
         return None
     try:
-        return PoseSeries.load(path)
+        return read_people(path)
     except InputError as exc:
         warnings.append(f"{exc}: no plots over time and no key frames")
         return None
@@ -169,7 +170,7 @@ def _frame_source(result: ResultFolder) -> _Frames | None:
 
 def _key_frame_pictures(
     result: ResultFolder,
-    series: PoseSeries | None,
+    series: TrackedSeries | None,
     tables: dict[int, MeasureTable],
     people: dict[int, PersonSummary],
     main: int | None,
@@ -196,8 +197,9 @@ def _key_frame_pictures(
     for letter, key in zip(LETTERS, chosen, strict=False):
         if indices[key.row] not in images:
             continue
+        everyone, _ = series.rows(key.row, key.row + 1, every=True)  # slot k person k, in that row
         shown, landmarks = key_frame_image(
-            images[indices[key.row]], series, key.row, main - 1, blur, skeleton=not source.annotated
+            images[indices[key.row]], everyone, 0, main - 1, blur, skeleton=not source.annotated
         )
         points = landmarks[main - 1] * (shown.shape[1], shown.shape[0])
         angles = joint_angles(tables[main], people[main], points, key.row)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from posturecheck.measures.pipeline import MeasureOptions, compute_measures
+from posturecheck.measures.pipeline import MeasureOptions, compute_tracked_measures
 from posturecheck.measures.summary import PersonSummary
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.view import ViewLimits
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.tracking import TrackedSeries
 from posturecheck.summary_schema import AnalysisSummary
 
 # MeasureOptions fields a summary may record under "measure_options" (the
@@ -43,11 +43,16 @@ def measure_options(summary: AnalysisSummary) -> MeasureOptions:
     )
 
 
-def recompute_tables(series: PoseSeries, summary: AnalysisSummary) -> dict[int, MeasureTable]:
-    """Measure tables of every person the summary describes, keyed by person number (slot + 1)."""
+def recompute_tables(tracked: TrackedSeries, summary: AnalysisSummary) -> dict[int, MeasureTable]:
+    """Measure tables of every person the summary describes, keyed by person number (slot + 1).
+
+    Each person is measured from their own frames and the people seen with
+    them (:func:`compute_tracked_measures`, as the analysis measured them), so
+    memory follows their time in view, not the clip's length times everyone.
+    """
     options = measure_options(summary)
-    numbers = [person.person for person in summary.people]
-    return {n: compute_measures(series, n - 1, options) for n in numbers if 0 < n <= series.n_people}
+    numbers = [p.person for p in summary.people if 0 < p.person <= tracked.n_people]
+    return {n: compute_tracked_measures(tracked, n - 1, options) for n in numbers}
 
 
 def summary_measure(table: MeasureTable, person_summary: PersonSummary, name: str) -> Measure | None:

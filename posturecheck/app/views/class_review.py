@@ -81,7 +81,7 @@ def _photos(request: AnalysisRequest, analysis: Analysis) -> list[str]:
     """The people's thumbnails, cut once per analysis and kept for the session."""
     kept = st.session_state.setdefault(_THUMBNAILS, {})
     if request.key not in kept:
-        source = analysis.result.series.source
+        source = analysis.result.tracked.source
         with st.spinner("Cutting out each person's picture…"):
             kept[request.key] = thumbnails(
                 request.input.path, analysis.assessment.details["people"], (source.width, source.height)
