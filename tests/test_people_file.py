@@ -132,3 +132,25 @@ def test_a_file_that_is_not_a_landmarks_file_is_refused_in_words(tmp_path: Path)
                 target.writestr(name, source.read(name))
     with pytest.raises(InputError, match=r"short\.npz: not a posturecheck landmarks file \(landmark arrays"):
         read_people(short)
+
+
+@pytest.mark.slow
+def test_a_class_analysis_and_its_report_never_make_every_frame_of_every_person(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The class review (the yoga teacher's long class video) and the report of it read each person
+    over their own frames; every frame of every person (13 GB for an hour with 115 people) is never
+    made. Checked on the two-person sample with that series made impossible."""
+    from posturecheck.analyze import AnalyzeOptions, analyze_file
+    from posturecheck.reports import build_report
+    from tests.media import TWO_PEOPLE_CLIP
+
+    def refused(self: TrackedSeries) -> PoseSeries:
+        raise AssertionError("every frame of every person was made")
+
+    monkeypatch.setattr(TrackedSeries, "series", property(refused))
+    options = AnalyzeOptions(out_dir=tmp_path, num_people=4, progress=False, assessment="class")
+    result = analyze_file(TWO_PEOPLE_CLIP, options)
+    assert result.assessment is not None and len(result.assessment.people) == 2
+    files = build_report(tmp_path, client=None)
+    assert files.html.is_file() and files.pdf.is_file()

@@ -61,7 +61,7 @@ from posturecheck.assessments.steady import body_speed, steady_runs
 from posturecheck.measures.catalogue import HIP_FLEXION, SIDES, key_figure_name
 from posturecheck.measures.extremes import MIN_HOLD_S, sustained_extreme
 from posturecheck.measures.missed_extremes import capped_confidence, missed_extremes
-from posturecheck.measures.pipeline import compute_measures
+from posturecheck.measures.pipeline import compute_tracked_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
 from posturecheck.measures.uncertainty import Interval95, interval_95
@@ -80,10 +80,10 @@ MIN_IDENTITY_CONFIDENCE = 0.5
 
 def _already_tracked(tracked: TrackedSeries, series: PoseSeries) -> bool:
     """Tracking leaves the slots as they are: track k is input slot k with identical landmarks."""
-    for k in range(tracked.series.n_people):
+    for k in range(tracked.n_people):
         if k >= series.n_people:
             return False
-        if not np.array_equal(tracked.series.image[:, k], series.image[:, k], equal_nan=True):
+        if not np.array_equal(tracked.person_series(k).image[:, 0], series.image[:, k], equal_nan=True):
             return False
     return True
 
@@ -130,12 +130,13 @@ def _holds(
     return out
 
 
-def _person(series: PoseSeries, table: MeasureTable, track: TrackInfo, interval: float) -> dict[str, Any]:
-    seen = series.detected[:, table.person]
+def _person(one: PoseSeries, table: MeasureTable, track: TrackInfo, interval: float) -> dict[str, Any]:
+    """The review of the person of ``table``, whose every frame ``one`` holds alone (one slot)."""
+    seen = one.detected[:, 0]
     rows = np.flatnonzero(seen)
     span = int(rows[-1] - rows[0] + 1) if rows.size else 0
-    speed = body_speed(series, table.person)
-    box = thumbnail_box(track, series.source.width, series.source.height)
+    speed = body_speed(one, 0)
+    box = thumbnail_box(track, one.source.width, one.source.height)
     return {
         "slot": table.person,
         "label": person_label(table.person),
@@ -148,12 +149,12 @@ def _person(series: PoseSeries, table: MeasureTable, track: TrackInfo, interval:
         "identity_confidence": track.identity_confidence,
         "hip_left": _hip_range(table, "left", seen),
         "hip_right": _hip_range(table, "right", seen),
-        "holds": _holds(series, table, seen, speed),
+        "holds": _holds(one, table, seen, speed),
         "speed_fraction_valid": float((seen & np.isfinite(speed)).sum() / max(rows.size, 1)),
         "thumbnail": {
             "row": track.best_frame,
-            "source_frame": int(series.frame_index[track.best_frame]),
-            "time_s": float(series.times_s[track.best_frame]),
+            "source_frame": int(one.frame_index[track.best_frame]),
+            "time_s": float(one.times_s[track.best_frame]),
             "box_px": list(box),
         },
     }
@@ -259,7 +260,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
     if _already_tracked(tracked, series):
         return _review(tracked, tables, ())
     options = tables[0].options
-    recomputed = [compute_measures(tracked.series, k, options) for k in range(tracked.series.n_people)]
+    recomputed = [compute_tracked_measures(tracked, k, options) for k in range(tracked.n_people)]
     return _review(tracked, recomputed, (AnalysisWarning(WarningCode.RETRACKED),))
 
 
@@ -268,7 +269,7 @@ def run_tracked(tracked: TrackedSeries, tables: list[MeasureTable]) -> Assessmen
 
     ``tables`` are measures of ``tracked.series``' slots (module notes).
     """
-    refused = _refusal(tracked.series, tables)
+    refused = _refusal(tracked.clip, tables)
     return refused if refused is not None else _review(tracked, tables, ())
 
 
@@ -276,13 +277,13 @@ def _review(
     tracked: TrackedSeries, tables: list[MeasureTable], warnings: tuple[AnalysisWarning, ...]
 ) -> AssessmentResult:
     """The review of the people of ``tables``, followed by ``tracked``'s tracks of their slots."""
-    series = tracked.series
     by_slot = {t.person: t for t in tables}
     followed = [(by_slot[k], track) for k, track in enumerate(tracked.tracks) if k in by_slot]
     if not followed:
         return AssessmentResult.refused(NAME, TOPIC, "nobody stayed in view long enough to be followed")
-    interval = float(np.median(np.diff(series.times_s)))
-    people = [_person(tracked.series, table, track, interval) for table, track in followed]
+    interval = float(np.median(np.diff(tracked.times_s)))
+    # One person's every frame at a time (the people are measured alone), never everyone's.
+    people = [_person(tracked.person_series(t.person), t, track, interval) for t, track in followed]
     if tracked.n_dropped_tracks:
         dropped = {"count": tracked.n_dropped_tracks, "min_duration_s": tracked.min_duration_s}
         warnings += (AnalysisWarning(WarningCode.SHORT_DETECTIONS, dropped),)
@@ -299,7 +300,7 @@ def _review(
         assessment=NAME,
         people=tuple(int(p["slot"]) for p in people),
         view_ok=True,
-        view_message=f"{len(people)} people followed over {float(np.ptp(series.times_s)):.1f} s",
+        view_message=f"{len(people)} people followed over {float(np.ptp(tracked.times_s)):.1f} s",
         findings=tuple(findings),
         interpretation=(
             f"{len(people)} people were in view. For each, the table gives the time in view, how far each "

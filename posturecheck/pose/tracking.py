@@ -273,6 +273,29 @@ class TrackedSeries:
             out[person.start : person.stop, k] = person.detected
         return out
 
+    def person_series(self, person: int) -> PoseSeries:
+        """Every frame of ``person`` alone (``P = 1``): ``series.person(person)``, without the others.
+
+        NaN landmarks and zero scores (and masks) where they are not seen.
+        """
+        span, clip = self.people[person], self.clip
+        at = span.start + span.seen
+
+        def whole(own: np.ndarray, fill: float) -> np.ndarray:
+            out = np.full((self.n_frames, 1) + own.shape[2:], fill, dtype=own.dtype)
+            out[at] = own
+            return out
+
+        own = span.own
+        return replace(
+            clip,
+            image=whole(own.image, np.nan),
+            world=whole(own.world, np.nan),
+            visibility=whole(own.visibility, 0),
+            presence=whole(own.presence, 0),
+            masks=None if clip.masks is None or own.masks is None else whole(own.masks, 0),
+        )
+
     def detected_of(self, person: int) -> np.ndarray:
         """(F,) bool: ``person`` was found in the row (``detected[:, person]``, without the others)."""
         span = self.people[person]
