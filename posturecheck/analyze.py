@@ -162,7 +162,7 @@ def analyze_file(path: str | Path, options: AnalyzeOptions) -> AnalysisResult:
         graded = _assess(protocol, tracked, measured.tables, options.person)
         export_paths = (
             write_exports(
-                tracked.series, measured.tables, options.exports, options.out_dir, job.stem, staged.path_for
+                tracked, measured.tables, options.exports, options.out_dir, job.stem, staged.path_for
             )
             if options.exports
             else []

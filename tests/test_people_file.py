@@ -135,12 +135,12 @@ def test_a_file_that_is_not_a_landmarks_file_is_refused_in_words(tmp_path: Path)
 
 
 @pytest.mark.slow
-def test_a_class_analysis_and_its_report_never_make_every_frame_of_every_person(
+def test_a_class_analysis_its_exports_and_its_report_never_make_every_frame_of_every_person(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The class review (the yoga teacher's long class video) and the report of it read each person
-    over their own frames; every frame of every person (13 GB for an hour with 115 people) is never
-    made. Checked on the two-person sample with that series made impossible."""
+    """The class review (the yoga teacher's long class video), the OpenSim and C3D exports and the
+    report read each person over their own frames; every frame of every person (13 GB for an hour
+    with 115 people) is never made. Checked on the two-person sample with that series made impossible."""
     from posturecheck.analyze import AnalyzeOptions, analyze_file
     from posturecheck.reports import build_report
     from tests.media import TWO_PEOPLE_CLIP
@@ -149,8 +149,11 @@ def test_a_class_analysis_and_its_report_never_make_every_frame_of_every_person(
         raise AssertionError("every frame of every person was made")
 
     monkeypatch.setattr(TrackedSeries, "series", property(refused))
-    options = AnalyzeOptions(out_dir=tmp_path, num_people=4, progress=False, assessment="class")
+    options = AnalyzeOptions(
+        out_dir=tmp_path, num_people=4, progress=False, assessment="class", exports=("trc", "mot", "c3d")
+    )
     result = analyze_file(TWO_PEOPLE_CLIP, options)
     assert result.assessment is not None and len(result.assessment.people) == 2
+    assert len(result.export_paths) == 6
     files = build_report(tmp_path, client=None)
     assert files.html.is_file() and files.pdf.is_file()

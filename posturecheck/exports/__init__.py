@@ -21,6 +21,7 @@ from posturecheck.exports.mot import write_mot
 from posturecheck.exports.trc import write_trc
 from posturecheck.measures.table import MeasureTable
 from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.tracking import TrackedSeries
 
 ExportFormat = Literal["trc", "mot", "c3d"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("trc", "mot", "c3d")
@@ -47,7 +48,7 @@ def parse_formats(text: str) -> tuple[ExportFormat, ...]:
 
 
 def write_exports(
-    series: PoseSeries,
+    series: PoseSeries | TrackedSeries,
     tables: Sequence[MeasureTable],
     formats: Iterable[ExportFormat],
     out_dir: Path,
@@ -63,7 +64,8 @@ def write_exports(
 
     ``tables`` are the measured people's tables (one per person, as
     :func:`posturecheck.analyze.analyze_file` returns them); each table's
-    ``person`` slot picks that person's landmarks in ``series``.
+    ``person`` slot picks that person's landmarks in ``series`` (tracked
+    people are read one at a time, never every frame of everyone).
 
     Raises
     ------
@@ -76,7 +78,12 @@ def write_exports(
     first = int(frame_numbers[0]) if frame_numbers.size else 1
     paths: list[Path] = []
     for table in tables:
-        markers = markers_m(series, table.person)
+        one = (
+            series.person_series(table.person)
+            if isinstance(series, TrackedSeries)
+            else series.person(table.person)
+        )
+        markers = markers_m(one, 0)
         angles = angle_columns(table)
         for fmt in wanted:
             path = out_dir / f"{stem}.person{table.person + 1}.{fmt}"
