@@ -131,6 +131,31 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {"series": series, "paths": paths, "rows": read_csv(csv_path), "units": units, "out": out}
 
 
+def test_files_written_under_a_temporary_name_record_their_final_name(
+    synthetic: dict, tmp_path: Path
+) -> None:
+    """An analysis writes its files under temporary names and renames them when all are complete;
+    the TRC and MOT headers name the file, and named the temporary one
+    (".swing.person1.incomplete-11648.trc")."""
+    table = compute_measures(synthetic["series"], 0, MeasureOptions())
+    paths = write_exports(
+        synthetic["series"],
+        [table],
+        ("trc", "mot"),
+        tmp_path,
+        "swing",
+        lambda final: final.with_name("x.tmp"),
+    )
+    assert [p.name for p in paths] == ["swing.person1.trc", "swing.person1.mot"]
+    header = (tmp_path / "x.tmp").read_text().splitlines()[0]  # the MOT, written last
+    assert header == "swing.person1.mot"
+    written = write_exports(
+        synthetic["series"], [table], ("trc",), tmp_path, "swing", lambda f: f.with_name("y")
+    )
+    assert (tmp_path / "y").read_text().splitlines()[0].endswith("\tswing.person1.trc")
+    assert written[0].name == "swing.person1.trc"
+
+
 def test_formats_are_a_comma_separated_list_in_any_case() -> None:
     assert parse_formats("trc") == ("trc",)
     assert parse_formats("C3D, mot,trc,mot") == ("c3d", "mot", "trc")

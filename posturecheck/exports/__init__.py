@@ -89,9 +89,9 @@ def write_exports(
             path = out_dir / f"{stem}.person{table.person + 1}.{fmt}"
             target = write_to(path)
             if fmt == "trc":
-                write_trc(target, series.times_s, frame_numbers, markers, MARKER_NAMES, rate)
+                write_trc(target, series.times_s, frame_numbers, markers, MARKER_NAMES, rate, path.name)
             elif fmt == "mot":
-                write_mot(target, table.times_s, angles)
+                write_mot(target, table.times_s, angles, path.name)
             else:
                 write_c3d(target, markers, MARKER_NAMES, angles, rate, first)
             paths.append(path)

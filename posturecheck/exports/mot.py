@@ -29,10 +29,16 @@ def _number(value: float) -> str:
     return f"{value:.6f}" if np.isfinite(value) else "NaN"
 
 
-def write_mot(path: Path, times_s: np.ndarray, columns: dict[str, np.ndarray]) -> Path:
-    """Write ``columns`` (name -> (F,) degrees, NaN where invalid) against ``times_s``; returns the path."""
+def write_mot(
+    path: Path, times_s: np.ndarray, columns: dict[str, np.ndarray], file_name: str | None = None
+) -> Path:
+    """Write ``columns`` (name -> (F,) degrees, NaN where invalid) against ``times_s``; returns the path.
+
+    ``file_name`` is the file name the header records: ``path``'s by default, the
+    final one for a file written under a temporary name.
+    """
     lines = [
-        path.name,
+        file_name or path.name,
         "version=1",
         f"nRows={times_s.shape[0]}",
         f"nColumns={len(columns) + 1}",

@@ -47,6 +47,7 @@ def write_trc(
     markers_m: np.ndarray,
     names: Sequence[str],
     rate_hz: float,
+    file_name: str | None = None,
 ) -> Path:
     """Write markers to ``path`` as TRC (module notes); returns the path.
 
@@ -57,12 +58,14 @@ def write_trc(
     markers_m : (F, M, 3) positions in metres, NaN for a missing marker.
     names : the M marker names.
     rate_hz : the nominal frame rate.
+    file_name : the file name the header records: ``path``'s by default, the
+        final one for a file written under a temporary name.
     """
     n_frames, n_markers = markers_m.shape[:2]
     rate = f"{rate_hz:.6g}"
     first = int(frame_numbers[0]) if n_frames else 1
     lines = [
-        f"PathFileType\t4\t(X/Y/Z)\t{path.name}",
+        f"PathFileType\t4\t(X/Y/Z)\t{file_name or path.name}",
         "\t".join(_KEYS),
         "\t".join([rate, rate, str(n_frames), str(n_markers), "m", rate, str(first), str(n_frames)]),
         "\t".join(["Frame#", "Time", *(f"{name}\t\t" for name in names)]).rstrip("\t"),
