@@ -52,6 +52,10 @@ def test_a_landmarks_file_reads_back_as_the_people_it_was_written_from(
     for name in ("times_s", "frame_index", "image", "world", "visibility", "presence", "masks"):
         np.testing.assert_array_equal(getattr(loaded.series, name), getattr(dense, name), strict=True)
     assert loaded.source == dense.source
+    for k in range(3):  # one person alone, as assessments read them
+        for name in ("times_s", "frame_index", "image", "world", "visibility", "presence", "masks"):
+            alone, expected = getattr(loaded.person(k), name), getattr(dense.person(k), name)
+            np.testing.assert_array_equal(alone, expected, err_msg=name, strict=True)
     options = MeasureOptions(height_cm=175.0)
     for k in range(3):
         _assert_same(
@@ -135,12 +139,14 @@ def test_a_file_that_is_not_a_landmarks_file_is_refused_in_words(tmp_path: Path)
 
 
 @pytest.mark.slow
-def test_a_class_analysis_its_exports_and_its_report_never_make_every_frame_of_every_person(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("assessment", ["class", "gait", "standing-side"])
+def test_an_analysis_its_assessment_exports_and_report_never_make_every_frame_of_every_person(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, assessment: str
 ) -> None:
-    """The class review (the yoga teacher's long class video), the OpenSim and C3D exports and the
-    report read each person over their own frames; every frame of every person (13 GB for an hour
-    with 115 people) is never made. Checked on the two-person sample with that series made impossible."""
+    """The class review (the yoga teacher's long class video), the single-person assessments, the
+    OpenSim and C3D exports and the report read each person over their own frames; every frame of
+    every person (13 GB for an hour with 115 people) is never made. Checked on the two-person sample
+    with that series made impossible."""
     from posturecheck.analyze import AnalyzeOptions, analyze_file
     from posturecheck.reports import build_report
     from tests.media import TWO_PEOPLE_CLIP
@@ -150,10 +156,10 @@ def test_a_class_analysis_its_exports_and_its_report_never_make_every_frame_of_e
 
     monkeypatch.setattr(TrackedSeries, "series", property(refused))
     options = AnalyzeOptions(
-        out_dir=tmp_path, num_people=4, progress=False, assessment="class", exports=("trc", "mot", "c3d")
+        out_dir=tmp_path, num_people=4, progress=False, assessment=assessment, exports=("trc", "mot", "c3d")
     )
     result = analyze_file(TWO_PEOPLE_CLIP, options)
-    assert result.assessment is not None and len(result.assessment.people) == 2
+    assert result.assessment is not None and result.assessment.people
     assert len(result.export_paths) == 6
     files = build_report(tmp_path, client=None)
     assert files.html.is_file() and files.pdf.is_file()

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from posturecheck.assessments.result import AssessmentResult, NormalRange
 from posturecheck.io.kinds import Expect
 from posturecheck.measures.table import MeasureTable
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.series import PeopleSeries, PoseSeries
 from posturecheck.pose.tracking import TrackedSeries
 
-Runner = Callable[[PoseSeries, list[MeasureTable]], AssessmentResult]
+Runner = Callable[[PeopleSeries, list[MeasureTable]], AssessmentResult]
 TrackedRunner = Callable[[TrackedSeries, list[MeasureTable]], AssessmentResult]
 
 
@@ -89,8 +89,7 @@ class Assessment:
             With ``view_ok`` False and a message saying what to change when
             the footage does not suit the assessment.
         """
-        if isinstance(series, TrackedSeries):
-            if self.tracked_runner is not None:
-                return self.tracked_runner(series, tables)
-            return self.runner(series.series, tables)
+        if isinstance(series, TrackedSeries) and self.tracked_runner is not None:
+            return self.tracked_runner(series, tables)
+        # A tracked series is read one person at a time (never every frame of everyone).
         return self.runner(series, tables)

@@ -65,7 +65,7 @@ from posturecheck.measures.pipeline import compute_tracked_measures
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
 from posturecheck.measures.uncertainty import Interval95, interval_95
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.series import PeopleSeries, PoseSeries
 from posturecheck.pose.tracking import TrackedSeries, TrackInfo, thumbnail_box, track_people
 
 NAME = "class"
@@ -83,7 +83,7 @@ def _already_tracked(tracked: TrackedSeries, series: PoseSeries) -> bool:
     for k in range(tracked.n_people):
         if k >= series.n_people:
             return False
-        if not np.array_equal(tracked.person_series(k).image[:, 0], series.image[:, k], equal_nan=True):
+        if not np.array_equal(tracked.person(k).image[:, 0], series.image[:, k], equal_nan=True):
             return False
     return True
 
@@ -251,8 +251,13 @@ def _refusal(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult
     return None if clip.ok else AssessmentResult.refused(NAME, TOPIC, clip.message)
 
 
-def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
-    """Review a class clip from its landmarks, tracking the people first (module notes)."""
+def run(series: PeopleSeries, tables: list[MeasureTable]) -> AssessmentResult:
+    """Review a class clip from its landmarks, tracking the people first (module notes); a tracking
+    result is reviewed as it is (:func:`run_tracked`)."""
+    if isinstance(series, TrackedSeries):
+        return run_tracked(series, tables)
+    if not isinstance(series, PoseSeries):
+        raise TypeError(f"a class review needs a PoseSeries or a TrackedSeries, not {type(series).__name__}")
     refused = _refusal(series, tables)
     if refused is not None:
         return refused
@@ -283,7 +288,7 @@ def _review(
         return AssessmentResult.refused(NAME, TOPIC, "nobody stayed in view long enough to be followed")
     interval = float(np.median(np.diff(tracked.times_s)))
     # One person's every frame at a time (the people are measured alone), never everyone's.
-    people = [_person(tracked.person_series(t.person), t, track, interval) for t, track in followed]
+    people = [_person(tracked.person(t.person), t, track, interval) for t, track in followed]
     if tracked.n_dropped_tracks:
         dropped = {"count": tracked.n_dropped_tracks, "min_duration_s": tracked.min_duration_s}
         warnings += (AnalysisWarning(WarningCode.SHORT_DETECTIONS, dropped),)

@@ -26,7 +26,7 @@ import numpy as np
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
 from posturecheck.measures.view import ViewLimits, frontal_view_words, landmark_name, sagittal_view_words
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.series import PeopleSeries
 
 LIMITS = ViewLimits()
 SIDE_VIEW_WORDS = sagittal_view_words(LIMITS)
@@ -77,7 +77,7 @@ def pick_person(tables: Sequence[MeasureTable]) -> tuple[MeasureTable | None, tu
     )
 
 
-def check_clip(series: PoseSeries, title: str, min_duration_s: float) -> FootageCheck:
+def check_clip(series: PeopleSeries, title: str, min_duration_s: float) -> FootageCheck:
     """The input is a clip with increasing times lasting at least ``min_duration_s`` seconds."""
     times = series.times_s
     if series.n_frames < 2 or not bool(np.all(np.diff(times) > 0)):

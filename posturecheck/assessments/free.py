@@ -19,7 +19,7 @@ from posturecheck.assessments.footage import NO_PERSON, pick_person, seen_rows
 from posturecheck.assessments.result import AssessmentResult, finding
 from posturecheck.measures.rom import range_of_motion
 from posturecheck.measures.table import MeasureTable
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.series import PeopleSeries
 
 NAME = "free"
 TITLE = "Free movement: range of every measure"
@@ -31,7 +31,7 @@ def _plain_names(table: MeasureTable) -> list[str]:
     return [name for name in table.measures if not name.endswith(("_2d", "_3d"))]
 
 
-def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
+def run(series: PeopleSeries, tables: list[MeasureTable]) -> AssessmentResult:
     """Range of motion of every measure (module notes)."""
     table, warnings = pick_person(tables)
     if table is None:

@@ -69,7 +69,7 @@ from posturecheck.measures.extremes import sustained_extreme
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.uncertainty import Interval95, interval_95
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.series import PeopleSeries
 
 NAME = "gait"
 TITLE = "Walking, seen from the side"
@@ -304,7 +304,7 @@ def _interpretation(found: dict[str, Finding], steps_per_min: float) -> list[str
     return lines
 
 
-def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
+def run(series: PeopleSeries, tables: list[MeasureTable]) -> AssessmentResult:
     """Assess a side-view walk (module notes)."""
     table, warnings = pick_person(tables)
     if table is None:

@@ -71,7 +71,7 @@ from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.rom import Repetition, find_repetitions, symmetry_index
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.uncertainty import interval_95
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.series import PeopleSeries
 
 NAME = "knee-raise"
 TITLE = "Standing knee raise (active hip flexion)"
@@ -280,7 +280,7 @@ def _warnings(table: MeasureTable, by_side: dict[str, list[dict[str, Any]]]) -> 
     return warnings
 
 
-def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
+def run(series: PeopleSeries, tables: list[MeasureTable]) -> AssessmentResult:
     """Assess standing knee raises (module notes)."""
     table, warnings = pick_person(tables)
     if table is None:

@@ -19,7 +19,7 @@ from posturecheck.measures.filtering import fill_gaps, lowpass_filtfilt
 from posturecheck.measures.geometry import norm
 from posturecheck.measures.joint_angles import mid_hip, mid_shoulder
 from posturecheck.measures.swaps import correct_left_right_swaps
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.series import PeopleSeries
 
 _ORDER = 4
 
@@ -51,7 +51,7 @@ class PersonPoints:
 
 
 def person_points(
-    series: PoseSeries,
+    series: PeopleSeries,
     slot: int,
     cutoff_hz: float = 6.0,
     min_visibility: float = 0.5,

@@ -30,7 +30,7 @@ from posturecheck.measures.catalogue import (
     TRUNK_LATERAL_LEAN,
 )
 from posturecheck.measures.table import MeasureTable
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.series import PeopleSeries
 
 NAME = "standing-front"
 TITLE = "Standing alignment from the front"
@@ -74,7 +74,7 @@ KNEE_AXIS = NormalRange(
 _IN_FRAME = (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
 
 
-def _knee_findings(series: PoseSeries, table: MeasureTable, rows: np.ndarray) -> tuple[list[Finding], str]:
+def _knee_findings(series: PeopleSeries, table: MeasureTable, rows: np.ndarray) -> tuple[list[Finding], str]:
     """Frontal knee angle findings for both legs over ``rows``, and the variant used."""
     points = person_points(series, table.person)
     away = float(np.nanmedian(table.view.off_side_deg[rows]))
@@ -136,7 +136,7 @@ def _interpretation(found: dict[str, Finding]) -> list[str]:
     return lines
 
 
-def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
+def run(series: PeopleSeries, tables: list[MeasureTable]) -> AssessmentResult:
     """Assess standing alignment from the front (module notes)."""
     table, warnings = pick_person(tables)
     if table is None:

@@ -38,7 +38,7 @@ from posturecheck.measures.catalogue import (
 )
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.series import PeopleSeries
 
 NAME = "standing-side"
 TITLE = "Standing posture from the side"
@@ -103,7 +103,7 @@ def _interpretation(found: dict[str, Finding], posture: Finding) -> list[str]:
     return lines
 
 
-def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
+def run(series: PeopleSeries, tables: list[MeasureTable]) -> AssessmentResult:
     """Assess standing posture from the side (module notes)."""
     table, warnings = pick_person(tables)
     if table is None:
@@ -121,7 +121,7 @@ def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
         (LUMBAR_LORDOSIS_INDEX, "lumbar lordosis index of the back outline (%)", "silhouette proxy"),
     ):
         found[name] = measure_finding(table, name, rows, label, note=note, unit=MEASURES[name].unit)
-    if series.masks is None:
+    if series.person(table.person).masks is None:
         warnings += (AnalysisWarning(WarningCode.NO_MASKS),)
     reading = read_posture_type(
         PostureProxies(

@@ -24,7 +24,7 @@ from posturecheck.assessments.points import person_points
 from posturecheck.landmarks import STANCE_JOINTS
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.series import PeopleSeries
 
 # Trunk lengths per second (about 15 cm/s for an adult).
 MAX_STEADY_SPEED = 0.3
@@ -60,7 +60,7 @@ class SteadyWindow:
         return inside
 
 
-def body_speed(series: PoseSeries, slot: int) -> np.ndarray:
+def body_speed(series: PeopleSeries, slot: int) -> np.ndarray:
     """(F,) body speed of person ``slot`` in trunk lengths per second (module notes); NaN where not known.
 
     The landmarks are cleaned as the measures' are but low-pass filtered at
@@ -161,7 +161,7 @@ class Stance:
 
 
 def held_stance(
-    series: PoseSeries, slot: int, seen: np.ndarray, window_s: float, min_window_s: float
+    series: PeopleSeries, slot: int, seen: np.ndarray, window_s: float, min_window_s: float
 ) -> Stance:
     """The frames of a held position of person ``slot``: the steadiest window of a clip, or all photos.
 
@@ -194,7 +194,7 @@ def held_stance(
 
 
 def checked_stance(
-    series: PoseSeries,
+    series: PeopleSeries,
     table: MeasureTable,
     need: ViewKind,
     title: str,

@@ -72,7 +72,7 @@ from posturecheck.landmarks import Landmark
 from posturecheck.measures.joint_angles import leg_landmarks, mid_hip, mid_shoulder
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.series import PeopleSeries
 
 NAME = "thomas-test"
 TITLE = "Modified Thomas test"
@@ -281,7 +281,7 @@ def _findings(
     return found, values
 
 
-def run(series: PoseSeries, tables: list[MeasureTable]) -> AssessmentResult:
+def run(series: PeopleSeries, tables: list[MeasureTable]) -> AssessmentResult:
     """Read the modified Thomas test (module notes)."""
     table, warnings = pick_person(tables)
     if table is None:

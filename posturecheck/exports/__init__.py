@@ -79,9 +79,7 @@ def write_exports(
     paths: list[Path] = []
     for table in tables:
         one = (
-            series.person_series(table.person)
-            if isinstance(series, TrackedSeries)
-            else series.person(table.person)
+            series.person(table.person) if isinstance(series, TrackedSeries) else series.person(table.person)
         )
         markers = markers_m(one, 0)
         angles = angle_columns(table)

@@ -25,7 +25,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -189,6 +189,40 @@ class PoseSeries:
             raise InputError(f"{path}: no such file") from exc
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{path}: not a posturecheck landmarks file ({exc})") from exc
+
+
+class PeopleSeries(Protocol):
+    """A clip's frames and each person in them alone: what per-person readers (assessments) need.
+
+    :class:`PoseSeries` is one; so is
+    :class:`~posturecheck.pose.tracking.TrackedSeries`, whose people are kept
+    over their own frames, so a reader of one person never makes every frame
+    of everyone.
+    """
+
+    @property
+    def times_s(self) -> np.ndarray:
+        """(F,) float64, seconds from the start of the source."""
+        ...
+
+    @property
+    def frame_index(self) -> np.ndarray:
+        """(F,) int64, index of each row's frame in the source."""
+        ...
+
+    @property
+    def n_frames(self) -> int:
+        """Number of frames ``F``."""
+        ...
+
+    @property
+    def source(self) -> SourceInfo:
+        """Where the frames came from."""
+        ...
+
+    def person(self, slot: int) -> PoseSeries:
+        """Every frame of person ``slot`` alone (``P = 1``)."""
+        ...
 
 
 def file_source(data: Mapping[str, np.ndarray], path: Path) -> SourceInfo:

@@ -273,8 +273,9 @@ class TrackedSeries:
             out[person.start : person.stop, k] = person.detected
         return out
 
-    def person_series(self, person: int) -> PoseSeries:
-        """Every frame of ``person`` alone (``P = 1``): ``series.person(person)``, without the others.
+    def person(self, person: int) -> PoseSeries:
+        """Every frame of ``person`` alone (``P = 1``), as :meth:`PoseSeries.person` of :attr:`series`
+        gives it, without making the others.
 
         NaN landmarks and zero scores (and masks) where they are not seen.
         """
