@@ -21,9 +21,8 @@ from typing import IO
 import numpy as np
 from numpy.lib import format as npy
 
-from posturecheck.errors import InputError
 from posturecheck.landmarks import NUM_LANDMARKS
-from posturecheck.pose.series import PoseSeries, SourceInfo, file_source
+from posturecheck.pose.series import PoseSeries, SourceInfo, file_source, reading_landmarks_file
 from posturecheck.pose.tracking import PersonSpan, TrackedSeries, person_track
 
 # Bytes of one array of the file decompressed at a time.
@@ -55,17 +54,13 @@ def read_people(path: str | Path) -> TrackedSeries:
         If the file is missing or is not a posturecheck landmarks file.
     """
     path = Path(path)
-    try:
+    with reading_landmarks_file(path):
         with np.load(path, allow_pickle=False) as data:
             source = file_source(data, path)
             times_s, frame_index = data["times_s"], data["frame_index"]
             names = [name for name in _PER_PERSON if name in data.files]
         with zipfile.ZipFile(path) as archive:
             return _people(archive, names, times_s, frame_index, source)
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file") from exc
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
-        raise InputError(f"{path}: not a posturecheck landmarks file ({exc})") from exc
 
 
 def _people(

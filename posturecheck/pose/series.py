@@ -22,7 +22,9 @@ Conventions
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import zipfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -172,23 +174,18 @@ class PoseSeries:
             If the file is missing or is not a posturecheck landmarks file.
         """
         path = Path(path)
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                source = file_source(data, path)
-                return cls(
-                    times_s=data["times_s"],
-                    frame_index=data["frame_index"],
-                    image=data["image"],
-                    world=data["world"],
-                    visibility=data["visibility"],
-                    presence=data["presence"],
-                    source=source,
-                    masks=data["masks"] if "masks" in data.files else None,
-                )
-        except FileNotFoundError as exc:
-            raise InputError(f"{path}: no such file") from exc
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}: not a posturecheck landmarks file ({exc})") from exc
+        with reading_landmarks_file(path), np.load(path, allow_pickle=False) as data:
+            source = file_source(data, path)
+            return cls(
+                times_s=data["times_s"],
+                frame_index=data["frame_index"],
+                image=data["image"],
+                world=data["world"],
+                visibility=data["visibility"],
+                presence=data["presence"],
+                source=source,
+                masks=data["masks"] if "masks" in data.files else None,
+            )
 
 
 class PeopleSeries(Protocol):
@@ -223,6 +220,18 @@ class PeopleSeries(Protocol):
     def person(self, slot: int) -> PoseSeries:
         """Every frame of person ``slot`` alone (``P = 1``)."""
         ...
+
+
+@contextmanager
+def reading_landmarks_file(path: Path) -> Iterator[None]:
+    """What goes wrong reading the landmarks file ``path`` becomes a one-line :class:`InputError`:
+    "no such file", or "not a posturecheck landmarks file (why)"."""
+    try:
+        yield
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
+        raise InputError(f"{path}: not a posturecheck landmarks file ({exc})") from exc
 
 
 def file_source(data: Mapping[str, np.ndarray], path: Path) -> SourceInfo:
