@@ -111,8 +111,18 @@ def _hip_range(table: MeasureTable, side: str, seen: np.ndarray) -> dict[str, An
     }
 
 
+def _speed(tracked: TrackedSeries, person: int, interval: float) -> np.ndarray:
+    """(F,) :func:`body_speed` of ``person``, read over their span and one unseen row each side (so
+    their first and last frames' speeds are read as over the whole clip) at the clip's frame interval."""
+    span = tracked.people[person]
+    first, stop = max(span.start - 1, 0), min(span.stop + 1, tracked.n_frames)
+    speed = np.full(tracked.n_frames, np.nan)
+    speed[first:stop] = body_speed(tracked.person(person, first, stop), 0, interval)
+    return speed
+
+
 def _holds(
-    series: PoseSeries, table: MeasureTable, seen: np.ndarray, speed: np.ndarray
+    series: PeopleSeries, table: MeasureTable, seen: np.ndarray, speed: np.ndarray
 ) -> list[dict[str, object]]:
     out = []
     for run_ in steady_runs(speed, series.times_s, seen, MIN_STEADY_S):
@@ -130,13 +140,13 @@ def _holds(
     return out
 
 
-def _person(one: PoseSeries, table: MeasureTable, track: TrackInfo, interval: float) -> dict[str, Any]:
-    """The review of the person of ``table``, whose every frame ``one`` holds alone (one slot)."""
-    seen = one.detected[:, 0]
+def _person(tracked: TrackedSeries, table: MeasureTable, track: TrackInfo, interval: float) -> dict[str, Any]:
+    """The review of the person of ``table``, read alone over their own span (first to last seen)."""
+    seen = tracked.detected_of(table.person)
     rows = np.flatnonzero(seen)
     span = int(rows[-1] - rows[0] + 1) if rows.size else 0
-    speed = body_speed(one, 0)
-    box = thumbnail_box(track, one.source.width, one.source.height)
+    speed = _speed(tracked, table.person, interval)
+    box = thumbnail_box(track, tracked.source.width, tracked.source.height)
     return {
         "slot": table.person,
         "label": person_label(table.person),
@@ -149,12 +159,12 @@ def _person(one: PoseSeries, table: MeasureTable, track: TrackInfo, interval: fl
         "identity_confidence": track.identity_confidence,
         "hip_left": _hip_range(table, "left", seen),
         "hip_right": _hip_range(table, "right", seen),
-        "holds": _holds(one, table, seen, speed),
+        "holds": _holds(tracked, table, seen, speed),
         "speed_fraction_valid": float((seen & np.isfinite(speed)).sum() / max(rows.size, 1)),
         "thumbnail": {
             "row": track.best_frame,
-            "source_frame": int(one.frame_index[track.best_frame]),
-            "time_s": float(one.times_s[track.best_frame]),
+            "source_frame": int(tracked.frame_index[track.best_frame]),
+            "time_s": float(tracked.times_s[track.best_frame]),
             "box_px": list(box),
         },
     }
@@ -287,8 +297,7 @@ def _review(
     if not followed:
         return AssessmentResult.refused(NAME, TOPIC, "nobody stayed in view long enough to be followed")
     interval = float(np.median(np.diff(tracked.times_s)))
-    # One person's every frame at a time (the people are measured alone), never everyone's.
-    people = [_person(tracked.person(t.person), t, track, interval) for t, track in followed]
+    people = [_person(tracked, table, track, interval) for table, track in followed]
     if tracked.n_dropped_tracks:
         dropped = {"count": tracked.n_dropped_tracks, "min_duration_s": tracked.min_duration_s}
         warnings += (AnalysisWarning(WarningCode.SHORT_DETECTIONS, dropped),)

@@ -56,8 +56,14 @@ def person_points(
     cutoff_hz: float = 6.0,
     min_visibility: float = 0.5,
     max_gap_s: float = 0.25,
+    interval_s: float | None = None,
 ) -> PersonPoints:
-    """The cleaned landmarks of person ``slot`` (module notes; defaults as :class:`MeasureOptions`)."""
+    """The cleaned landmarks of person ``slot`` (module notes; defaults as :class:`MeasureOptions`).
+
+    ``interval_s``: the frame interval (seconds) of the clip ``series`` is
+    part of, so a part is filtered as the whole clip is; by default the
+    median interval of ``series``.
+    """
     one = series.person(slot)
     timed = one.n_frames >= 2 and bool(np.all(np.diff(one.times_s) > 0))
     if timed:
@@ -68,10 +74,11 @@ def person_points(
     if timed:
         image = fill_gaps(image, one.times_s, max_gap_s)
         world = fill_gaps(world, one.times_s, max_gap_s)
-        rate = 1.0 / float(np.median(np.diff(one.times_s)))
+        interval = float(np.median(np.diff(one.times_s))) if interval_s is None else interval_s
+        rate = 1.0 / interval
         if cutoff_hz < rate / 2:
-            image = lowpass_filtfilt(image, one.times_s, cutoff_hz, _ORDER)
-            world = lowpass_filtfilt(world, one.times_s, cutoff_hz, _ORDER)
+            image = lowpass_filtfilt(image, one.times_s, cutoff_hz, _ORDER, interval)
+            world = lowpass_filtfilt(world, one.times_s, cutoff_hz, _ORDER, interval)
     size = np.array([one.source.width, one.source.height], dtype=np.float64)
     return PersonPoints(np.asarray(one.times_s, dtype=np.float64), image * size, world, timed)
 

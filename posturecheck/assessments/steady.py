@@ -60,15 +60,15 @@ class SteadyWindow:
         return inside
 
 
-def body_speed(series: PeopleSeries, slot: int) -> np.ndarray:
+def body_speed(series: PeopleSeries, slot: int, interval_s: float | None = None) -> np.ndarray:
     """(F,) body speed of person ``slot`` in trunk lengths per second (module notes); NaN where not known.
 
     The landmarks are cleaned as the measures' are but low-pass filtered at
     :data:`SPEED_CUTOFF_HZ`, and the trunk length is the median over the
     clip, so bending does not change the scale. A still (no times) gives
-    zeros where the body is seen.
+    zeros where the body is seen. ``interval_s``: as :func:`person_points`.
     """
-    points = person_points(series, slot, cutoff_hz=SPEED_CUTOFF_HZ)
+    points = person_points(series, slot, cutoff_hz=SPEED_CUTOFF_HZ, interval_s=interval_s)
     xy = points.image_px[:, list(STANCE_JOINTS)]
     seen = np.isfinite(xy).all(axis=(1, 2))
     if not points.timed:

@@ -273,23 +273,30 @@ class TrackedSeries:
             out[person.start : person.stop, k] = person.detected
         return out
 
-    def person(self, person: int) -> PoseSeries:
+    def person(self, person: int, first: int = 0, stop: int | None = None) -> PoseSeries:
         """Every frame of ``person`` alone (``P = 1``), as :meth:`PoseSeries.person` of :attr:`series`
-        gives it, without making the others.
+        gives it, without making the others; rows ``first`` to ``stop`` (exclusive) only when given.
 
         NaN landmarks and zero scores (and masks) where they are not seen.
         """
+        stop = self.n_frames if stop is None else stop
+        if not 0 <= first <= stop <= self.n_frames:
+            raise ValueError(f"rows {first}-{stop} are not within the clip's {self.n_frames}")
         span, clip = self.people[person], self.clip
         at = span.start + span.seen
+        keep = (at >= first) & (at < stop)
+        into = at[keep] - first
 
         def whole(own: np.ndarray, fill: float) -> np.ndarray:
-            out = np.full((self.n_frames, 1) + own.shape[2:], fill, dtype=own.dtype)
-            out[at] = own
+            out = np.full((stop - first, 1) + own.shape[2:], fill, dtype=own.dtype)
+            out[into] = own[keep]
             return out
 
         own = span.own
         return replace(
             clip,
+            times_s=clip.times_s[first:stop],
+            frame_index=clip.frame_index[first:stop],
             image=whole(own.image, np.nan),
             world=whole(own.world, np.nan),
             visibility=whole(own.visibility, 0),
