@@ -163,3 +163,32 @@ def test_an_analysis_its_assessment_exports_and_report_never_make_every_frame_of
     assert len(result.export_paths) == 6
     files = build_report(tmp_path, client=None)
     assert files.html.is_file() and files.pdf.is_file()
+
+
+def test_the_class_review_reads_a_returning_persons_speed_over_their_time_in_view_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Someone away for 22 s of a 30 s clip: their body speed (for the class review's holds) is read
+    over the frames near those they are seen in, and is to the bit what every frame of the clip gives."""
+    from posturecheck.assessments import class_review
+    from posturecheck.assessments.steady import body_speed
+    from tests.test_measure_pipeline import _walker_and_stander
+
+    n_frames = 900
+    gone = np.zeros(n_frames, bool)
+    gone[120:780] = True
+    tracked = track_people(_walker_and_stander(n_frames, gone, False))
+    walker = next(k for k, person in enumerate(tracked.people) if person.n_frames == n_frames)
+    read: list[int] = []
+    original = class_review.body_speed
+
+    def counted(series: PoseSeries, slot: int, interval_s: float | None = None) -> np.ndarray:
+        read.append(series.n_frames)
+        return original(series, slot, interval_s)
+
+    monkeypatch.setattr(class_review, "body_speed", counted)
+    speed = class_review._speed(tracked, walker, float(np.median(np.diff(tracked.times_s))))
+    every_frame = body_speed(tracked.person(walker), 0)
+    np.testing.assert_array_equal(speed, every_frame, strict=True)
+    assert np.isfinite(speed).sum() > 200, "the test reads speeds"
+    assert read and read[0] < n_frames - 500, f"{read[0]} frames read of {n_frames}"

@@ -61,7 +61,7 @@ from posturecheck.assessments.steady import body_speed, steady_runs
 from posturecheck.measures.catalogue import HIP_FLEXION, SIDES, key_figure_name
 from posturecheck.measures.extremes import MIN_HOLD_S, sustained_extreme
 from posturecheck.measures.missed_extremes import capped_confidence, missed_extremes
-from posturecheck.measures.pipeline import compute_tracked_measures
+from posturecheck.measures.pipeline import MeasureOptions, compute_tracked_measures, keep_around_s
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
 from posturecheck.measures.uncertainty import Interval95, interval_95
@@ -112,12 +112,19 @@ def _hip_range(table: MeasureTable, side: str, seen: np.ndarray) -> dict[str, An
 
 
 def _speed(tracked: TrackedSeries, person: int, interval: float) -> np.ndarray:
-    """(F,) :func:`body_speed` of ``person``, read over their span and one unseen row each side (so
-    their first and last frames' speeds are read as over the whole clip) at the clip's frame interval."""
-    span = tracked.people[person]
-    first, stop = max(span.start - 1, 0), min(span.stop + 1, tracked.n_frames)
+    """(F,) :func:`body_speed` of ``person`` at the clip's frame interval, read over the frames within
+    :func:`keep_around_s` (1.13 s at 30 frames/s) of one they are seen in: the speed of a frame they
+    are seen in looks at most a swap link (0.3 s), a filled gap (0.25 s) or a frame away, so it is
+    what every frame of the clip gives, and a person seen at the start and end of an hour costs their
+    time in view."""
+    seen, times = tracked.people[person].seen_rows, tracked.times_s
+    margin = keep_around_s(interval, MeasureOptions().max_gap_s)
+    marks = np.zeros(tracked.n_frames + 1, dtype=np.int64)
+    np.add.at(marks, np.searchsorted(times, times[seen] - margin, side="left"), 1)
+    np.add.at(marks, np.searchsorted(times, times[seen] + margin, side="right"), -1)
+    rows = np.flatnonzero(np.cumsum(marks)[:-1] > 0)
     speed = np.full(tracked.n_frames, np.nan)
-    speed[first:stop] = body_speed(tracked.person(person, first, stop), 0, interval)
+    speed[rows] = body_speed(tracked.person(person, rows), 0, interval)
     return speed
 
 

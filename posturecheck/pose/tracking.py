@@ -273,30 +273,31 @@ class TrackedSeries:
             out[person.start : person.stop, k] = person.detected
         return out
 
-    def person(self, person: int, first: int = 0, stop: int | None = None) -> PoseSeries:
+    def person(self, person: int, rows: np.ndarray | None = None) -> PoseSeries:
         """Every frame of ``person`` alone (``P = 1``), as :meth:`PoseSeries.person` of :attr:`series`
-        gives it, without making the others; rows ``first`` to ``stop`` (exclusive) only when given.
+        gives it, without making the others; the clip's rows ``rows`` (increasing) only when given.
 
         NaN landmarks and zero scores (and masks) where they are not seen.
         """
-        stop = self.n_frames if stop is None else stop
-        if not 0 <= first <= stop <= self.n_frames:
-            raise ValueError(f"rows {first}-{stop} are not within the clip's {self.n_frames}")
         span, clip = self.people[person], self.clip
+        rows = np.arange(self.n_frames) if rows is None else np.asarray(rows, dtype=np.int64)
+        if rows.size and (rows[0] < 0 or rows[-1] >= self.n_frames or (np.diff(rows) <= 0).any()):
+            raise ValueError(f"rows must increase within the clip's {self.n_frames}")
         at = span.start + span.seen
-        keep = (at >= first) & (at < stop)
-        into = at[keep] - first
+        where = np.minimum(np.searchsorted(rows, at), max(rows.size - 1, 0))
+        keep = rows[where] == at if rows.size else np.zeros(at.size, dtype=bool)
+        into = where[keep]
 
         def whole(own: np.ndarray, fill: float) -> np.ndarray:
-            out = np.full((stop - first, 1) + own.shape[2:], fill, dtype=own.dtype)
+            out = np.full((rows.size, 1) + own.shape[2:], fill, dtype=own.dtype)
             out[into] = own[keep]
             return out
 
         own = span.own
         return replace(
             clip,
-            times_s=clip.times_s[first:stop],
-            frame_index=clip.frame_index[first:stop],
+            times_s=clip.times_s[rows],
+            frame_index=clip.frame_index[rows],
             image=whole(own.image, np.nan),
             world=whole(own.world, np.nan),
             visibility=whole(own.visibility, 0),
