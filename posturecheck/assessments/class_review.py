@@ -148,7 +148,7 @@ def _holds(
 
 
 def _person(tracked: TrackedSeries, table: MeasureTable, track: TrackInfo, interval: float) -> dict[str, Any]:
-    """The review of the person of ``table``, read alone over their own span (first to last seen)."""
+    """The review of the person of ``table``, read alone (their speed near the frames they are seen in)."""
     seen = tracked.detected_of(table.person)
     rows = np.flatnonzero(seen)
     span = int(rows[-1] - rows[0] + 1) if rows.size else 0
