@@ -20,8 +20,7 @@ from posturecheck.exports.conventions import MARKER_NAMES, angle_columns, frame_
 from posturecheck.exports.mot import write_mot
 from posturecheck.exports.trc import write_trc
 from posturecheck.measures.table import MeasureTable
-from posturecheck.pose.series import PoseSeries
-from posturecheck.pose.tracking import TrackedSeries
+from posturecheck.pose.series import PeopleSeries
 
 ExportFormat = Literal["trc", "mot", "c3d"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("trc", "mot", "c3d")
@@ -48,7 +47,7 @@ def parse_formats(text: str) -> tuple[ExportFormat, ...]:
 
 
 def write_exports(
-    series: PoseSeries | TrackedSeries,
+    series: PeopleSeries,
     tables: Sequence[MeasureTable],
     formats: Iterable[ExportFormat],
     out_dir: Path,
@@ -78,10 +77,7 @@ def write_exports(
     first = int(frame_numbers[0]) if frame_numbers.size else 1
     paths: list[Path] = []
     for table in tables:
-        one = (
-            series.person(table.person) if isinstance(series, TrackedSeries) else series.person(table.person)
-        )
-        markers = markers_m(one, 0)
+        markers = markers_m(series.person(table.person), 0)
         angles = angle_columns(table)
         for fmt in wanted:
             path = out_dir / f"{stem}.person{table.person + 1}.{fmt}"

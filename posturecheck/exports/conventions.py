@@ -28,8 +28,7 @@ import numpy as np
 
 from posturecheck.landmarks import Landmark
 from posturecheck.measures.table import MeasureTable
-from posturecheck.pose.series import PoseSeries
-from posturecheck.pose.tracking import TrackedSeries
+from posturecheck.pose.series import PeopleSeries, PoseSeries
 
 MARKER_NAMES: tuple[str, ...] = tuple(landmark.name for landmark in Landmark)
 # MediaPipe world axes (x right, y down, z away) -> Y up: a half turn about x.
@@ -54,7 +53,7 @@ def angle_columns(table: MeasureTable) -> dict[str, np.ndarray]:
     }
 
 
-def frame_rate_hz(series: PoseSeries | TrackedSeries) -> float:
+def frame_rate_hz(series: PeopleSeries) -> float:
     """The nominal frame rate: the source's, else the median spacing of the frame times, else 1 Hz."""
     if series.source.fps:
         return float(series.source.fps)
