@@ -269,8 +269,8 @@ class TrackedSeries:
     def detected(self) -> np.ndarray:
         """(F, P) bool: person ``k`` was found in the row (as ``series.detected``)."""
         out = np.zeros((self.n_frames, self.n_people), dtype=bool)
-        for k, person in enumerate(self.people):
-            out[person.start : person.stop, k] = person.detected
+        for k in range(self.n_people):
+            out[:, k] = self.detected_of(k)
         return out
 
     def person(self, person: int, rows: np.ndarray | None = None) -> PoseSeries:
@@ -279,31 +279,7 @@ class TrackedSeries:
 
         NaN landmarks and zero scores (and masks) where they are not seen.
         """
-        span, clip = self.people[person], self.clip
-        rows = np.arange(self.n_frames) if rows is None else np.asarray(rows, dtype=np.int64)
-        if rows.size and (rows[0] < 0 or rows[-1] >= self.n_frames or (np.diff(rows) <= 0).any()):
-            raise ValueError(f"rows must increase within the clip's {self.n_frames}")
-        at = span.start + span.seen
-        where = np.minimum(np.searchsorted(rows, at), max(rows.size - 1, 0))
-        keep = rows[where] == at if rows.size else np.zeros(at.size, dtype=bool)
-        into = where[keep]
-
-        def whole(own: np.ndarray, fill: float) -> np.ndarray:
-            out = np.full((rows.size, 1) + own.shape[2:], fill, dtype=own.dtype)
-            out[into] = own[keep]
-            return out
-
-        own = span.own
-        return replace(
-            clip,
-            times_s=clip.times_s[rows],
-            frame_index=clip.frame_index[rows],
-            image=whole(own.image, np.nan),
-            world=whole(own.world, np.nan),
-            visibility=whole(own.visibility, 0),
-            presence=whole(own.presence, 0),
-            masks=None if clip.masks is None or own.masks is None else whole(own.masks, 0),
-        )
+        return self._slots_at(np.arange(self.n_frames) if rows is None else self._checked(rows), [person])
 
     def detected_of(self, person: int) -> np.ndarray:
         """(F,) bool: ``person`` was found in the row (``detected[:, person]``, without the others)."""
@@ -341,9 +317,7 @@ class TrackedSeries:
         ``rows[-1]`` (all of them) whenever ``rows`` holds every row where
         ``seen_with`` is seen.
         """
-        rows = np.asarray(rows, dtype=np.int64)
-        if rows.size and (rows[0] < 0 or rows[-1] >= self.n_frames or (np.diff(rows) <= 0).any()):
-            raise ValueError(f"rows must increase within the clip's {self.n_frames}")
+        rows = self._checked(rows)
         first, stop = (int(rows[0]), int(rows[-1]) + 1) if rows.size else (0, 0)
         slots = [
             k
@@ -352,6 +326,19 @@ class TrackedSeries:
         ]
         if seen_with is not None and not every:
             slots = [k for k in slots if k == seen_with or self._seen_together(seen_with, k, first, stop)]
+        return self._slots_at(rows, slots), np.array(slots, dtype=np.int64)
+
+    def _checked(self, rows: np.ndarray) -> np.ndarray:
+        """``rows`` as int64, checked to increase within the clip (ValueError otherwise)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.size and (rows[0] < 0 or rows[-1] >= self.n_frames or (np.diff(rows) <= 0).any()):
+            raise ValueError(f"rows must increase within the clip's {self.n_frames}")
+        return rows
+
+    def _slots_at(self, rows: np.ndarray, slots: list[int]) -> PoseSeries:
+        """The clip's rows ``rows`` (increasing, :meth:`_checked`) with slot ``i`` person ``slots[i]``:
+        NaN landmarks and zero scores (and masks) where they are not seen."""
+        first, stop = (int(rows[0]), int(rows[-1]) + 1) if rows.size else (0, 0)
         clip = self.clip  # no slots, but the arrays' types and landmark shapes
         n = rows.size
         image = np.full((n, len(slots)) + clip.image.shape[2:], np.nan, dtype=clip.image.dtype)
@@ -375,7 +362,7 @@ class TrackedSeries:
             visibility[into, i], presence[into, i] = own.visibility[take, 0], own.presence[take, 0]
             if masks is not None and own.masks is not None:
                 masks[into, i] = own.masks[take, 0]
-        part = replace(
+        return replace(
             clip,
             times_s=clip.times_s[rows],
             frame_index=clip.frame_index[rows],
@@ -385,7 +372,6 @@ class TrackedSeries:
             presence=presence,
             masks=masks,
         )
-        return part, np.array(slots, dtype=np.int64)
 
     def _seen_together(self, a: int, b: int, first: int, stop: int) -> bool:
         """Are people ``a`` and ``b`` both seen in any row from ``first`` to ``stop`` (exclusive)?"""
