@@ -69,7 +69,7 @@ from posturecheck.measures.silhouette import PELVIC_TILT_PROXY_WITHDRAWN, lumbar
 from posturecheck.measures.swaps import correct_left_right_swaps
 from posturecheck.measures.table import Measure, MeasureTable
 from posturecheck.measures.view import ViewEstimate, ViewLimits, estimate_view, landmark_name, summarize_view
-from posturecheck.pose.series import PoseSeries
+from posturecheck.pose.series import PoseSeries, detected_in
 from posturecheck.pose.tracking import TrackedSeries
 
 _BUTTERWORTH_ORDER = 4
@@ -575,7 +575,7 @@ def _reject(
         raw.image,
         raw.image_px,
         raw.world,
-        ~np.isnan(everyone[..., 0, 0]),
+        detected_in(everyone),
         times_s,
         person,
         options.max_gap_s,

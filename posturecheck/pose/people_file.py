@@ -22,7 +22,7 @@ import numpy as np
 from numpy.lib import format as npy
 
 from posturecheck.landmarks import NUM_LANDMARKS
-from posturecheck.pose.series import PoseSeries, SourceInfo, file_source, reading_landmarks_file
+from posturecheck.pose.series import PoseSeries, SourceInfo, detected_in, file_source, reading_landmarks_file
 from posturecheck.pose.tracking import PersonSpan, TrackedSeries, person_track
 
 # Bytes of one array of the file decompressed at a time.
@@ -157,7 +157,7 @@ def _gather_seen(
     rows: list[list[np.ndarray]] = [[] for _ in range(shape[1])]
     parts: list[list[np.ndarray]] = [[] for _ in range(shape[1])]
     for first, block in blocks:
-        detected = ~np.isnan(block[:, :, 0, 0])
+        detected = detected_in(block)
         for k in np.flatnonzero(detected.any(axis=0)).tolist():
             at = np.flatnonzero(detected[:, k])
             rows[k].append(first + at)

@@ -114,8 +114,8 @@ class PoseSeries:
 
     @property
     def detected(self) -> np.ndarray:
-        """(F, P) bool: a person was found in that slot and frame."""
-        return ~np.isnan(self.image[..., 0, 0])
+        """(F, P) bool: a person was found in that slot and frame (:func:`detected_in`)."""
+        return detected_in(self.image)
 
     @property
     def image_px(self) -> np.ndarray:
@@ -220,6 +220,12 @@ class PeopleSeries(Protocol):
     def person(self, slot: int) -> PoseSeries:
         """Every frame of person ``slot`` alone (``P = 1``)."""
         ...
+
+
+def detected_in(image: np.ndarray) -> np.ndarray:
+    """(...) bool of (..., 33, 3) image landmarks: a person is found where their landmarks are not NaN
+    (a slot with no one holds NaN; MediaPipe gives all 33 landmarks of a person it finds)."""
+    return ~np.isnan(image[..., 0, 0])
 
 
 @contextmanager
