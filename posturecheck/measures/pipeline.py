@@ -157,8 +157,9 @@ class _Landmarks:
     needed and let go after: one such copy is held at a time, not the raw and filtered ones together.
 
     ``image``: (F, 33, 2) float32, normalised; ``world``: (F, 33, 3) float32, metres; ``hidden``:
-    (F, 33, 1) bool, below the visibility threshold (missing); ``size``: the frame's (width,
-    height), pixels; ``rejected``: the landmarks not to be trusted, once checked.
+    (F, 33, 1) bool, below the visibility threshold (missing); ``detected``: (F,) bool, the person
+    is found in the frame; ``size``: the frame's (width, height), pixels; ``rejected``: the
+    landmarks not to be trusted, once checked.
     """
 
     image: np.ndarray
@@ -183,13 +184,16 @@ class _Landmarks:
 
     def raw_points(self) -> _Points:
         """Every landmark as given (rejected ones too: their measures carry the rejection's reason)."""
-        image = self.coordinates("image")
-        return _Points(image, image * self.size, self.coordinates("world"), self.detected, self.rejected)
+        return self._points(self.coordinates)
 
     def trusted_points(self) -> _Points:
         """The landmarks the rejection does not mark (what stills are measured from)."""
-        image = self.trusted("image")
-        return _Points(image, image * self.size, self.trusted("world"), self.detected, self.rejected)
+        return self._points(self.trusted)
+
+    def _points(self, read: Callable[[str], np.ndarray]) -> _Points:
+        """The points whose image and world landmarks ``read`` gives."""
+        image = read("image")
+        return _Points(image, image * self.size, read("world"), self.detected, self.rejected)
 
 
 # The measures computed from landmarks frame by frame, in the table's (and the
