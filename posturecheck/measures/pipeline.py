@@ -468,6 +468,24 @@ def _silhouette(series: PoseSeries, points: _Points, view: ViewEstimate) -> dict
     }
 
 
+def _masks_only(one: PoseSeries, masks: np.ndarray) -> PoseSeries:
+    """``one`` (one slot) with its ``masks`` copied and its landmarks read-only placeholders that cost
+    nothing: a person's series from :meth:`PoseSeries.person` is a view, which would keep every
+    slot's landmarks and masks alive while the silhouette measures are made."""
+
+    def nothing(array: np.ndarray, fill: float) -> np.ndarray:
+        return np.broadcast_to(np.array(fill, dtype=array.dtype), array.shape)
+
+    return replace(
+        one,
+        image=nothing(one.image, np.nan),
+        world=nothing(one.world, np.nan),
+        visibility=nothing(one.visibility, 0),
+        presence=nothing(one.presence, 0),
+        masks=masks.copy(),
+    )
+
+
 def _withdrawn_pelvic_tilt(n: int) -> Measure:
     """The pelvic tilt proxy's column: no value in any frame, with the reason it was withdrawn."""
     reason = np.full(n, PELVIC_TILT_PROXY_WITHDRAWN, dtype=object)
@@ -850,7 +868,7 @@ def _measure_rows(
         np.array([one.source.width, one.source.height], dtype=np.float64),
     )
     times, frame_index, n_frames = one.times_s, one.frame_index, one.n_frames
-    masked = one if one.masks is not None else None  # the silhouette measures read the masks
+    masked = None if one.masks is None else _masks_only(one, one.masks)  # the silhouette measures'
     del one
     rejection_notes: list[str] = []
     if options.reject_glitches:
