@@ -61,7 +61,12 @@ from posturecheck.assessments.steady import body_speed, steady_runs
 from posturecheck.measures.catalogue import HIP_FLEXION, SIDES, key_figure_name
 from posturecheck.measures.extremes import MIN_HOLD_S, sustained_extreme
 from posturecheck.measures.missed_extremes import capped_confidence, missed_extremes
-from posturecheck.measures.pipeline import MeasureOptions, compute_tracked_measures, keep_around_s
+from posturecheck.measures.pipeline import (
+    MeasureOptions,
+    compute_tracked_measures,
+    keep_around_s,
+    rows_in_any,
+)
 from posturecheck.measures.reasons import AnalysisWarning, WarningCode
 from posturecheck.measures.table import MeasureTable
 from posturecheck.measures.uncertainty import Interval95, interval_95
@@ -119,10 +124,8 @@ def _speed(tracked: TrackedSeries, person: int, interval: float) -> np.ndarray:
     time in view."""
     seen, times = tracked.people[person].seen_rows, tracked.times_s
     margin = keep_around_s(interval, MeasureOptions().max_gap_s)
-    marks = np.zeros(tracked.n_frames + 1, dtype=np.int64)
-    np.add.at(marks, np.searchsorted(times, times[seen] - margin, side="left"), 1)
-    np.add.at(marks, np.searchsorted(times, times[seen] + margin, side="right"), -1)
-    rows = np.flatnonzero(np.cumsum(marks)[:-1] > 0)
+    starts = np.searchsorted(times, times[seen] - margin, side="left")
+    rows = rows_in_any(starts, np.searchsorted(times, times[seen] + margin, side="right"), tracked.n_frames)
     speed = np.full(tracked.n_frames, np.nan)
     speed[rows] = body_speed(tracked.person(person, rows), 0, interval)
     return speed

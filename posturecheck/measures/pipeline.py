@@ -712,10 +712,18 @@ def _rows_near(
     if interval is None or interval <= 0:
         return np.arange(first, stop)
     margin = math.ceil(round(keep_around_s(interval, max_gap_s) / interval, 6))
-    kept = np.zeros(stop - first + 1, dtype=np.int32)
-    np.add.at(kept, np.clip(seen - margin - first, 0, stop - first), 1)
-    np.add.at(kept, np.clip(seen + margin + 1 - first, 0, stop - first), -1)
-    return first + np.flatnonzero(np.cumsum(kept)[:-1] > 0)
+    n = stop - first
+    starts, stops = np.clip(seen - margin - first, 0, n), np.clip(seen + margin + 1 - first, 0, n)
+    return first + rows_in_any(starts, stops, n)
+
+
+def rows_in_any(starts: np.ndarray, stops: np.ndarray, n_rows: int) -> np.ndarray:
+    """(k,) int64, increasing: the rows of ``0`` to ``n_rows`` (exclusive) inside any of the ranges
+    ``starts[i]`` to ``stops[i]`` (exclusive; each within ``0`` to ``n_rows``)."""
+    marks = np.zeros(n_rows + 1, dtype=np.int64)
+    np.add.at(marks, starts, 1)
+    np.add.at(marks, stops, -1)
+    return np.flatnonzero(np.cumsum(marks)[:-1] > 0)
 
 
 def _times(series: PoseSeries, first: int | np.ndarray, stop: int | None = None) -> PoseSeries:
